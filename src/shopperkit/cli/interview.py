@@ -1,0 +1,66 @@
+"""``shopperkit interview``: stage 2, committee scores decide, and the pool is written."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from shopperkit.cli.common import dumps, emit, iso_date, warn
+from shopperkit.eligibility.screening import Screener
+from shopperkit.interview import InterviewPolicy, pool_rows, read_scores, run_interviews
+from shopperkit.io.applicants import read_applicants
+from shopperkit.io.convert import to_data
+from shopperkit.io.files import RecordError, atomic_write, csv_text
+from shopperkit.model.people import Applicant
+from shopperkit.plugins import Plugins
+from shopperkit.programmes import find_programme
+
+NAME = "interview"
+HELP = "record interview scores, decide by the programme's pass rule, write the candidate pool"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--programme P APPLICANTS SCORES --pool POOL.csv [--outcomes FILE] [--as-of DATE]``."""
+    parser.add_argument("applicants", type=Path, help="applicants file (.csv, .json, .jsonl)")
+    parser.add_argument("scores", type=Path, help="CSV: applicant,member,criterion,score")
+    parser.add_argument("--programme", required=True, help="programme id or file")
+    parser.add_argument("--pool", type=Path, required=True, help="where to write the pool CSV")
+    parser.add_argument("--outcomes", type=Path, help="where to write every outcome as JSON")
+    parser.add_argument("--as-of", type=iso_date, help="reference date, overriding the programme's")
+
+
+def report_errors(errors: list[RecordError]) -> None:
+    """One warning per bad row, naming file, row and column."""
+    for error in errors:
+        for problem in error.errors:
+            warn(f"{error.file}:{error.row}: {problem.where}: {problem.message}")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Screen, apply the interview pass rule, write outcomes and the pool."""
+    plugins = Plugins()
+    programme = find_programme(plugins, args.programme)
+    screener = Screener(programme, plugins, as_of=args.as_of)
+    applicants: list[Applicant] = []
+    bad: list[RecordError] = []
+    for record in read_applicants(args.applicants, warn=warn):
+        if isinstance(record, RecordError):
+            bad.append(record)
+        else:
+            applicants.append(record[1])
+    verdicts = {applicant.id: screener.screen(applicant) for applicant in applicants}
+    scores, score_errors = read_scores(args.scores, InterviewPolicy.of(programme))
+    report_errors(bad + score_errors)
+    outcomes = run_interviews(programme, verdicts, scores, plugins.messages())
+    header, rows = pool_rows(programme, plugins, applicants, outcomes, as_of=args.as_of)
+    atomic_write(args.pool, csv_text(header, rows))
+    if args.outcomes is not None:
+        emit(dumps(to_data(outcomes)), args.outcomes)
+    passed = sum(outcome.passed for outcome in outcomes)
+    print(
+        f"shopperkit: interviewed {len(outcomes)}: passed {passed}, "
+        f"not passed {len(outcomes) - passed}; pool of {len(rows)} written to {args.pool}",
+        file=sys.stderr,
+    )
+    return 0

@@ -1,0 +1,44 @@
+"""``shopperkit plugins``: what is installed, as JSON."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from shopperkit import __version__
+from shopperkit.cli.common import dumps, emit
+from shopperkit.plugins import Plugins
+from shopperkit.programmes import available_programmes
+
+NAME = "plugins"
+HELP = "list loaded plugins as JSON: name, version, hooks, programmes"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """No options."""
+
+
+def describe() -> list[dict[str, Any]]:
+    """Every loaded plugin with the programmes it provides."""
+    plugins = Plugins()
+    programmes: dict[str, list[str]] = {}
+    for programme_id, (plugin, _) in sorted(available_programmes(plugins).items()):
+        programmes.setdefault(plugin, []).append(programme_id)
+    rows = plugins.info()
+    for row in rows:
+        row["programmes"] = programmes.get(row["name"], [])
+    return rows
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the plugin list."""
+    emit(dumps(describe()), None)
+    return 0
+
+
+def print_version() -> int:
+    """``shopperkit --version``: the version and every plugin's."""
+    print(f"shopperkit {__version__}")
+    for row in describe():
+        print(f"  {row['name']} {row['version']} ({row['distribution']})")
+    return 0

@@ -1,0 +1,247 @@
+"""Eligibility rules: what a rule is, and the generic rules every programme can use.
+
+A rule is built once per screener from its parameters (:class:`RuleContext`) into a
+:data:`Check`, a fast function that returns ``None`` when the applicant passes and a
+:class:`~shopperkit.model.Reason` when they do not. Thresholds are turned into dates at build
+time, so a check is a handful of comparisons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from attrs import frozen
+
+from shopperkit.eligibility.dates import FEB28, full_years, latest_start
+from shopperkit.messages import Templates, format_message
+from shopperkit.model.people import CITIZEN, Applicant
+from shopperkit.model.programme import Parameter, Programme
+from shopperkit.model.verdicts import Reason, Status
+
+Check = Callable[[Applicant], Reason | None]
+"""A built rule: ``None`` when the applicant passes, otherwise the reason they do not."""
+
+MESSAGE_LANGUAGES = ("en", "ar")
+
+
+@frozen
+class RuleContext:
+    """What a rule is built from: the programme, its bound parameters and the reference date."""
+
+    rule: str
+    programme: Programme
+    params: Mapping[str, Parameter]
+    as_of: date
+    messages: Mapping[str, Templates]
+    feb29_policy: str = FEB28
+
+    def value(self, name: str) -> Any:
+        """The value of the rule parameter ``name``."""
+        return self.params[name].value
+
+    def reason(self, code: str, outcome: Status, **params: Any) -> Reason:
+        """A reason from this rule, with its message in English and Arabic."""
+        return make_reason(self.messages, self.rule, code, outcome, params)
+
+
+def make_reason(
+    messages: Mapping[str, Templates],
+    rule: str,
+    code: str,
+    outcome: Status,
+    params: Mapping[str, Any],
+) -> Reason:
+    """A :class:`Reason` with JSON-ready parameters and its message in English and Arabic."""
+    data = {key: _plain(value) for key, value in params.items()}
+    templates = messages.get(code, {})
+    message = {lang: format_message(templates, data, lang) for lang in MESSAGE_LANGUAGES}
+    return Reason(rule=rule, code=code, outcome=outcome, params=data, message=message)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | frozenset | set):
+        return sorted(value) if not isinstance(value, tuple) else list(value)
+    return value
+
+
+@frozen
+class RuleDefinition:
+    """An eligibility rule a plugin contributes.
+
+    ``params`` are the rule parameters it needs; a programme binds each to one of its own
+    parameters (by default the one with the same name). ``codes`` are every reason code the
+    rule can emit, so documentation and policy tests can list them.
+    """
+
+    name: str
+    description: str
+    params: tuple[str, ...]
+    codes: tuple[str, ...]
+    build: Callable[[RuleContext], Check]
+    optional_params: tuple[str, ...] = ()
+
+
+INELIGIBLE = Status.INELIGIBLE
+REVIEW = Status.NEEDS_REVIEW
+
+
+def _minimum_age(ctx: RuleContext) -> Check:
+    minimum = int(ctx.value("minimum_age"))
+    as_of, policy = ctx.as_of, ctx.feb29_policy
+    born_by = latest_start(as_of, minimum, policy)
+
+    def check(applicant: Applicant) -> Reason | None:
+        born = applicant.birth_date
+        if born is not None and born <= born_by:
+            return None
+        if born is None:
+            return ctx.reason("birth_date_missing", REVIEW)
+        if born > as_of:
+            return ctx.reason("birth_date_unverifiable", REVIEW, birth_date=born, as_of=as_of)
+        age = full_years(born, as_of, policy)
+        return ctx.reason(
+            "age_below_minimum", INELIGIBLE, age=age, minimum_age=minimum, as_of=as_of
+        )
+
+    return check
+
+
+def _minimum_residency(ctx: RuleContext) -> Check:
+    minimum = int(ctx.value("minimum_residency_years"))
+    as_of, policy = ctx.as_of, ctx.feb29_policy
+    since_by = latest_start(as_of, minimum, policy)
+
+    def check(applicant: Applicant) -> Reason | None:
+        residency = applicant.residency
+        if residency.status == CITIZEN:
+            return None
+        since = residency.since
+        if since is None:
+            return ctx.reason("residency_start_missing", REVIEW)
+        born = applicant.birth_date
+        if since > as_of or (born is not None and since < born):
+            return ctx.reason(
+                "residency_start_unverifiable", REVIEW, resident_since=since, as_of=as_of
+            )
+        if since <= since_by:
+            return None
+        years = full_years(since, as_of, policy)
+        return ctx.reason(
+            "residency_too_short", INELIGIBLE, years=years, minimum_years=minimum, as_of=as_of
+        )
+
+    return check
+
+
+def _residency_status(ctx: RuleContext) -> Check:
+    allowed = frozenset(ctx.value("allowed_residency"))
+    listed = sorted(allowed)
+
+    def check(applicant: Applicant) -> Reason | None:
+        status = applicant.residency.status
+        if status in allowed:
+            return None
+        return ctx.reason("residency_status_not_allowed", INELIGIBLE, status=status, allowed=listed)
+
+    return check
+
+
+def _declarations(ctx: RuleContext) -> Check:
+    if "required_declarations" in ctx.params:
+        required = frozenset(ctx.value("required_declarations"))
+    else:
+        required = frozenset(declaration.id for declaration in ctx.programme.declarations)
+
+    def check(applicant: Applicant) -> Reason | None:
+        if required <= applicant.declarations:
+            return None
+        missing = sorted(required - applicant.declarations)
+        return ctx.reason("declarations_missing", INELIGIBLE, missing=missing)
+
+    return check
+
+
+def _registration_window(ctx: RuleContext) -> Check:
+    opens: date = ctx.value("registration_opens")
+    closes: date = ctx.value("registration_closes")
+
+    def check(applicant: Applicant) -> Reason | None:
+        applied = applicant.applied_on
+        if applied is not None and opens <= applied <= closes:
+            return None
+        if applied is None:
+            return ctx.reason("application_date_missing", REVIEW)
+        return ctx.reason(
+            "applied_outside_window", INELIGIBLE, applied_on=applied, opens=opens, closes=closes
+        )
+
+    return check
+
+
+def _conflict_of_interest(ctx: RuleContext) -> Check:
+    evaluated = frozenset(entity.casefold() for entity in ctx.value("evaluated_entities"))
+
+    def check(applicant: Applicant) -> Reason | None:
+        employer = applicant.employer
+        if employer is None or employer.casefold() not in evaluated:
+            return None
+        return ctx.reason("employed_by_evaluated_entity", INELIGIBLE, employer=employer)
+
+    return check
+
+
+BUILTIN_RULES: tuple[RuleDefinition, ...] = (
+    RuleDefinition(
+        name="minimum_age",
+        description="At least `minimum_age` full years old on the reference date.",
+        params=("minimum_age",),
+        codes=("age_below_minimum", "birth_date_missing", "birth_date_unverifiable"),
+        build=_minimum_age,
+    ),
+    RuleDefinition(
+        name="minimum_residency",
+        description="Citizens are exempt; others resident for at least "
+        "`minimum_residency_years` full years on the reference date.",
+        params=("minimum_residency_years",),
+        codes=(
+            "residency_too_short",
+            "residency_start_missing",
+            "residency_start_unverifiable",
+        ),
+        build=_minimum_residency,
+    ),
+    RuleDefinition(
+        name="residency_status",
+        description="Residency status is one of `allowed_residency`.",
+        params=("allowed_residency",),
+        codes=("residency_status_not_allowed",),
+        build=_residency_status,
+    ),
+    RuleDefinition(
+        name="declarations",
+        description="Every required declaration accepted: `required_declarations`, or by "
+        "default every declaration the programme lists.",
+        params=(),
+        optional_params=("required_declarations",),
+        codes=("declarations_missing",),
+        build=_declarations,
+    ),
+    RuleDefinition(
+        name="registration_window",
+        description="Applied between `registration_opens` and `registration_closes`, inclusive.",
+        params=("registration_opens", "registration_closes"),
+        codes=("applied_outside_window", "application_date_missing"),
+        build=_registration_window,
+    ),
+    RuleDefinition(
+        name="conflict_of_interest",
+        description="Not employed by an entity in `evaluated_entities` (case-insensitive).",
+        params=("evaluated_entities",),
+        codes=("employed_by_evaluated_entity",),
+        build=_conflict_of_interest,
+    ),
+)

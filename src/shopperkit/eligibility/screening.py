@@ -1,0 +1,272 @@
+"""The screener: a programme's rules, built once, applied to each applicant.
+
+Every rule runs for every applicant, so a verdict lists every failed rule, not only the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from typing import Any
+
+from attrs import frozen
+
+from shopperkit.eligibility.dates import FEB28
+from shopperkit.eligibility.rules import MESSAGE_LANGUAGES, Check, RuleContext, RuleDefinition
+from shopperkit.errors import PluginError, ProgrammeError
+from shopperkit.messages import format_message
+from shopperkit.model.people import Applicant
+from shopperkit.model.programme import Parameter, Programme
+from shopperkit.model.verdicts import Deferred, Reason, Status, Verdict
+from shopperkit.plugins import Plugins
+
+
+@frozen
+class PlannedRule:
+    """A rule as the programme will apply it: which definition, bound to which parameters.
+
+    ``replaces`` names the rule this one stands in for when the programme overrides it.
+    """
+
+    use: str
+    definition: RuleDefinition
+    plugin: str
+    params: Mapping[str, str]
+    replaces: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How the rule appears in a verdict's trace."""
+        if self.replaces is None:
+            return self.definition.name
+        return f"{self.definition.name} (replaces {self.replaces})"
+
+
+def reference_date(programme: Programme, as_of: date | None = None) -> date:
+    """The date ages and residency are computed at: ``as_of``, else the programme's own."""
+    if as_of is not None:
+        return as_of
+    return programme.day("reference_date")
+
+
+def feb29_policy(programme: Programme) -> str:
+    """The programme's 29 February policy (``feb28`` unless it says otherwise)."""
+    if "feb29_policy" in programme.parameters:
+        return programme.text("feb29_policy")
+    return FEB28
+
+
+def plan_rules(programme: Programme, plugins: Plugins) -> list[PlannedRule]:
+    """Resolve every rule the programme names, applying its overrides and binding parameters.
+
+    Raises :class:`ProgrammeError` with the JSON path for an unknown rule, an unknown or
+    missing parameter, or an override of a rule the programme does not use.
+    """
+    known = plugins.rules()
+    providers = plugins.rule_plugins()
+    used = {use.rule for use in programme.rules}
+    replacements: dict[str, str] = {}
+    for index, override in enumerate(programme.overrides):
+        where = f"programme {programme.id}: $.overrides[{index}]"
+        if override.rule not in used:
+            raise ProgrammeError("override_unknown_rule", {"name": override.rule}, where=where)
+        if override.replaced_by not in known:
+            raise ProgrammeError(
+                "rule_unknown", {"name": override.replaced_by, "known": sorted(known)}, where=where
+            )
+        replacements[override.rule] = override.replaced_by
+    planned = []
+    for index, use in enumerate(programme.rules):
+        where = f"programme {programme.id}: $.rules[{index}]"
+        name = replacements.get(use.rule, use.rule)
+        if name not in known:
+            raise ProgrammeError(
+                "rule_unknown", {"name": name, "known": sorted(known)}, where=where
+            )
+        definition = known[name]
+        accepted = definition.params + definition.optional_params
+        for param in use.params:
+            if param not in accepted:
+                raise ProgrammeError(
+                    "rule_parameter_unknown",
+                    {"rule": name, "name": param, "known": list(accepted)},
+                    where=where,
+                )
+        bound = {}
+        for param in accepted:
+            target = use.params.get(param, param)
+            if target in programme.parameters:
+                bound[param] = target
+            elif param in definition.params:
+                raise ProgrammeError(
+                    "rule_parameter_missing", {"rule": name, "name": target}, where=where
+                )
+        planned.append(
+            PlannedRule(
+                use=use.rule,
+                definition=definition,
+                plugin=providers[name],
+                params=bound,
+                replaces=use.rule if name != use.rule else None,
+            )
+        )
+    return planned
+
+
+class Screener:
+    """Screen applicants against one programme at one reference date.
+
+    >>> screener = Screener(programme, Plugins())          # doctest: +SKIP
+    >>> screener.screen(applicant).status                  # doctest: +SKIP
+    <Status.ELIGIBLE: 'eligible'>
+    """
+
+    def __init__(
+        self, programme: Programme, plugins: Plugins, *, as_of: date | None = None
+    ) -> None:
+        self.programme = programme
+        self.as_of = reference_date(programme, as_of)
+        self.feb29_policy = feb29_policy(programme)
+        self.plan = plan_rules(programme, plugins)
+        messages = plugins.messages()
+        self._checks: list[tuple[PlannedRule, Check]] = []
+        for planned in self.plan:
+            params: dict[str, Parameter] = {
+                param: programme.parameters[target] for param, target in planned.params.items()
+            }
+            context = RuleContext(
+                rule=planned.definition.name,
+                programme=programme,
+                params=params,
+                as_of=self.as_of,
+                messages=messages,
+                feb29_policy=self.feb29_policy,
+            )
+            try:
+                check = planned.definition.build(context)
+            except Exception as error:
+                raise PluginError(
+                    "plugin_hook_failed",
+                    {
+                        "plugin": planned.plugin,
+                        "hook": f"rule {planned.definition.name!r} build",
+                        "reason": f"{type(error).__name__}: {error}",
+                    },
+                ) from None
+            self._checks.append((planned, check))
+        self._only_checks = tuple(check for _, check in self._checks)
+        self.rules = tuple(planned.label for planned in self.plan)
+        self.deferred = tuple(
+            Deferred(
+                criterion=criterion.id,
+                stage=criterion.stage,
+                message={
+                    lang: format_message(
+                        messages.get(f"deferred_to_{criterion.stage}", {}),
+                        {"criterion": criterion.text.get(lang, criterion.id)},
+                        lang,
+                    )
+                    or f"{criterion.id}: {criterion.stage}"
+                    for lang in MESSAGE_LANGUAGES
+                },
+            )
+            for criterion in programme.judged_criteria
+        )
+
+    def screen(self, applicant: Applicant) -> Verdict:
+        """The verdict for one applicant, listing every rule that did not pass."""
+        try:
+            reasons = [
+                reason for check in self._only_checks if (reason := check(applicant)) is not None
+            ]
+        except Exception:
+            self._raise_for_failing_rule(applicant)
+            raise
+        if not reasons:
+            status = Status.ELIGIBLE
+        elif any(reason.outcome is Status.INELIGIBLE for reason in reasons):
+            status = Status.INELIGIBLE
+        else:
+            status = Status.NEEDS_REVIEW
+        return Verdict(
+            id=applicant.id,
+            programme=self.programme.id,
+            as_of=self.as_of,
+            status=status,
+            reasons=tuple(reasons),
+            deferred=self.deferred,
+            rules=self.rules,
+        )
+
+    def screen_all(self, applicants: Iterable[Applicant]) -> Iterator[Verdict]:
+        """Verdicts for many applicants, lazily, in order."""
+        screen = self.screen
+        for applicant in applicants:
+            yield screen(applicant)
+
+    def _raise_for_failing_rule(self, applicant: Applicant) -> None:
+        for planned, check in self._checks:
+            try:
+                check(applicant)
+            except Exception as error:
+                raise PluginError(
+                    "plugin_hook_failed",
+                    {
+                        "plugin": planned.plugin,
+                        "hook": f"rule {planned.definition.name!r} on applicant {applicant.id!r}",
+                        "reason": f"{type(error).__name__}: {error}",
+                    },
+                ) from None
+
+    def explain(self) -> dict[str, Any]:
+        """The screening plan: every rule, its parameters with provenance, and the overrides."""
+        rules = []
+        for planned in self.plan:
+            params = {}
+            for param, target in planned.params.items():
+                parameter = self.programme.parameters[target]
+                params[param] = {
+                    "parameter": target,
+                    "value": _json_value(parameter.value),
+                    "unit": parameter.unit,
+                    "reference": parameter.reference,
+                    "effective_from": parameter.effective_from.isoformat(),
+                }
+            rules.append(
+                {
+                    "rule": planned.definition.name,
+                    "plugin": planned.plugin,
+                    "replaces": planned.replaces,
+                    "description": planned.definition.description,
+                    "codes": list(planned.definition.codes),
+                    "params": params,
+                }
+            )
+        return {
+            "programme": self.programme.id,
+            "version": self.programme.version,
+            "as_of": self.as_of.isoformat(),
+            "feb29_policy": self.feb29_policy,
+            "rules": rules,
+            "overrides": [
+                {
+                    "rule": override.rule,
+                    "replaced_by": override.replaced_by,
+                    "reason": override.reason,
+                    "reference": override.reference,
+                }
+                for override in self.programme.overrides
+            ],
+            "deferred": [criterion.id for criterion in self.programme.judged_criteria],
+        }
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+__all__ = ["PlannedRule", "Reason", "Screener", "plan_rules", "reference_date"]

@@ -1,0 +1,44 @@
+"""Errors are data: a stable code, parameters and where the problem is (file, row, JSON path)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from shopperkit.messages import render
+
+
+class ShopperkitError(Exception):
+    """Base of every error shopperkit raises on purpose.
+
+    ``code`` is stable and meant for programs; ``str(error)`` is one line for people.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        where: str | None = None,
+    ) -> None:
+        self.code = code
+        self.params = dict(params or {})
+        self.where = where
+        super().__init__(self.message())
+
+    def message(self, language: str = "en") -> str:
+        """The one-line message, prefixed with where the problem is."""
+        text = render(self.code, self.params, language)
+        return f"{self.where}: {text}" if self.where else text
+
+
+class InputError(ShopperkitError):
+    """A file or record the user gave cannot be used."""
+
+
+class ProgrammeError(ShopperkitError):
+    """A programme file is malformed, unknown, or refers to something that does not exist."""
+
+
+class PluginError(ShopperkitError):
+    """A plugin failed to load or implements a hook wrongly; the message names the plugin."""

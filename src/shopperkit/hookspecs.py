@@ -1,0 +1,122 @@
+"""Every hook a shopperkit plugin can implement, grouped by the phase that calls it.
+
+Plugins import only :data:`shopperkit.hookimpl`. Each hook returns what the plugin contributes;
+shopperkit collects the answers of every plugin, checks them for clashes and names the plugin
+when one is wrong. Hooks only grow: arguments are added, never removed, within a major version.
+A hook whose phase has not landed yet is still specified here so plugins can target it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from shopperkit.dimensions import DimensionDefinition
+    from shopperkit.eligibility.rules import RuleDefinition
+
+hookspec = pluggy.HookspecMarker("shopperkit")
+
+ProgrammeSource = Path | Traversable
+"""Where a programme or form file lives: a path, or a file inside an installed package."""
+
+
+# --- programmes -------------------------------------------------------------------------
+
+
+@hookspec
+def shopperkit_programmes() -> Sequence[ProgrammeSource]:
+    """Programme files (JSON or TOML) this plugin provides.
+
+    Called when a programme is looked up by name and by ``shopperkit plugins``. Each file is
+    validated against ``schemas/programme.schema.json``; two plugins providing the same
+    programme id is an error naming both.
+    """
+    raise NotImplementedError
+
+
+# --- stage 1: screening -----------------------------------------------------------------
+
+
+@hookspec
+def shopperkit_eligibility_rules() -> Sequence[RuleDefinition]:
+    """Eligibility rules this plugin adds, each with a unique name.
+
+    Called once when a screener is built. A programme uses a rule by naming it in its
+    ``rules`` list. A rule whose name is already taken is an error: a programme replaces a
+    rule only through an explicit ``overrides`` entry, which is recorded in every verdict.
+    """
+    raise NotImplementedError
+
+
+# --- stage 2 and selection --------------------------------------------------------------
+
+
+@hookspec
+def shopperkit_dimensions() -> Sequence[DimensionDefinition]:
+    """Diversity dimensions this plugin can derive from an applicant (such as age group).
+
+    Called when the candidate pool is written and when quotas are resolved. Each definition
+    has a unique name and a function from applicant and programme to the dimension's value.
+    """
+    raise NotImplementedError
+
+
+# --- evaluation forms and scoring -------------------------------------------------------
+
+
+@hookspec
+def shopperkit_forms() -> Sequence[ProgrammeSource]:
+    """Evaluation form files (JSON or YAML) this plugin provides.
+
+    Called when a form is looked up by id; each file is validated against
+    ``schemas/form.schema.json``.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def shopperkit_question_scorers() -> Mapping[str, Callable[..., Any]]:
+    """Custom question scorers by type name, for question types the core does not know.
+
+    Called when a form is compiled. A scorer maps an answer to item points on 0 to 100.
+    """
+    raise NotImplementedError
+
+
+# --- insights ---------------------------------------------------------------------------
+
+
+@hookspec
+def shopperkit_finding_rules() -> Sequence[Any]:
+    """Rules that turn aggregated scores into findings for an entity, centre or service.
+
+    Called when findings are computed for a report.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def shopperkit_recommendation_rules() -> Sequence[Any]:
+    """Rules that turn findings into recommendations with a priority and localised text.
+
+    Called after findings are computed, once per report.
+    """
+    raise NotImplementedError
+
+
+# --- messages ---------------------------------------------------------------------------
+
+
+@hookspec
+def shopperkit_messages() -> Mapping[str, Mapping[str, str]]:
+    """Message templates this plugin adds: code -> language -> template with ``{fields}``.
+
+    Called when a screener or report is built. Every code needs at least ``en`` and ``ar``.
+    A plugin may not redefine a core code.
+    """
+    raise NotImplementedError

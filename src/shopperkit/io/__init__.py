@@ -1,0 +1,1 @@
+"""Everything at the boundary: the one converter, schemas, readers and writers."""

@@ -1,0 +1,85 @@
+"""The one cattrs converter that turns models to and from JSON-ready data.
+
+It forbids unknown keys, writes dates as ISO strings and sets as sorted lists, and is private:
+use :func:`to_data` and :func:`from_data`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.preconf.json import make_converter
+
+from shopperkit.errors import InputError
+from shopperkit.model.programme import Parameter, ParameterValue
+
+T = TypeVar("T")
+
+_converter = make_converter(forbid_extra_keys=True)
+_converter.register_unstructure_hook_func(
+    lambda cls: getattr(cls, "__origin__", cls) is frozenset, lambda value: sorted(value)
+)
+
+
+def _structure_parameter_value(value: Any, unit: str | None) -> ParameterValue:
+    if unit == "date" and isinstance(value, str):
+        return date.fromisoformat(value)
+    if isinstance(value, list):
+        return tuple(str(item) for item in value)
+    if isinstance(value, bool | int | float | str | date):
+        return value
+    raise ValueError(f"unsupported parameter value {value!r}")
+
+
+def _structure_parameter(data: Mapping[str, Any], _: type) -> Parameter:
+    unknown = set(data) - {"value", "description", "reference", "effective_from", "unit"}
+    if unknown:
+        raise cattrs.ForbiddenExtraKeysError("", Parameter, unknown)
+    unit = data.get("unit")
+    return Parameter(
+        value=_structure_parameter_value(data["value"], unit),
+        description=data["description"],
+        reference=data["reference"],
+        effective_from=date.fromisoformat(data["effective_from"]),
+        unit=unit,
+    )
+
+
+def _unstructure_parameter(parameter: Parameter) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "value": _converter.unstructure(parameter.value),
+        "description": parameter.description,
+        "reference": parameter.reference,
+        "effective_from": parameter.effective_from.isoformat(),
+    }
+    if parameter.unit is not None:
+        data["unit"] = parameter.unit
+    return data
+
+
+_converter.register_structure_hook(Parameter, _structure_parameter)
+_converter.register_unstructure_hook(Parameter, _unstructure_parameter)
+
+
+def to_data(obj: object) -> Any:
+    """A model (or a collection of models) as plain JSON-ready data."""
+    return _converter.unstructure(obj)
+
+
+def from_data(cls: type[T], data: Any, *, where: str = "") -> T:
+    """Build ``cls`` from plain data; an :class:`InputError` names the JSON path on failure.
+
+    Data should have been checked against the schema first (:mod:`shopperkit.io.schemas`);
+    this is the second line of defence.
+    """
+    try:
+        return _converter.structure(data, cls)
+    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as error:
+        if isinstance(error, cattrs.BaseValidationError):
+            detail = "; ".join(cattrs.transform_error(error, path="$"))
+        else:
+            detail = str(error)
+        raise InputError("structure_failed", {"reason": detail}, where=where or None) from None

@@ -1,0 +1,114 @@
+"""Atomic writes and tabular readers shared by every command."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+from attrs import frozen
+
+from shopperkit.errors import InputError
+from shopperkit.messages import render
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Mapping[str, object]]) -> str:
+    """CSV text with ``header`` and one line per row (missing values are empty)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(header), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+@frozen
+class FieldProblem:
+    """One problem in one record: a stable code, where (CSV column or JSON path), a message."""
+
+    code: str
+    where: str
+    message: str
+
+    @classmethod
+    def of(cls, code: str, where: str, **params: object) -> FieldProblem:
+        """A problem with its English message rendered from the catalogue."""
+        return cls(code=code, where=where, message=render(code, params))
+
+
+@frozen
+class RecordError:
+    """A record that could not be read: which file and row, and every problem in it."""
+
+    file: str
+    row: int
+    id: str | None
+    errors: tuple[FieldProblem, ...]
+
+
+def open_text(path: Path) -> str:
+    """The file's text, or an :class:`InputError` naming the file."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("file_not_found", where=str(path)) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError("file_unreadable", {"reason": str(error)}, where=str(path)) from None
+
+
+def csv_rows(
+    path: Path, required: tuple[str, ...]
+) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The header and ``(line number, row)`` pairs of a CSV file.
+
+    A missing file, a header without a required column or broken quoting raise
+    :class:`InputError`; values are stripped of surrounding spaces.
+    """
+    lines = open_text(path).splitlines(keepends=True)
+    reader = csv.reader(lines, strict=True)
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        raise InputError(
+            "csv_missing_columns", {"columns": list(required)}, where=str(path)
+        ) from None
+    except csv.Error as error:
+        raise InputError("csv_malformed", {"reason": str(error)}, where=f"{path}:1") from None
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise InputError("csv_missing_columns", {"columns": missing}, where=str(path))
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                raise InputError(
+                    "csv_malformed", {"reason": str(error)}, where=f"{path}:{reader.line_num}"
+                ) from None
+            if not any(value.strip() for value in values):
+                continue
+            padded = values + [""] * (len(header) - len(values))
+            yield (
+                reader.line_num,
+                {name: value.strip() for name, value in zip(header, padded, strict=False)},
+            )
+
+    return header, rows()

@@ -1,0 +1,259 @@
+"""The one message catalogue: every code shopperkit emits, in English and Arabic.
+
+Plugins add entries through the ``shopperkit_messages`` hook. Inserted values are wrapped in
+Unicode bidi isolation marks in right-to-left languages so numbers and names read correctly.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from typing import Any
+
+RTL_LANGUAGES = frozenset({"ar", "ur"})
+_FSI, _PDI = "\u2068", "\u2069"
+
+Templates = Mapping[str, str]
+"""One message in several languages: language code -> template with ``{name}`` fields."""
+
+CORE_MESSAGES: dict[str, dict[str, str]] = {
+    # eligibility reasons
+    "age_below_minimum": {
+        "en": "Applicant is {age} years old on {as_of}; the minimum age is {minimum_age}.",
+        "ar": "عمر المتقدم {age} سنة في {as_of}؛ والحد الأدنى للعمر {minimum_age} سنة.",
+    },
+    "residency_too_short": {
+        "en": "Applicant has been resident for {years} full years on {as_of}; "
+        "at least {minimum_years} are required.",
+        "ar": "مدة إقامة المتقدم {years} سنة كاملة في {as_of}؛ "
+        "والمطلوب {minimum_years} سنة على الأقل.",
+    },
+    "residency_status_not_allowed": {
+        "en": "Residency status '{status}' is not allowed; allowed: {allowed}.",
+        "ar": "وضع الإقامة '{status}' غير مقبول؛ المقبول: {allowed}.",
+    },
+    "declarations_missing": {
+        "en": "Required declarations not accepted: {missing}.",
+        "ar": "إقرارات مطلوبة لم يتم قبولها: {missing}.",
+    },
+    "applied_outside_window": {
+        "en": "Application dated {applied_on} is outside the registration window "
+        "{opens} to {closes}.",
+        "ar": "تاريخ الطلب {applied_on} خارج فترة التسجيل من {opens} إلى {closes}.",
+    },
+    "employed_by_evaluated_entity": {
+        "en": "Applicant is employed by '{employer}', an entity under evaluation.",
+        "ar": "المتقدم يعمل لدى '{employer}'، وهي جهة خاضعة للتقييم.",
+    },
+    "birth_date_unverifiable": {
+        "en": "Birth date {birth_date} is after the reference date {as_of}; it must be checked.",
+        "ar": "تاريخ الميلاد {birth_date} بعد التاريخ المرجعي {as_of}؛ يجب التحقق منه.",
+    },
+    "birth_date_missing": {
+        "en": "Birth date is missing; age cannot be checked.",
+        "ar": "تاريخ الميلاد غير موجود؛ لا يمكن التحقق من العمر.",
+    },
+    "application_date_missing": {
+        "en": "Application date is missing; the registration window cannot be checked.",
+        "ar": "تاريخ الطلب غير موجود؛ لا يمكن التحقق من فترة التسجيل.",
+    },
+    "residency_start_missing": {
+        "en": "Applicant is a resident but the date residency began is missing.",
+        "ar": "المتقدم مقيم لكن تاريخ بدء الإقامة غير موجود.",
+    },
+    "residency_start_unverifiable": {
+        "en": "Residency start {resident_since} is before birth or after {as_of}; "
+        "it must be checked.",
+        "ar": "تاريخ بدء الإقامة {resident_since} قبل الميلاد أو بعد {as_of}؛ يجب التحقق منه.",
+    },
+    "deferred_to_interview": {
+        "en": "'{criterion}' is judged at the personal interview, not at screening.",
+        "ar": "يُقيَّم معيار '{criterion}' في المقابلة الشخصية وليس في مرحلة الفرز.",
+    },
+    "deferred_to_selection": {
+        "en": "'{criterion}' is applied when the cohort is drawn, not at screening.",
+        "ar": "يُطبَّق معيار '{criterion}' عند اختيار الفريق وليس في مرحلة الفرز.",
+    },
+    # interview
+    "interview_below_pass_mark": {
+        "en": "Mean committee score for '{criterion}' is {score}; the pass mark is {pass_mark}.",
+        "ar": "متوسط درجات اللجنة لمعيار '{criterion}' هو {score}؛ ودرجة النجاح {pass_mark}.",
+    },
+    "interview_overall_below_pass_mark": {
+        "en": "Mean committee score is {score}; the pass mark is {pass_mark}.",
+        "ar": "متوسط درجات اللجنة {score}؛ ودرجة النجاح {pass_mark}.",
+    },
+    "interview_majority_failed": {
+        "en": "Only {passing} of {members} committee members passed the applicant; "
+        "a majority is required.",
+        "ar": "اجتاز المتقدمَ {passing} فقط من أصل {members} من أعضاء اللجنة؛ والمطلوب الأغلبية.",
+    },
+    "interview_criterion_not_scored": {
+        "en": "No committee member scored '{criterion}'.",
+        "ar": "لم يقيّم أي عضو في اللجنة معيار '{criterion}'.",
+    },
+    "interview_not_eligible": {
+        "en": "Applicant was interviewed but is not eligible at screening ({status}).",
+        "ar": "أُجريت مقابلة مع المتقدم لكنه غير مؤهل في مرحلة الفرز ({status}).",
+    },
+    "interview_missing": {
+        "en": "Eligible applicant has no interview scores yet.",
+        "ar": "المتقدم المؤهل ليست له درجات مقابلة بعد.",
+    },
+    # input errors
+    "file_not_found": {"en": "file not found", "ar": "الملف غير موجود"},
+    "file_unreadable": {"en": "cannot read file: {reason}", "ar": "تعذرت قراءة الملف: {reason}"},
+    "unknown_file_format": {
+        "en": "cannot tell the format from the name; use .csv, .json or .jsonl",
+        "ar": "تعذر معرفة صيغة الملف من اسمه؛ استخدم ‎.csv أو ‎.json أو ‎.jsonl",
+    },
+    "json_malformed": {"en": "malformed JSON: {reason}", "ar": "صيغة JSON غير صحيحة: {reason}"},
+    "toml_malformed": {"en": "malformed TOML: {reason}", "ar": "صيغة TOML غير صحيحة: {reason}"},
+    "csv_malformed": {"en": "malformed CSV: {reason}", "ar": "صيغة CSV غير صحيحة: {reason}"},
+    "csv_missing_columns": {
+        "en": "missing required column(s): {columns}",
+        "ar": "أعمدة مطلوبة غير موجودة: {columns}",
+    },
+    "csv_unknown_columns": {
+        "en": "ignoring unknown column(s): {columns}",
+        "ar": "تم تجاهل أعمدة غير معروفة: {columns}",
+    },
+    "value_missing": {"en": "value is missing", "ar": "القيمة غير موجودة"},
+    "date_unparseable": {
+        "en": "'{value}' is not a date (expected YYYY-MM-DD)",
+        "ar": "'{value}' ليس تاريخاً (الصيغة المتوقعة YYYY-MM-DD)",
+    },
+    "number_unparseable": {"en": "'{value}' is not a number", "ar": "'{value}' ليس رقماً"},
+    "value_not_allowed": {
+        "en": "'{value}' is not one of {allowed}",
+        "ar": "'{value}' ليست من القيم المقبولة {allowed}",
+    },
+    "duplicate_id": {
+        "en": "id '{id}' already appears at {first}",
+        "ar": "المعرف '{id}' مكرر، ظهر أولاً في {first}",
+    },
+    "schema_violation": {"en": "{reason}", "ar": "{reason}"},
+    "structure_failed": {"en": "{reason}", "ar": "{reason}"},
+    # programmes
+    "programme_unknown": {
+        "en": "unknown programme '{name}'; known: {known}",
+        "ar": "برنامج غير معروف '{name}'؛ البرامج المعروفة: {known}",
+    },
+    "programme_duplicate": {
+        "en": "programme '{name}' is provided by both {first} and {second}",
+        "ar": "البرنامج '{name}' مقدم من {first} و{second} معاً",
+    },
+    "parameter_missing": {
+        "en": "programme '{programme}' has no parameter '{name}'",
+        "ar": "البرنامج '{programme}' ليس فيه المعامل '{name}'",
+    },
+    "parameter_wrong_type": {
+        "en": "parameter '{name}' must be {expected}, not {actual}",
+        "ar": "المعامل '{name}' يجب أن يكون {expected} وليس {actual}",
+    },
+    "rule_unknown": {
+        "en": "unknown eligibility rule '{name}'; known: {known}",
+        "ar": "قاعدة أهلية غير معروفة '{name}'؛ القواعد المعروفة: {known}",
+    },
+    "rule_duplicate": {
+        "en": "rule '{name}' is defined by both {first} and {second}; "
+        "a programme replaces a rule only through 'overrides'",
+        "ar": "القاعدة '{name}' معرفة في {first} و{second}؛ لا يُستبدل أي قاعدة إلا عبر 'overrides'",
+    },
+    "rule_parameter_unknown": {
+        "en": "rule '{rule}' takes no parameter '{name}'; it takes: {known}",
+        "ar": "القاعدة '{rule}' لا تأخذ المعامل '{name}'؛ معاملاتها: {known}",
+    },
+    "rule_parameter_missing": {
+        "en": "rule '{rule}' needs parameter '{name}'",
+        "ar": "القاعدة '{rule}' تحتاج المعامل '{name}'",
+    },
+    "override_unknown_rule": {
+        "en": "override replaces '{name}', which the programme does not use",
+        "ar": "الاستبدال يخص القاعدة '{name}' التي لا يستخدمها البرنامج",
+    },
+    "dimension_unknown": {
+        "en": "unknown diversity dimension '{name}'; known: {known}",
+        "ar": "بُعد تنوع غير معروف '{name}'؛ الأبعاد المعروفة: {known}",
+    },
+    "dimension_duplicate": {
+        "en": "dimension '{name}' is defined by both {first} and {second}",
+        "ar": "البُعد '{name}' معرف في {first} و{second} معاً",
+    },
+    "duplicate_key": {
+        "en": "duplicate key '{key}'",
+        "ar": "مفتاح مكرر '{key}'",
+    },
+    "pass_rule_unknown": {
+        "en": "unknown interview pass rule '{name}'; known: {known}",
+        "ar": "قاعدة نجاح مقابلة غير معروفة '{name}'؛ المعروفة: {known}",
+    },
+    "score_out_of_range": {
+        "en": "score {value} is outside {low} to {high}",
+        "ar": "الدرجة {value} خارج النطاق من {low} إلى {high}",
+    },
+    "criterion_unknown": {
+        "en": "unknown interview criterion '{value}'; known: {allowed}",
+        "ar": "معيار مقابلة غير معروف '{value}'؛ المعروفة: {allowed}",
+    },
+    # plugins
+    "plugin_import_failed": {
+        "en": "plugin '{plugin}' ({target}) failed to import: {reason}",
+        "ar": "فشل استيراد الإضافة '{plugin}' ({target}): {reason}",
+    },
+    "plugin_invalid": {
+        "en": "plugin '{plugin}' is invalid: {reason}",
+        "ar": "الإضافة '{plugin}' غير صالحة: {reason}",
+    },
+    "plugin_hook_failed": {
+        "en": "plugin '{plugin}' failed in hook {hook}: {reason}",
+        "ar": "فشلت الإضافة '{plugin}' في {hook}: {reason}",
+    },
+    "internal_error": {
+        "en": "internal error ({reason}); set SHOPPERKIT_DEBUG=1 for details",
+        "ar": "خطأ داخلي ({reason})؛ اضبط SHOPPERKIT_DEBUG=1 للتفاصيل",
+    },
+}
+
+
+class _Isolating(string.Formatter):
+    """A formatter that wraps every inserted value in bidi isolation marks."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        formatted: str = super().format_field(value, format_spec)
+        return _FSI + formatted + _PDI
+
+
+_PLAIN = string.Formatter()
+_ISOLATING = _Isolating()
+
+
+def _display(value: Any) -> Any:
+    if isinstance(value, list | tuple | frozenset | set):
+        return ", ".join(str(item) for item in value)
+    return value
+
+
+def format_message(templates: Templates, params: Mapping[str, Any], language: str) -> str:
+    """Fill one message's template for ``language`` (English when it has none)."""
+    template = templates.get(language) or templates.get("en") or ""
+    values = {key: _display(value) for key, value in params.items()}
+    formatter = _ISOLATING if language in RTL_LANGUAGES else _PLAIN
+    try:
+        return formatter.vformat(template, (), values)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def render(
+    code: str,
+    params: Mapping[str, Any],
+    language: str = "en",
+    catalogue: Mapping[str, Templates] = CORE_MESSAGES,
+) -> str:
+    """Render the message for ``code``; an unknown code renders as the code and its params."""
+    templates = catalogue.get(code)
+    if templates is None:
+        detail = ", ".join(f"{key}={value}" for key, value in params.items())
+        return f"{code}({detail})" if detail else code
+    return format_message(templates, params, language)

@@ -1,0 +1,38 @@
+"""The domain model: frozen, slotted attrs classes, changed only with ``attrs.evolve``."""
+
+from shopperkit.model.interview import InterviewOutcome, InterviewScore
+from shopperkit.model.people import Applicant, Application, Residency
+from shopperkit.model.programme import (
+    Declaration,
+    JudgedCriterion,
+    Override,
+    Parameter,
+    ParameterValue,
+    Programme,
+    RuleUse,
+)
+from shopperkit.model.services import Directory, Entity, Service, ServiceCentre
+from shopperkit.model.verdicts import Deferred, Reason, Status, Verdict
+
+__all__ = [
+    "Applicant",
+    "Application",
+    "Declaration",
+    "Deferred",
+    "Directory",
+    "Entity",
+    "InterviewOutcome",
+    "InterviewScore",
+    "JudgedCriterion",
+    "Override",
+    "Parameter",
+    "ParameterValue",
+    "Programme",
+    "Reason",
+    "Residency",
+    "RuleUse",
+    "Service",
+    "ServiceCentre",
+    "Status",
+    "Verdict",
+]

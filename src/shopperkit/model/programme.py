@@ -1,0 +1,128 @@
+"""Programmes are data plus rules: dated, sourced parameters and the rules that use them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import TypeVar
+
+from attrs import frozen
+
+from shopperkit.errors import ProgrammeError
+
+ParameterValue = bool | int | float | str | date | tuple[str, ...]
+"""What a parameter may hold. Dates are dates (the parameter's unit is ``date``)."""
+
+_T = TypeVar("_T")
+
+RECRUITED = "recruited"
+OPEN = "open"
+
+
+@frozen
+class Parameter:
+    """One value of a programme with its provenance.
+
+    ``reference`` names the source (a decree, an announcement); ``effective_from`` is the date
+    the value takes effect; ``unit`` is given where one applies (``years``, ``seats``,
+    ``share``, ``date``, ``points``).
+    """
+
+    value: ParameterValue
+    description: str
+    reference: str
+    effective_from: date
+    unit: str | None = None
+
+
+@frozen
+class RuleUse:
+    """A rule the programme applies, with each rule parameter bound to a programme parameter."""
+
+    rule: str
+    params: Mapping[str, str] = {}
+
+
+@frozen
+class Override:
+    """An explicit, recorded replacement of one rule by another (a reform, not an extension)."""
+
+    rule: str
+    replaced_by: str
+    reason: str
+    reference: str
+
+
+@frozen
+class Declaration:
+    """A commitment an applicant must accept (the shopper's responsibilities)."""
+
+    id: str
+    text: Mapping[str, str]
+
+
+@frozen
+class JudgedCriterion:
+    """A criterion people judge (credibility, public spirit) at a later stage, not screening."""
+
+    id: str
+    text: Mapping[str, str]
+    stage: str = "interview"
+
+
+@frozen
+class Programme:
+    """A Mystery Shopper programme: who may take part, how many, and by which rules."""
+
+    id: str
+    version: str
+    title: Mapping[str, str]
+    authority: Mapping[str, str]
+    participation: str
+    parameters: Mapping[str, Parameter]
+    rules: tuple[RuleUse, ...] = ()
+    overrides: tuple[Override, ...] = ()
+    declarations: tuple[Declaration, ...] = ()
+    judged_criteria: tuple[JudgedCriterion, ...] = ()
+
+    def parameter(self, name: str) -> Parameter:
+        """The parameter called ``name``; a :class:`ProgrammeError` if there is none."""
+        try:
+            return self.parameters[name]
+        except KeyError:
+            raise ProgrammeError(
+                "parameter_missing", {"programme": self.id, "name": name}
+            ) from None
+
+    def _typed(self, name: str, kind: type[_T], label: str) -> _T:
+        value = self.parameter(name).value
+        if isinstance(value, bool) is not (kind is bool) or not isinstance(value, kind):
+            raise ProgrammeError(
+                "parameter_wrong_type",
+                {"name": name, "expected": label, "actual": type(value).__name__},
+                where=f"programme {self.id}",
+            )
+        return value
+
+    def integer(self, name: str) -> int:
+        """An integer parameter."""
+        return self._typed(name, int, "an integer")
+
+    def number(self, name: str) -> float:
+        """A numeric parameter (an integer is accepted)."""
+        value = self.parameter(name).value
+        if isinstance(value, float):
+            return value
+        return float(self._typed(name, int, "a number"))
+
+    def day(self, name: str) -> date:
+        """A date parameter."""
+        return self._typed(name, date, "a date")
+
+    def text(self, name: str) -> str:
+        """A string parameter."""
+        return self._typed(name, str, "a string")
+
+    def strings(self, name: str) -> tuple[str, ...]:
+        """A list-of-strings parameter."""
+        return self._typed(name, tuple, "a list of strings")

@@ -1,0 +1,285 @@
+"""Hypothesis strategies for every public model, built valid rather than filtered.
+
+``applicants_for(programme)`` gives applicants eligible under a programme's rules;
+``boundary_applicants(programme)`` gives applicants on either side of each rule's boundary
+with the expected reason code, for negative tests.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from hypothesis import strategies as st
+
+from shopperkit.eligibility.dates import FEB28, latest_start
+from shopperkit.model import (
+    Applicant,
+    Application,
+    Declaration,
+    Deferred,
+    Directory,
+    Entity,
+    InterviewOutcome,
+    InterviewScore,
+    JudgedCriterion,
+    Override,
+    Parameter,
+    Programme,
+    Reason,
+    Residency,
+    RuleUse,
+    Service,
+    ServiceCentre,
+    Status,
+    Verdict,
+)
+from shopperkit.model.people import CITIZEN, RESIDENT
+
+LANGUAGES = ("ar", "en", "ur", "hi", "es", "zh", "fr", "ru")
+_ident_chars = st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789")
+identifiers = st.text(_ident_chars, min_size=1, max_size=12).map(lambda s: "x" + s)
+"""Lower-case identifiers that are valid everywhere an id is expected."""
+words = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20
+)
+dates = st.dates(min_value=date(1930, 1, 1), max_value=date(2040, 12, 31))
+localised = st.dictionaries(st.sampled_from(LANGUAGES), words, min_size=1, max_size=3)
+messages = st.fixed_dictionaries({"en": st.text(max_size=30), "ar": st.text(max_size=30)})
+json_scalars = st.one_of(st.none(), st.booleans(), st.integers(-1000, 1000), st.text(max_size=10))
+
+
+@st.composite
+def residencies(draw: st.DrawFn) -> Residency:
+    """Citizens, or residents with or without a start date."""
+    if draw(st.booleans()):
+        return Residency(CITIZEN)
+    return Residency(RESIDENT, draw(st.none() | dates))
+
+
+applicants = st.builds(
+    Applicant,
+    id=identifiers,
+    birth_date=st.none() | dates,
+    nationality=words,
+    residency=residencies(),
+    gender=st.none() | st.sampled_from(("female", "male")),
+    profession=st.none() | words,
+    languages=st.lists(st.sampled_from(LANGUAGES), max_size=3, unique=True).map(tuple),
+    employer=st.none() | words,
+    declarations=st.frozensets(identifiers, max_size=4),
+    applied_on=st.none() | dates,
+)
+"""Any applicant the applicant schema accepts, including incomplete ones."""
+
+
+def _parameter(
+    value: st.SearchStrategy[Any], unit: str | None = None
+) -> st.SearchStrategy[Parameter]:
+    return st.builds(
+        Parameter,
+        value=value,
+        description=words,
+        reference=words,
+        effective_from=dates,
+        unit=st.just(unit),
+    )
+
+
+@st.composite
+def programmes(draw: st.DrawFn) -> Programme:
+    """Recruited programmes using every built-in rule, with consistent parameters."""
+    opens = draw(st.dates(min_value=date(2000, 1, 1), max_value=date(2035, 1, 1)))
+    closes = opens + timedelta(days=draw(st.integers(0, 120)))
+    declarations = draw(st.lists(identifiers, max_size=4, unique=True))
+    criteria = draw(st.lists(identifiers, min_size=1, max_size=3, unique=True))
+    parameters = {
+        "seats": draw(_parameter(st.integers(1, 200), "seats")),
+        "registration_opens": draw(_parameter(st.just(opens), "date")),
+        "registration_closes": draw(_parameter(st.just(closes), "date")),
+        "reference_date": draw(_parameter(st.just(closes), "date")),
+        "minimum_age": draw(_parameter(st.integers(0, 70), "years")),
+        "minimum_residency_years": draw(_parameter(st.integers(0, 10), "years")),
+        "allowed_residency": draw(_parameter(st.just((CITIZEN, RESIDENT)))),
+        "citizen_share": draw(_parameter(st.floats(0, 1), "share")),
+        "diversity_dimensions": draw(
+            _parameter(st.just(("residency", "nationality", "age_group", "profession")))
+        ),
+        "languages": draw(_parameter(st.just(("ar", "en")))),
+        "feb29_policy": draw(_parameter(st.sampled_from(("feb28", "mar1")))),
+    }
+    return Programme(
+        id=draw(identifiers),
+        version=draw(st.sampled_from(("1", "2022.1"))),
+        title=draw(localised),
+        authority=draw(localised),
+        participation="recruited",
+        parameters=parameters,
+        rules=tuple(
+            RuleUse(name)
+            for name in (
+                "minimum_age",
+                "residency_status",
+                "minimum_residency",
+                "registration_window",
+                "declarations",
+            )
+        ),
+        declarations=tuple(Declaration(d, {"en": d, "ar": d}) for d in declarations),
+        judged_criteria=tuple(JudgedCriterion(c, {"en": c, "ar": c}) for c in criteria),
+    )
+
+
+def _policy(programme: Programme) -> str:
+    if "feb29_policy" in programme.parameters:
+        return programme.text("feb29_policy")
+    return FEB28
+
+
+@st.composite
+def applicants_for(draw: st.DrawFn, programme: Programme) -> Applicant:
+    """Applicants eligible under ``programme``'s built-in rules, built to be so."""
+    as_of = programme.day("reference_date")
+    policy = _policy(programme)
+    born_by = latest_start(as_of, programme.integer("minimum_age"), policy)
+    born = draw(st.dates(min_value=born_by - timedelta(days=365 * 60), max_value=born_by))
+    if draw(st.booleans()):
+        residency = Residency(CITIZEN)
+    else:
+        since_by = latest_start(as_of, programme.integer("minimum_residency_years"), policy)
+        since = draw(st.dates(min_value=min(born, since_by), max_value=since_by))
+        residency = Residency(RESIDENT, max(since, born))
+    applied = draw(
+        st.dates(
+            min_value=programme.day("registration_opens"),
+            max_value=programme.day("registration_closes"),
+        )
+    )
+    return Applicant(
+        id=draw(identifiers),
+        birth_date=born,
+        nationality=draw(words),
+        residency=residency,
+        gender=draw(st.none() | st.sampled_from(("female", "male"))),
+        profession=draw(st.none() | words),
+        declarations=frozenset(d.id for d in programme.declarations),
+        applied_on=applied,
+    )
+
+
+reasons = st.builds(
+    Reason,
+    rule=identifiers,
+    code=identifiers,
+    outcome=st.sampled_from((Status.INELIGIBLE, Status.NEEDS_REVIEW)),
+    params=st.dictionaries(identifiers, json_scalars, max_size=3),
+    message=messages,
+)
+
+
+@st.composite
+def verdicts(draw: st.DrawFn) -> Verdict:
+    """Verdicts whose status agrees with their reasons."""
+    status = draw(st.sampled_from(list(Status)))
+    if status is Status.ELIGIBLE:
+        found: tuple[Reason, ...] = ()
+    elif status is Status.NEEDS_REVIEW:
+        found = tuple(draw(st.lists(reasons.map(_as_review), min_size=1, max_size=3)))
+    else:
+        found = tuple(draw(st.lists(reasons, max_size=3))) + (_as_ineligible(draw(reasons)),)
+    deferred = st.builds(Deferred, criterion=identifiers, stage=identifiers, message=messages)
+    return Verdict(
+        id=draw(identifiers),
+        programme=draw(identifiers),
+        as_of=draw(dates),
+        status=status,
+        reasons=found,
+        deferred=tuple(draw(st.lists(deferred, max_size=2))),
+        rules=tuple(draw(st.lists(identifiers, max_size=4))),
+    )
+
+
+def _as_review(reason: Reason) -> Reason:
+    return Reason(reason.rule, reason.code, Status.NEEDS_REVIEW, reason.params, reason.message)
+
+
+def _as_ineligible(reason: Reason) -> Reason:
+    return Reason(reason.rule, reason.code, Status.INELIGIBLE, reason.params, reason.message)
+
+
+scores = st.builds(
+    InterviewScore,
+    applicant=identifiers,
+    member=identifiers,
+    criterion=identifiers,
+    score=st.integers(1, 5).map(float),
+)
+interview_outcomes = st.builds(
+    InterviewOutcome,
+    applicant=identifiers,
+    passed=st.booleans(),
+    pass_rule=st.sampled_from(("each_criterion_mean", "overall_mean", "majority_of_members")),
+    pass_mark=st.floats(1, 5),
+    criterion_means=st.dictionaries(identifiers, st.floats(1, 5), max_size=3),
+    scores=st.lists(scores, max_size=4).map(tuple),
+    reasons=st.lists(reasons, max_size=2).map(tuple),
+)
+entities = st.builds(
+    Entity, id=identifiers, name=localised, sector=st.sampled_from(("government", "private"))
+)
+channels = st.sampled_from(("visit", "app", "whatsapp", "phone", "web"))
+services = st.builds(
+    Service,
+    id=identifiers,
+    entity=identifiers,
+    name=localised,
+    channels=st.lists(channels, min_size=1, max_size=3, unique=True).map(tuple),
+    languages=st.lists(st.sampled_from(LANGUAGES), min_size=1, max_size=3, unique=True).map(tuple),
+    linked_services=st.lists(identifiers, max_size=2).map(tuple),
+)
+centres = st.builds(
+    ServiceCentre,
+    id=identifiers,
+    entity=identifiers,
+    name=localised,
+    city=st.none() | words,
+    services=st.lists(identifiers, max_size=3).map(tuple),
+    languages=st.lists(st.sampled_from(LANGUAGES), min_size=1, max_size=3, unique=True).map(tuple),
+)
+directories = st.builds(
+    Directory,
+    entities=st.lists(entities, max_size=3).map(tuple),
+    services=st.lists(services, max_size=3).map(tuple),
+    centres=st.lists(centres, max_size=3).map(tuple),
+)
+applications = st.builds(
+    Application,
+    programme=identifiers,
+    applicant=applicants,
+    received_at=st.datetimes(
+        min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(UTC)
+    ),
+    channel=st.sampled_from(("web", "app", "paper")),
+)
+overrides = st.builds(
+    Override, rule=identifiers, replaced_by=identifiers, reason=words, reference=words
+)
+
+
+def registry() -> dict[type, st.SearchStrategy[Any]]:
+    """Model class -> strategy, as registered for ``st.from_type``."""
+    return {
+        Applicant: applicants,
+        Application: applications,
+        Residency: residencies(),
+        Programme: programmes(),
+        Verdict: verdicts(),
+        Reason: reasons,
+        InterviewScore: scores,
+        InterviewOutcome: interview_outcomes,
+        Entity: entities,
+        Service: services,
+        ServiceCentre: centres,
+        Directory: directories,
+        Override: overrides,
+    }
