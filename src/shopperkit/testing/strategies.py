@@ -186,7 +186,7 @@ def verdicts(draw: st.DrawFn) -> Verdict:
     elif status is Status.NEEDS_REVIEW:
         found = tuple(draw(st.lists(reasons.map(_as_review), min_size=1, max_size=3)))
     else:
-        found = tuple(draw(st.lists(reasons, max_size=3))) + (_as_ineligible(draw(reasons)),)
+        found = (*draw(st.lists(reasons, max_size=3)), _as_ineligible(draw(reasons)))
     deferred = st.builds(Deferred, criterion=identifiers, stage=identifiers, message=messages)
     return Verdict(
         id=draw(identifiers),
