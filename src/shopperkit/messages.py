@@ -6,7 +6,6 @@ Unicode bidi isolation marks in right-to-left languages so numbers and names rea
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from typing import Any
 
@@ -216,31 +215,27 @@ CORE_MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-class _Isolating(string.Formatter):
-    """A formatter that wraps every inserted value in bidi isolation marks."""
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        formatted: str = super().format_field(value, format_spec)
-        return _FSI + formatted + _PDI
+_COLLECTIONS = (list, tuple, frozenset, set)
 
 
-_PLAIN = string.Formatter()
-_ISOLATING = _Isolating()
-
-
-def _display(value: Any) -> Any:
-    if isinstance(value, list | tuple | frozenset | set):
+def _display(value: Any) -> str:
+    if isinstance(value, _COLLECTIONS):
         return ", ".join(str(item) for item in value)
-    return value
+    return str(value)
 
 
 def format_message(templates: Templates, params: Mapping[str, Any], language: str) -> str:
-    """Fill one message's template for ``language`` (English when it has none)."""
+    """Fill one message's template for ``language`` (English when it has none).
+
+    In right-to-left languages every inserted value is wrapped in bidi isolation marks.
+    """
     template = templates.get(language) or templates.get("en") or ""
-    values = {key: _display(value) for key, value in params.items()}
-    formatter = _ISOLATING if language in RTL_LANGUAGES else _PLAIN
+    if language in RTL_LANGUAGES:
+        values = {key: _FSI + _display(value) + _PDI for key, value in params.items()}
+    else:
+        values = {key: _display(value) for key, value in params.items()}
     try:
-        return formatter.vformat(template, (), values)
+        return template.format_map(values)
     except (KeyError, IndexError, ValueError):
         return template
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from shopperkit.eligibility.dates import FEB28, full_years, latest_start
 from shopperkit.messages import Templates, format_message
@@ -36,14 +36,25 @@ class RuleContext:
     as_of: date
     messages: Mapping[str, Templates]
     feb29_policy: str = FEB28
+    _made: dict[tuple[Any, ...], Reason] = field(factory=dict, eq=False, repr=False)
 
     def value(self, name: str) -> Any:
         """The value of the rule parameter ``name``."""
         return self.params[name].value
 
     def reason(self, code: str, outcome: Status, **params: Any) -> Reason:
-        """A reason from this rule, with its message in English and Arabic."""
-        return make_reason(self.messages, self.rule, code, outcome, params)
+        """A reason from this rule, with its message in English and Arabic.
+
+        Reasons are immutable, so equal ones are made once and shared.
+        """
+        key = (code, outcome, *params.items())
+        try:
+            return self._made[key]
+        except KeyError:
+            made = self._made[key] = make_reason(self.messages, self.rule, code, outcome, params)
+            return made
+        except TypeError:  # an unhashable parameter: made each time
+            return make_reason(self.messages, self.rule, code, outcome, params)
 
 
 def make_reason(
@@ -63,9 +74,14 @@ def make_reason(
 def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, tuple | frozenset | set):
-        return sorted(value) if not isinstance(value, tuple) else list(value)
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, _SETS):
+        return sorted(value)
     return value
+
+
+_SETS = (frozenset, set)
 
 
 @frozen
@@ -139,7 +155,7 @@ def _minimum_residency(ctx: RuleContext) -> Check:
 
 def _residency_status(ctx: RuleContext) -> Check:
     allowed = frozenset(ctx.value("allowed_residency"))
-    listed = sorted(allowed)
+    listed = tuple(sorted(allowed))
 
     def check(applicant: Applicant) -> Reason | None:
         status = applicant.residency.status
@@ -159,7 +175,7 @@ def _declarations(ctx: RuleContext) -> Check:
     def check(applicant: Applicant) -> Reason | None:
         if required <= applicant.declarations:
             return None
-        missing = sorted(required - applicant.declarations)
+        missing = tuple(sorted(required - applicant.declarations))
         return ctx.reason("declarations_missing", INELIGIBLE, missing=missing)
 
     return check

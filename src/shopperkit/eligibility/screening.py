@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
@@ -18,7 +18,9 @@ from shopperkit.messages import format_message
 from shopperkit.model.people import Applicant
 from shopperkit.model.programme import Parameter, Programme
 from shopperkit.model.verdicts import Deferred, Reason, Status, Verdict
-from shopperkit.plugins import Plugins
+
+if TYPE_CHECKING:
+    from shopperkit.plugins import Plugins
 
 
 @frozen
