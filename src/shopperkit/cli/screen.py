@@ -75,7 +75,7 @@ def as_table(results: Iterable[Result]) -> str:
             detail = "; ".join(f"{p.where}: {p.message}" for p in result.errors)
             lines.append((result.id or f"row {result.row}", "error", f"row {result.row}: {detail}"))
         else:
-            detail = "; ".join(reason.message["en"] for reason in result.reasons)
+            detail = " | ".join(reason.message["en"] for reason in result.reasons)
             lines.append((result.id, result.status.value, detail))
     width_id = max([len("id"), *(len(line[0]) for line in lines)])
     width_status = max([len("status"), *(len(line[1]) for line in lines)])
