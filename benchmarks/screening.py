@@ -94,10 +94,14 @@ def main() -> None:
 
     agree = sum(v.status.value == p[1] for v, p in zip(verdicts, plain, strict=True))
     print(f"applicants screened:            {len(people):>12,}")
-    print(f"shopperkit Screener:            {len(people) / ours:>12,.0f} applicants/s"
-          "  (full verdicts: every reason, en + ar messages)")
-    print(f"plain hand-written loop:        {len(people) / theirs:>12,.0f} applicants/s"
-          "  (status only)")
+    print(
+        f"shopperkit Screener:            {len(people) / ours:>12,.0f} applicants/s"
+        "  (full verdicts: every reason, en + ar messages)"
+    )
+    print(
+        f"plain hand-written loop:        {len(people) / theirs:>12,.0f} applicants/s"
+        "  (status only)"
+    )
     print(f"ratio shopperkit / plain loop:  {theirs / ours:>12.2f}")
     print(f"statuses agreeing:              {agree:>12,} of {len(people):,}")
 

@@ -37,7 +37,9 @@ def applicant(**changes: Any) -> Applicant:
     return evolve(base, **changes)
 
 
-def with_parameter(programme: Programme, name: str, value: Any, unit: str | None = None) -> Programme:
+def with_parameter(
+    programme: Programme, name: str, value: Any, unit: str | None = None
+) -> Programme:
     """The programme with one parameter added or replaced."""
     parameter = Parameter(value, f"test value for {name}", "test", date(2022, 1, 1), unit)
     return evolve(programme, parameters={**programme.parameters, name: parameter})

@@ -74,7 +74,8 @@ def test_csv_and_table_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str
         "applied_outside_window",
         "declarations_missing",
     ]
-    assert rows[10]["status"] == "error" and rows[10]["row"] == "12"
+    assert rows[10]["status"] == "error"
+    assert rows[10]["row"] == "12"
     assert "screened 14" in capsys.readouterr().err
     assert main([*args, "--format", "table"]) == 0
     table = capsys.readouterr().out.splitlines()
@@ -102,7 +103,8 @@ def test_json_and_jsonl_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     listing.write_text(json.dumps([good, bad]))
     results = screen_json(capsys, str(listing))
     assert results[0]["status"] == "eligible"
-    assert results[1]["status"] == "error" and results[1]["row"] == 2
+    assert results[1]["status"] == "error"
+    assert results[1]["row"] == 2
     wheres = {e["where"] for e in results[1]["errors"]}
     assert wheres == {"$", "$.birth_date"}  # the unknown key and the impossible date
     lines = tmp_path / "applicants.jsonl"
@@ -153,15 +155,19 @@ def test_malformed_programme_file_names_the_json_path(
     broken.write_text(json.dumps(data))
     assert main(["screen", "--programme", str(broken), str(APPLICANTS)]) == 2
     err = capsys.readouterr().err
-    assert "broken.json" in err and "$.parameters.seats.value" in err
+    assert "broken.json" in err
+    assert "$.parameters.seats.value" in err
 
 
-def test_header_without_required_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_header_without_required_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "thin.csv"
     path.write_text("id,birth_date\nX,2000-01-01\n")
     assert main(["screen", "--programme", "qatar-cgb", str(path)]) == 2
     err = capsys.readouterr().err
-    assert "nationality" in err and "thin.csv" in err
+    assert "nationality" in err
+    assert "thin.csv" in err
 
 
 def test_the_installed_command_never_prints_a_traceback(tmp_path: Path) -> None:

@@ -75,7 +75,9 @@ def test_citizens_are_exempt_from_residency(screener: Screener) -> None:
         (date(2022, 7, 7), Status.INELIGIBLE),
     ],
 )
-def test_registration_window_is_inclusive(screener: Screener, applied: date, status: Status) -> None:
+def test_registration_window_is_inclusive(
+    screener: Screener, applied: date, status: Status
+) -> None:
     assert screener.screen(applicant(applied_on=applied)).status is status
 
 
@@ -132,11 +134,12 @@ def test_judged_criteria_are_deferred(screener: Screener) -> None:
 
 def test_reasons_have_english_and_arabic_messages(screener: Screener) -> None:
     reason = screener.screen(applicant(birth_date=date(2010, 1, 1))).reasons[0]
-    assert reason.message["en"] and reason.message["ar"]
+    assert reason.message["en"]
+    assert reason.message["ar"]
     assert "\u2068" in reason.message["ar"]  # inserted values are bidi-isolated in Arabic
 
 
-BREAKAGES = {
+BREAKAGES: dict[str, dict[str, object]] = {
     "age_below_minimum": {"birth_date": date(2010, 5, 5)},
     "residency_too_short": {"residency": Residency("resident", date(2021, 9, 1))},
     "applied_outside_window": {"applied_on": date(2022, 5, 1)},
