@@ -144,3 +144,13 @@ def test_hookimpl_marks_a_function() -> None:
     module.shopperkit_eligibility_rules = shopperkit_eligibility_rules  # type: ignore[attr-defined]
     plugins = Plugins(make_plugin_manager(plugins=[("marked", module)]))
     assert plugins.rule_plugins()["strict_age"] == "marked"
+
+
+def test_a_message_code_may_not_be_redefined() -> None:
+    plugin = module_plugin(
+        "loud", shopperkit_messages=lambda: {"age_below_minimum": {"en": "TOO YOUNG", "ar": "!"}}
+    )
+    with pytest.raises(PluginError) as raised:
+        Plugins(make_plugin_manager(plugins=[("loud", plugin)])).messages()
+    assert raised.value.code == "message_duplicate"
+    assert raised.value.params["second"] == "loud"

@@ -179,6 +179,10 @@ CORE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "dimension '{name}' is defined by both {first} and {second}",
         "ar": "البُعد '{name}' معرف في {first} و{second} معاً",
     },
+    "message_duplicate": {
+        "en": "message code '{name}' is defined by both {first} and {second}",
+        "ar": "رمز الرسالة '{name}' معرف في {first} و{second} معاً",
+    },
     "duplicate_key": {
         "en": "duplicate key '{key}'",
         "ar": "مفتاح مكرر '{key}'",

@@ -134,10 +134,10 @@ class Plugins:
         self._cache: dict[str, Any] = {}
 
     def _collect(self, hook_name: str) -> list[tuple[str, Any]]:
-        """Each plugin's answer to ``hook_name``, as (plugin name, answer) pairs."""
+        """Each plugin's answer to ``hook_name`` in registration order (built-ins first)."""
         hook = getattr(self.pm.hook, hook_name)
         answers: list[tuple[str, Any]] = []
-        for impl in reversed(hook.get_hookimpls()):
+        for impl in hook.get_hookimpls():
             try:
                 answer = impl.function()
             except Exception as error:
@@ -191,9 +191,15 @@ class Plugins:
         """The message catalogue: the core's codes plus every plugin's."""
         if "messages" not in self._cache:
             catalogue: dict[str, Templates] = {}
-            for _, entries in self._collect("shopperkit_messages"):
+            owner: dict[str, str] = {}
+            for plugin, entries in self._collect("shopperkit_messages"):
                 for code, templates in entries.items():
-                    catalogue.setdefault(code, templates)
+                    if code in catalogue:
+                        raise PluginError(
+                            "message_duplicate",
+                            {"name": code, "first": owner[code], "second": plugin},
+                        )
+                    catalogue[code], owner[code] = templates, plugin
             self._cache["messages"] = catalogue
         messages: dict[str, Templates] = self._cache["messages"]
         return messages
