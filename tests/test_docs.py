@@ -21,7 +21,7 @@ def python_blocks(path: Path) -> list[str]:
 
 
 def run_blocks(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Run every block of ``path`` in one fresh module; what it prints must equal its ``# `` lines."""
+    """Run the blocks of ``path`` in one fresh module; printing must equal the ``# `` lines."""
     module = types.ModuleType(f"doc_{path.stem.replace('-', '_')}")
     sys.modules[module.__name__] = module
     try:

@@ -10,10 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from shopperkit.eligibility.screening import Screener
-from shopperkit.model.people import Residency
+from shopperkit.model.people import Applicant, Residency
 from shopperkit.model.programme import Programme
 from shopperkit.model.verdicts import Status, Verdict
 from shopperkit.plugins import Plugins
+from shopperkit.testing import strategies
 from tests.helpers import QATAR_DECLARATIONS, applicant, with_parameter, with_rule
 
 
@@ -185,3 +186,8 @@ def test_rule_parameters_can_be_bound_to_other_programme_parameters(
     verdict = Screener(programme, plugins).screen(applicant(birth_date=date(2002, 1, 1)))
     assert codes(verdict) == {"age_below_minimum"}
     assert verdict.reasons[0].params["minimum_age"] == 21
+
+
+@given(person=strategies.applicants)
+def test_fast_status_agrees_with_the_full_verdict(screener: Screener, person: Applicant) -> None:
+    assert screener.status(person) is screener.screen(person).status

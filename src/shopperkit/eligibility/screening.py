@@ -200,6 +200,17 @@ class Screener:
             rules=self.rules,
         )
 
+    def status(self, applicant: Applicant) -> Status:
+        """Only the status of :meth:`screen`, without building a verdict: the fast path."""
+        outcome = Status.ELIGIBLE
+        for check in self._only_checks:
+            reason = check(applicant)
+            if reason is not None:
+                if reason.outcome is Status.INELIGIBLE:
+                    return Status.INELIGIBLE
+                outcome = Status.NEEDS_REVIEW
+        return outcome
+
     def screen_all(self, applicants: Iterable[Applicant]) -> Iterator[Verdict]:
         """Verdicts for many applicants, lazily, in order."""
         screen = self.screen
