@@ -108,6 +108,7 @@ CORE_MESSAGES: dict[str, dict[str, str]] = {
     },
     "json_malformed": {"en": "malformed JSON: {reason}", "ar": "صيغة JSON غير صحيحة: {reason}"},
     "toml_malformed": {"en": "malformed TOML: {reason}", "ar": "صيغة TOML غير صحيحة: {reason}"},
+    "yaml_malformed": {"en": "malformed YAML: {reason}", "ar": "صيغة YAML غير صحيحة: {reason}"},
     "csv_malformed": {"en": "malformed CSV: {reason}", "ar": "صيغة CSV غير صحيحة: {reason}"},
     "csv_missing_columns": {
         "en": "missing required column(s): {columns}",
