@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import re
 import sys
 import types
@@ -11,31 +12,35 @@ from pathlib import Path
 import pytest
 
 from shopperkit import hookspecs
+from shopperkit.testing.policy import PolicyRunner, load_policy_file
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
-
-
-def python_blocks(path: Path) -> list[str]:
-    """The fenced ``python`` blocks of a Markdown file, in order."""
-    return re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), re.S)
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+QATAR_FILE = ROOT / "plugins/shopperkit-qatar-cgb/src/shopperkit_qatar_cgb/qatar-cgb.json"
 
 
-def run_blocks(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def blocks(path: Path, language: str = "python") -> list[str]:
+    """The fenced blocks of ``language`` in a Markdown file, in order."""
+    return re.findall(rf"```{language}\n(.*?)```", path.read_text(encoding="utf-8"), re.S)
+
+
+def run_blocks(path: Path, capsys: pytest.CaptureFixture[str]) -> types.ModuleType:
     """Run the blocks of ``path`` in one fresh module; printing must equal the ``# `` lines."""
     module = types.ModuleType(f"doc_{path.stem.replace('-', '_')}")
     sys.modules[module.__name__] = module
     try:
-        for block in python_blocks(path):
+        for block in blocks(path):
             exec(compile(block, str(path), "exec"), module.__dict__)
             printed = capsys.readouterr().out.splitlines()
             expected = [line[2:] for line in block.splitlines() if line.startswith("# ")]
             assert printed == expected
     finally:
         del sys.modules[module.__name__]
+    return module
 
 
 def test_rule_plugin_guide_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    assert len(python_blocks(DOCS / "write-a-rule-plugin.md")) >= 5
+    assert len(blocks(DOCS / "write-a-rule-plugin.md")) >= 5
     run_blocks(DOCS / "write-a-rule-plugin.md", capsys)
 
 
@@ -59,6 +64,26 @@ def test_every_hook_is_documented_with_its_signature(hook: object) -> None:
     assert inspect.getdoc(hook)
     reference = (DOCS / "plugins.md").read_text(encoding="utf-8")
     assert f"`{hook_signature(hook)}`" in reference
+
+
+def test_policy_guide_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The guide's programme change, policy cases and property test all hold."""
+    guide = DOCS / "test-your-policy.md"
+    change = json.loads(blocks(guide, "json")[0])
+    qatar = json.loads(QATAR_FILE.read_text(encoding="utf-8"))
+    qatar["parameters"].update(change["parameters"])
+    qatar["rules"].extend(change["rules"])
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "qatar-cgb-max-age.json").write_text(json.dumps(qatar), encoding="utf-8")
+    cases_file = tmp_path / "max-age.policy.yaml"
+    cases_file.write_text(blocks(guide, "yaml")[0], encoding="utf-8")
+    module = run_blocks(guide, capsys)
+    runner = PolicyRunner(module.plugins)
+    cases = load_policy_file(cases_file)
+    assert len(cases) == 4
+    assert {case.name: runner.run(case) for case in cases} == {case.name: [] for case in cases}
 
 
 def test_quickstart_python_example_runs(capsys: pytest.CaptureFixture[str]) -> None:

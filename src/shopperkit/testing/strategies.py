@@ -167,6 +167,54 @@ def applicants_for(draw: st.DrawFn, programme: Programme) -> Applicant:
     )
 
 
+@st.composite
+def boundary_applicants(draw: st.DrawFn, programme: Programme) -> tuple[Applicant, frozenset[str]]:
+    """An applicant on one side or the other of every built-in rule's boundary.
+
+    Returns the applicant and the set of reason codes the programme must give: for each rule
+    the applicant sits either exactly on the boundary (passes) or one day past it (fails).
+    """
+    as_of = programme.day("reference_date")
+    policy = _policy(programme)
+    base = draw(applicants_for(programme))
+    expected: set[str] = set()
+
+    def side(code: str) -> bool:
+        """Draw whether to step outside this rule's boundary; record the code if so."""
+        outside = draw(st.booleans())
+        if outside:
+            expected.add(code)
+        return outside
+
+    born = latest_start(as_of, programme.integer("minimum_age"), policy)
+    if born < as_of and side("age_below_minimum"):
+        born += timedelta(days=1)
+    residency = Residency(CITIZEN)
+    since = latest_start(as_of, programme.integer("minimum_residency_years"), policy)
+    if since > born and draw(st.booleans()):
+        if since < as_of and side("residency_too_short"):
+            since += timedelta(days=1)
+        residency = Residency(RESIDENT, since)
+    opens, closes = programme.day("registration_opens"), programme.day("registration_closes")
+    applied = draw(st.sampled_from((opens, closes)))
+    if side("applied_outside_window"):
+        applied = opens - timedelta(days=1) if applied == opens else closes + timedelta(days=1)
+    declarations = frozenset(d.id for d in programme.declarations)
+    if declarations and side("declarations_missing"):
+        declarations -= {draw(st.sampled_from(sorted(declarations)))}
+    applicant = Applicant(
+        id=base.id,
+        birth_date=born,
+        nationality=base.nationality,
+        residency=residency,
+        gender=base.gender,
+        profession=base.profession,
+        declarations=declarations,
+        applied_on=applied,
+    )
+    return applicant, frozenset(expected)
+
+
 reasons = st.builds(
     Reason,
     rule=identifiers,
