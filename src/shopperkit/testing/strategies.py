@@ -143,12 +143,11 @@ def applicants_for(draw: st.DrawFn, programme: Programme) -> Applicant:
     policy = _policy(programme)
     born_by = latest_start(as_of, programme.integer("minimum_age"), policy)
     born = draw(st.dates(min_value=born_by - timedelta(days=365 * 60), max_value=born_by))
-    if draw(st.booleans()):
+    since_by = latest_start(as_of, programme.integer("minimum_residency_years"), policy)
+    if since_by < born or draw(st.booleans()):  # too young to have been resident that long
         residency = Residency(CITIZEN)
     else:
-        since_by = latest_start(as_of, programme.integer("minimum_residency_years"), policy)
-        since = draw(st.dates(min_value=min(born, since_by), max_value=since_by))
-        residency = Residency(RESIDENT, max(since, born))
+        residency = Residency(RESIDENT, draw(st.dates(min_value=born, max_value=since_by)))
     applied = draw(
         st.dates(
             min_value=programme.day("registration_opens"),
