@@ -17,7 +17,7 @@ from shopperkit.eligibility.rules import Check, RuleContext, RuleDefinition
 from shopperkit.eligibility.screening import Screener
 from shopperkit.errors import PluginError
 from shopperkit.model.people import Applicant
-from shopperkit.model.programme import Override, Programme
+from shopperkit.model.programme import Override, Programme, RuleUse
 from shopperkit.model.verdicts import Reason, Status
 from shopperkit.plugins import BLOCK_ENV, Plugins, make_plugin_manager, module_plugin
 from tests.helpers import applicant
@@ -154,3 +154,20 @@ def test_a_message_code_may_not_be_redefined() -> None:
         Plugins(make_plugin_manager(plugins=[("loud", plugin)])).messages()
     assert raised.value.code == "message_duplicate"
     assert raised.value.params["second"] == "loud"
+
+
+def test_a_rule_that_raises_while_screening_is_named(qatar: Programme) -> None:
+    def build(ctx: RuleContext) -> Check:
+        def check(person: Applicant) -> Reason | None:
+            raise ZeroDivisionError("oops")
+
+        return check
+
+    fragile = RuleDefinition("fragile", "always raises", (), ("x",), build)
+    plugin = module_plugin("fragile-plugin", shopperkit_eligibility_rules=lambda: [fragile])
+    plugins = Plugins(make_plugin_manager(plugins=[("fragile-plugin", plugin)]))
+    with_fragile = evolve(qatar, rules=(*qatar.rules, RuleUse("fragile")))
+    with pytest.raises(PluginError) as raised:
+        Screener(with_fragile, plugins).screen(applicant())
+    assert raised.value.params["plugin"] == "fragile-plugin"
+    assert "fragile" in raised.value.params["hook"]

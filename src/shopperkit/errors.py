@@ -42,3 +42,11 @@ class ProgrammeError(ShopperkitError):
 
 class PluginError(ShopperkitError):
     """A plugin failed to load or implements a hook wrongly; the message names the plugin."""
+
+
+def plugin_failure(plugin: str, hook: str, error: Exception) -> PluginError:
+    """The error for a plugin whose code raised ``error`` in ``hook``."""
+    return PluginError(
+        "plugin_hook_failed",
+        {"plugin": plugin, "hook": hook, "reason": f"{type(error).__name__}: {error}"},
+    )

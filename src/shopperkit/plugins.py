@@ -24,7 +24,7 @@ import pluggy
 from shopperkit import __version__, builtin, hookimpl, hookspecs
 from shopperkit.dimensions import DimensionDefinition
 from shopperkit.eligibility.rules import RuleDefinition
-from shopperkit.errors import PluginError
+from shopperkit.errors import PluginError, plugin_failure
 from shopperkit.hookspecs import ProgrammeSource
 from shopperkit.messages import Templates
 
@@ -141,14 +141,7 @@ class Plugins:
             try:
                 answer = impl.function()
             except Exception as error:
-                raise PluginError(
-                    "plugin_hook_failed",
-                    {
-                        "plugin": impl.plugin_name,
-                        "hook": hook_name,
-                        "reason": f"{type(error).__name__}: {error}",
-                    },
-                ) from None
+                raise plugin_failure(impl.plugin_name, hook_name, error) from None
             if answer is not None:
                 answers.append((impl.plugin_name, answer))
         return answers

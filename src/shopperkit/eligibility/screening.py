@@ -13,7 +13,7 @@ from attrs import frozen
 
 from shopperkit.eligibility.dates import FEB28
 from shopperkit.eligibility.rules import MESSAGE_LANGUAGES, Check, RuleContext, RuleDefinition
-from shopperkit.errors import PluginError, ProgrammeError
+from shopperkit.errors import ProgrammeError, plugin_failure
 from shopperkit.messages import format_message
 from shopperkit.model.people import Applicant
 from shopperkit.model.programme import Parameter, Programme
@@ -147,14 +147,8 @@ class Screener:
             try:
                 check = planned.definition.build(context)
             except Exception as error:
-                raise PluginError(
-                    "plugin_hook_failed",
-                    {
-                        "plugin": planned.plugin,
-                        "hook": f"rule {planned.definition.name!r} build",
-                        "reason": f"{type(error).__name__}: {error}",
-                    },
-                ) from None
+                hook = f"rule {planned.definition.name!r} build"
+                raise plugin_failure(planned.plugin, hook, error) from None
             self._checks.append((planned, check))
         self._only_checks = tuple(check for _, check in self._checks)
         self.rules = tuple(planned.label for planned in self.plan)
@@ -222,14 +216,8 @@ class Screener:
             try:
                 check(applicant)
             except Exception as error:
-                raise PluginError(
-                    "plugin_hook_failed",
-                    {
-                        "plugin": planned.plugin,
-                        "hook": f"rule {planned.definition.name!r} on applicant {applicant.id!r}",
-                        "reason": f"{type(error).__name__}: {error}",
-                    },
-                ) from None
+                hook = f"rule {planned.definition.name!r} on applicant {applicant.id!r}"
+                raise plugin_failure(planned.plugin, hook, error) from None
 
     def explain(self) -> dict[str, Any]:
         """The screening plan: every rule, its parameters with provenance, and the overrides."""
