@@ -1,0 +1,1 @@
+"""Insights for the entities: privacy (pseudonyms, small cells, redaction) and integrity."""
