@@ -1,0 +1,201 @@
+"""Flags on evaluations that look unreliable, and a reliability score per shopper.
+
+Each check looks at every evaluation and flags the ones it doubts, with a stable code and the
+evidence. Flagged evaluations are reported and can be excluded from aggregates; nothing is
+dropped silently.
+
+``visit_too_short``
+    submitted less than ``minimum_minutes`` after the visit began;
+``duplicate_submission``
+    the same shopper, centre, service, day and answers as an earlier evaluation;
+``straight_lining``
+    the same answer to every one of at least ``minimum_items`` rated questions;
+``conflict_of_interest``
+    the shopper works for the evaluated entity;
+``score_outlier``
+    an overall score far from other shoppers' at the same centre in the same week (more than
+    ``outlier_mads`` median absolute deviations from their median, with at least
+    ``outlier_peers`` peers).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from statistics import median
+from typing import Any, Protocol
+
+from attrs import frozen
+
+
+class EvaluationLike(Protocol):
+    """What the integrity checks read from an evaluation record."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def shopper(self) -> str: ...
+    @property
+    def entity(self) -> str: ...
+    @property
+    def centre(self) -> str: ...
+    @property
+    def service(self) -> str: ...
+    @property
+    def visited_at(self) -> datetime: ...
+    @property
+    def submitted_at(self) -> datetime | None: ...
+    @property
+    def answers(self) -> Mapping[str, Any]: ...
+
+
+@frozen
+class Flag:
+    """One doubt about one evaluation: a stable code and the evidence for it."""
+
+    evaluation: str
+    code: str
+    evidence: Mapping[str, Any]
+
+
+@frozen
+class IntegrityPolicy:
+    """Thresholds of the checks (programme parameters where a programme sets them)."""
+
+    minimum_minutes: float = 5.0
+    minimum_items: int = 5
+    outlier_mads: float = 3.5
+    outlier_peers: int = 4
+
+
+def _visit_too_short(records: Sequence[EvaluationLike], policy: IntegrityPolicy) -> list[Flag]:
+    flags = []
+    for record in records:
+        if record.submitted_at is None:
+            continue
+        minutes = (record.submitted_at - record.visited_at).total_seconds() / 60
+        if 0 <= minutes < policy.minimum_minutes:
+            flags.append(
+                Flag(
+                    record.id,
+                    "visit_too_short",
+                    {"minutes": round(minutes, 1), "minimum": policy.minimum_minutes},
+                )
+            )
+    return flags
+
+
+def _answers_key(answers: Mapping[str, Any]) -> str:
+    return repr(sorted((key, repr(value)) for key, value in answers.items()))
+
+
+def _duplicates(records: Sequence[EvaluationLike]) -> list[Flag]:
+    first: dict[tuple[str, ...], str] = {}
+    flags = []
+    for record in sorted(records, key=lambda r: (r.submitted_at or r.visited_at, r.id)):
+        key = (
+            record.shopper,
+            record.centre,
+            record.service,
+            record.visited_at.date().isoformat(),
+            _answers_key(record.answers),
+        )
+        if key in first:
+            flags.append(Flag(record.id, "duplicate_submission", {"first": first[key]}))
+        else:
+            first[key] = record.id
+    return flags
+
+
+def _straight_lining(
+    records: Sequence[EvaluationLike], rated: frozenset[str], policy: IntegrityPolicy
+) -> list[Flag]:
+    flags = []
+    for record in records:
+        values = [value for key, value in record.answers.items() if key in rated and value != "na"]
+        if len(values) >= policy.minimum_items and len({repr(v) for v in values}) == 1:
+            flags.append(
+                Flag(record.id, "straight_lining", {"items": len(values), "answer": values[0]})
+            )
+    return flags
+
+
+def _conflicts(records: Sequence[EvaluationLike], employers: Mapping[str, str]) -> list[Flag]:
+    return [
+        Flag(record.id, "conflict_of_interest", {"entity": record.entity})
+        for record in records
+        if employers.get(record.shopper, "").casefold() == record.entity.casefold()
+    ]
+
+
+def _outliers(
+    records: Sequence[EvaluationLike], overall: Mapping[str, float], policy: IntegrityPolicy
+) -> list[Flag]:
+    groups: dict[tuple[str, int, int], list[EvaluationLike]] = defaultdict(list)
+    for record in records:
+        if record.id in overall:
+            year, week, _ = record.visited_at.isocalendar()
+            groups[(record.centre, year, week)].append(record)
+    flags = []
+    for members in groups.values():
+        for record in members:
+            peers = [overall[p.id] for p in members if p.shopper != record.shopper]
+            if len(peers) < policy.outlier_peers:
+                continue
+            centre = median(peers)
+            spread = median(abs(value - centre) for value in peers) or 1.0
+            distance = abs(overall[record.id] - centre) / spread
+            if distance > policy.outlier_mads:
+                evidence = {
+                    "score": overall[record.id],
+                    "peer_median": centre,
+                    "peers": len(peers),
+                    "mads": round(distance, 2),
+                }
+                flags.append(Flag(record.id, "score_outlier", evidence))
+    return flags
+
+
+def check_integrity(
+    records: Iterable[EvaluationLike],
+    *,
+    overall: Mapping[str, float] | None = None,
+    rated_questions: Iterable[str] = (),
+    employers: Mapping[str, str] | None = None,
+    policy: IntegrityPolicy | None = None,
+) -> list[Flag]:
+    """Every flag on ``records``, ordered by evaluation id then code.
+
+    ``overall`` maps evaluation id to its overall score (for outliers), ``rated_questions``
+    names the questions straight-lining looks at, ``employers`` maps shopper id to the entity
+    they work for.
+    """
+    rules = policy or IntegrityPolicy()
+    items = list(records)
+    flags = [
+        *_visit_too_short(items, rules),
+        *_duplicates(items),
+        *_straight_lining(items, frozenset(rated_questions), rules),
+        *_conflicts(items, employers or {}),
+        *_outliers(items, overall or {}, rules),
+    ]
+    return sorted(flags, key=lambda flag: (flag.evaluation, flag.code))
+
+
+def reliability(records: Iterable[EvaluationLike], flags: Iterable[Flag]) -> dict[str, float]:
+    """Per shopper, the share of their evaluations without a flag, smoothed towards 1.
+
+    ``(clean + 1) / (total + 1)``: one flag among many evaluations weighs less than one flag
+    in a shopper's first evaluation, and a shopper with no evaluations is not penalised.
+    """
+    flagged = {flag.evaluation for flag in flags}
+    totals: dict[str, int] = defaultdict(int)
+    clean: dict[str, int] = defaultdict(int)
+    for record in records:
+        totals[record.shopper] += 1
+        clean[record.shopper] += record.id not in flagged
+    return {
+        shopper: round((clean[shopper] + 1) / (totals[shopper] + 1), 4)
+        for shopper in sorted(totals)
+    }

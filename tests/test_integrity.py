@@ -1,0 +1,76 @@
+"""Integrity flags: each check catches its case and leaves honest evaluations alone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from attrs import evolve, frozen
+
+from shopperkit.insights.integrity import check_integrity, reliability
+
+START = datetime(2024, 3, 4, 10, 0)  # a Monday
+
+
+@frozen
+class Record:
+    id: str
+    shopper: str
+    entity: str = "moi"
+    centre: str = "c1"
+    service: str = "s1"
+    visited_at: datetime = START
+    submitted_at: datetime | None = START + timedelta(minutes=40)
+    answers: Mapping[str, Any] = {"q1": 4, "q2": 3, "q3": 5, "q4": 2, "q5": 4}
+
+
+RATED = ("q1", "q2", "q3", "q4", "q5")
+
+
+def codes(records: list[Record], **kwargs: Any) -> set[tuple[str, str]]:
+    return {
+        (f.evaluation, f.code) for f in check_integrity(records, rated_questions=RATED, **kwargs)
+    }
+
+
+def test_honest_evaluations_are_not_flagged() -> None:
+    records = [Record(f"e{i}", f"s{i}", visited_at=START + timedelta(hours=i)) for i in range(6)]
+    overall = {r.id: 70.0 + i for i, r in enumerate(records)}
+    assert codes(records, overall=overall, employers={"s1": "health"}) == set()
+
+
+def test_each_check_catches_its_case() -> None:
+    base = Record("e0", "s0")
+    records = [
+        base,
+        evolve(base, id="quick", shopper="s1", submitted_at=START + timedelta(minutes=2)),
+        evolve(base, id="again", submitted_at=START + timedelta(minutes=50)),
+        evolve(base, id="flat", shopper="s2", answers=dict.fromkeys(RATED, 5)),
+        evolve(base, id="insider", shopper="s3"),
+    ]
+    found = codes(records, employers={"s3": "MOI"})
+    assert found == {
+        ("quick", "visit_too_short"),
+        ("again", "duplicate_submission"),
+        ("flat", "straight_lining"),
+        ("insider", "conflict_of_interest"),
+    }
+
+
+def test_an_outlier_among_peers_at_the_same_centre_and_week() -> None:
+    records = [Record(f"e{i}", f"s{i}", visited_at=START + timedelta(days=i % 5)) for i in range(6)]
+    overall = {"e0": 80.0, "e1": 82.0, "e2": 78.0, "e3": 81.0, "e4": 79.0, "e5": 10.0}
+    assert codes(records, overall=overall) == {("e5", "score_outlier")}
+    # The same low score in another week has no peers to differ from.
+    moved = [*records[:5], evolve(records[5], visited_at=START + timedelta(days=14))]
+    assert codes(moved, overall=overall) == set()
+
+
+def test_reliability_is_the_smoothed_clean_share() -> None:
+    records = [Record("a", "s1"), Record("b", "s1", centre="c2"), Record("c", "s2")]
+    hurried = Record("d", "s2", centre="c3", submitted_at=START + timedelta(minutes=1))
+    flags = check_integrity([*records, hurried])
+    assert [(f.evaluation, f.code) for f in flags] == [("d", "visit_too_short")]
+    scores = reliability([*records, hurried], flags)
+    assert scores == {"s1": 1.0, "s2": round(2 / 3, 4)}
