@@ -1,0 +1,103 @@
+"""Headless Chromium for tests: screenshot a page and read the picture's pixels."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import tempfile
+import zlib
+from collections import Counter
+from pathlib import Path
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+)
+
+
+def chromium() -> str:
+    """The Chromium executable (installed by ``make test``)."""
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise RuntimeError("chromium is not installed; `make test` installs Debian's chromium")
+
+
+def screenshot(page: Path, output: Path, size: tuple[int, int] = (1000, 1600)) -> None:
+    """Render ``page`` in headless Chromium and save a PNG screenshot."""
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                chromium(),
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                f"--window-size={size[0]},{size[1]}",
+                f"--screenshot={output}",
+                page.resolve().as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+
+def _paeth(a: int, b: int, c: int) -> int:
+    p = a + b - c
+    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+    if pa <= pb and pa <= pc:
+        return a
+    return b if pb <= pc else c
+
+
+def png_colours(path: Path) -> Counter[tuple[int, int, int]]:
+    """How many pixels of each RGB colour an 8-bit RGB or RGBA PNG has."""
+    data = path.read_bytes()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError(f"{path} is not a PNG")
+    position, chunks, header = 8, [], b""
+    while position < len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            chunks.append(body)
+        position += 12 + length
+    width, height, depth, colour_type = struct.unpack(">IIBB", header[:10])
+    if depth != 8 or colour_type not in (2, 6):
+        raise ValueError("only 8-bit RGB and RGBA PNGs are read")
+    channels = 4 if colour_type == 6 else 3
+    raw = zlib.decompress(b"".join(chunks))
+    stride = width * channels
+    previous = bytearray(stride)
+    counts: Counter[tuple[int, int, int]] = Counter()
+    for row in range(height):
+        start = row * (stride + 1)
+        kind = raw[start]
+        line = bytearray(raw[start + 1 : start + 1 + stride])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up = previous[i]
+            corner = previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                line[i] = (line[i] + _paeth(left, up, corner)) & 0xFF
+        for i in range(0, stride, channels):
+            counts[(line[i], line[i + 1], line[i + 2])] += 1
+        previous = line
+    return counts
