@@ -200,6 +200,11 @@ CORE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "unknown interview criterion '{value}'; known: {allowed}",
         "ar": "معيار مقابلة غير معروف '{value}'؛ المعروفة: {allowed}",
     },
+    # insights
+    "status_transition_refused": {
+        "en": "recommendation {id} cannot go from '{before}' to '{after}'",
+        "ar": "لا يمكن نقل التوصية {id} من '{before}' إلى '{after}'",
+    },
     # plugins
     "plugin_import_failed": {
         "en": "plugin '{plugin}' ({target}) failed to import: {reason}",

@@ -1,0 +1,206 @@
+"""Recommendations: what each entity is asked to do, made from findings by rules.
+
+Rules come from plugins (``shopperkit_recommendation_rules``); the built-in ones cover a weak
+factor, a declining factor and a failing hand-off. A recommendation's status is tracked over
+time in an append-only log: ``open`` -> ``accepted`` -> ``done`` (or ``open`` -> ``done``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+
+from attrs import frozen
+
+from shopperkit.errors import InputError
+from shopperkit.insights.findings import BELOW, DECLINING, Finding
+from shopperkit.messages import Templates, format_message
+
+OPEN, ACCEPTED, DONE = "open", "accepted", "done"
+TRANSITIONS = {OPEN: (ACCEPTED, DONE), ACCEPTED: (DONE,), DONE: ()}
+
+
+@frozen
+class RecommendationRule:
+    """Turns a finding into a recommendation when ``applies``; ``text`` is by language."""
+
+    name: str
+    applies: Callable[[Finding], bool]
+    priority: Callable[[Finding], str]
+    text: Mapping[str, str]
+
+
+@frozen
+class Recommendation:
+    """One thing an entity is asked to improve, with the evidence and its status."""
+
+    id: str
+    rule: str
+    entity: str
+    priority: str
+    text: Mapping[str, str]
+    finding: Finding
+    status: str = OPEN
+
+
+def _priority(finding: Finding) -> str:
+    gap = abs(finding.comparison.difference)
+    return "high" if gap >= 15 else "medium" if gap >= 8 else "low"
+
+
+def _is_handoff(finding: Finding) -> bool:
+    return finding.level == "handoff"
+
+
+BUILTIN_RULES: tuple[RecommendationRule, ...] = (
+    RecommendationRule(
+        name="fix_handoff",
+        applies=lambda f: f.kind == BELOW and _is_handoff(f),
+        priority=_priority,
+        text={
+            "en": "Hand-off {key} scores {mean} against {reference} for all hand-offs: agree "
+            "with the receiving entity what the customer brings and is told at the transfer.",
+            "ar": "تسجل عملية التحويل {key} درجة {mean} مقابل {reference} لجميع عمليات التحويل: "
+            "اتفقوا مع الجهة المستقبِلة على ما يحمله المتعامل وما يُبلَّغ به عند التحويل.",
+        },
+    ),
+    RecommendationRule(
+        name="improve_weak_factor",
+        applies=lambda f: f.kind == BELOW and not _is_handoff(f),
+        priority=_priority,
+        text={
+            "en": "{factor} at {key} scores {mean} (95% interval {low} to {high}, {count} "
+            "evaluations) against the programme's {reference}: review it with the staff "
+            "concerned and set a target for the next period.",
+            "ar": "يسجل عامل {factor} في {key} درجة {mean} (مجال الثقة 95%: {low} إلى {high}، "
+            "{count} تقييماً) مقابل {reference} للبرنامج: راجعوه مع الموظفين المعنيين "
+            "وحددوا هدفاً للفترة القادمة.",
+        },
+    ),
+    RecommendationRule(
+        name="reverse_decline",
+        applies=lambda f: f.kind == DECLINING,
+        priority=_priority,
+        text={
+            "en": "{factor} at {key} fell to {mean} in {period} from {reference}: find what "
+            "changed and correct it.",
+            "ar": "انخفض عامل {factor} في {key} إلى {mean} في {period} بعد أن كان {reference}: "
+            "حددوا ما تغيّر وعالجوه.",
+        },
+    ),
+)
+
+
+def recommendation_id(rule: str, finding: Finding) -> str:
+    """A stable id: the same rule and finding give the same id in every run."""
+    key = "|".join((rule, finding.level, finding.key, finding.factor, finding.period))
+    return "R-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+def recommend(
+    findings: Iterable[Finding],
+    rules: Sequence[RecommendationRule],
+    languages: Sequence[str] = ("en", "ar"),
+    factor_names: Mapping[str, Templates] | None = None,
+) -> list[Recommendation]:
+    """Every recommendation the rules make from ``findings``; the first rule that applies wins."""
+    names = factor_names or {}
+    made = []
+    for finding in findings:
+        rule = next((rule for rule in rules if rule.applies(finding)), None)
+        if rule is None:
+            continue
+        low, high = finding.interval
+        text = {}
+        for language in languages:
+            factor = names.get(finding.factor, {})
+            params = {
+                "factor": factor.get(language) or factor.get("en") or finding.factor,
+                "key": finding.key,
+                "period": finding.period,
+                "mean": f"{finding.sample.mean:.1f}",
+                "low": f"{low:.1f}",
+                "high": f"{high:.1f}",
+                "count": finding.sample.count,
+                "reference": f"{finding.reference.mean:.1f}",
+            }
+            text[language] = format_message(rule.text, params, language)
+        made.append(
+            Recommendation(
+                id=recommendation_id(rule.name, finding),
+                rule=rule.name,
+                entity=finding.entity,
+                priority=rule.priority(finding),
+                text=text,
+                finding=finding,
+            )
+        )
+    order = {"high": 0, "medium": 1, "low": 2}
+    return sorted(made, key=lambda r: (r.entity, order.get(r.priority, 3), r.id))
+
+
+@frozen
+class StatusChange:
+    """One recorded change of a recommendation's status."""
+
+    recommendation: str
+    status: str
+    on: date
+    by: str
+    note: str = ""
+
+
+def current_status(changes: Iterable[StatusChange]) -> dict[str, str]:
+    """Each recommendation's status after its changes in order (``open`` when none)."""
+    status: dict[str, str] = {}
+    for change in changes:
+        before = status.get(change.recommendation, OPEN)
+        if change.status not in TRANSITIONS[before]:
+            raise InputError(
+                "status_transition_refused",
+                {"id": change.recommendation, "before": before, "after": change.status},
+            )
+        status[change.recommendation] = change.status
+    return status
+
+
+def append_status(log: Path, change: StatusChange) -> None:
+    """Record a status change at the end of ``log`` (JSONL), after checking it is allowed."""
+    changes = read_status_log(log) if log.exists() else []
+    current_status([*changes, change])
+    line = {
+        "recommendation": change.recommendation,
+        "status": change.status,
+        "on": change.on.isoformat(),
+        "by": change.by,
+        "note": change.note,
+    }
+    with log.open("a", encoding="utf-8") as stream:
+        stream.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def read_status_log(log: Path) -> list[StatusChange]:
+    """Every status change recorded in ``log``, in order."""
+    changes = []
+    for number, line in enumerate(log.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            changes.append(
+                StatusChange(
+                    data["recommendation"],
+                    data["status"],
+                    date.fromisoformat(data["on"]),
+                    data["by"],
+                    data.get("note", ""),
+                )
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise InputError(
+                "json_malformed", {"reason": str(error)}, where=f"{log}:{number}"
+            ) from None
+    return changes
