@@ -1,4 +1,4 @@
-"""The built-in plugin: generic eligibility rules, dimensions and the core messages.
+"""The built-in plugin: generic rules, dimensions, finding and recommendation rules, messages.
 
 Registered like any other plugin, so blocking or replacing it works the same way.
 """
@@ -10,6 +10,9 @@ from collections.abc import Mapping, Sequence
 from shopperkit import hookimpl
 from shopperkit.dimensions import BUILTIN_DIMENSIONS, DimensionDefinition
 from shopperkit.eligibility.rules import BUILTIN_RULES, RuleDefinition
+from shopperkit.insights.findings import BUILTIN_FINDING_RULES, FindingRule
+from shopperkit.insights.recommendations import BUILTIN_RULES as BUILTIN_RECOMMENDATIONS
+from shopperkit.insights.recommendations import RecommendationRule
 from shopperkit.messages import CORE_MESSAGES
 
 
@@ -26,3 +29,13 @@ def shopperkit_dimensions() -> Sequence[DimensionDefinition]:
 @hookimpl
 def shopperkit_messages() -> Mapping[str, Mapping[str, str]]:
     return CORE_MESSAGES
+
+
+@hookimpl
+def shopperkit_finding_rules() -> Sequence[FindingRule]:
+    return BUILTIN_FINDING_RULES
+
+
+@hookimpl
+def shopperkit_recommendation_rules() -> Sequence[RecommendationRule]:
+    return BUILTIN_RECOMMENDATIONS

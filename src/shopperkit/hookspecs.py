@@ -18,6 +18,8 @@ import pluggy
 if TYPE_CHECKING:
     from shopperkit.dimensions import DimensionDefinition
     from shopperkit.eligibility.rules import RuleDefinition
+    from shopperkit.insights.findings import FindingRule
+    from shopperkit.insights.recommendations import RecommendationRule
 
 hookspec = pluggy.HookspecMarker("shopperkit")
 
@@ -92,19 +94,21 @@ def shopperkit_question_scorers() -> Mapping[str, Callable[..., Any]]:
 
 
 @hookspec
-def shopperkit_finding_rules() -> Sequence[Any]:
-    """Rules that turn aggregated scores into findings for an entity, centre or service.
+def shopperkit_finding_rules() -> Sequence[FindingRule]:
+    """Rules that turn grouped scores into findings for an entity, centre, service or hand-off.
 
-    Called when findings are computed for a report.
+    Called when findings are computed for a report; every rule's findings are kept. Built-ins:
+    ``against_baseline`` and ``trends``.
     """
     raise NotImplementedError
 
 
 @hookspec
-def shopperkit_recommendation_rules() -> Sequence[Any]:
+def shopperkit_recommendation_rules() -> Sequence[RecommendationRule]:
     """Rules that turn findings into recommendations with a priority and localised text.
 
-    Called after findings are computed, once per report.
+    Called once per report. For each finding the first rule that applies makes the
+    recommendation: plugins' rules are tried before the built-in ones.
     """
     raise NotImplementedError
 

@@ -26,6 +26,8 @@ from shopperkit.dimensions import DimensionDefinition
 from shopperkit.eligibility.rules import RuleDefinition
 from shopperkit.errors import PluginError, plugin_failure
 from shopperkit.hookspecs import ProgrammeSource
+from shopperkit.insights.findings import FindingRule
+from shopperkit.insights.recommendations import RecommendationRule
 from shopperkit.messages import Templates
 
 ENTRY_POINT_GROUP = "shopperkit"
@@ -179,6 +181,17 @@ class Plugins:
         """Every diversity dimension by name."""
         named = self._named("shopperkit_dimensions", DimensionDefinition, "dimension_duplicate")
         return {name: dim for name, (_, dim) in named.items()}
+
+    def finding_rules(self) -> dict[str, FindingRule]:
+        """Every finding rule by name."""
+        named = self._named("shopperkit_finding_rules", FindingRule, "rule_duplicate")
+        return {name: rule for name, (_, rule) in named.items()}
+
+    def recommendation_rules(self) -> list[RecommendationRule]:
+        """Recommendation rules in the order they are tried: plugins' first, built-ins last."""
+        named = self._named("shopperkit_recommendation_rules", RecommendationRule, "rule_duplicate")
+        plugins_first = sorted(named.values(), key=lambda item: item[0] == BUILTIN_NAME)
+        return [rule for _, rule in plugins_first]
 
     def messages(self) -> dict[str, Templates]:
         """The message catalogue: the core's codes plus every plugin's."""

@@ -9,7 +9,7 @@ evaluations, and a minimum difference that matters in practice.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import pairwise
 
 from attrs import frozen
@@ -123,3 +123,17 @@ def trends(groups: Iterable[GroupScores], policy: FindingPolicy | None = None) -
                 kind = DECLINING if comparison.difference < 0 else IMPROVING
                 candidates.append((kind, later, earlier.sample, comparison))
     return _supported(candidates, rules)
+
+
+@frozen
+class FindingRule:
+    """A way of finding things in grouped scores, contributed through a hook."""
+
+    name: str
+    find: Callable[[Sequence[GroupScores], Mapping[str, Sample], FindingPolicy], list[Finding]]
+
+
+BUILTIN_FINDING_RULES: tuple[FindingRule, ...] = (
+    FindingRule("against_baseline", against_baseline),
+    FindingRule("trends", lambda groups, _baseline, policy: trends(groups, policy)),
+)
