@@ -86,5 +86,9 @@ def test_policy_guide_runs(
     assert {case.name: runner.run(case) for case in cases} == {case.name: [] for case in cases}
 
 
+def test_recommendation_rule_guide_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    run_blocks(DOCS / "write-a-recommendation-rule.md", capsys)
+
+
 def test_quickstart_python_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
     run_blocks(DOCS / "quickstart.md", capsys)
