@@ -60,10 +60,7 @@ def parse_age_groups(groups: tuple[str, ...]) -> list[tuple[int, int | None, str
 
 
 def _age_group(programme: Programme, as_of: date, feb29_policy: str) -> Derive:
-    if "age_groups" in programme.parameters:
-        groups = parse_age_groups(programme.strings("age_groups"))
-    else:
-        groups = parse_age_groups(DEFAULT_AGE_GROUPS)
+    groups = parse_age_groups(programme.strings("age_groups", DEFAULT_AGE_GROUPS))
 
     def derive(applicant: Applicant) -> str | None:
         if applicant.birth_date is None:

@@ -52,24 +52,15 @@ class InterviewPolicy:
     @classmethod
     def of(cls, programme: Programme) -> InterviewPolicy:
         """The policy from the programme's parameters (defaults: 1 to 5, mean of 3 each)."""
-        params = programme.parameters
-        rule = (
-            programme.text("interview_pass_rule")
-            if "interview_pass_rule" in params
-            else ("each_criterion_mean")
-        )
+        rule = programme.text("interview_pass_rule", PASS_RULES[0])
         if rule not in PASS_RULES:
             raise ProgrammeError("pass_rule_unknown", {"name": rule, "known": list(PASS_RULES)})
-
-        def number(name: str, default: float) -> float:
-            return programme.number(name) if name in params else default
-
         return cls(
             criteria=tuple(c.id for c in programme.judged_criteria if c.stage == "interview"),
             pass_rule=rule,
-            pass_mark=number("interview_pass_mark", 3.0),
-            scale_min=number("interview_scale_min", 1.0),
-            scale_max=number("interview_scale_max", 5.0),
+            pass_mark=programme.number("interview_pass_mark", 3.0),
+            scale_min=programme.number("interview_scale_min", 1.0),
+            scale_max=programme.number("interview_scale_max", 5.0),
         )
 
 

@@ -53,9 +53,7 @@ def reference_date(programme: Programme, as_of: date | None = None) -> date:
 
 def feb29_policy(programme: Programme) -> str:
     """The programme's 29 February policy (``feb28`` unless it says otherwise)."""
-    if "feb29_policy" in programme.parameters:
-        return programme.text("feb29_policy")
-    return FEB28
+    return programme.text("feb29_policy", FEB28)
 
 
 def plan_rules(programme: Programme, plugins: Plugins) -> list[PlannedRule]:

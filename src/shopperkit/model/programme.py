@@ -94,7 +94,9 @@ class Programme:
                 "parameter_missing", {"programme": self.id, "name": name}
             ) from None
 
-    def _typed(self, name: str, kind: type[_T], label: str) -> _T:
+    def _typed(self, name: str, kind: type[_T], label: str, default: _T | None) -> _T:
+        if default is not None and name not in self.parameters:
+            return default
         value = self.parameter(name).value
         if isinstance(value, bool) is not (kind is bool) or not isinstance(value, kind):
             raise ProgrammeError(
@@ -104,25 +106,27 @@ class Programme:
             )
         return value
 
-    def integer(self, name: str) -> int:
-        """An integer parameter."""
-        return self._typed(name, int, "an integer")
+    def integer(self, name: str, default: int | None = None) -> int:
+        """An integer parameter (``default`` when the programme has none, if given)."""
+        return self._typed(name, int, "an integer", default)
 
-    def number(self, name: str) -> float:
-        """A numeric parameter (an integer is accepted)."""
+    def number(self, name: str, default: float | None = None) -> float:
+        """A numeric parameter; an integer is accepted."""
+        if default is not None and name not in self.parameters:
+            return default
         value = self.parameter(name).value
         if isinstance(value, float):
             return value
-        return float(self._typed(name, int, "a number"))
+        return float(self._typed(name, int, "a number", None))
 
-    def day(self, name: str) -> date:
+    def day(self, name: str, default: date | None = None) -> date:
         """A date parameter."""
-        return self._typed(name, date, "a date")
+        return self._typed(name, date, "a date", default)
 
-    def text(self, name: str) -> str:
+    def text(self, name: str, default: str | None = None) -> str:
         """A string parameter."""
-        return self._typed(name, str, "a string")
+        return self._typed(name, str, "a string", default)
 
-    def strings(self, name: str) -> tuple[str, ...]:
+    def strings(self, name: str, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
         """A list-of-strings parameter."""
-        return self._typed(name, tuple, "a list of strings")
+        return self._typed(name, tuple, "a list of strings", default)

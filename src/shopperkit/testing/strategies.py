@@ -12,7 +12,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from shopperkit.eligibility.dates import FEB28, latest_start
+from shopperkit.eligibility.dates import latest_start
+from shopperkit.eligibility.screening import feb29_policy
 from shopperkit.model import (
     Applicant,
     Application,
@@ -130,17 +131,11 @@ def programmes(draw: st.DrawFn) -> Programme:
     )
 
 
-def _policy(programme: Programme) -> str:
-    if "feb29_policy" in programme.parameters:
-        return programme.text("feb29_policy")
-    return FEB28
-
-
 @st.composite
 def applicants_for(draw: st.DrawFn, programme: Programme) -> Applicant:
     """Applicants eligible under ``programme``'s built-in rules, built to be so."""
     as_of = programme.day("reference_date")
-    policy = _policy(programme)
+    policy = feb29_policy(programme)
     born_by = latest_start(as_of, programme.integer("minimum_age"), policy)
     born = draw(st.dates(min_value=born_by - timedelta(days=365 * 60), max_value=born_by))
     since_by = latest_start(as_of, programme.integer("minimum_residency_years"), policy)
@@ -174,7 +169,7 @@ def boundary_applicants(draw: st.DrawFn, programme: Programme) -> tuple[Applican
     the applicant sits either exactly on the boundary (passes) or one day past it (fails).
     """
     as_of = programme.day("reference_date")
-    policy = _policy(programme)
+    policy = feb29_policy(programme)
     base = draw(applicants_for(programme))
     expected: set[str] = set()
 
