@@ -25,11 +25,10 @@ def sample(language: str) -> Report:
     chart = Chart(
         "Factors",
         (
-            Bar("Waiting time", 41.0, 35.0, 47.0, highlighted=True),
-            Bar("Reception", 82.0, 78.0, 86.0),
+            Bar("Waiting time", 41.0, 35.0, 47.0, highlighted=True, reference=70.0),
+            Bar("Reception", 82.0, 78.0, 86.0, reference=79.0),
             Bar("Payment channels", 75.5),
         ),
-        baseline=70.0,
     )
     table = Table(("factor", "score"), (("Waiting time", "41.0"), ("Reception <b>", "82.0")))
     return Report(

@@ -205,6 +205,11 @@ CORE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "recommendation {id} cannot go from '{before}' to '{after}'",
         "ar": "لا يمكن نقل التوصية {id} من '{before}' إلى '{after}'",
     },
+    "pseudonym_secret_missing": {
+        "en": "no pseudonym secret: set ${env} (16 characters or more) or pass --secret-file",
+        "ar": "لا يوجد مفتاح للأسماء المستعارة: اضبط ${env} (16 حرفاً أو أكثر) "
+        "أو استخدم --secret-file",
+    },
     # plugins
     "plugin_import_failed": {
         "en": "plugin '{plugin}' ({target}) failed to import: {reason}",

@@ -92,12 +92,15 @@ def against_baseline(
     baseline: Mapping[str, Sample],
     policy: FindingPolicy | None = None,
 ) -> list[Finding]:
-    """Groups whose factor scores differ from the baseline of that factor, weakest first."""
+    """Groups over the whole time span (no ``period``) whose factor differs from its baseline.
+
+    Weakest first.
+    """
     rules = policy or FindingPolicy()
     candidates = []
     for group in groups:
         reference = baseline.get(group.factor)
-        if reference is None or group.sample.count < rules.minimum_count:
+        if group.period or reference is None or group.sample.count < rules.minimum_count:
             continue
         comparison = welch(group.sample, reference)
         if comparison is not None:
@@ -111,7 +114,8 @@ def trends(groups: Iterable[GroupScores], policy: FindingPolicy | None = None) -
     rules = policy or FindingPolicy()
     series: dict[tuple[str, str, str], list[GroupScores]] = defaultdict(list)
     for group in groups:
-        series[(group.level, group.key, group.factor)].append(group)
+        if group.period:
+            series[(group.level, group.key, group.factor)].append(group)
     candidates = []
     for points in series.values():
         points.sort(key=lambda group: group.period)

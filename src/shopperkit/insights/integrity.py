@@ -13,9 +13,9 @@ dropped silently.
 ``conflict_of_interest``
     the shopper works for the evaluated entity;
 ``score_outlier``
-    an overall score far from other shoppers' at the same centre in the same week (more than
-    ``outlier_mads`` median absolute deviations from their median, with at least
-    ``outlier_peers`` peers).
+    an overall score far from other shoppers' at the same centre in the same week: a modified
+    z-score (0.6745 times the distance from their median over their median absolute
+    deviation; Iglewicz and Hoaglin) above ``outlier_z``, with at least ``outlier_peers`` peers.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ from statistics import median
 from typing import Any, Protocol
 
 from attrs import frozen
+
+MAD_TO_Z = 0.6745
+"""The median absolute deviation of a normal sample is 0.6745 standard deviations."""
 
 
 class EvaluationLike(Protocol):
@@ -65,7 +68,7 @@ class IntegrityPolicy:
 
     minimum_minutes: float = 5.0
     minimum_items: int = 5
-    outlier_mads: float = 3.5
+    outlier_z: float = 3.5
     outlier_peers: int = 4
 
 
@@ -145,13 +148,13 @@ def _outliers(
                 continue
             centre = median(peers)
             spread = median(abs(value - centre) for value in peers) or 1.0
-            distance = abs(overall[record.id] - centre) / spread
-            if distance > policy.outlier_mads:
+            distance = MAD_TO_Z * abs(overall[record.id] - centre) / spread
+            if distance > policy.outlier_z:
                 evidence = {
                     "score": overall[record.id],
                     "peer_median": centre,
                     "peers": len(peers),
-                    "mads": round(distance, 2),
+                    "modified_z": round(distance, 2),
                 }
                 flags.append(Flag(record.id, "score_outlier", evidence))
     return flags

@@ -19,22 +19,22 @@ BASELINE_COLOUR = "#555555"
 
 @frozen
 class Bar:
-    """One bar: a value on 0 to 100, its 95% interval, and whether it is a finding."""
+    """One bar: a value on 0 to 100, its 95% interval, whether it is a finding, its reference."""
 
     label: str
     value: float
     low: float | None = None
     high: float | None = None
     highlighted: bool = False
+    reference: float | None = None
 
 
 @frozen
 class Chart:
-    """A horizontal bar chart with an optional baseline (the programme's average)."""
+    """A horizontal bar chart; each bar may carry a reference mark (the programme's mean)."""
 
     title: str
     bars: tuple[Bar, ...]
-    baseline: float | None = None
 
 
 @frozen
@@ -104,17 +104,18 @@ def chart_svg(chart: Chart, rtl: bool = False) -> str:
                 f'stroke="#222" stroke-width="1.5"/>'
             )
         reach = x(max(bar.value, bar.high if bar.high is not None else bar.value))
+        if bar.reference is not None:
+            mark = x(bar.reference)
+            parts.append(
+                f'<line class="reference" x1="{mark:.1f}" x2="{mark:.1f}" y1="{top + 1}" '
+                f'y2="{top + _ROW - 1}" stroke="{BASELINE_COLOUR}" stroke-width="2" '
+                f'stroke-dasharray="3 2"/>'
+            )
         value_x = reach - 6 if rtl else reach + 6
         value_anchor = "end" if rtl else "start"
         parts.append(
             f'<text x="{value_x:.1f}" y="{top + 17}" text-anchor="{value_anchor}" '
             f'font-size="12">{bar.value:.1f}</text>'
-        )
-    if chart.baseline is not None:
-        base = x(chart.baseline)
-        parts.append(
-            f'<line class="baseline" x1="{base:.1f}" x2="{base:.1f}" y1="{_TOP / 2}" '
-            f'y2="{height - _TOP / 2}" stroke="{BASELINE_COLOUR}" stroke-dasharray="4 3"/>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -158,7 +159,8 @@ def render_html(report: Report) -> str:
             out += [f"<th>{escape(cell)}</th>" for cell in table.header]
             out.append("</tr></thead><tbody>")
             for row in table.rows:
-                out.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>")
+                cells = "".join(f'<td dir="auto">{escape(c)}</td>' for c in row)
+                out.append(f"<tr>{cells}</tr>")
             out.append("</tbody></table>")
         out.append("</section>")
     if report.notes:

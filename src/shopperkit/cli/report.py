@@ -1,0 +1,81 @@
+"""``shopperkit report``: findings, recommendations and a readable report per entity."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from shopperkit.cli.common import dumps
+from shopperkit.errors import InputError
+from shopperkit.insights.render import render_html, render_markdown
+from shopperkit.insights.report import analyse, build_report, read_scored, recommendations_data
+from shopperkit.io.convert import to_data
+from shopperkit.io.files import atomic_write
+from shopperkit.plugins import Plugins
+from shopperkit.programmes import find_programme
+
+NAME = "report"
+HELP = "write the HTML and Markdown report, findings and recommendations from scored evaluations"
+SECRET_ENV = "SHOPPERKIT_PSEUDONYM_SECRET"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--programme P SCORES_DIR --out DIR [--k K] [--language L] [--keep-flagged]``."""
+    parser.add_argument("scores", type=Path, help="folder with scores.jsonl (from `score`)")
+    parser.add_argument("--programme", required=True, help="programme id or file")
+    parser.add_argument("--out", type=Path, required=True, help="output folder")
+    parser.add_argument("--k", type=int, help="smallest group published (default: programme's)")
+    parser.add_argument("--language", help="report languages, comma-separated (default: all)")
+    parser.add_argument("--keep-flagged", action="store_true", help="keep flagged evaluations")
+    parser.add_argument(
+        "--secret-file", type=Path, help=f"pseudonym secret (default: ${SECRET_ENV})"
+    )
+
+
+def _secret(args: argparse.Namespace) -> bytes:
+    path: Path | None = args.secret_file
+    if path is not None:
+        try:
+            secret = path.read_bytes().strip()
+        except OSError as error:
+            raise InputError("file_unreadable", {"reason": str(error)}, where=str(path)) from None
+    else:
+        secret = os.environ.get(SECRET_ENV, "").encode("utf-8")
+    if len(secret) < 16:
+        raise InputError("pseudonym_secret_missing", {"env": SECRET_ENV})
+    return secret
+
+
+def run(args: argparse.Namespace) -> int:
+    """Analyse the scores and write the report files."""
+    plugins = Plugins()
+    programme = find_programme(plugins, args.programme)
+    languages = tuple(args.language.split(",")) if args.language else programme.strings("languages")
+    k = args.k if args.k is not None else programme.integer("minimum_group_size", 5)
+    records = read_scored(args.scores / "scores.jsonl")
+    insights = analyse(
+        programme.id,
+        records,
+        plugins,
+        secret=_secret(args),
+        k=k,
+        exclude_flagged=not args.keep_flagged,
+        languages=languages,
+    )
+    out: Path = args.out
+    for language in languages:
+        report = build_report(insights, language, k=k)
+        atomic_write(out / f"report.{language}.html", render_html(report))
+        atomic_write(out / f"report.{language}.md", render_markdown(report))
+    atomic_write(out / "recommendations.json", dumps(recommendations_data(insights)))
+    atomic_write(out / "flags.json", dumps(to_data(list(insights.flags))))
+    atomic_write(out / "reliability.json", dumps(dict(insights.reliability)))
+    print(
+        f"shopperkit: {insights.evaluations} evaluations, {len(insights.flags)} flags, "
+        f"{len(insights.findings)} findings, {len(insights.recommendations)} recommendations, "
+        f"{insights.withheld} groups withheld; report written to {out}",
+        file=sys.stderr,
+    )
+    return 0

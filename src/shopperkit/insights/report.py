@@ -1,0 +1,325 @@
+"""From scored evaluations to the report the entities read.
+
+The path: read the score records, flag unreliable evaluations (and leave them out when asked),
+replace shopper ids by keyed pseudonyms, group scores by entity, centre, service and hand-off
+for every factor, find what is supported against the programme's baseline and across months,
+turn findings into recommendations, withhold every group smaller than ``k`` evaluations or
+``k`` shoppers, and lay it all out per entity.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from attrs import field, frozen
+
+from shopperkit.errors import InputError
+from shopperkit.insights.findings import BELOW, Finding, FindingPolicy, GroupScores
+from shopperkit.insights.integrity import Flag, check_integrity, reliability
+from shopperkit.insights.privacy import Pseudonymiser, publishable, redact
+from shopperkit.insights.recommendations import Recommendation, recommend
+from shopperkit.insights.render import Bar, Chart, Report, Section, Table
+from shopperkit.insights.stats import Sample
+from shopperkit.plugins import Plugins
+
+LEVELS = ("entity", "centre", "service")
+
+
+@frozen
+class ScoredEvaluation:
+    """What a report needs of one scored evaluation."""
+
+    id: str
+    shopper: str
+    entity: str
+    centre: str
+    service: str
+    channel: str
+    visited_at: datetime
+    submitted_at: datetime | None
+    overall: float
+    factors: Mapping[str, float]
+    handoffs: Mapping[str, float] = field(factory=dict)
+    answers: Mapping[str, Any] = field(factory=dict)
+    comment: str = ""
+
+
+def read_scored(path: Path) -> list[ScoredEvaluation]:
+    """Score records (JSONL); a line that cannot be read is an error naming file and line."""
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            factors = {**data.get("sections", {}), **data.get("items", {})}
+            answers = data.get("answers") or factors  # what duplicates are recognised by
+            records.append(
+                ScoredEvaluation(
+                    id=data["id"],
+                    shopper=data["shopper"],
+                    entity=data["entity"],
+                    centre=data["centre"],
+                    service=data["service"],
+                    channel=data.get("channel", "visit"),
+                    visited_at=datetime.fromisoformat(data["visited_at"]),
+                    submitted_at=(
+                        datetime.fromisoformat(data["submitted_at"])
+                        if data.get("submitted_at")
+                        else None
+                    ),
+                    overall=float(data["overall"]),
+                    factors={k: float(v) for k, v in factors.items() if v is not None},
+                    handoffs={k: float(v) for k, v in data.get("handoffs", {}).items()},
+                    answers=answers,
+                    comment=data.get("comment") or "",
+                )
+            )
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise InputError(
+                "json_malformed",
+                {"reason": f"{type(error).__name__}: {error}"},
+                where=f"{path}:{number}",
+            ) from None
+    return records
+
+
+class _Tally:
+    """Count, mean and spread of scores, with the distinct shoppers behind them."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+        self.shoppers: set[str] = set()
+
+    def add(self, value: float, shopper: str) -> None:
+        self.values.append(value)
+        self.shoppers.add(shopper)
+
+    def sample(self) -> Sample:
+        n = len(self.values)
+        mean = sum(self.values) / n
+        spread = math.sqrt(sum((v - mean) ** 2 for v in self.values) / (n - 1)) if n > 1 else 0.0
+        return Sample(n, mean, spread)
+
+
+@frozen
+class Insights:
+    """Everything a report shows, before layout."""
+
+    programme: str
+    evaluations: int
+    excluded: int
+    flags: tuple[Flag, ...]
+    reliability: Mapping[str, float]
+    baseline: Mapping[str, Sample]
+    groups: tuple[GroupScores, ...]
+    withheld: int
+    findings: tuple[Finding, ...]
+    recommendations: tuple[Recommendation, ...]
+    comments: Mapping[str, tuple[str, ...]]
+
+
+def analyse(
+    programme: str,
+    records: Sequence[ScoredEvaluation],
+    plugins: Plugins,
+    *,
+    secret: bytes,
+    k: int = 5,
+    exclude_flagged: bool = True,
+    languages: Sequence[str] = ("en", "ar"),
+    factor_names: Mapping[str, Mapping[str, str]] | None = None,
+    policy: FindingPolicy | None = None,
+) -> Insights:
+    """Flag, pseudonymise, group, find and recommend; groups under ``k`` are withheld."""
+    flags = tuple(check_integrity(records, overall={r.id: r.overall for r in records}))
+    flagged = {flag.evaluation for flag in flags}
+    kept = [r for r in records if not (exclude_flagged and r.id in flagged)]
+    pseudonym = Pseudonymiser(secret)
+    tallies: dict[tuple[str, str, str, str, str], _Tally] = defaultdict(_Tally)
+    overall: dict[str, _Tally] = defaultdict(_Tally)
+    comments: dict[str, list[str]] = defaultdict(list)
+    for record in kept:
+        shopper = pseudonym(record.shopper)
+        month = record.visited_at.strftime("%Y-%m")
+        keys = {"entity": record.entity, "centre": record.centre, "service": record.service}
+        for factor, value in record.factors.items():
+            overall[factor].add(value, shopper)
+            for level in LEVELS:
+                tallies[(level, keys[level], record.entity, factor, "")].add(value, shopper)
+            tallies[("centre", record.centre, record.entity, factor, month)].add(value, shopper)
+        for handoff, value in record.handoffs.items():
+            overall["handoff"].add(value, shopper)
+            tallies[("handoff", handoff, record.entity, "handoff", "")].add(value, shopper)
+        if record.comment:
+            comments[record.entity].append(redact(record.comment).text)
+    groups, withheld = [], 0
+    for (level, key, entity, factor, period), tally in sorted(tallies.items()):
+        if publishable(len(tally.values), tally.shoppers, k):
+            groups.append(GroupScores(level, key, entity, factor, tally.sample(), period))
+        else:
+            withheld += 1
+    baseline = {
+        factor: tally.sample()
+        for factor, tally in sorted(overall.items())
+        if publishable(len(tally.values), tally.shoppers, k)
+    }
+    rules = policy or FindingPolicy()
+    findings: list[Finding] = []
+    for rule in plugins.finding_rules().values():
+        findings += rule.find(groups, baseline, rules)
+    made = recommend(findings, plugins.recommendation_rules(), languages, factor_names)
+    return Insights(
+        programme=programme,
+        evaluations=len(records),
+        excluded=len(records) - len(kept),
+        flags=flags,
+        reliability={pseudonym(s): v for s, v in reliability(records, flags).items()},
+        baseline=baseline,
+        groups=tuple(groups),
+        withheld=withheld,
+        findings=tuple(findings),
+        recommendations=tuple(made),
+        comments={entity: tuple(texts[:5]) for entity, texts in sorted(comments.items())},
+    )
+
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Mystery Shopper report",
+        "summary": "{evaluations} evaluations; {excluded} left out as unreliable; "
+        "{withheld} groups withheld (fewer than {k} evaluations or shoppers).",
+        "factors": "Factors at {entity} (bars, with 95% intervals) against the programme "
+        "(dashed marks)",
+        "recommendations": "Recommendations",
+        "priority": "priority",
+        "recommendation": "recommendation",
+        "evidence": "evidence",
+        "none": "No supported difference from the programme's baseline.",
+        "comments": "Comments (redacted)",
+    },
+    "ar": {
+        "title": "تقرير المتسوق السري",
+        "summary": "{evaluations} تقييماً؛ استُبعد {excluded} لعدم موثوقيتها؛ وحُجبت {withheld} "
+        "مجموعة (أقل من {k} تقييمات أو متسوقين).",
+        "factors": "العوامل في {entity} (الأعمدة مع مجالات الثقة 95%) مقارنة بالبرنامج "
+        "(العلامات المتقطعة)",
+        "recommendations": "التوصيات",
+        "priority": "الأولوية",
+        "recommendation": "التوصية",
+        "evidence": "الدليل",
+        "none": "لا يوجد فرق مثبت عن خط الأساس للبرنامج.",
+        "comments": "التعليقات (بعد حجب البيانات الشخصية)",
+    },
+}
+
+
+def _mean(sample: Sample | None) -> float | None:
+    return sample.mean if sample is not None else None
+
+
+def _label(language: str, key: str, **params: object) -> str:
+    table = LABELS.get(language, LABELS["en"])
+    return table[key].format(**params)
+
+
+def build_report(
+    insights: Insights,
+    language: str,
+    *,
+    k: int,
+    entity_names: Mapping[str, Mapping[str, str]] | None = None,
+    factor_names: Mapping[str, Mapping[str, str]] | None = None,
+) -> Report:
+    """Lay the insights out: a summary, then one section per entity."""
+    names = entity_names or {}
+    factors = factor_names or {}
+
+    def name(table: Mapping[str, Mapping[str, str]], key: str) -> str:
+        entry = table.get(key, {})
+        return entry.get(language) or entry.get("en") or key
+
+    below = {(f.level, f.key, f.factor) for f in insights.findings if f.kind == BELOW}
+    sections = []
+    entities = sorted({g.key for g in insights.groups if g.level == "entity"})
+    for entity in entities:
+        bars = tuple(
+            Bar(
+                name(factors, group.factor),
+                group.sample.mean,
+                *group.sample.interval(),
+                highlighted=("entity", entity, group.factor) in below,
+                reference=_mean(insights.baseline.get(group.factor)),
+            )
+            for group in insights.groups
+            if group.level == "entity" and group.key == entity and not group.period
+        )
+        chart = Chart(_label(language, "factors", entity=name(names, entity)), bars)
+        own = [r for r in insights.recommendations if r.entity == entity]
+        rows = tuple(
+            (
+                r.priority,
+                r.text.get(language) or r.text.get("en", ""),
+                f"n={r.finding.sample.count}, {r.finding.sample.mean:.1f} "
+                f"[{r.finding.interval[0]:.1f}, {r.finding.interval[1]:.1f}] "
+                f"vs {r.finding.reference.mean:.1f}, p={r.finding.comparison.p:.2g}",
+            )
+            for r in own
+        )
+        header = tuple(_label(language, key) for key in ("priority", "recommendation", "evidence"))
+        lines = () if own else (_label(language, "none"),)
+        tables: tuple[Table, ...] = (Table(header, rows),) if rows else ()
+        comments = insights.comments.get(entity, ())
+        if comments:
+            tables += (Table((_label(language, "comments"),), tuple((c,) for c in comments)),)
+        sections.append(Section(name(names, entity), lines, (chart,), tables))
+    summary = _label(
+        language,
+        "summary",
+        evaluations=insights.evaluations,
+        excluded=insights.excluded,
+        withheld=insights.withheld,
+        k=k,
+    )
+    return Report(
+        title=f"{_label(language, 'title')}: {insights.programme}",
+        language=language,
+        sections=tuple(sections),
+        subtitle=summary,
+    )
+
+
+def recommendations_data(insights: Insights) -> list[dict[str, Any]]:
+    """The recommendations as JSON-ready data, for tracking."""
+    rows = []
+    for r in insights.recommendations:
+        f = r.finding
+        rows.append(
+            {
+                "id": r.id,
+                "rule": r.rule,
+                "entity": r.entity,
+                "priority": r.priority,
+                "status": r.status,
+                "text": dict(r.text),
+                "evidence": {
+                    "kind": f.kind,
+                    "level": f.level,
+                    "key": f.key,
+                    "factor": f.factor,
+                    "period": f.period,
+                    "count": f.sample.count,
+                    "mean": round(f.sample.mean, 2),
+                    "interval": [round(f.interval[0], 2), round(f.interval[1], 2)],
+                    "reference": round(f.reference.mean, 2),
+                    "p": f.comparison.p,
+                },
+            }
+        )
+    return rows
