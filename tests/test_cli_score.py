@@ -112,3 +112,28 @@ def test_a_programme_scores_with_the_forms_of_its_plugin() -> None:
     with pytest.raises(InputError) as caught:
         programme_forms(plugins, "nowhere")
     assert caught.value.code == "programme_unknown"
+
+
+def test_plugins_command_lists_forms(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plugins"]) == 0
+    rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows["shopperkit.builtin"]["forms"] == []
+    assert all(isinstance(row["forms"], list) for row in rows.values())
+
+
+def test_progress_only_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from shopperkit.cli import score
+
+    monkeypatch.setattr(score, "PROGRESS_EVERY", 2)
+    args = ["score", str(EVALUATIONS), "--form", str(FORM), "--out", str(tmp_path)]
+    assert main(args) == 0
+    assert "\rscored" not in capsys.readouterr().err
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert "\rscored 2" in captured.err
+    assert captured.out == ""
