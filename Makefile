@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict src $(foreach p,$(PLUGINS),$(p)/src $(wildcard $(p)/tests)) tests benchmarks
+	$(BIN)/mypy --strict conftest.py src $(foreach p,$(PLUGINS),$(p)/src $(wildcard $(p)/tests)) tests benchmarks
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest

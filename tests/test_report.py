@@ -12,6 +12,7 @@ import pytest
 
 from shopperkit.cli import main
 from shopperkit.insights.render import BAR_COLOUR
+from shopperkit.io.schemas import problems
 from tests.browser import png_colours, screenshot
 
 FACTORS = ("location", "reception", "waiting_time", "staff_behaviour", "payment")
@@ -76,6 +77,7 @@ def test_findings_and_recommendations(report_dir: Path) -> None:
 
 def test_flags_and_privacy(report_dir: Path) -> None:
     flags = json.loads((report_dir / "flags.json").read_text())
+    assert problems("flags", flags) == []
     assert {"evaluation": "E0005", "code": "visit_too_short"} in [
         {"evaluation": f["evaluation"], "code": f["code"]} for f in flags
     ]
@@ -84,6 +86,7 @@ def test_flags_and_privacy(report_dir: Path) -> None:
     assert "Hassan" not in everything
     assert "5551 2345" not in everything
     reliability = json.loads((report_dir / "reliability.json").read_text())
+    assert problems("reliability", reliability) == []
     assert all(key.startswith("S-") for key in reliability)
 
 

@@ -13,10 +13,18 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from shopperkit import __version__
-from shopperkit.cli import demo, interview, plugins, programme, report, screen
+from shopperkit.cli import demo, interview, plugins, programme, recommendations, report, screen
 from shopperkit.errors import ShopperkitError
 
-COMMANDS: tuple[ModuleType, ...] = (plugins, programme, screen, interview, report, demo)
+COMMANDS: tuple[ModuleType, ...] = (
+    plugins,
+    programme,
+    screen,
+    interview,
+    report,
+    recommendations,
+    demo,
+)
 """Subcommand modules; each has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args)``."""
 
 from shopperkit.cli import lint_form, score  # noqa: E402

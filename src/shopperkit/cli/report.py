@@ -9,6 +9,7 @@ from pathlib import Path
 
 from shopperkit.cli.common import dumps
 from shopperkit.errors import InputError
+from shopperkit.insights.recommendations import read_status_log
 from shopperkit.insights.render import render_html, render_markdown
 from shopperkit.insights.report import analyse, build_report, read_scored, recommendations_data
 from shopperkit.io.convert import to_data
@@ -29,6 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--k", type=int, help="smallest group published (default: programme's)")
     parser.add_argument("--language", help="report languages, comma-separated (default: all)")
     parser.add_argument("--keep-flagged", action="store_true", help="keep flagged evaluations")
+    parser.add_argument(
+        "--status-log", type=Path, help="recommendation status log (see `recommendations`)"
+    )
     parser.add_argument(
         "--secret-file", type=Path, help=f"pseudonym secret (default: ${SECRET_ENV})"
     )
@@ -63,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         k=k,
         exclude_flagged=not args.keep_flagged,
         languages=languages,
+        status_log=read_status_log(args.status_log) if args.status_log else (),
     )
     out: Path = args.out
     for language in languages:

@@ -17,6 +17,8 @@ from attrs import frozen
 
 from shopperkit.errors import InputError
 from shopperkit.insights.findings import BELOW, DECLINING, Finding
+from shopperkit.io.convert import from_data, to_data
+from shopperkit.io.schemas import check
 from shopperkit.messages import Templates, format_message
 
 OPEN, ACCEPTED, DONE = "open", "accepted", "done"
@@ -171,36 +173,25 @@ def append_status(log: Path, change: StatusChange) -> None:
     """Record a status change at the end of ``log`` (JSONL), after checking it is allowed."""
     changes = read_status_log(log) if log.exists() else []
     current_status([*changes, change])
-    line = {
-        "recommendation": change.recommendation,
-        "status": change.status,
-        "on": change.on.isoformat(),
-        "by": change.by,
-        "note": change.note,
-    }
     with log.open("a", encoding="utf-8") as stream:
-        stream.write(json.dumps(line, ensure_ascii=False) + "\n")
+        stream.write(json.dumps(to_data(change), ensure_ascii=False) + "\n")
 
 
 def read_status_log(log: Path) -> list[StatusChange]:
-    """Every status change recorded in ``log``, in order."""
+    """Every status change recorded in ``log``, in order; a bad line names file, line and path."""
     changes = []
-    for number, line in enumerate(log.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        lines = log.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise InputError("file_unreadable", {"reason": str(error)}, where=str(log)) from None
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        where = f"{log}:{number}"
         try:
             data = json.loads(line)
-            changes.append(
-                StatusChange(
-                    data["recommendation"],
-                    data["status"],
-                    date.fromisoformat(data["on"]),
-                    data["by"],
-                    data.get("note", ""),
-                )
-            )
-        except (ValueError, KeyError, TypeError) as error:
-            raise InputError(
-                "json_malformed", {"reason": str(error)}, where=f"{log}:{number}"
-            ) from None
+        except ValueError as error:
+            raise InputError("json_malformed", {"reason": str(error)}, where=where) from None
+        check("recommendation-status", data, where=where)
+        changes.append(from_data(StatusChange, data))
     return changes

@@ -17,13 +17,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from shopperkit.errors import InputError
 from shopperkit.insights.findings import BELOW, Finding, FindingPolicy, GroupScores
 from shopperkit.insights.integrity import Flag, check_integrity, reliability
 from shopperkit.insights.privacy import Pseudonymiser, publishable, redact
-from shopperkit.insights.recommendations import Recommendation, recommend
+from shopperkit.insights.recommendations import (
+    Recommendation,
+    StatusChange,
+    current_status,
+    recommend,
+)
 from shopperkit.insights.render import Bar, Chart, Report, Section, Table
 from shopperkit.insights.stats import Sample
 from shopperkit.plugins import Plugins
@@ -123,6 +128,7 @@ class Insights:
     findings: tuple[Finding, ...]
     recommendations: tuple[Recommendation, ...]
     comments: Mapping[str, tuple[str, ...]]
+    status_log: tuple[StatusChange, ...] = ()
 
 
 def analyse(
@@ -136,8 +142,13 @@ def analyse(
     languages: Sequence[str] = ("en", "ar"),
     factor_names: Mapping[str, Mapping[str, str]] | None = None,
     policy: FindingPolicy | None = None,
+    status_log: Sequence[StatusChange] = (),
 ) -> Insights:
-    """Flag, pseudonymise, group, find and recommend; groups under ``k`` are withheld."""
+    """Flag, pseudonymise, group, find and recommend; groups under ``k`` are withheld.
+
+    ``status_log`` holds the entities' answers to earlier recommendations: a recommendation
+    made again carries its current status from there.
+    """
     flags = tuple(check_integrity(records, overall={r.id: r.overall for r in records}))
     flagged = {flag.evaluation for flag in flags}
     kept = [r for r in records if not (exclude_flagged and r.id in flagged)]
@@ -175,6 +186,8 @@ def analyse(
     for rule in plugins.finding_rules().values():
         findings += rule.find(groups, baseline, rules)
     made = recommend(findings, plugins.recommendation_rules(), languages, factor_names)
+    status = current_status(status_log)
+    made = [evolve(r, status=status.get(r.id, r.status)) for r in made]
     return Insights(
         programme=programme,
         evaluations=len(records),
@@ -187,6 +200,7 @@ def analyse(
         findings=tuple(findings),
         recommendations=tuple(made),
         comments={entity: tuple(texts[:5]) for entity, texts in sorted(comments.items())},
+        status_log=tuple(status_log),
     )
 
 
@@ -307,6 +321,11 @@ def recommendations_data(insights: Insights) -> list[dict[str, Any]]:
                 "entity": r.entity,
                 "priority": r.priority,
                 "status": r.status,
+                "history": [
+                    {"status": c.status, "on": c.on.isoformat(), "by": c.by, "note": c.note}
+                    for c in insights.status_log
+                    if c.recommendation == r.id
+                ],
                 "text": dict(r.text),
                 "evidence": {
                     "kind": f.kind,

@@ -1,0 +1,48 @@
+"""``shopperkit recommendations``: track what entities did with their recommendations."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from shopperkit.cli.common import dumps, iso_date
+from shopperkit.insights.recommendations import (
+    StatusChange,
+    append_status,
+    current_status,
+    read_status_log,
+)
+
+NAME = "recommendations"
+HELP = "show or record the status of recommendations (open, accepted, done)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``LOG [--set ID STATUS --by WHO [--on DATE] [--note TEXT]]``."""
+    parser.add_argument("log", type=Path, help="status log (JSONL), created when first set")
+    parser.add_argument(
+        "--set",
+        nargs=2,
+        metavar=("ID", "STATUS"),
+        help="record that recommendation ID is now STATUS (accepted or done)",
+    )
+    parser.add_argument("--by", help="who reports the change (required with --set)")
+    parser.add_argument("--on", type=iso_date, help="date of the change (default: today)")
+    parser.add_argument("--note", default="", help="a note kept with the change")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Record a change when ``--set`` is given, then print every status as JSON."""
+    log: Path = args.log
+    if args.set:
+        if not args.by:
+            print("shopperkit: error: --set needs --by WHO", file=sys.stderr)
+            return 2
+        recommendation, status = args.set
+        on: date = args.on or date.today()
+        append_status(log, StatusChange(recommendation, status, on, args.by, args.note))
+    changes = read_status_log(log) if log.exists() else []
+    print(dumps(current_status(changes)))
+    return 0

@@ -1,0 +1,85 @@
+"""Recommendation statuses tracked over time: recorded, refused, and carried into reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from shopperkit.cli import main
+from shopperkit.io.schemas import problems
+from tests.test_report import records
+
+
+def _report(tmp_path: Path, *extra: str) -> list[dict[str, object]]:
+    scores = tmp_path / "scores"
+    scores.mkdir(exist_ok=True)
+    lines = [json.dumps(row) for row in records()]
+    (scores / "scores.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "report"
+    args = ["report", "--programme", "qatar-cgb", str(scores), "--out", str(out), *extra]
+    assert main(args) == 0
+    made: list[dict[str, object]] = json.loads((out / "recommendations.json").read_text())
+    assert problems("recommendations", made) == []
+    return made
+
+
+@pytest.fixture(autouse=True)
+def _secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHOPPERKIT_PSEUDONYM_SECRET", "a-test-secret-of-enough-length")
+
+
+def test_a_status_recorded_reaches_the_next_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _report(tmp_path)
+    assert {r["status"] for r in first} == {"open"}
+    chosen = str(first[0]["id"])
+    log = tmp_path / "status.jsonl"
+    base = ["recommendations", str(log), "--by", "moi-focal-point"]
+    assert main([*base, "--set", chosen, "accepted", "--on", "2024-04-02"]) == 0
+    assert json.loads(capsys.readouterr().out) == {chosen: "accepted"}
+    assert main([*base, "--set", chosen, "done", "--on", "2024-06-30", "--note", "fixed"]) == 0
+    assert json.loads(capsys.readouterr().out) == {chosen: "done"}
+
+    again = {str(r["id"]): r for r in _report(tmp_path, "--status-log", str(log))}
+    assert again[chosen]["status"] == "done"
+    assert again[chosen]["history"] == [
+        {"status": "accepted", "on": "2024-04-02", "by": "moi-focal-point", "note": ""},
+        {"status": "done", "on": "2024-06-30", "by": "moi-focal-point", "note": "fixed"},
+    ]
+    others = [r for key, r in again.items() if key != chosen]
+    assert all(r["status"] == "open" and r["history"] == [] for r in others)
+
+
+def test_a_move_back_is_refused_and_the_log_is_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "status.jsonl"
+    base = ["recommendations", str(log), "--by", "moi"]
+    assert main([*base, "--set", "R1", "done", "--on", "2024-01-02"]) == 0
+    before = log.read_bytes()
+    assert main([*base, "--set", "R1", "accepted", "--on", "2024-01-03"]) == 2
+    assert "cannot go from 'done' to 'accepted'" in capsys.readouterr().err
+    assert log.read_bytes() == before
+
+
+def test_an_unknown_status_names_the_line_and_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "status.jsonl"
+    good = {"recommendation": "R1", "status": "accepted", "on": "2024-01-02", "by": "moi"}
+    log.write_text(json.dumps(good) + "\n" + json.dumps({**good, "status": "ignored"}) + "\n")
+    assert main(["recommendations", str(log)]) == 2
+    err = capsys.readouterr().err
+    assert f"{log}:2" in err
+    assert "$.status" in err
+    assert "Traceback" not in err
+
+
+def test_set_needs_a_reporter(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "status.jsonl"
+    assert main(["recommendations", str(log), "--set", "R1", "done"]) == 2
+    assert "--by" in capsys.readouterr().err
+    assert not log.exists()
