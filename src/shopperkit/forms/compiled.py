@@ -17,9 +17,8 @@ from attrs import frozen
 from shopperkit.errors import InputError
 from shopperkit.io.files import FieldProblem
 from shopperkit.model.evaluations import CHANNELS, NA
-from shopperkit.model.forms import OPTION_TYPES, Bounds, Form, PointsBand, Question
+from shopperkit.model.forms import LANGUAGES, OPTION_TYPES, Bounds, Form, PointsBand, Question
 
-LANGUAGES = ("ar", "en", "ur", "hi", "es", "zh", "fr", "ru")
 REQUIRED_TEXT = ("id", "form", "shopper", "entity", "centre", "service")
 OPTIONAL_TEXT = ("form_version", "programme")
 FIELDS = frozenset(

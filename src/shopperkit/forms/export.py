@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from shopperkit.forms.compiled import LANGUAGES
 from shopperkit.model.evaluations import CHANNELS, NA
-from shopperkit.model.forms import OPTION_TYPES, Form, Question
+from shopperkit.model.forms import LANGUAGES, OPTION_TYPES, Form, Question
 
 _TEXT = {"type": "string", "minLength": 1}
 

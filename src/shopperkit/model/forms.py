@@ -11,6 +11,9 @@ from typing import Literal
 
 from attrs import field, frozen
 
+LANGUAGES = ("ar", "en", "ur", "hi", "es", "zh", "fr", "ru")
+"""Every language a form, a record or a label may be in (``common.schema.json``)."""
+
 Localised = Mapping[str, str]
 """Text in several languages: language code -> text."""
 

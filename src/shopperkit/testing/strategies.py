@@ -405,6 +405,7 @@ def _question(
         )
         show_if = ShowIf(chooser.id, tuple(shown))
     scored = kind != "text"
+    critical = scored and draw(st.booleans())
     return Question(
         id=qid,
         type=kind,  # type: ignore[arg-type]
@@ -412,7 +413,8 @@ def _question(
         weight=draw(_weights),
         required=first or draw(st.booleans()),
         na_allowed=not first and draw(st.booleans()),
-        critical=scored and draw(st.booleans()),
+        critical=critical,
+        fail_below=draw(st.none() | st.integers(1, 100).map(float)) if critical else None,
         bonus=scored and not first and draw(st.integers(0, 5)) == 0,
         options=options,
         bands=bands,
@@ -441,7 +443,13 @@ def forms(draw: st.DrawFn) -> Form:
             questions.append(question)
             own.append(question)
         sections.append(
-            Section(f"s{s}", draw(_weights), _all_languages(draw, languages), tuple(own))
+            Section(
+                f"s{s}",
+                draw(_weights),
+                _all_languages(draw, languages),
+                tuple(own),
+                handoff=draw(st.booleans()),
+            )
         )
     cuts = sorted(set(draw(st.lists(st.integers(1, 99), max_size=4))))
     bands = tuple(
