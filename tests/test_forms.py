@@ -55,7 +55,7 @@ def test_localised_text_falls_back() -> None:
 
 def test_a_bad_form_names_file_and_path(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    text = EXAMPLE.read_text(encoding="utf-8").replace("type: likert", "type: stars")
+    text = EXAMPLE.read_text(encoding="utf-8").replace("type: likert", "type: Likert")
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as caught:
         load_form(bad)

@@ -162,3 +162,19 @@ def test_report_matches_its_schema(tmp_path: Path) -> None:
     report = to_data(lint_files([path]))
     assert report
     assert problems("form-lint", report) == []
+
+
+def test_a_question_type_no_plugin_scores(tmp_path: Path) -> None:
+    def stars(form: dict[str, Any]) -> None:
+        question = _q(form, "greeted")
+        question["type"] = "stars"
+        del question["options"]
+
+    assert ("error", "question_type_unknown", "$.sections[0].questions[0].type") in lint(
+        tmp_path, stars
+    )
+    data = read_document(EXAMPLE)
+    stars(data)
+    path = tmp_path / "stars.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert lint_files([path], question_types=["stars"]) == []

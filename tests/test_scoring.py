@@ -303,3 +303,66 @@ def test_a_form_field_of_the_wrong_type() -> None:
     found = two.score(bad)
     assert isinstance(found, list)
     assert [(p.code, p.where) for p in found] == [("form_mismatch", "$.form")]
+
+
+def _rated(required: bool = True, na_allowed: bool = False) -> Form:
+    data = read_document(EXAMPLE)
+    question = data["sections"][0]["questions"][0]
+    question.update(type="stars", required=required, na_allowed=na_allowed, critical=True)
+    del question["options"]
+    return form_from_data(data, where="rated")
+
+
+def _stars(answer: Any) -> float:
+    if type(answer) is not int or not 0 <= answer <= 5:
+        raise ValueError("0 to 5 stars")
+    return answer * 20.0 if answer != 5 else 250.0  # 5 stars: out of range on purpose
+
+
+def test_a_plugin_question_type_is_scored_by_its_scorer() -> None:
+    scoring = Scoring([_rated()], {"stars": _stars})
+    result = scored_by(scoring, record(greeted=3))
+    assert result["items"]["greeted"] == 60.0
+    assert result["sections"]["reception"] == pytest.approx((40 * 60 + 60 * 60) / 100)
+    assert scoring.exact(record(greeted=3)) == result
+    zero = scored_by(scoring, record(greeted=0))
+    assert zero["failed_critical"] == ["greeted"]
+    for answer, code in ((9, "answer_refused"), (5, "answer_refused"), ("x", "answer_refused")):
+        found = scoring.score(record(greeted=answer))
+        assert isinstance(found, list)
+        assert [(p.code, p.where) for p in found] == [(code, "$.answers.greeted")]
+
+
+def scored_by(scoring: Scoring, data: dict[str, Any]) -> dict[str, Any]:
+    result = scoring.score(data)
+    assert isinstance(result, dict), result
+    return result
+
+
+def test_a_form_with_a_type_no_plugin_scores_is_refused() -> None:
+    from shopperkit.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        Scoring([_rated()])
+    assert caught.value.code == "question_type_unknown"
+    assert "stars" in str(caught.value)
+
+
+def test_plugins_provide_question_scorers_without_clashes() -> None:
+    from shopperkit.errors import PluginError
+    from shopperkit.plugins import Plugins, make_plugin_manager, module_plugin
+
+    def plugins(*answers: dict[str, Any]) -> Plugins:
+        modules = [
+            (f"p{i}", module_plugin(f"p{i}", shopperkit_question_scorers=lambda a=a: a))
+            for i, a in enumerate(answers)
+        ]
+        return Plugins(make_plugin_manager(plugins=modules, autoload=False))
+
+    assert plugins({"stars": _stars}).question_scorers() == {"stars": _stars}
+    with pytest.raises(PluginError) as caught:
+        plugins({"stars": _stars}, {"stars": _stars}).question_scorers()
+    assert caught.value.code == "question_type_duplicate"
+    with pytest.raises(PluginError) as caught:
+        plugins({"likert": _stars}).question_scorers()
+    assert caught.value.code == "plugin_invalid"

@@ -294,6 +294,20 @@ FORM_MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{question}' cannot be answered \"na\"",
         "ar": "لا يمكن الإجابة على '{question}' بـ \"na\"",
     },
+    "answer_refused": {
+        "en": "the answer to '{question}' is refused: {reason}",
+        "ar": "الإجابة على '{question}' مرفوضة: {reason}",
+    },
+    "question_type_unknown": {
+        "en": "question '{question}' has type '{type}', which no installed plugin scores; "
+        "known: {known}",
+        "ar": "نوع السؤال '{question}' هو '{type}' ولا توجد إضافة مثبتة تحتسبه؛ "
+        "الأنواع المعروفة: {known}",
+    },
+    "question_type_duplicate": {
+        "en": "question type '{name}' is scored by both {first} and {second}",
+        "ar": "نوع السؤال '{name}' تحتسبه {first} و{second} معاً",
+    },
     "no_scored_answers": {
         "en": "no answer counts in the score (all not applicable or not asked)",
         "ar": "لا توجد إجابة تُحتسب في الدرجة (كلها غير منطبقة أو لم تُطرح)",

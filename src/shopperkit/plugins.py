@@ -217,6 +217,30 @@ class Plugins:
             sources.setdefault(plugin, []).extend(files)
         return sources
 
+    def question_scorers(self) -> dict[str, Callable[[Any], float]]:
+        """Every plugin question type's scorer by type name (core types cannot be replaced)."""
+        if "question_scorers" not in self._cache:
+            from shopperkit.model.forms import CORE_TYPES
+
+            found: dict[str, Callable[[Any], float]] = {}
+            owner: dict[str, str] = {}
+            for plugin, answer in self._collect("shopperkit_question_scorers"):
+                for name, scorer in answer.items():
+                    if name in CORE_TYPES or not callable(scorer):
+                        reason = (
+                            f"question type {name!r} is a core type or its scorer is not callable"
+                        )
+                        raise PluginError("plugin_invalid", {"plugin": plugin, "reason": reason})
+                    if name in found:
+                        raise PluginError(
+                            "question_type_duplicate",
+                            {"name": name, "first": owner[name], "second": plugin},
+                        )
+                    found[name], owner[name] = scorer, plugin
+            self._cache["question_scorers"] = found
+        scorers: dict[str, Callable[[Any], float]] = self._cache["question_scorers"]
+        return scorers
+
     def form_sources(self) -> dict[str, list[ProgrammeSource]]:
         """Evaluation form files by the plugin that provides them."""
         sources: dict[str, list[ProgrammeSource]] = {}

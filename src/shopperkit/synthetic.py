@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from shopperkit.model.forms import OPTION_TYPES, Form, Question
+from shopperkit.model.forms import CORE_TYPES, OPTION_TYPES, Form, Question
 from shopperkit.model.interview import InterviewScore
 from shopperkit.model.people import CITIZEN, RESIDENT, Applicant, Residency
 from shopperkit.model.programme import Programme
@@ -129,7 +129,12 @@ def evaluations(form: Form, count: int, *, seed: int = 0) -> Iterator[dict[str, 
     2026. Optional questions are sometimes skipped and N/A is sometimes used where allowed.
     """
     rng = random.Random(seed)
-    questions = [question for section in form.sections for question in section.questions]
+    questions = [
+        question
+        for section in form.sections
+        for question in section.questions
+        if question.type in CORE_TYPES  # a plugin's question types are left unanswered
+    ]
     start = datetime(2026, 1, 1, 8, 0, tzinfo=timezone(timedelta(hours=4)))
     for number in range(1, count + 1):
         answers: dict[str, Any] = {}

@@ -9,6 +9,7 @@ from pathlib import Path
 from shopperkit.cli.common import dumps
 from shopperkit.forms.lint import lint_files
 from shopperkit.io.convert import to_data
+from shopperkit.plugins import Plugins
 
 NAME = "lint-form"
 HELP = "check evaluation form files: ids, points, band tables, translations, show_if, weights"
@@ -22,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print every problem; exit 1 when there is an error, 0 when only warnings or none."""
-    found = lint_files(args.forms)
+    found = lint_files(args.forms, Plugins().question_scorers())
     if args.format == "json":
         sys.stdout.write(dumps(to_data(found)))
     else:

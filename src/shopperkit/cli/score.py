@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         forms = programme_forms(plugins, args.programme)
     else:
         forms = [find_form(plugins, name) for name in args.form]
-    scoring = Scoring(forms)
+    scoring = Scoring(forms, plugins.question_scorers())
     aggregates = Aggregates([key.strip() for key in args.by.split(",") if key.strip()])
     source = str(args.evaluations)
     progress = sys.stderr.isatty()

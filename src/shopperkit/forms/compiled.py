@@ -17,7 +17,16 @@ from attrs import frozen
 from shopperkit.errors import InputError
 from shopperkit.io.files import FieldProblem
 from shopperkit.model.evaluations import CHANNELS, NA
-from shopperkit.model.forms import LANGUAGES, OPTION_TYPES, Bounds, Form, PointsBand, Question
+from shopperkit.model.forms import (
+    BAND_TYPES,
+    CORE_TYPES,
+    LANGUAGES,
+    OPTION_TYPES,
+    Bounds,
+    Form,
+    PointsBand,
+    Question,
+)
 
 REQUIRED_TEXT = ("id", "form", "shopper", "entity", "centre", "service")
 OPTIONAL_TEXT = ("form_version", "programme")
@@ -139,15 +148,47 @@ def _text_check(question: Question) -> Check:
     return check
 
 
-def compile_check(question: Question, bounds: Bounds) -> Check:
-    """The check of one question's answer."""
+QuestionScorer = Callable[[Any], float]
+"""A plugin's scorer: answer -> item score on 0 to 100; a ValueError or TypeError refuses it."""
+
+
+def _custom_check(question: Question, scorer: QuestionScorer) -> Check:
+    def check(value: Any) -> float | Bad:
+        try:
+            score = float(scorer(value))
+        except (ValueError, TypeError) as error:
+            return Bad(("answer_refused", {"question": question.id, "reason": str(error)}))
+        if not 0.0 <= score <= 100.0:
+            reason = f"its scorer gave {score}, outside 0 to 100"
+            return Bad(("answer_refused", {"question": question.id, "reason": reason}))
+        return score
+
+    return check
+
+
+def compile_check(
+    question: Question, bounds: Bounds, scorers: Mapping[str, QuestionScorer] | None = None
+) -> Check:
+    """The check of one question's answer (``scorers``: the plugins' question types)."""
     if question.type == "multi_choice":
         return _multi_check(question)
     if question.type in OPTION_TYPES:
         return _option_check(question)
     if question.type == "text":
         return _text_check(question)
-    return _number_check(question, bounds)
+    if question.type in BAND_TYPES:
+        return _number_check(question, bounds)
+    scorer = (scorers or {}).get(question.type)
+    if scorer is None:
+        raise InputError(
+            "question_type_unknown",
+            {
+                "question": question.id,
+                "type": question.type,
+                "known": sorted({*CORE_TYPES, *(scorers or {})}),
+            },
+        )
+    return _custom_check(question, scorer)
 
 
 @frozen
@@ -219,7 +260,7 @@ def envelope_ok(record: dict[str, Any], form: str, version: str, known: frozense
 class CompiledForm:
     """A form ready to check records fast and to explain the bad ones."""
 
-    def __init__(self, form: Form) -> None:
+    def __init__(self, form: Form, scorers: Mapping[str, QuestionScorer] | None = None) -> None:
         self.form = form
         self.steps: list[Step] = []
         position = {}
@@ -244,7 +285,7 @@ class CompiledForm:
                         scored=question.scored,
                         required=question.required,
                         na_allowed=question.na_allowed,
-                        check=compile_check(question, form.policy.bounds),
+                        check=compile_check(question, form.policy.bounds, scorers),
                         show_if=condition,
                     )
                 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from shopperkit.model.evaluations import CHANNELS, NA
-from shopperkit.model.forms import LANGUAGES, OPTION_TYPES, Form, Question
+from shopperkit.model.forms import BAND_TYPES, LANGUAGES, OPTION_TYPES, Form, Question
 
 _TEXT = {"type": "string", "minLength": 1}
 
@@ -23,6 +23,8 @@ def _answer(question: Question) -> dict[str, Any]:
         schema = {"enum": values}
     elif question.type == "text":
         schema = {"type": "string"}
+    elif question.type not in BAND_TYPES:
+        schema = {}  # a plugin's question type: its scorer decides
     else:
         schema = {"type": "number"}
         low = (

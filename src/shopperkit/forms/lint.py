@@ -8,7 +8,7 @@ declared language, weights that do not sum as the policy expects).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 from attrs import frozen
@@ -18,7 +18,15 @@ from shopperkit.io.convert import from_data
 from shopperkit.io.documents import read_document
 from shopperkit.io.schemas import problems
 from shopperkit.messages import render
-from shopperkit.model.forms import BAND_TYPES, OPTION_TYPES, Bounds, Form, GradeBand, PointsBand
+from shopperkit.model.forms import (
+    BAND_TYPES,
+    CORE_TYPES,
+    OPTION_TYPES,
+    Bounds,
+    Form,
+    GradeBand,
+    PointsBand,
+)
 
 Severity = Literal["error", "warning"]
 
@@ -140,13 +148,21 @@ def check_bands(
             yield _error("band_gap", f"{where}[{len(bands) - 1}].upto", low=last, high=high)
 
 
-def _questions(form: Form) -> Iterator[LintProblem]:
+def _questions(form: Form, types: frozenset[str]) -> Iterator[LintProblem]:
     position: dict[str, int] = {}
     all_questions = form.questions()
     bounds = form.policy.bounds
     for s, section in enumerate(form.sections):
         for q, question in enumerate(section.questions):
             path = f"$.sections[{s}].questions[{q}]"
+            if question.type not in types:
+                yield _error(
+                    "question_type_unknown",
+                    f"{path}.type",
+                    question=question.id,
+                    type=question.type,
+                    known=sorted(types),
+                )
             if question.scored and question.max_points <= 0:
                 yield _error("question_max_points_zero", path, question=question.id)
             low = question.min
@@ -195,8 +211,11 @@ def _weights(form: Form) -> Iterator[LintProblem]:
             )
 
 
-def lint_form(form: Form) -> list[LintProblem]:
-    """Everything the linter finds in a valid (schema-checked) form."""
+def lint_form(form: Form, question_types: Iterable[str] = ()) -> list[LintProblem]:
+    """Everything the linter finds in a valid (schema-checked) form.
+
+    ``question_types`` are the types plugins score, besides the core ones.
+    """
     found: list[LintProblem] = []
     if form.fallback_language not in form.languages:
         found.append(
@@ -207,7 +226,7 @@ def lint_form(form: Form) -> list[LintProblem]:
             )
         )
     found += _duplicates(form)
-    found += _questions(form)
+    found += _questions(form, CORE_TYPES | frozenset(question_types))
     if form.bands:
         high = 100.0 if form.policy.bonus_cap else None
         found += check_bands(form.bands, form.policy.bounds, "$.bands", 0.0, high)
@@ -231,7 +250,9 @@ def _scoring_of(form: Form) -> dict[str, tuple[Any, ...]]:
     }
 
 
-def lint_files(sources: Sequence[ProgrammeSource]) -> list[LintProblem]:
+def lint_files(
+    sources: Sequence[ProgrammeSource], question_types: Iterable[str] = ()
+) -> list[LintProblem]:
     """Lint form files; files that share a form id are language versions and must agree."""
     found: list[LintProblem] = []
     versions: dict[str, tuple[str, Form]] = {}
@@ -243,7 +264,7 @@ def lint_files(sources: Sequence[ProgrammeSource]) -> list[LintProblem]:
             found += [_in(problem, name) for problem in schema]
             continue
         form = from_data(Form, {k: v for k, v in data.items() if k != "$schema"}, where=name)
-        found += [_in(problem, name) for problem in lint_form(form)]
+        found += [_in(problem, name) for problem in lint_form(form, question_types)]
         if form.id in versions:
             first_name, first = versions[form.id]
             before, now = _scoring_of(first), _scoring_of(form)

@@ -20,9 +20,10 @@ Localised = Mapping[str, str]
 Scalar = int | float | str
 """An option value: a number or a string (``"yes"``/``"no"`` for yes_no questions)."""
 
-QuestionType = Literal["likert", "yes_no", "choice", "multi_choice", "number", "duration", "text"]
 OPTION_TYPES = frozenset({"likert", "yes_no", "choice", "multi_choice"})
 BAND_TYPES = frozenset({"number", "duration"})
+CORE_TYPES = OPTION_TYPES | BAND_TYPES | {"text"}
+"""The question types the core scores; plugins add others (``shopperkit_question_scorers``)."""
 
 
 @frozen
@@ -60,7 +61,7 @@ class Question:
     """A question of a form; ``weight`` counts within its section."""
 
     id: str
-    type: QuestionType
+    type: str
     text: Localised
     weight: float = 1
     required: bool = True
@@ -87,7 +88,9 @@ class Question:
             return float(sum(option.points for option in self.options if option.points > 0))
         if self.type in OPTION_TYPES:
             return float(max((option.points for option in self.options), default=0))
-        return float(max((band.points for band in self.bands), default=0))
+        if self.type in BAND_TYPES or self.type == "text":
+            return float(max((band.points for band in self.bands), default=0))
+        return 100.0  # a plugin's scorer gives the item score itself
 
 
 @frozen

@@ -7,9 +7,10 @@ rejection (with its line number), so accepted plus rejected equals read.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from shopperkit.forms.compiled import QuestionScorer
 from shopperkit.io.files import FieldProblem, RecordError
 from shopperkit.model.forms import Form
 from shopperkit.scoring.engine import ScoreCard, Scorer
@@ -35,9 +36,13 @@ CONTEXT = (
 class Scoring:
     """Scores records of one or more forms, each by the form its ``form`` field names."""
 
-    def __init__(self, forms: Sequence[Form]) -> None:
-        self.scorers = {form.id: Scorer(form) for form in forms}
-        self.fast = {form.id: compile_fast(form) for form in forms}
+    def __init__(
+        self, forms: Sequence[Form], question_scorers: Mapping[str, QuestionScorer] | None = None
+    ) -> None:
+        """``question_scorers``: the question types plugins score (``Plugins.question_scorers``)."""
+        scorers = [Scorer(form, question_scorers) for form in forms]
+        self.scorers = {scorer.form.id: scorer for scorer in scorers}
+        self.fast = {scorer.form.id: compile_fast(scorer.compiled) for scorer in scorers}
         self._only = next(iter(self.scorers.values())) if len(self.scorers) == 1 else None
 
     def _scorer(self, record: Any) -> Scorer | None:

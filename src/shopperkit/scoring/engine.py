@@ -14,7 +14,13 @@ from typing import Any
 
 from attrs import frozen
 
-from shopperkit.forms.compiled import NOT_APPLICABLE, SCORED, CompiledForm, band_index
+from shopperkit.forms.compiled import (
+    NOT_APPLICABLE,
+    SCORED,
+    CompiledForm,
+    QuestionScorer,
+    band_index,
+)
 from shopperkit.model.forms import Form, GradeBand
 
 _NOISE = Decimal("1e-9")
@@ -131,9 +137,9 @@ _STATE_NAMES = ("scored", "na", "hidden", "unanswered", "text")
 class Scorer:
     """A form compiled for scoring; :meth:`outcome` is the hot path."""
 
-    def __init__(self, form: Form) -> None:
+    def __init__(self, form: Form, scorers: Mapping[str, QuestionScorer] | None = None) -> None:
         self.form = form
-        self.compiled = CompiledForm(form)
+        self.compiled = CompiledForm(form, scorers)
         policy = form.policy
         questions = [q for s in form.sections for q in s.questions]
         self.weights = [float(q.weight) for q in questions]

@@ -13,15 +13,27 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from shopperkit.forms.compiled import FIELDS, REQUIRED, REQUIRED_TEXT, envelope_ok
-from shopperkit.model.forms import OPTION_TYPES, Form, Question
+from shopperkit.forms.compiled import (
+    FIELDS,
+    REQUIRED,
+    REQUIRED_TEXT,
+    Bad,
+    CompiledForm,
+    envelope_ok,
+)
+from shopperkit.model.forms import CORE_TYPES, OPTION_TYPES, Question
 from shopperkit.scoring.engine import Grader
 
 FastScorer = Callable[[Any], "dict[str, Any] | None"]
 
 
-def _check(question: Question, i: int, consts: dict[str, Any], bounds: str) -> list[str]:
+def _check(
+    question: Question, i: int, consts: dict[str, Any], bounds: str, compiled: CompiledForm
+) -> list[str]:
     """Lines that set ``p`` to the answer ``v``'s points or return None."""
+    if question.type not in CORE_TYPES:
+        consts[f"C{i}"] = compiled.steps[i].check  # a plugin's scorer, wrapped
+        return [f"p = C{i}(v)", "if type(p) is Bad: return None"]
     if question.type == "text":
         return ["if type(v) is not str: return None", "p = 0.0"]
     if question.type in OPTION_TYPES:
@@ -72,13 +84,15 @@ def _indent(lines: list[str], depth: int) -> list[str]:
     return ["    " * depth + line for line in lines]
 
 
-def compile_fast(form: Form) -> FastScorer:
-    """The generated check-and-score function of ``form``."""
+def compile_fast(compiled: CompiledForm) -> FastScorer:
+    """The generated check-and-score function of a compiled form."""
+    form = compiled.form
     policy = form.policy
     ratio = policy.aggregation == "points_ratio"
     na_score = {"exclude": None, "zero": 0.0, "full": 100.0}[policy.na]
     consts: dict[str, Any] = {
         "NUMSTR": (int, float, str),
+        "Bad": Bad,
         "INF": math.inf,
         "FIELDS": FIELDS,
         "REQUIRED": REQUIRED,
@@ -128,7 +142,7 @@ def compile_fast(form: Form) -> FastScorer:
         else:
             answer.append(f"    s{i} = None")
         answer.append("else:")
-        answer += _indent(_check(question, i, consts, policy.bounds), 1)
+        answer += _indent(_check(question, i, consts, policy.bounds, compiled), 1)
         answer.append(f"    ok{i} = True")
         if question.scored:
             answer.append(f"    s{i} = p * {scale!r}")

@@ -144,7 +144,8 @@ def _evaluation_case(runner: PolicyRunner, case: PolicyCase) -> list[str]:
     name = case.form or (record.get("form") if isinstance(record, dict) else None)
     if not name:
         return [mismatch("form", "a form id or file", None)]
-    result = Scoring([runner.form(name)]).score(dict(record))
+    scoring = Scoring([runner.form(name)], runner.plugins.question_scorers())
+    result = scoring.score(dict(record))
     want = case.expected
     if isinstance(result, list):
         got = sorted({problem.code for problem in result})

@@ -408,7 +408,7 @@ def _question(
     critical = scored and draw(st.booleans())
     return Question(
         id=qid,
-        type=kind,  # type: ignore[arg-type]
+        type=kind,
         text=_all_languages(draw, languages),
         weight=draw(_weights),
         required=first or draw(st.booleans()),
