@@ -1,8 +1,9 @@
 """A form compiled once into closures that check a record's answers and give their points.
 
-:meth:`CompiledForm.read` is the fast path: it returns each question's state and points, or
-None at the first thing wrong. :meth:`CompiledForm.problems` is the exact path: it explains
-every problem of a record with a code and a JSON path. Both use the same per-question checks.
+:meth:`CompiledForm.read` returns each question's state and points, or None at the first
+thing wrong; :meth:`CompiledForm.problems` explains every problem of a record with a code and
+a JSON path. Both use the same per-question checks, which the generated hot path
+(:mod:`shopperkit.scoring.fast`) calls for plugin question types.
 """
 
 from __future__ import annotations
@@ -293,7 +294,7 @@ class CompiledForm:
         self.known = frozenset(self.ids)
 
     def read(self, record: Any) -> tuple[list[int], list[float]] | None:
-        """Each question's state and points, or None if anything is wrong (fast path)."""
+        """Each question's state and points, or None if anything is wrong."""
         if type(record) is not dict:
             return None
         keys = record.keys()

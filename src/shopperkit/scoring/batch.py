@@ -66,7 +66,9 @@ class Scoring:
         """What :meth:`score` gives, by the exact path only (it explains every rejection)."""
         scorer = self._scorer(record)
         if scorer is None:
-            value = record.get("form") if type(record) is dict else None
+            if type(record) is not dict:
+                return [FieldProblem.of("record_not_object", "$")]
+            value = record.get("form")
             if value is None:
                 return [FieldProblem.of("field_missing", "$.form", field="form")]
             known = ", ".join(sorted(self.scorers))
