@@ -137,3 +137,13 @@ def test_progress_only_on_a_terminal(
     captured = capsys.readouterr()
     assert "\rscored 2" in captured.err
     assert captured.out == ""
+
+
+def test_a_line_that_is_not_utf8_is_one_rejected_record(tmp_path: Path) -> None:
+    lines = EVALUATIONS.read_bytes().splitlines(keepends=True)
+    broken = tmp_path / "mixed.jsonl"
+    broken.write_bytes(lines[0] + b'{"id": "\xff\xfe"}\n' + lines[1])
+    assert main(["score", str(broken), "--form", str(FORM), "--out", str(tmp_path / "o")]) == 0
+    rejects = jsonl(tmp_path / "o" / "rejects.jsonl")
+    assert [(r["row"], r["errors"][0]["code"]) for r in rejects] == [(2, "json_malformed")]
+    assert len(jsonl(tmp_path / "o" / "scores.jsonl")) == 2

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     progress = sys.stderr.isatty()
     accepted = rejected = 0
     try:
-        stream = args.evaluations.open(encoding="utf-8")
+        stream = args.evaluations.open("rb")  # a line that is not UTF-8 is one bad record
     except OSError as error:
         raise InputError("file_unreadable", {"reason": str(error)}, where=source) from None
     out: Path = args.out
@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
 
 def write_cards(scoring: Scoring, evaluations: Path, path: Path) -> None:
     """One score card per accepted record, in input order."""
-    with evaluations.open(encoding="utf-8") as stream, atomic_stream(path) as cards:
+    with evaluations.open("rb") as stream, atomic_stream(path) as cards:
         for line in stream:
             if not line.strip():
                 continue

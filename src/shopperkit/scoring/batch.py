@@ -108,8 +108,10 @@ class Scoring:
             return [FieldProblem.of("no_scored_answers", "$.answers")]
         return card
 
-    def lines(self, lines: Iterable[str], source: str) -> Iterator[dict[str, Any] | RecordError]:
-        """Score each non-blank JSON line; a bad one becomes a :class:`RecordError`."""
+    def lines(
+        self, lines: Iterable[str | bytes], source: str
+    ) -> Iterator[dict[str, Any] | RecordError]:
+        """Score each non-blank JSON line; a bad one (even one not in UTF-8) is a RecordError."""
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
