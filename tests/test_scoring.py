@@ -366,3 +366,12 @@ def test_plugins_provide_question_scorers_without_clashes() -> None:
     with pytest.raises(PluginError) as caught:
         plugins({"likert": _stars}).question_scorers()
     assert caught.value.code == "plugin_invalid"
+
+
+def test_a_key_that_is_no_identifier_is_quoted_in_the_path() -> None:
+    bad = record()
+    bad["answers"]["what's up"] = 1
+    bad["extra field"] = 1
+    found = Scoring([example()]).score(bad)
+    assert isinstance(found, list)
+    assert sorted(p.where for p in found) == ["$.answers['what\\'s up']", "$['extra field']"]

@@ -219,6 +219,14 @@ def _shown(step: Step, answers: Mapping[str, Any], states: list[int], ids: list[
     return given in values
 
 
+def member(path: str, key: str) -> str:
+    """The JSON path of ``key`` in the object at ``path``: ``$.a.b``, or ``$.a['b c']``."""
+    if key.isidentifier():
+        return f"{path}.{key}"
+    quoted = key.replace("\\", "\\\\").replace("'", "\\'")
+    return f"{path}['{quoted}']"
+
+
 def _datetime(value: Any) -> datetime | None:
     """An ISO 8601 date and time in extended form with an offset, or None."""
     if type(value) is not str or value[4:5] != "-" or value[7:8] != "-":
@@ -340,7 +348,7 @@ class CompiledForm:
             for name in sorted(REQUIRED - record.keys())
         ]
         found += [
-            FieldProblem.of("field_unknown", f"$.{name}", field=name)
+            FieldProblem.of("field_unknown", member("$", name), field=name)
             for name in sorted(record.keys() - FIELDS)
         ]
         for name in (*REQUIRED_TEXT, *OPTIONAL_TEXT, "comment"):
@@ -395,14 +403,14 @@ class CompiledForm:
 
     def _answer_problems(self, answers: dict[str, Any]) -> list[FieldProblem]:
         found = [
-            FieldProblem.of("answer_question_unknown", f"$.answers.{key}", question=key)
+            FieldProblem.of("answer_question_unknown", member("$.answers", key), question=key)
             for key in answers
             if key not in self.known
         ]
         states: list[int] = []
         questions = self.form.questions()
         for step in self.steps:
-            where = f"$.answers.{step.id}"
+            where = member("$.answers", step.id)
             value = answers.get(step.id, answers)
             state = SCORED if step.scored else TEXT
             if step.show_if is not None and not _shown(step, answers, states, self.ids):
