@@ -1,5 +1,18 @@
 """Evaluation forms: loading, localisation, record validation, JSON Schema export, linting."""
 
+from shopperkit.forms.compiled import CompiledForm
+from shopperkit.forms.export import record_schema
+from shopperkit.forms.lint import LintProblem, lint_files, lint_form
 from shopperkit.forms.load import available_forms, find_form, form_from_data, load_form
 
-__all__ = ["available_forms", "find_form", "form_from_data", "load_form"]
+__all__ = [
+    "CompiledForm",
+    "LintProblem",
+    "available_forms",
+    "find_form",
+    "form_from_data",
+    "lint_files",
+    "lint_form",
+    "load_form",
+    "record_schema",
+]
