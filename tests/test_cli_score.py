@@ -53,6 +53,8 @@ def test_score_writes_scores_rejects_and_aggregates(tmp_path: Path) -> None:
     assert problems("aggregates", aggregates) == []
     for card in jsonl(out / "cards.jsonl"):
         assert problems("score-card", card) == []
+    text = (out / "cards.txt").read_text(encoding="utf-8")
+    assert text.count("(example-visit 1): overall") == len(scores)
     # every group's count adds up to the accepted records, and its mean is theirs
     assert sum(group["overall"]["count"] for group in aggregates["groups"]) == len(scores)
     ent2 = [

@@ -375,3 +375,24 @@ def test_a_key_that_is_no_identifier_is_quoted_in_the_path() -> None:
     found = Scoring([example()]).score(bad)
     assert isinstance(found, list)
     assert sorted(p.where for p in found) == ["$.answers['what\\'s up']", "$['extra field']"]
+
+
+def test_the_card_as_text_in_the_reader_language() -> None:
+    from shopperkit.scoring import render_card
+
+    form = example()
+    card = Scoring([form]).card(record())
+    assert isinstance(card, ScoreCard)
+    text = render_card(card, form, "ar")
+    # every contribution worked out by hand in test_weighted_mean_by_hand
+    for label, adds in [
+        ("هل تم استقبالك عند الوصول؟", "40.0"),
+        ("كم دقيقة انتظرت؟", "36.0"),
+        ("ما مدى لباقة الموظفين؟", "37.5"),
+        ("هل كانت المتطلبات واضحة؟", "15.0"),
+        ("ما طرق الدفع المتاحة؟", "14.0"),
+    ]:
+        assert f"{label}: " in text
+        assert f"adds {adds}" in text
+    assert "overall 76.3, band B" in text
+    assert "الاستقبال: 76.0, adds 30.4" in text

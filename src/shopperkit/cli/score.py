@@ -16,7 +16,7 @@ from shopperkit.io.files import RecordError, atomic_stream, atomic_write
 from shopperkit.model.forms import Form
 from shopperkit.plugins import Plugins
 from shopperkit.programmes import available_programmes
-from shopperkit.scoring import Aggregates, Scoring
+from shopperkit.scoring import Aggregates, Scoring, render_card
 
 NAME = "score"
 HELP = (
@@ -39,7 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "channel, language, day, week, month",
     )
     parser.add_argument(
-        "--cards", action="store_true", help="also write cards.jsonl: every item's contribution"
+        "--cards",
+        action="store_true",
+        help="also write cards.jsonl and cards.txt: every item's contribution",
     )
 
 
@@ -108,8 +110,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_cards(scoring: Scoring, evaluations: Path, path: Path) -> None:
-    """One score card per accepted record, in input order."""
-    with evaluations.open("rb") as stream, atomic_stream(path) as cards:
+    """One score card per accepted record, in input order, as JSON and as text.
+
+    The text (``cards.txt``) gives the labels in each record's language.
+    """
+    with (
+        evaluations.open("rb") as stream,
+        atomic_stream(path) as cards,
+        atomic_stream(path.with_suffix(".txt")) as text,
+    ):
         for line in stream:
             if not line.strip():
                 continue
@@ -120,3 +129,5 @@ def write_cards(scoring: Scoring, evaluations: Path, path: Path) -> None:
             card = scoring.card(record)
             if not isinstance(card, list):
                 cards.write(json.dumps(to_data(card), ensure_ascii=False) + "\n")
+                form = scoring.scorers[card.form].form
+                text.write(render_card(card, form, record["language"]) + "\n")

@@ -1,7 +1,7 @@
 """Scoring evaluations: item, section and overall scores, score cards, bands, tallies."""
 
 from shopperkit.scoring.batch import Scoring
-from shopperkit.scoring.engine import Outcome, ScoreCard, Scorer, grade, present
+from shopperkit.scoring.engine import Outcome, ScoreCard, Scorer, grade, present, render_card
 from shopperkit.scoring.tallies import GROUP_KEYS, Aggregates, Tally
 
 __all__ = [
@@ -14,4 +14,5 @@ __all__ = [
     "Tally",
     "grade",
     "present",
+    "render_card",
 ]

@@ -317,3 +317,53 @@ class Scorer:
             band=None if band is None else band.grade,
             sections=tuple(lines),
         )
+
+
+_STATE_WORDS = {
+    "na": "N/A, left out",
+    "hidden": "not asked",
+    "unanswered": "not answered",
+    "text": "text, not scored",
+}
+
+
+def render_card(card: ScoreCard, form: Form, language: str = "en") -> str:
+    """The score card as text for people: labels in ``language`` (else the fallback).
+
+    Each line shows a score and what it adds; the added amounts of a section's items sum to
+    the section's score (before a cap or a critical zero), the sections' to the overall.
+    """
+    precision = form.policy.precision
+    questions = form.questions()
+
+    def shown(value: float) -> str:
+        return str(present(value, precision))
+
+    band = f", band {card.band}" if card.band is not None else ""
+    lines = [f"{card.evaluation} ({form.id} {form.version}): overall {card.shown}{band}"]
+    if card.zeroed:
+        lines.append(f"  overall zeroed: failed critical {', '.join(card.failed_critical)}")
+    for line, section in zip(card.sections, form.sections, strict=True):
+        title = form.text(section.title, language)
+        if line.score is None:
+            lines.append(f"{title}: dropped out, nothing in it counted")
+        else:
+            zeroed = " (zeroed: a critical item failed)" if line.zeroed else ""
+            lines.append(f"{title}: {shown(line.score)}{zeroed}, adds {shown(line.contribution)}")
+        for item in line.items:
+            label = form.text(questions[item.question][1].text, language)
+            marks = "".join(
+                mark
+                for mark, on in (
+                    (" [bonus]", item.bonus),
+                    (" [critical: failed]", item.critical_failed),
+                )
+                if on
+            )
+            if item.score is None:
+                lines.append(f"  {label}: {_STATE_WORDS.get(item.state, item.state)}{marks}")
+            else:
+                lines.append(
+                    f"  {label}: {shown(item.score)}{marks}, adds {shown(item.contribution)}"
+                )
+    return "\n".join(lines) + "\n"
