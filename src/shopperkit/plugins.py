@@ -217,6 +217,13 @@ class Plugins:
             sources.setdefault(plugin, []).extend(files)
         return sources
 
+    def form_sources(self) -> dict[str, list[ProgrammeSource]]:
+        """Evaluation form files by the plugin that provides them."""
+        sources: dict[str, list[ProgrammeSource]] = {}
+        for plugin, files in self._collect("shopperkit_forms"):
+            sources.setdefault(plugin, []).extend(files)
+        return sources
+
     def info(self) -> list[dict[str, Any]]:
         """Name, distribution, version and hooks implemented of every loaded plugin."""
         rows = []

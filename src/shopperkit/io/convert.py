@@ -11,9 +11,12 @@ from datetime import date
 from typing import Any, TypeVar
 
 import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter
 
 from shopperkit.errors import InputError
+from shopperkit.model.evaluations import Answer
+from shopperkit.model.forms import GradeBand, Option, PointsBand, Scalar, ShowIf
 from shopperkit.model.programme import Parameter, ParameterValue
 
 T = TypeVar("T")
@@ -62,6 +65,44 @@ def _unstructure_parameter(parameter: Parameter) -> dict[str, Any]:
 
 _converter.register_structure_hook(Parameter, _structure_parameter)
 _converter.register_unstructure_hook(Parameter, _unstructure_parameter)
+
+
+def _structure_scalar(value: Any, _: Any) -> Scalar:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"{value!r} is not a number or a string")
+    return value
+
+
+def _structure_answer(value: Any, _: Any) -> Answer:
+    if isinstance(value, list | tuple):
+        return tuple(_structure_scalar(item, None) for item in value)
+    return _structure_scalar(value, None)
+
+
+_converter.register_structure_hook_func(lambda t: t == Scalar, _structure_scalar)
+_converter.register_structure_hook_func(lambda t: t == Answer, _structure_answer)
+
+
+def _register_renamed(cls: type, overrides: dict[str, Any]) -> None:
+    _converter.register_structure_hook(
+        cls, make_dict_structure_fn(cls, _converter, _cattrs_forbid_extra_keys=True, **overrides)
+    )
+    _converter.register_unstructure_hook(
+        cls, make_dict_unstructure_fn(cls, _converter, **overrides)
+    )
+
+
+# Form files say ``in`` and ``from``, which are Python keywords; empty labels are left out.
+_register_renamed(ShowIf, {"values": override(rename="in")})
+_register_renamed(PointsBand, {"start": override(rename="from", omit_if_default=True)})
+_register_renamed(
+    GradeBand,
+    {
+        "start": override(rename="from", omit_if_default=True),
+        "label": override(omit_if_default=True),
+    },
+)
+_register_renamed(Option, {"label": override(omit_if_default=True)})
 
 
 def to_data(obj: object) -> Any:

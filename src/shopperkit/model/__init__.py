@@ -36,3 +36,28 @@ __all__ = [
     "Status",
     "Verdict",
 ]
+
+from shopperkit.model.evaluations import Evaluation, ScoreRecord
+from shopperkit.model.forms import (
+    Form,
+    GradeBand,
+    Option,
+    PointsBand,
+    Policy,
+    Question,
+    Section,
+    ShowIf,
+)
+
+__all__ += [
+    "Evaluation",
+    "Form",
+    "GradeBand",
+    "Option",
+    "PointsBand",
+    "Policy",
+    "Question",
+    "ScoreRecord",
+    "Section",
+    "ShowIf",
+]

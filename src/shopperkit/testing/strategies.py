@@ -35,6 +35,20 @@ from shopperkit.model import (
     Status,
     Verdict,
 )
+from shopperkit.model.evaluations import CHANNELS, Evaluation
+from shopperkit.model.forms import (
+    BAND_TYPES,
+    OPTION_TYPES,
+    Form,
+    GradeBand,
+    Option,
+    PointsBand,
+    Policy,
+    Question,
+    Scalar,
+    Section,
+    ShowIf,
+)
 from shopperkit.model.people import CITIZEN, RESIDENT
 
 LANGUAGES = ("ar", "en", "ur", "hi", "es", "zh", "fr", "ru")
@@ -324,4 +338,239 @@ def registry() -> dict[type, st.SearchStrategy[Any]]:
         ServiceCentre: centres,
         Directory: directories,
         Override: overrides,
+        Form: forms(),
+        Evaluation: forms().flatmap(evaluations_for),
     }
+
+
+# --- evaluation forms -------------------------------------------------------------------
+
+_POLICIES = st.builds(
+    Policy,
+    na=st.sampled_from(("exclude", "zero", "full")),
+    aggregation=st.sampled_from(("weighted_mean", "points_ratio")),
+    critical=st.sampled_from(("zero_section", "zero_overall", "flag_only")),
+    bonus_cap=st.booleans(),
+    precision=st.integers(0, 3),
+    bands_on=st.sampled_from(("rounded", "raw")),
+    bounds=st.sampled_from(("upper_inclusive", "lower_inclusive")),
+    weights_sum=st.none() | st.just(100.0),
+)
+_points = st.integers(0, 10).map(float)
+_weights = st.integers(1, 50).map(float)
+
+
+def _all_languages(draw: st.DrawFn, languages: tuple[str, ...]) -> dict[str, str]:
+    return {language: draw(words) for language in languages}
+
+
+@st.composite
+def _question(
+    draw: st.DrawFn, qid: str, languages: tuple[str, ...], earlier: list[Question], first: bool
+) -> Question:
+    kinds = sorted(OPTION_TYPES) if first else [*sorted(OPTION_TYPES), "number", "duration", "text"]
+    kind = draw(st.sampled_from(kinds))
+    options: tuple[Option, ...] = ()
+    bands: tuple[PointsBand, ...] = ()
+    low = high = None
+    if kind == "yes_no":
+        values: list[Scalar] = ["yes", "no"]
+    elif kind == "likert":
+        values = list(range(1, draw(st.integers(2, 7)) + 1))
+    elif kind in ("choice", "multi_choice"):
+        values = [f"o{i}" for i in range(draw(st.integers(1, 5)))]
+    if kind in OPTION_TYPES:
+        points = [draw(_points) for _ in values]
+        points[draw(st.integers(0, len(values) - 1))] = draw(st.integers(1, 10).map(float))
+        options = tuple(
+            Option(value, p, _all_languages(draw, languages))
+            for value, p in zip(values, points, strict=True)
+        )
+    elif kind in ("number", "duration"):
+        bounds = sorted(set(draw(st.lists(st.integers(0, 100), min_size=0, max_size=4))))
+        points = [draw(_points) for _ in range(len(bounds) + 1)]
+        points[draw(st.integers(0, len(points) - 1))] = draw(st.integers(1, 10).map(float))
+        bands = (
+            *(PointsBand(p, float(upto)) for upto, p in zip(bounds, points, strict=False)),
+            PointsBand(points[-1]),
+        )
+        if draw(st.booleans()):
+            low, high = 0.0, float(draw(st.integers(0, 200)))
+    show_if = None
+    choosers = [q for q in earlier if q.type in OPTION_TYPES]
+    if not first and choosers and draw(st.booleans()):
+        chooser = draw(st.sampled_from(choosers))
+        shown = draw(
+            st.lists(st.sampled_from([o.value for o in chooser.options]), min_size=1, unique=True)
+        )
+        show_if = ShowIf(chooser.id, tuple(shown))
+    scored = kind != "text"
+    return Question(
+        id=qid,
+        type=kind,  # type: ignore[arg-type]
+        text=_all_languages(draw, languages),
+        weight=draw(_weights),
+        required=first or draw(st.booleans()),
+        na_allowed=not first and draw(st.booleans()),
+        critical=scored and draw(st.booleans()),
+        bonus=scored and not first and draw(st.integers(0, 5)) == 0,
+        options=options,
+        bands=bands,
+        unit="minutes" if kind == "duration" else None,
+        min=low,
+        max=high,
+        show_if=show_if,
+    )
+
+
+@st.composite
+def forms(draw: st.DrawFn) -> Form:
+    """Valid forms: every label in every declared language, show_if on earlier questions.
+
+    The first question is always asked and always scored, so every form has evaluations.
+    """
+    languages = tuple(
+        draw(st.lists(st.sampled_from(LANGUAGES), min_size=1, max_size=3, unique=True))
+    )
+    questions: list[Question] = []
+    sections = []
+    for s in range(draw(st.integers(1, 3))):
+        own = []
+        for _ in range(draw(st.integers(1, 4))):
+            question = draw(_question(f"q{len(questions)}", languages, questions, not questions))
+            questions.append(question)
+            own.append(question)
+        sections.append(
+            Section(f"s{s}", draw(_weights), _all_languages(draw, languages), tuple(own))
+        )
+    cuts = sorted(set(draw(st.lists(st.integers(1, 99), max_size=4))))
+    bands = tuple(
+        GradeBand(f"g{i}", float(upto) if upto is not None else None, stars=i + 1)
+        for i, upto in enumerate([*cuts, None])
+    )
+    return Form(
+        id=draw(identifiers),
+        version=draw(st.sampled_from(("1", "2026.1"))),
+        title=_all_languages(draw, languages),
+        languages=languages,
+        fallback_language=languages[0],
+        sections=tuple(sections),
+        policy=draw(_POLICIES),
+        bands=bands if draw(st.booleans()) else (),
+    )
+
+
+def _shown(question: Question, answers: dict[str, Any]) -> bool:
+    if question.show_if is None:
+        return True
+    given = answers.get(question.show_if.question)
+    chosen = given if isinstance(given, list) else [given]
+    return any(value in question.show_if.values for value in chosen)
+
+
+@st.composite
+def _answer(draw: st.DrawFn, question: Question) -> Any:
+    if question.type == "text":
+        return draw(st.text(max_size=20))
+    if question.type == "multi_choice":
+        values = [option.value for option in question.options]
+        return draw(st.lists(st.sampled_from(values), unique=True, max_size=len(values)))
+    if question.type in OPTION_TYPES:
+        return draw(st.sampled_from([option.value for option in question.options]))
+    low = question.min if question.min is not None else 0.0
+    high = question.max if question.max is not None else 1000.0
+    return draw(st.integers(int(low), int(high)) | st.floats(low, high))
+
+
+def _answers(draw: st.DrawFn, form: Form) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for index, (_, question) in enumerate(form.questions().values()):
+        if not _shown(question, answers):
+            continue
+        if index > 0 and not question.required and draw(st.booleans()):
+            continue
+        if index > 0 and question.na_allowed and draw(st.integers(0, 3)) == 0:
+            answers[question.id] = "na"
+        else:
+            answers[question.id] = draw(_answer(question))
+    return answers
+
+
+@st.composite
+def evaluations_for(draw: st.DrawFn, form: Form) -> Evaluation:
+    """Valid evaluations of ``form``: answers respect types, ranges, required and show_if."""
+    visited = draw(
+        st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31))
+    ).replace(tzinfo=UTC)
+    return Evaluation(
+        id=draw(identifiers),
+        form=form.id,
+        form_version=form.version,
+        programme=draw(st.none() | identifiers),
+        shopper=draw(identifiers),
+        entity=draw(st.sampled_from(("ent-1", "ent-2"))),
+        centre=draw(st.sampled_from(("c-1", "c-2", "c-3"))),
+        service=draw(st.sampled_from(("svc-1", "svc-2"))),
+        channel=draw(st.sampled_from(CHANNELS)),
+        visited_at=visited,
+        submitted_at=draw(st.none() | st.just(visited + timedelta(hours=1))),
+        language=draw(st.sampled_from(form.languages)),
+        answers={
+            key: tuple(v) if isinstance(v, list) else v for key, v in _answers(draw, form).items()
+        },
+        comment=draw(st.text(max_size=20)),
+    )
+
+
+@st.composite
+def broken_evaluations_for(draw: st.DrawFn, form: Form) -> tuple[dict[str, Any], str, str]:
+    """A record of ``form`` with one known problem: ``(record, code, JSON path)``."""
+    from shopperkit.io.convert import to_data
+
+    record: dict[str, Any] = to_data(draw(evaluations_for(form)))
+    answers: dict[str, Any] = record["answers"]
+    questions = [question for _, question in form.questions().values()]
+    first = questions[0]
+    kinds = ["unknown_question", "missing", "wrong_type", "option_unknown"]
+    if any(q.type in BAND_TYPES and q.max is not None for q in questions):
+        kinds.append("out_of_range")
+    if any(not q.na_allowed for q in questions):
+        kinds.append("na")
+    kind = draw(st.sampled_from(kinds))
+    if kind == "unknown_question":
+        qid = "zz_not_a_question"
+        answers[qid] = 1
+        return record, "answer_question_unknown", f"$.answers.{qid}"
+    if kind == "missing":
+        del answers[first.id]
+        return record, "answer_missing", f"$.answers.{first.id}"
+    if kind == "wrong_type":
+        answers[first.id] = {"a": 1}
+        return record, "answer_wrong_type", f"$.answers.{first.id}"
+    if kind == "option_unknown":
+        answers[first.id] = ["zz-no-such-option"] if first.type == "multi_choice" else "zz-none"
+        return record, "answer_option_unknown", f"$.answers.{first.id}"
+    if kind == "out_of_range":
+        ranged = draw(
+            st.sampled_from([q for q in questions if q.type in BAND_TYPES and q.max is not None])
+        )
+        # Asked only when its show_if holds: answer the controlling question so it does.
+        _reveal(form, ranged, answers)
+        answers[ranged.id] = (ranged.max or 0) + draw(st.integers(1, 100))
+        return record, "answer_out_of_range", f"$.answers.{ranged.id}"
+    target = draw(st.sampled_from([q for q in questions if not q.na_allowed]))
+    _reveal(form, target, answers)
+    answers[target.id] = "na"
+    return record, "answer_na_not_allowed", f"$.answers.{target.id}"
+
+
+def _reveal(form: Form, question: Question, answers: dict[str, Any]) -> None:
+    """Change earlier answers so ``question`` is asked (show_if chains included)."""
+    questions = form.questions()
+    condition = question.show_if
+    if condition is None:
+        return
+    chooser = questions[condition.question][1]
+    _reveal(form, chooser, answers)
+    value = condition.values[0]
+    answers[chooser.id] = [value] if chooser.type == "multi_choice" else value

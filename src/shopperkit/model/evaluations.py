@@ -1,0 +1,65 @@
+"""Filled-in forms and their scores (``evaluation.schema.json``, ``score.schema.json``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Literal
+
+from attrs import frozen
+
+from shopperkit.model.forms import Scalar
+
+Answer = Scalar | tuple[Scalar, ...]
+"""An answer: an option value, a number, values of a multi_choice, a text, or ``"na"``."""
+
+NA = "na"
+"""The answer meaning "not applicable"."""
+
+Channel = Literal["visit", "app", "whatsapp", "phone", "web"]
+CHANNELS: tuple[str, ...] = ("visit", "app", "whatsapp", "phone", "web")
+
+
+@frozen
+class Evaluation:
+    """One shopper's answers to one form about one visit (or app or WhatsApp use)."""
+
+    id: str
+    form: str
+    shopper: str
+    entity: str
+    centre: str
+    service: str
+    channel: Channel
+    visited_at: datetime
+    language: str
+    answers: Mapping[str, Answer]
+    form_version: str | None = None
+    programme: str | None = None
+    submitted_at: datetime | None = None
+    comment: str = ""
+
+
+@frozen
+class ScoreRecord:
+    """A scored evaluation: its context plus unrounded scores on 0 to 100 (None: not scored)."""
+
+    id: str
+    form: str
+    form_version: str
+    programme: str | None
+    shopper: str
+    entity: str
+    centre: str
+    service: str
+    channel: Channel
+    language: str
+    visited_at: str
+    submitted_at: str | None
+    comment: str
+    overall: float
+    sections: Mapping[str, float | None]
+    items: Mapping[str, float | None]
+    handoffs: Mapping[str, float]
+    failed_critical: tuple[str, ...]
+    band: str | None
