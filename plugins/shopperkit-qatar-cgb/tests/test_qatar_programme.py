@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from importlib.metadata import entry_points
+from pathlib import Path
 
 from shopperkit.eligibility import Screener
+from shopperkit.forms import available_forms
+from shopperkit.io.schemas import problems
 from shopperkit.model import Applicant, Residency, Status
 from shopperkit.plugins import Plugins
 from shopperkit.programmes import available_programmes
@@ -35,3 +39,75 @@ def test_a_resident_of_exactly_two_years_aged_exactly_18_is_eligible() -> None:
         applied_on=date(2022, 7, 6),
     )
     assert Screener(programme, plugins).screen(applicant).status is Status.ELIGIBLE
+
+
+def test_forms_are_provided_in_arabic_and_english() -> None:
+    forms = available_forms(Plugins())
+    for form_id in ("qatar-visit", "qatar-mission"):
+        plugin, form = forms[form_id]
+        assert plugin == "qatar-cgb"
+        assert form.languages == ("ar", "en")
+        texts = [form.title] + [s.title for s in form.sections]
+        for section in form.sections:
+            for question in section.questions:
+                texts += [question.text] + [option.label for option in question.options]
+        texts += [band.label for band in form.bands]
+        for text in texts:
+            assert set(text) == {"ar", "en"}
+            assert text["ar"] != text["en"]
+            assert any("\u0600" <= ch <= "\u06ff" for ch in text["ar"])
+
+
+def test_weights_sum_as_the_policy_expects() -> None:
+    forms = available_forms(Plugins())
+    for form_id in ("qatar-visit", "qatar-mission"):
+        form = forms[form_id][1]
+        assert sum(s.weight for s in form.sections) == form.policy.weights_sum
+        for section in form.sections:
+            assert sum(q.weight for q in section.questions) == form.policy.weights_sum
+
+
+def test_mission_scores_hand_offs_between_linked_services() -> None:
+    form = available_forms(Plugins())["qatar-mission"][1]
+    handoffs = [section for section in form.sections if section.handoff]
+    assert [section.id for section in handoffs] == ["handoff_1", "handoff_2"]
+    for section in handoffs:
+        kinds = {question.id.split("_", 1)[1]: question.type for question in section.questions}
+        assert kinds == {
+            "referral_clarity": "likert",
+            "documents_carried": "yes_no",
+            "no_reentry": "yes_no",
+            "waiting_days": "number",
+        }
+    # A journey of two services answers the second hand-off and the third stop with N/A.
+    optional = [s for s in form.sections if s.id in ("handoff_2", "stop_3")]
+    assert all(q.na_allowed or q.type == "text" for s in optional for q in s.questions)
+    critical = [q.id for s in form.sections for q in s.questions if q.critical]
+    assert critical == ["journey_completed"]
+    assert form.policy.critical == "zero_overall"
+
+
+def test_example_missions_answer_the_mission_form() -> None:
+    form = available_forms(Plugins())["qatar-mission"][1]
+    questions = form.questions()
+    path = Path(__file__).resolve().parents[3] / "examples/qatar/missions.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 6
+    for record in records:
+        assert problems("evaluation", record) == []
+        assert record["form"] == form.id
+        for qid, value in record["answers"].items():
+            question = questions[qid][1]
+            if value == "na":
+                assert question.na_allowed, qid
+            elif question.options:
+                assert value in {option.value for option in question.options}, qid
+            elif question.type != "text":
+                assert question.min is not None
+                assert question.max is not None
+                assert question.min <= value <= question.max, qid
+        required = {q for q, (_, question) in questions.items() if question.required}
+        assert required <= set(record["answers"]), record["id"]
+    two_services = [r for r in records if r["answers"]["h2_referral_clarity"] == "na"]
+    assert len(two_services) == 3
+    assert any(r["answers"]["journey_completed"] == "no" for r in records)

@@ -34,20 +34,17 @@ SKIP_SHARE = 0.3
 """How often an optional question is left out."""
 GST = timezone(timedelta(hours=4))
 START = datetime(2026, 1, 1, 7, 30, tzinfo=GST)
-COMMENTS = (
-    "",
-    "",
-    "",
-    "شكراً على حسن التعامل",
-    "Quick and friendly service.",
-    "انتظار طويل",
-    "The requirements were not on the website.",
-    "सेवा अच्छी थी",
-    "Очень долго ждал.",
-    "服务很好",
-    "Personal muy amable.",
-    "Accueil chaleureux.",
-)
+COMMENTS = {
+    "ar": ("شكراً على حسن التعامل", "انتظار طويل", "المتطلبات غير واضحة على الموقع"),
+    "en": ("Quick and friendly service.", "The requirements were not on the website."),
+    "ur": ("عملہ بہت مددگار تھا", "پارکنگ نہیں ملی"),
+    "hi": ("सेवा अच्छी थी", "बहुत लंबा इंतज़ार करना पड़ा"),
+    "es": ("Personal muy amable.", "Tuve que volver con otro documento."),
+    "zh": ("服务很好", "等了很久"),
+    "fr": ("Accueil chaleureux.", "Les exigences n'étaient pas claires."),
+    "ru": ("Очень долго ждал.", "Сотрудник всё подробно объяснил."),
+}
+"""Comments shoppers write, by language; a record's comment is in its language or empty."""
 
 
 def _weighted(rng: random.Random, pairs: Sequence[tuple[str, float]]) -> str:
@@ -87,22 +84,19 @@ def _minutes_draw(question: Mapping[str, Any]) -> Draw:
     return draw
 
 
-def _text_draw(rng: random.Random) -> Answer:
-    return rng.choice(COMMENTS[3:])
-
-
-def _drawer(question: Mapping[str, Any]) -> Draw:
+def _drawer(question: Mapping[str, Any]) -> Draw | None:
+    """How to draw an answer; ``None`` for text, written in the record's language."""
     kind = question["type"]
     if kind == "multi_choice":
         return _multi_draw(question["options"])
     if kind in ("number", "duration"):
         return _minutes_draw(question)
     if kind == "text":
-        return _text_draw
+        return None
     return _option_draw(question["options"], bool(question.get("critical")))
 
 
-def _plan(form: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], Draw]]:
+def _plan(form: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], Draw | None]]:
     return [
         (question, _drawer(question))
         for section in form["sections"]
@@ -135,6 +129,7 @@ def generate_evaluations(
     shoppers = max(1, n // 4)
     for index in range(1, n + 1):
         entity, centre, services = rng.choice(places)
+        language = _weighted(rng, LANGUAGES)
         visited = START + timedelta(days=rng.randrange(365), minutes=rng.randrange(600))
         answers: dict[str, Answer] = {}
         for question, draw in plan:
@@ -145,6 +140,8 @@ def generate_evaluations(
                 continue
             if question.get("na_allowed") and rng.random() < NA_SHARE:
                 answers[question["id"]] = "na"
+            elif draw is None:
+                answers[question["id"]] = rng.choice(COMMENTS[language])
             else:
                 answers[question["id"]] = draw(rng)
         yield {
@@ -159,7 +156,7 @@ def generate_evaluations(
             "channel": _weighted(rng, CHANNELS),
             "visited_at": visited.isoformat(),
             "submitted_at": (visited + timedelta(minutes=rng.randrange(5, 2880))).isoformat(),
-            "language": _weighted(rng, LANGUAGES),
+            "language": language,
             "answers": answers,
-            "comment": rng.choice(COMMENTS),
+            "comment": rng.choice(("", "", *COMMENTS[language])),
         }
