@@ -19,6 +19,10 @@ from shopperkit.errors import ShopperkitError
 COMMANDS: tuple[ModuleType, ...] = (plugins, programme, screen, interview, report, demo)
 """Subcommand modules; each has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args)``."""
 
+from shopperkit.cli import lint_form, score  # noqa: E402
+
+COMMANDS += (lint_form, score)
+
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 

@@ -1,0 +1,122 @@
+"""``shopperkit score``: validate and score evaluations, streaming, then aggregate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from shopperkit.cli.common import dumps
+from shopperkit.cli.screen import error_record
+from shopperkit.errors import InputError
+from shopperkit.forms import available_forms, find_form
+from shopperkit.io.convert import to_data
+from shopperkit.io.files import RecordError, atomic_stream, atomic_write
+from shopperkit.model.forms import Form
+from shopperkit.plugins import Plugins
+from shopperkit.programmes import available_programmes
+from shopperkit.scoring import Aggregates, Scoring
+
+NAME = "score"
+HELP = (
+    "validate and score evaluations (JSONL) against their form; write scores, rejects, aggregates"
+)
+PROGRESS_EVERY = 10_000
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``EVALUATIONS (--form F ... | --programme P) --out DIR [--by KEYS] [--cards]``."""
+    parser.add_argument("evaluations", type=Path, help="evaluation records, one JSON per line")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--form", action="append", help="form id or file (repeat for several forms)")
+    which.add_argument("--programme", help="score with every form of this programme's plugin")
+    parser.add_argument("--out", type=Path, required=True, help="output folder")
+    parser.add_argument(
+        "--by",
+        default="",
+        help="group aggregates by these keys, comma-separated: entity, centre, service, "
+        "channel, language, day, week, month",
+    )
+    parser.add_argument(
+        "--cards", action="store_true", help="also write cards.jsonl: every item's contribution"
+    )
+
+
+def programme_forms(plugins: Plugins, name: str) -> list[Form]:
+    """The forms shipped by the plugin that provides programme ``name``."""
+    programmes = available_programmes(plugins)
+    if name not in programmes:
+        raise InputError("programme_unknown", {"name": name, "known": sorted(programmes)})
+    plugin = programmes[name][0]
+    forms = [form for owner, form in available_forms(plugins).values() if owner == plugin]
+    if not forms:
+        raise InputError("form_unknown", {"name": f"{name} (any)", "known": []})
+    return forms
+
+
+def run(args: argparse.Namespace) -> int:
+    """Score every record; write ``scores.jsonl``, ``rejects.jsonl`` and ``aggregates.json``."""
+    plugins = Plugins()
+    if args.programme:
+        forms = programme_forms(plugins, args.programme)
+    else:
+        forms = [find_form(plugins, name) for name in args.form]
+    scoring = Scoring(forms)
+    aggregates = Aggregates([key.strip() for key in args.by.split(",") if key.strip()])
+    source = str(args.evaluations)
+    progress = sys.stderr.isatty()
+    accepted = rejected = 0
+    try:
+        stream = args.evaluations.open(encoding="utf-8")
+    except OSError as error:
+        raise InputError("file_unreadable", {"reason": str(error)}, where=source) from None
+    out: Path = args.out
+    with (
+        stream,
+        atomic_stream(out / "scores.jsonl") as scores,
+        atomic_stream(out / "rejects.jsonl") as rejects,
+    ):
+        for result in scoring.lines(stream, source):
+            if isinstance(result, RecordError):
+                rejected += 1
+                rejects.write(json.dumps(error_record(result), ensure_ascii=False) + "\n")
+            else:
+                accepted += 1
+                scores.write(json.dumps(result, ensure_ascii=False) + "\n")
+                aggregates.add(result)
+            if progress and (accepted + rejected) % PROGRESS_EVERY == 0:
+                print(f"\rscored {accepted + rejected}", end="", file=sys.stderr)
+    if progress:
+        print(file=sys.stderr)
+    section_ids = [section.id for form in forms for section in form.sections]
+    document = {
+        "read": accepted + rejected,
+        "accepted": accepted,
+        "rejected": rejected,
+        "forms": {form.id: form.version for form in forms},
+        **aggregates.to_data(section_ids),
+    }
+    atomic_write(out / "aggregates.json", dumps(document))
+    if args.cards:
+        write_cards(scoring, args.evaluations, out / "cards.jsonl")
+    print(
+        f"shopperkit: scored {accepted + rejected}: accepted {accepted}, rejected {rejected}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def write_cards(scoring: Scoring, evaluations: Path, path: Path) -> None:
+    """One score card per accepted record, in input order."""
+    with evaluations.open(encoding="utf-8") as stream, atomic_stream(path) as cards:
+        for line in stream:
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            card = scoring.card(record)
+            if not isinstance(card, list):
+                cards.write(json.dumps(to_data(card), ensure_ascii=False) + "\n")

@@ -1,0 +1,110 @@
+"""Scoring streams of evaluation records: each is scored or rejected with every problem.
+
+Nothing is dropped: every non-blank line read gives exactly one score record or one
+rejection (with its line number), so accepted plus rejected equals read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from shopperkit.io.files import FieldProblem, RecordError
+from shopperkit.model.forms import Form
+from shopperkit.scoring.engine import ScoreCard, Scorer
+
+CONTEXT = (
+    "id",
+    "form",
+    "form_version",
+    "programme",
+    "shopper",
+    "entity",
+    "centre",
+    "service",
+    "channel",
+    "language",
+    "visited_at",
+    "submitted_at",
+    "comment",
+)
+
+
+class Scoring:
+    """Scores records of one or more forms, each by the form its ``form`` field names."""
+
+    def __init__(self, forms: Sequence[Form]) -> None:
+        self.scorers = {form.id: Scorer(form) for form in forms}
+        self._only = next(iter(self.scorers.values())) if len(self.scorers) == 1 else None
+
+    def _scorer(self, record: Any) -> Scorer | None:
+        if type(record) is dict:
+            found = self.scorers.get(record.get("form"))  # type: ignore[arg-type]
+            if found is not None:
+                return found
+        return self._only
+
+    def score(self, record: Any) -> dict[str, Any] | list[FieldProblem]:
+        """The score record (``score.schema.json``) of a parsed record, or its problems."""
+        scorer = self._scorer(record)
+        if scorer is None:
+            value = record.get("form") if type(record) is dict else None
+            if value is None:
+                return [FieldProblem.of("field_missing", "$.form", field="form")]
+            known = ", ".join(sorted(self.scorers))
+            return [FieldProblem.of("form_mismatch", "$.form", value=value, form=known)]
+        read = scorer.compiled.read(record)
+        if read is None:
+            return scorer.compiled.problems(record) or [
+                FieldProblem.of("internal_error", "$", reason="record refused unexplained")
+            ]
+        outcome = scorer.outcome(*read)
+        if outcome is None:
+            return [FieldProblem.of("no_scored_answers", "$.answers")]
+        form = scorer.form
+        result = {name: record.get(name) for name in CONTEXT}
+        result["form_version"] = form.version
+        result["comment"] = record.get("comment", "")
+        result["overall"] = outcome.overall
+        result["sections"] = outcome.sections
+        result["items"] = outcome.items
+        result["handoffs"] = outcome.handoffs
+        result["failed_critical"] = list(outcome.failed_critical)
+        result["band"] = None if outcome.band is None else outcome.band.grade
+        return result
+
+    def card(self, record: Any) -> ScoreCard | list[FieldProblem]:
+        """The score card of a parsed record, or its problems."""
+        scorer = self._scorer(record)
+        if scorer is None:
+            found = self.score(record)
+            assert isinstance(found, list)
+            return found
+        read = scorer.compiled.read(record)
+        if read is None:
+            return scorer.compiled.problems(record)
+        card = scorer.card(str(record["id"]), *read)
+        if card is None:
+            return [FieldProblem.of("no_scored_answers", "$.answers")]
+        return card
+
+    def lines(self, lines: Iterable[str], source: str) -> Iterator[dict[str, Any] | RecordError]:
+        """Score each non-blank JSON line; a bad one becomes a :class:`RecordError`."""
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError as error:
+                problem = FieldProblem.of("json_malformed", "$", reason=str(error))
+                yield RecordError(source, number, None, (problem,))
+                continue
+            result = self.score(record)
+            if isinstance(result, list):
+                ident = record.get("id") if type(record) is dict else None
+                yield RecordError(
+                    source, number, ident if type(ident) is str else None, tuple(result)
+                )
+            else:
+                yield result

@@ -1,0 +1,286 @@
+"""Item, section and overall scores of an evaluation, by the form's policy.
+
+Scores are floats on 0 to 100 (above 100 only with bonus items and ``bonus_cap: false``),
+kept unrounded; :func:`present` rounds half-up with ``Decimal`` for people. The rules are
+explained with worked examples in ``docs/how-scores-are-computed.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from typing import Any
+
+from attrs import frozen
+
+from shopperkit.forms.compiled import NOT_APPLICABLE, SCORED, CompiledForm, band_index
+from shopperkit.model.forms import Form, GradeBand
+
+_NOISE = Decimal("1e-9")
+
+
+def present(value: float, precision: int) -> Decimal:
+    """``value`` rounded half-up to ``precision`` decimals, as shown to people.
+
+    Float noise below 1e-9 is removed first, so 82.35 computed as 82.34999999999999 still
+    shows as 82.4.
+    """
+    clean = Decimal(repr(value)).quantize(_NOISE, ROUND_HALF_EVEN)
+    return clean.quantize(Decimal(1).scaleb(-precision), ROUND_HALF_UP)
+
+
+def grade(form: Form, overall: float) -> GradeBand | None:
+    """The overall band of a score: on the rounded or the raw score, as the policy says."""
+    if not form.bands:
+        return None
+    value = overall
+    if form.policy.bands_on == "rounded":
+        value = float(present(overall, form.policy.precision))
+    index = band_index(form.bands, value, form.policy.bounds)
+    return None if index is None else form.bands[index]
+
+
+@frozen
+class Outcome:
+    """The scores of one evaluation (None: not scored, or a section that dropped out)."""
+
+    overall: float
+    sections: Mapping[str, float | None]
+    items: Mapping[str, float | None]
+    handoffs: Mapping[str, float]
+    failed_critical: tuple[str, ...]
+    band: GradeBand | None
+
+
+@frozen
+class ItemLine:
+    """One question on a score card: its score and what it adds to its section's score."""
+
+    question: str
+    state: str
+    points: float | None
+    max_points: float
+    score: float | None
+    weight: float
+    bonus: bool
+    critical_failed: bool
+    contribution: float
+
+
+@frozen
+class SectionLine:
+    """One section on a score card: its score and what it adds to the overall score."""
+
+    section: str
+    score: float | None
+    weight: float
+    base: float
+    zeroed: bool
+    contribution: float
+    items: tuple[ItemLine, ...]
+
+
+@frozen
+class ScoreCard:
+    """Every contribution behind an overall score, so a reader can redo the sum.
+
+    ``base`` is what a section's or the form's contributions are divided by: the counted
+    weights (``weighted_mean``) or the counted maximum points (``points_ratio``).
+    """
+
+    evaluation: str
+    form: str
+    policy: Mapping[str, Any]
+    overall: float
+    shown: str
+    zeroed: bool
+    failed_critical: tuple[str, ...]
+    band: str | None
+    sections: tuple[SectionLine, ...]
+
+
+_STATE_NAMES = ("scored", "na", "hidden", "unanswered", "text")
+
+
+class Scorer:
+    """A form compiled for scoring; :meth:`outcome` is the hot path."""
+
+    def __init__(self, form: Form) -> None:
+        self.form = form
+        self.compiled = CompiledForm(form)
+        policy = form.policy
+        questions = [q for s in form.sections for q in s.questions]
+        self.weights = [float(q.weight) for q in questions]
+        self.max_points = [q.max_points for q in questions]
+        self.scales = [100.0 / m if m > 0 else 0.0 for m in self.max_points]
+        self.bonus = [q.bonus for q in questions]
+        self.limits = [
+            (q.fail_below if q.fail_below is not None else 0.0) if q.critical else None
+            for q in questions
+        ]
+        self.inclusive_fail = [q.fail_below is None for q in questions]
+        self.na_score = {"exclude": None, "zero": 0.0, "full": 100.0}[policy.na]
+        self.ratio = policy.aggregation == "points_ratio"
+        self.cap = policy.bonus_cap
+        self.section_ids = [s.id for s in form.sections]
+        self.section_weights = [float(s.weight) for s in form.sections]
+        self.handoffs = [s.handoff for s in form.sections]
+
+    def _sums(
+        self, states: list[int], points: list[float]
+    ) -> tuple[list[float | None], list[float], list[float], list[float], list[bool], list[int]]:
+        """Per item its score; per section numerator, bonus, base, critical failure."""
+        count = len(self.section_ids)
+        num, extra, base = [0.0] * count, [0.0] * count, [0.0] * count
+        failed_in = [False] * count
+        failed: list[int] = []
+        scores: list[float | None] = []
+        na_score, ratio = self.na_score, self.ratio
+        for i, state in enumerate(states):
+            if state == SCORED:
+                score = points[i] * self.scales[i]
+                got = points[i]
+            elif state == NOT_APPLICABLE and na_score is not None:
+                score = na_score
+                got = self.max_points[i] * na_score / 100.0
+            else:
+                scores.append(None)
+                continue
+            scores.append(score)
+            s, weight = self.compiled.steps[i].section, self.weights[i]
+            if self.bonus[i]:
+                extra[s] += weight * (got if ratio else score)
+            else:
+                num[s] += weight * (got if ratio else score)
+                base[s] += weight * (self.max_points[i] if ratio else 1.0)
+            limit = self.limits[i]
+            if (
+                limit is not None
+                and state == SCORED
+                and (score < limit or (self.inclusive_fail[i] and score <= limit))
+            ):
+                failed.append(i)
+                failed_in[s] = True
+        return scores, num, extra, base, failed_in, failed
+
+    def _section_scores(
+        self, num: list[float], extra: list[float], base: list[float], failed_in: list[bool]
+    ) -> list[float | None]:
+        zero_section = self.form.policy.critical == "zero_section"
+        sections: list[float | None] = []
+        for s in range(len(num)):
+            if base[s] == 0.0:
+                sections.append(None)
+                continue
+            score = (num[s] + extra[s]) / base[s] * (100.0 if self.ratio else 1.0)
+            if self.cap and score > 100.0:
+                score = 100.0
+            if failed_in[s] and zero_section:
+                score = 0.0
+            sections.append(score)
+        return sections
+
+    def _overall(self, sections: list[float | None], base: list[float]) -> float | None:
+        weights = base if self.ratio else self.section_weights
+        total = weighted = 0.0
+        for score, weight in zip(sections, weights, strict=True):
+            if score is not None:
+                total += weight
+                weighted += weight * score
+        return weighted / total if total > 0.0 else None
+
+    def outcome(self, states: list[int], points: list[float]) -> Outcome | None:
+        """Scores from each question's state and points; None when nothing counts."""
+        scores, num, extra, base, failed_in, failed = self._sums(states, points)
+        sections = self._section_scores(num, extra, base, failed_in)
+        overall = self._overall(sections, base)
+        if overall is None:
+            return None
+        if failed and self.form.policy.critical == "zero_overall":
+            overall = 0.0
+        ids = self.compiled.ids
+        return Outcome(
+            overall=overall,
+            sections=dict(zip(self.section_ids, sections, strict=True)),
+            items=dict(zip(ids, scores, strict=True)),
+            handoffs={
+                sid: score
+                for sid, score, handoff in zip(
+                    self.section_ids, sections, self.handoffs, strict=True
+                )
+                if handoff and score is not None
+            },
+            failed_critical=tuple(ids[i] for i in failed),
+            band=grade(self.form, overall),
+        )
+
+    def card(self, evaluation: str, states: list[int], points: list[float]) -> ScoreCard | None:
+        """The score card: each item's and section's contribution (None when nothing counts)."""
+        scores, num, extra, base, failed_in, failed = self._sums(states, points)
+        sections = self._section_scores(num, extra, base, failed_in)
+        overall = self._overall(sections, base)
+        if overall is None:
+            return None
+        policy = self.form.policy
+        zeroed = bool(failed) and policy.critical == "zero_overall"
+        overall_weights = base if self.ratio else self.section_weights
+        overall_base = sum(
+            w for w, score in zip(overall_weights, sections, strict=True) if score is not None
+        )
+        lines = []
+        for s, section in enumerate(self.form.sections):
+            items = []
+            for i, step in enumerate(self.compiled.steps):
+                if step.section != s:
+                    continue
+                score = scores[i]
+                got = None if score is None else score * self.max_points[i] / 100.0
+                share = 0.0
+                if score is not None and base[s] > 0.0:
+                    value = got if self.ratio else score
+                    assert value is not None
+                    share = self.weights[i] * value / base[s] * (100.0 if self.ratio else 1.0)
+                items.append(
+                    ItemLine(
+                        question=step.id,
+                        state=_STATE_NAMES[states[i]],
+                        points=got,
+                        max_points=self.max_points[i],
+                        score=score,
+                        weight=self.weights[i],
+                        bonus=self.bonus[i],
+                        critical_failed=i in failed,
+                        contribution=share,
+                    )
+                )
+            score = sections[s]
+            weight = overall_weights[s]
+            lines.append(
+                SectionLine(
+                    section=section.id,
+                    score=score,
+                    weight=self.section_weights[s],
+                    base=base[s],
+                    zeroed=failed_in[s] and policy.critical == "zero_section",
+                    contribution=0.0 if score is None else weight * score / overall_base,
+                    items=tuple(items),
+                )
+            )
+        final = 0.0 if zeroed else overall
+        band = grade(self.form, final)
+        return ScoreCard(
+            evaluation=evaluation,
+            form=self.form.id,
+            policy={
+                "na": policy.na,
+                "aggregation": policy.aggregation,
+                "critical": policy.critical,
+                "bonus_cap": policy.bonus_cap,
+            },
+            overall=final,
+            shown=str(present(final, policy.precision)),
+            zeroed=zeroed,
+            failed_critical=tuple(self.compiled.ids[i] for i in failed),
+            band=None if band is None else band.grade,
+            sections=tuple(lines),
+        )

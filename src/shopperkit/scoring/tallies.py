@@ -1,0 +1,148 @@
+"""Mergeable tallies: count, mean and spread of scores, grouped by any set of keys.
+
+A :class:`Tally` keeps count, mean and the sum of squared deviations (Welford); two tallies
+merge with Chan's formula, which is associative, so scores can be tallied in parts (processes,
+files, a distributed engine's partitions) and merged into the one-pass result.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from shopperkit.errors import InputError
+from shopperkit.insights.stats import t_quantile
+
+GROUP_KEYS = ("entity", "centre", "service", "channel", "language", "day", "week", "month")
+"""What aggregates can be grouped by; day, week and month are of ``visited_at`` (its own offset)."""
+
+
+class Tally:
+    """Count, mean and sum of squared deviations of a stream of numbers."""
+
+    __slots__ = ("count", "m2", "mean")
+
+    def __init__(self, count: int = 0, mean: float = 0.0, m2: float = 0.0) -> None:
+        self.count, self.mean, self.m2 = count, mean, m2
+
+    def add(self, value: float) -> None:
+        """Take one more number (Welford's update)."""
+        self.count += 1
+        delta = value - self.mean
+        self.mean += delta / self.count
+        self.m2 += delta * (value - self.mean)
+
+    def merge(self, other: Tally) -> Tally:
+        """A new tally of both streams (Chan's parallel formula)."""
+        count = self.count + other.count
+        if count == 0:
+            return Tally()
+        delta = other.mean - self.mean
+        mean = self.mean + delta * other.count / count
+        m2 = self.m2 + other.m2 + delta * delta * self.count * other.count / count
+        return Tally(count, mean, m2)
+
+    @property
+    def std(self) -> float:
+        """The sample standard deviation (0 below two numbers)."""
+        return math.sqrt(max(self.m2, 0.0) / (self.count - 1)) if self.count > 1 else 0.0
+
+    def summary(self) -> dict[str, Any]:
+        """Count, mean, standard deviation and the 95% t interval of the mean."""
+        low, high = _interval(self.count, self.mean, self.std)
+        return {"count": self.count, "mean": self.mean, "std": self.std, "ci95": [low, high]}
+
+    def __repr__(self) -> str:
+        return f"Tally(count={self.count}, mean={self.mean!r}, m2={self.m2!r})"
+
+
+def _interval(count: int, mean: float, std: float) -> tuple[float, float]:
+    if count < 2:
+        return (mean, mean)
+    half = _t975(count - 1) * std / math.sqrt(count)
+    return (mean - half, mean + half)
+
+
+@cache
+def _t975(df: int) -> float:
+    return t_quantile(0.975, df)
+
+
+def check_keys(keys: Sequence[str]) -> tuple[str, ...]:
+    """The group keys, refused with an :class:`InputError` when one is unknown."""
+    unknown = [key for key in keys if key not in GROUP_KEYS]
+    if unknown:
+        raise InputError(
+            "value_not_allowed",
+            {"value": ",".join(unknown), "allowed": ", ".join(GROUP_KEYS)},
+            where="--by",
+        )
+    return tuple(keys)
+
+
+def group_value(record: Mapping[str, Any], key: str) -> str:
+    """The value of group ``key`` for a score record."""
+    if key in ("day", "week", "month"):
+        moment = datetime.fromisoformat(record["visited_at"])
+        if key == "day":
+            return moment.date().isoformat()
+        if key == "month":
+            return f"{moment.year:04d}-{moment.month:02d}"
+        year, week, _ = moment.isocalendar()
+        return f"{year:04d}-W{week:02d}"
+    return str(record[key])
+
+
+class Aggregates:
+    """Tallies of the overall and every section score, per group of ``keys``."""
+
+    def __init__(self, keys: Sequence[str] = ()) -> None:
+        self.keys = check_keys(keys)
+        self.groups: dict[tuple[str, ...], dict[str, Tally]] = {}
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        """Tally one score record (``overall`` and ``sections``)."""
+        group = tuple(group_value(record, key) for key in self.keys)
+        tallies = self.groups.get(group)
+        if tallies is None:
+            tallies = self.groups[group] = {}
+        for name, value in (("overall", record["overall"]), *record["sections"].items()):
+            if value is None:
+                continue
+            tally = tallies.get(name)
+            if tally is None:
+                tally = tallies[name] = Tally()
+            tally.add(value)
+
+    def merge(self, other: Aggregates) -> Aggregates:
+        """A new set of aggregates holding both."""
+        if other.keys != self.keys:
+            raise ValueError("aggregates grouped by different keys cannot be merged")
+        merged = Aggregates(self.keys)
+        for source in (self, other):
+            for group, tallies in source.groups.items():
+                into = merged.groups.setdefault(group, {})
+                for name, tally in tallies.items():
+                    into[name] = into.get(name, Tally()).merge(tally)
+        return merged
+
+    def to_data(self, section_ids: Iterable[str] = ()) -> dict[str, Any]:
+        """The ``aggregates.json`` document (``aggregates.schema.json``), groups sorted."""
+        order = {name: i for i, name in enumerate(section_ids)}
+        groups = []
+        for group in sorted(self.groups):
+            tallies = self.groups[group]
+            sections = sorted(
+                (n for n in tallies if n != "overall"), key=lambda n: (order.get(n, len(order)), n)
+            )
+            groups.append(
+                {
+                    "key": dict(zip(self.keys, group, strict=True)),
+                    "overall": tallies["overall"].summary(),
+                    "sections": {name: tallies[name].summary() for name in sections},
+                }
+            )
+        return {"by": list(self.keys), "groups": groups}
