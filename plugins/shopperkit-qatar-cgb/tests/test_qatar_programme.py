@@ -7,12 +7,17 @@ from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
 
+import pytest
+
 from shopperkit.eligibility import Screener
 from shopperkit.forms import available_forms
+from shopperkit.forms.lint import lint_files
 from shopperkit.io.schemas import problems
 from shopperkit.model import Applicant, Residency, Status
 from shopperkit.plugins import Plugins
 from shopperkit.programmes import available_programmes
+from shopperkit.scoring import Scoring
+from shopperkit_qatar_cgb import FORM_FILES
 
 
 def test_entry_point_is_named_qatar_cgb() -> None:
@@ -58,13 +63,8 @@ def test_forms_are_provided_in_arabic_and_english() -> None:
             assert any("\u0600" <= ch <= "\u06ff" for ch in text["ar"])
 
 
-def test_weights_sum_as_the_policy_expects() -> None:
-    forms = available_forms(Plugins())
-    for form_id in ("qatar-visit", "qatar-mission"):
-        form = forms[form_id][1]
-        assert sum(s.weight for s in form.sections) == form.policy.weights_sum
-        for section in form.sections:
-            assert sum(q.weight for q in section.questions) == form.policy.weights_sum
+def test_forms_pass_the_linter() -> None:
+    assert lint_files(list(FORM_FILES.values())) == []
 
 
 def test_mission_scores_hand_offs_between_linked_services() -> None:
@@ -111,3 +111,29 @@ def test_example_missions_answer_the_mission_form() -> None:
     two_services = [r for r in records if r["answers"]["h2_referral_clarity"] == "na"]
     assert len(two_services) == 3
     assert any(r["answers"]["journey_completed"] == "no" for r in records)
+
+
+def test_missions_score_each_hand_off() -> None:
+    form = available_forms(Plugins())["qatar-mission"][1]
+    path = Path(__file__).resolve().parents[3] / "examples/qatar/missions.jsonl"
+    scoring = Scoring([form])
+    scores = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        result = scoring.score(json.loads(line))
+        assert isinstance(result, dict), result
+        scores[result["id"]] = result
+    # referral 4 of 5 (75) x 30, documents carried (100) x 25, data re-entered (0) x 25,
+    # two days between services (75) x 20
+    assert scores["qm-2022-001"]["handoffs"]["handoff_1"] == pytest.approx(62.5)
+    # referral 3 of 5 (50) x 30, nothing carried over, six days (25) x 20
+    assert scores["qm-2022-001"]["handoffs"]["handoff_2"] == pytest.approx(20)
+    # a journey of two services: the second hand-off and the third stop drop out
+    two = scores["qm-2022-002"]
+    assert two["handoffs"] == {"handoff_1": pytest.approx(100)}
+    assert two["sections"]["handoff_2"] is None
+    assert two["sections"]["stop_3"] is None
+    # the journey was not completed: the whole evaluation is zero, the hand-off still shows
+    failed = scores["qm-2022-003"]
+    assert failed["failed_critical"] == ["journey_completed"]
+    assert failed["overall"] == 0
+    assert failed["handoffs"]["handoff_1"] == pytest.approx(0.3 * 25 + 0.2 * 50)
