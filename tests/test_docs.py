@@ -92,3 +92,7 @@ def test_recommendation_rule_guide_runs(capsys: pytest.CaptureFixture[str]) -> N
 
 def test_quickstart_python_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
     run_blocks(DOCS / "quickstart.md", capsys)
+
+
+def test_programme_forms_guide_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    run_blocks(DOCS / "uae-and-qatar-forms.md", capsys)

@@ -12,7 +12,9 @@ from datetime import datetime, timedelta, timezone
 from importlib.resources import files
 from typing import Any
 
+from shopperkit.io.convert import to_data
 from shopperkit.io.documents import read_document
+from shopperkit.model.forms import Form
 
 Answer = Any
 Draw = Callable[[random.Random], Answer]
@@ -114,17 +116,18 @@ def _places() -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 def generate_evaluations(
-    form: Mapping[str, Any], n: int, seed: int, *, programme: str = "uae"
+    form: Form | Mapping[str, Any], n: int, seed: int, *, programme: str = "uae"
 ) -> Iterator[dict[str, Any]]:
-    """``n`` evaluation records of ``form`` (a form document), all valid against it.
+    """``n`` evaluation records of ``form`` (a :class:`Form` or its document), valid against it.
 
     Records follow the evaluation contract: ids ``e-0000001``..., centres and services from the
     programme's directory, channels and languages in realistic shares, about 12% N/A where a
     question allows it, optional questions sometimes left out, and conditional questions
     answered only when their condition holds. Times are in Gulf Standard Time in 2026.
     """
+    document: Mapping[str, Any] = to_data(form) if isinstance(form, Form) else form
     rng = random.Random(seed)
-    plan = _plan(form)
+    plan = _plan(document)
     places = _places()
     shoppers = max(1, n // 4)
     for index in range(1, n + 1):
@@ -146,8 +149,8 @@ def generate_evaluations(
                 answers[question["id"]] = draw(rng)
         yield {
             "id": f"e-{index:07d}",
-            "form": form["id"],
-            "form_version": form["version"],
+            "form": document["id"],
+            "form_version": document["version"],
             "programme": programme,
             "shopper": f"s-{rng.randrange(shoppers):06d}",
             "entity": entity,
