@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
+from shopperkit.model.forms import OPTION_TYPES, Form, Question
 from shopperkit.model.interview import InterviewScore
 from shopperkit.model.people import CITIZEN, RESIDENT, Applicant, Residency
 from shopperkit.model.programme import Programme
@@ -118,3 +120,64 @@ def committee_scores(
                 value = min(high, max(low, round(quality + rng.gauss(0, 0.6))))
                 scores.append(InterviewScore(applicant, member, criterion, float(value)))
     return scores
+
+
+def evaluations(form: Form, count: int, *, seed: int = 0) -> Iterator[dict[str, Any]]:
+    """Valid evaluation records of ``form`` (plain JSON data), answers skewed to good.
+
+    Centres and services are spread over three entities; visits fall in the first half of
+    2026. Optional questions are sometimes skipped and N/A is sometimes used where allowed.
+    """
+    rng = random.Random(seed)
+    questions = [question for section in form.sections for question in section.questions]
+    start = datetime(2026, 1, 1, 8, 0, tzinfo=timezone(timedelta(hours=4)))
+    for number in range(1, count + 1):
+        answers: dict[str, Any] = {}
+        for index, question in enumerate(questions):
+            condition = question.show_if
+            if condition is not None:
+                given = answers.get(condition.question)
+                chosen = given if isinstance(given, list) else [given]
+                if not any(value in condition.values for value in chosen):
+                    continue
+            if index and not question.required and rng.random() < 0.2:
+                continue
+            if index and question.na_allowed and rng.random() < 0.1:
+                answers[question.id] = "na"
+            else:
+                answers[question.id] = _answer(rng, question)
+        visited = start + timedelta(minutes=rng.randrange(0, 181 * 24 * 60))
+        entity = rng.randrange(3)
+        yield {
+            "id": f"e-{number:07d}",
+            "form": form.id,
+            "form_version": form.version,
+            "programme": None,
+            "shopper": f"s-{rng.randrange(1, max(2, count // 10) + 1):06d}",
+            "entity": f"ent-{entity + 1}",
+            "centre": f"c-{entity + 1}-{rng.randrange(1, 6)}",
+            "service": f"svc-{entity + 1}-{rng.randrange(1, 4)}",
+            "channel": rng.choice(("visit", "visit", "app", "whatsapp", "web")),
+            "visited_at": visited.isoformat(),
+            "submitted_at": (visited + timedelta(minutes=rng.randrange(5, 600))).isoformat(),
+            "language": rng.choice(form.languages),
+            "answers": answers,
+            "comment": "",
+        }
+
+
+def _answer(rng: random.Random, question: Question) -> Any:
+    if question.type == "text":
+        return rng.choice(("", "ok", "the queue was long", "staff were kind"))
+    if question.type == "multi_choice":
+        values = [option.value for option in question.options]
+        return rng.sample(values, rng.randrange(0, len(values) + 1))
+    if question.type in OPTION_TYPES:
+        # Better answers are more likely: weigh options by their points.
+        options = question.options
+        best = question.max_points or 1.0
+        weights = [1.0 + 3.0 * option.points / best for option in options]
+        return rng.choices(options, weights=weights)[0].value
+    low = question.min if question.min is not None else 0.0
+    high = question.max if question.max is not None else 120.0
+    return rng.randrange(int(low), int(min(high, low + 120)) + 1)

@@ -471,7 +471,7 @@ def _shown(question: Question, answers: dict[str, Any]) -> bool:
 @st.composite
 def _answer(draw: st.DrawFn, question: Question) -> Any:
     if question.type == "text":
-        return draw(st.text(max_size=20))
+        return draw(st.text(max_size=20).map(lambda text: text + "." if text == "na" else text))
     if question.type == "multi_choice":
         values = [option.value for option in question.options]
         return draw(st.lists(st.sampled_from(values), unique=True, max_size=len(values)))

@@ -1,0 +1,86 @@
+"""Scoring throughput: the whole path next to plain per-record ``jsonschema`` validation.
+
+Generates evaluations of a form (the UAE visit form when its plugin is installed, else the
+example form), serialises them as JSON lines, then in the same run on one core times:
+
+* the baseline: ``json.loads`` + ``Draft202012Validator.is_valid`` against the form's exported
+  record schema (validation only, no score);
+* shopperkit: ``json.loads`` + validate + score + tally by centre and month.
+
+Run with::
+
+    .venv/bin/python benchmarks/scoring.py [--size 200000] [--seed 7] [--form uae-visit]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from shopperkit.errors import InputError
+from shopperkit.forms import find_form, load_form
+from shopperkit.forms.export import record_schema
+from shopperkit.model.forms import Form
+from shopperkit.plugins import Plugins
+from shopperkit.scoring import Aggregates, Scoring
+from shopperkit.synthetic import evaluations
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples/forms/example-visit.yaml"
+
+
+def pick_form(name: str) -> Form:
+    """The named form, or the example form when no installed plugin provides it."""
+    try:
+        return find_form(Plugins(), name)
+    except InputError:
+        print(f"form {name!r} is not installed; using {EXAMPLE.name}")
+        return load_form(EXAMPLE)
+
+
+def main() -> None:
+    """Generate, then time the baseline and shopperkit on the same lines."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", type=int, default=200_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--form", default="uae-visit")
+    args = parser.parse_args()
+
+    form = pick_form(args.form)
+    lines = [json.dumps(record) for record in evaluations(form, args.size, seed=args.seed)]
+    validator = Draft202012Validator(
+        record_schema(form), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    scoring = Scoring([form])
+    aggregates = Aggregates(["centre", "month"])
+
+    started = time.perf_counter()
+    valid = sum(validator.is_valid(json.loads(line)) for line in lines)
+    baseline = time.perf_counter() - started
+
+    started = time.perf_counter()
+    accepted = 0
+    for line in lines:
+        result = scoring.score(json.loads(line))
+        if not isinstance(result, list):
+            accepted += 1
+            aggregates.add(result)
+    ours = time.perf_counter() - started
+
+    n = len(lines)
+    print(f"form {form.id} version {form.version}: {n:,} evaluations")
+    print(f"jsonschema per record (parse + validate):       {n / baseline:>10,.0f} evaluations/s")
+    print(
+        f"shopperkit (parse + validate + score + tally):  {n / ours:>10,.0f} evaluations/s"
+        f"   ratio {baseline / ours:.1f}"
+    )
+    print(
+        f"accepted: jsonschema {valid:,}, shopperkit {accepted:,}; groups {len(aggregates.groups)}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""The form linter: each problem it knows, on a small change to the example form."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shopperkit.forms.lint import lint_files
+from shopperkit.io.documents import read_document
+from shopperkit.io.schemas import problems
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples/forms/example-visit.yaml"
+
+Change = Callable[[dict[str, Any]], object]
+
+
+def _questions(form: dict[str, Any]) -> list[dict[str, Any]]:
+    return [q for section in form["sections"] for q in section["questions"]]
+
+
+def _q(form: dict[str, Any], qid: str) -> dict[str, Any]:
+    return next(q for q in _questions(form) if q["id"] == qid)
+
+
+def lint(tmp_path: Path, change: Change, name: str = "form.json") -> list[tuple[str, str, str]]:
+    data = read_document(EXAMPLE)
+    change(data)
+    path = tmp_path / name
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    found = lint_files([path])
+    return [(p.severity, p.code, p.where) for p in found]
+
+
+WAIT = "$.sections[0].questions[1]"
+COURTESY = "$.sections[1].questions[0]"
+
+CASES: list[tuple[str, Change, tuple[str, str, str]]] = [
+    (
+        "duplicate question id",
+        lambda f: _q(f, "greeted").update(id="staff_courtesy"),
+        ("error", "duplicate_form_id", f"{COURTESY}.id"),
+    ),
+    (
+        "duplicate option value",
+        lambda f: _q(f, "staff_courtesy")["options"][1].update(value=1),
+        ("error", "duplicate_form_id", f"{COURTESY}.options[1].value"),
+    ),
+    (
+        "option without points",
+        lambda f: _q(f, "staff_courtesy")["options"][2].pop("points"),
+        ("error", "option_points_missing", f"{COURTESY}.options[2]"),
+    ),
+    (
+        "band overlap",
+        lambda f: _q(f, "wait_minutes")["bands"][1].update(upto=5),
+        ("error", "band_overlap", f"{WAIT}.bands[1]"),
+    ),
+    (
+        "band gap",
+        lambda f: _q(f, "wait_minutes")["bands"][1].update({"from": 12}),
+        ("error", "band_gap", f"{WAIT}.bands[1]"),
+    ),
+    (
+        "band table ends below max",
+        lambda f: _q(f, "wait_minutes")["bands"][3].update(upto=100),
+        ("error", "band_gap", f"{WAIT}.bands[3].upto"),
+    ),
+    (
+        "open band not last",
+        lambda f: _q(f, "wait_minutes")["bands"][1].pop("upto"),
+        ("error", "band_open_not_last", f"{WAIT}.bands[1]"),
+    ),
+    (
+        "overall bands do not reach 100",
+        lambda f: f["bands"][2].update(upto=90),
+        ("error", "band_gap", "$.bands[2].upto"),
+    ),
+    (
+        "missing translation",
+        lambda f: _q(f, "greeted")["text"].pop("ar"),
+        ("warning", "translation_missing", "$.sections[0].questions[0].text"),
+    ),
+    (
+        "missing fallback text",
+        lambda f: _q(f, "greeted")["text"].pop("en"),
+        ("error", "translation_missing", "$.sections[0].questions[0].text"),
+    ),
+    (
+        "undeclared language",
+        lambda f: _q(f, "greeted")["text"].update(fr="Bonjour ?"),
+        ("warning", "language_undeclared", "$.sections[0].questions[0].text.fr"),
+    ),
+    (
+        "show_if on an unknown question",
+        lambda f: _q(f, "unclear_why")["show_if"].update(question="nope"),
+        ("error", "show_if_unknown_question", "$.sections[1].questions[3].show_if.question"),
+    ),
+    (
+        "show_if on a later question",
+        lambda f: _q(f, "unclear_why")["show_if"].update(question="extra_help", **{"in": ["yes"]}),
+        ("error", "show_if_not_earlier", "$.sections[1].questions[3].show_if.question"),
+    ),
+    (
+        "show_if on a value that is no option",
+        lambda f: _q(f, "unclear_why")["show_if"].update(**{"in": ["partly", "murky"]}),
+        ("error", "show_if_value_unknown", "$.sections[1].questions[3].show_if.in[1]"),
+    ),
+    (
+        "section weights off",
+        lambda f: f["sections"][0].update(weight=30),
+        ("warning", "weights_sum_mismatch", "$.sections"),
+    ),
+    (
+        "question weights off",
+        lambda f: _q(f, "greeted").update(weight=30),
+        ("warning", "weights_sum_mismatch", "$.sections[0].questions"),
+    ),
+    (
+        "nothing earns points",
+        lambda f: [o.update(points=0) for o in _q(f, "greeted")["options"]],
+        ("error", "question_max_points_zero", "$.sections[0].questions[0]"),
+    ),
+    (
+        "min above max",
+        lambda f: _q(f, "wait_minutes").update(min=700),
+        ("error", "range_inverted", WAIT),
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_linter_finds(tmp_path: Path, change: Change, expected: tuple[str, str, str]) -> None:
+    assert expected in lint(tmp_path, change)
+
+
+def test_example_is_clean(tmp_path: Path) -> None:
+    assert lint(tmp_path, lambda f: None) == []
+
+
+def test_points_that_differ_between_language_versions(tmp_path: Path) -> None:
+    english = tmp_path / "en.json"
+    arabic = tmp_path / "ar.json"
+    data = read_document(EXAMPLE)
+    english.write_text(json.dumps(data), encoding="utf-8")
+    _q(data, "staff_courtesy")["options"][4]["points"] = 90
+    arabic.write_text(json.dumps(data), encoding="utf-8")
+    found = lint_files([english, arabic])
+    assert [(p.code, p.where, p.file) for p in found] == [("points_differ", COURTESY, str(arabic))]
+
+
+def test_report_matches_its_schema(tmp_path: Path) -> None:
+    from shopperkit.io.convert import to_data
+
+    data = read_document(EXAMPLE)
+    _q(data, "greeted")["text"].pop("ar")
+    path = tmp_path / "f.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    report = to_data(lint_files([path]))
+    assert report
+    assert problems("form-lint", report) == []
