@@ -285,7 +285,6 @@ def answers_fit(form: Form, answers: Mapping[str, Any]) -> None:
         if value == "na":
             assert question.na_allowed, qid
         elif question.type == "multi_choice":
-            assert value
             assert set(value) <= {o.value for o in question.options}
         elif question.options:
             assert value in {o.value for o in question.options}
@@ -326,7 +325,7 @@ def test_generated_evaluations_include_na_and_failed_critical_items() -> None:
     answers = [r["answers"] for r in records]
     assert any(a.get("access_parking") == "na" for a in answers)
     failed = sum(a["service_completed"] == "no" for a in answers)
-    assert 0 < failed < 100
+    assert 0 < failed < len(answers) / 2
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
