@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from shopperkit_uae import (
     DIRECTORY_FILE,
@@ -454,3 +454,14 @@ def test_na_where_not_allowed_and_hidden_answers_are_rejected(scoring: Scoring) 
     found = scoring.score(visit(service_completed="no"))
     assert isinstance(found, list)
     assert [problem.code for problem in found] == ["answer_not_shown"]
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**32))
+def test_the_scorer_accepts_every_generated_evaluation(seed: int) -> None:
+    plugins = Plugins()
+    forms = [find_form(plugins, form_id) for form_id in FORMS]
+    scoring = Scoring(forms)
+    for form in forms:
+        for record in generate_evaluations(form, 50, seed):
+            assert isinstance(scoring.score(record), dict), record
