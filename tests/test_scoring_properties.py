@@ -39,8 +39,11 @@ def test_valid_evaluations_are_accepted_and_scores_stay_in_range(
     scorer = scoring.scorers[form.id]
     assert scorer.compiled.problems(data) == []
     assert scorer.compiled.read(data) is not None
-    result = scoring.score(data)
-    assert isinstance(result, dict)
+    result = scoring.fast[form.id](data)  # the generated hot path...
+    assert result is not None
+    exact = scoring.exact(data)  # ...agrees with the exact path
+    assert isinstance(exact, dict)
+    _close(result, exact)
     assert problems("score", result) == []
     assert from_data(ScoreRecord, result).id == evaluation.id
     values = [result["overall"], *result["sections"].values(), *result["items"].values()]
@@ -58,6 +61,7 @@ def test_broken_evaluations_are_rejected_with_their_problem(data: st.DataObject)
     record, code, where = data.draw(broken_evaluations_for(form))
     scoring = Scoring([form])
     assert scoring.scorers[form.id].compiled.read(record) is None
+    assert scoring.fast[form.id](record) is None
     found = scoring.score(record)
     assert isinstance(found, list)
     assert (code, where) in [(problem.code, problem.where) for problem in found]

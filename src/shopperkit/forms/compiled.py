@@ -179,13 +179,42 @@ def _shown(step: Step, answers: Mapping[str, Any], states: list[int], ids: list[
 
 
 def _datetime(value: Any) -> datetime | None:
-    if type(value) is not str:
+    """An ISO 8601 date and time in extended form with an offset, or None."""
+    if type(value) is not str or value[4:5] != "-" or value[7:8] != "-":
         return None
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else None
+
+
+def envelope_ok(record: dict[str, Any], form: str, version: str, known: frozenset[str]) -> bool:
+    """Whether a record with every required field (and no other) is right outside its answers.
+
+    ``answers`` must be an object whose keys are all in ``known``.
+    """
+    for name in REQUIRED_TEXT:
+        value = record[name]
+        if type(value) is not str or not value:
+            return False
+    if record["form"] != form:
+        return False
+    given = record.get("form_version")
+    if given is not None and given != version:
+        return False
+    if record["channel"] not in CHANNELS or record["language"] not in LANGUAGES:
+        return False
+    if _datetime(record["visited_at"]) is None:
+        return False
+    if record.get("submitted_at") is not None and _datetime(record["submitted_at"]) is None:
+        return False
+    if type(record.get("programme")) not in (str, type(None)):
+        return False
+    if type(record.get("comment", "")) is not str:
+        return False
+    answers = record["answers"]
+    return type(answers) is dict and answers.keys() <= known
 
 
 class CompiledForm:
@@ -230,28 +259,9 @@ class CompiledForm:
         keys = record.keys()
         if not (keys <= FIELDS and keys >= REQUIRED):
             return None
-        for name in REQUIRED_TEXT:
-            value = record[name]
-            if type(value) is not str or not value:
-                return None
-        if record["form"] != self.form.id:
-            return None
-        version = record.get("form_version")
-        if version is not None and version != self.form.version:
-            return None
-        if record["channel"] not in CHANNELS or record["language"] not in LANGUAGES:
-            return None
-        if _datetime(record["visited_at"]) is None:
-            return None
-        if record.get("submitted_at") is not None and _datetime(record["submitted_at"]) is None:
-            return None
-        if type(record.get("programme", "")) not in (str, type(None)):
-            return None
-        if type(record.get("comment", "")) is not str:
+        if not envelope_ok(record, self.form.id, self.form.version, self.known):
             return None
         answers = record["answers"]
-        if type(answers) is not dict or not answers.keys() <= self.known:
-            return None
         states: list[int] = []
         points: list[float] = []
         ids = self.ids

@@ -29,15 +29,35 @@ def present(value: float, precision: int) -> Decimal:
     return clean.quantize(Decimal(1).scaleb(-precision), ROUND_HALF_UP)
 
 
+class Grader:
+    """The overall bands of a form: on the rounded or the raw score, as the policy says."""
+
+    def __init__(self, form: Form) -> None:
+        self.form = form
+        self.rounded = form.policy.bands_on == "rounded"
+        self.unit = 10.0**-form.policy.precision
+        self.bounds = tuple(
+            bound for band in form.bands for bound in (band.upto, band.start) if bound is not None
+        )
+
+    def grade(self, overall: float) -> GradeBand | None:
+        """The band of an overall score, or None (no bands, or a score in none)."""
+        form = self.form
+        if not form.bands:
+            return None
+        value = overall
+        unit = self.unit
+        if self.rounded and any(abs(overall - bound) <= unit for bound in self.bounds):
+            # Rounding moves a score by at most half a unit of the last shown decimal: away
+            # from every bound, the raw score lands in the same band as the rounded one.
+            value = float(present(overall, form.policy.precision))
+        index = band_index(form.bands, value, form.policy.bounds)
+        return None if index is None else form.bands[index]
+
+
 def grade(form: Form, overall: float) -> GradeBand | None:
-    """The overall band of a score: on the rounded or the raw score, as the policy says."""
-    if not form.bands:
-        return None
-    value = overall
-    if form.policy.bands_on == "rounded":
-        value = float(present(overall, form.policy.precision))
-    index = band_index(form.bands, value, form.policy.bounds)
-    return None if index is None else form.bands[index]
+    """The overall band of a score (see :class:`Grader`)."""
+    return Grader(form).grade(overall)
 
 
 @frozen
@@ -112,6 +132,7 @@ class Scorer:
         questions = [q for s in form.sections for q in s.questions]
         self.weights = [float(q.weight) for q in questions]
         self.max_points = [q.max_points for q in questions]
+        self.scored = [q.scored for q in questions]
         self.scales = [100.0 / m if m > 0 else 0.0 for m in self.max_points]
         self.bonus = [q.bonus for q in questions]
         self.limits = [
@@ -140,7 +161,7 @@ class Scorer:
             if state == SCORED:
                 score = points[i] * self.scales[i]
                 got = points[i]
-            elif state == NOT_APPLICABLE and na_score is not None:
+            elif state == NOT_APPLICABLE and na_score is not None and self.scored[i]:
                 score = na_score
                 got = self.max_points[i] * na_score / 100.0
             else:

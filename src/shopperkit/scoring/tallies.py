@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -85,13 +85,12 @@ def check_keys(keys: Sequence[str]) -> tuple[str, ...]:
 
 def group_value(record: Mapping[str, Any], key: str) -> str:
     """The value of group ``key`` for a score record."""
-    if key in ("day", "week", "month"):
-        moment = datetime.fromisoformat(record["visited_at"])
-        if key == "day":
-            return moment.date().isoformat()
-        if key == "month":
-            return f"{moment.year:04d}-{moment.month:02d}"
-        year, week, _ = moment.isocalendar()
+    if key == "month":  # visited_at is checked to be extended ISO 8601: YYYY-MM-DDT...
+        return str(record["visited_at"][:7])
+    if key == "day":
+        return str(record["visited_at"][:10])
+    if key == "week":
+        year, week, _ = date.fromisoformat(record["visited_at"][:10]).isocalendar()
         return f"{year:04d}-W{week:02d}"
     return str(record[key])
 
@@ -110,12 +109,15 @@ class Aggregates:
         if tallies is None:
             tallies = self.groups[group] = {}
         for name, value in (("overall", record["overall"]), *record["sections"].items()):
-            if value is None:
-                continue
-            tally = tallies.get(name)
-            if tally is None:
-                tally = tallies[name] = Tally()
-            tally.add(value)
+            if value is not None:
+                tally = tallies.get(name)
+                if tally is None:
+                    tally = tallies[name] = Tally()
+                # Welford's update, as in Tally.add, written out: this is the hot path.
+                count = tally.count = tally.count + 1
+                delta = value - tally.mean
+                tally.mean += delta / count
+                tally.m2 += delta * (value - tally.mean)
 
     def merge(self, other: Aggregates) -> Aggregates:
         """A new set of aggregates holding both."""
