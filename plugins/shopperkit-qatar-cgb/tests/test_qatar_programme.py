@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from importlib.metadata import entry_points
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,23 @@ def test_missions_score_each_hand_off() -> None:
     assert failed["failed_critical"] == ["journey_completed"]
     assert failed["overall"] == 0
     assert failed["handoffs"]["handoff_1"] == pytest.approx(0.3 * 25 + 0.2 * 50)
+
+
+def test_each_mission_follows_linked_services_of_the_directory() -> None:
+    examples = Path(__file__).resolve().parents[3] / "examples/qatar"
+    directory = json.loads((examples / "directory.json").read_text(encoding="utf-8"))
+    assert problems("directory", directory) == []
+    services = {service["id"]: service for service in directory["services"]}
+    centres = {centre["id"]: centre for centre in directory["centres"]}
+    for line in (examples / "missions.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        centre = centres[record["centre"]]
+        assert record["service"] in centre["services"]
+        assert record["entity"] == centre["entity"] == services[record["service"]]["entity"]
+        stops = [record["service"]] + [
+            record["answers"][name]
+            for name in ("stop_2_service", "stop_3_service")
+            if name in record["answers"]
+        ]
+        for here, there in pairwise(stops):
+            assert there in services[here]["linked_services"], (record["id"], here, there)
