@@ -14,15 +14,6 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from shopperkit_uae import (
-    DIRECTORY_FILE,
-    FORM_FILES,
-    check_star_bands,
-    form_document,
-    generate_evaluations,
-    star_bands,
-    star_threshold,
-)
 
 from shopperkit.cli import main
 from shopperkit.eligibility.screening import Screener
@@ -35,6 +26,15 @@ from shopperkit.model import Form
 from shopperkit.plugins import Plugins
 from shopperkit.programmes import available_programmes
 from shopperkit.scoring import Scoring
+from shopperkit_uae import (
+    DIRECTORY_FILE,
+    FORM_FILES,
+    check_star_bands,
+    form_document,
+    generate_evaluations,
+    star_bands,
+    star_threshold,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 LANGUAGES = ("ar", "en", "ur", "hi", "es", "zh", "fr", "ru")
