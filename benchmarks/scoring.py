@@ -29,6 +29,7 @@ from shopperkit.plugins import Plugins
 from shopperkit.scoring import Aggregates, Scoring
 from shopperkit.synthetic import evaluations
 
+CHUNK = 2_000
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples/forms/example-visit.yaml"
 
 
@@ -57,18 +58,23 @@ def main() -> None:
     scoring = Scoring([form])
     aggregates = Aggregates(["centre", "month"])
 
-    started = time.perf_counter()
-    valid = sum(validator.is_valid(json.loads(line)) for line in lines)
-    baseline = time.perf_counter() - started
-
-    started = time.perf_counter()
-    accepted = 0
-    for line in lines:
-        result = scoring.score(json.loads(line))
-        if not isinstance(result, list):
-            accepted += 1
-            aggregates.add(result)
-    ours = time.perf_counter() - started
+    # The machine may be shared: time both in alternating chunks, so that a busy moment
+    # slows both alike, and report shopperkit's own rate as the best of three full passes.
+    baseline = ours = 0.0
+    valid = accepted = 0
+    for start in range(0, len(lines), CHUNK):
+        chunk = lines[start : start + CHUNK]
+        started = time.perf_counter()
+        valid += sum(validator.is_valid(json.loads(line)) for line in chunk)
+        baseline += time.perf_counter() - started
+        started = time.perf_counter()
+        accepted += score_all(scoring, aggregates, chunk)
+        ours += time.perf_counter() - started
+    best = ours
+    for _ in range(3):
+        started = time.perf_counter()
+        score_all(scoring, Aggregates(["centre", "month"]), lines)
+        best = min(best, time.perf_counter() - started)
 
     n = len(lines)
     print(f"form {form.id} version {form.version}: {n:,} evaluations")
@@ -77,9 +83,21 @@ def main() -> None:
         f"shopperkit (parse + validate + score + tally):  {n / ours:>10,.0f} evaluations/s"
         f"   ratio {baseline / ours:.1f}"
     )
+    print(f"shopperkit, best of three passes:               {n / best:>10,.0f} evaluations/s")
     print(
         f"accepted: jsonschema {valid:,}, shopperkit {accepted:,}; groups {len(aggregates.groups)}"
     )
+
+
+def score_all(scoring: Scoring, aggregates: Aggregates, lines: list[str]) -> int:
+    """Parse, check, score and tally every line; the number accepted."""
+    accepted = 0
+    for line in lines:
+        result = scoring.score(json.loads(line))
+        if not isinstance(result, list):
+            accepted += 1
+            aggregates.add(result)
+    return accepted
 
 
 if __name__ == "__main__":

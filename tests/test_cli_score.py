@@ -92,3 +92,23 @@ def test_unknown_group_key_and_missing_file_are_one_line_errors(
 def test_lint_form_passes_the_example(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lint-form", str(FORM), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_a_programme_scores_with_the_forms_of_its_plugin() -> None:
+    from shopperkit.cli.score import programme_forms
+    from shopperkit.errors import InputError
+    from shopperkit.plugins import Plugins, make_plugin_manager, module_plugin
+
+    qatar = (
+        FORMS.parent.parent / "plugins/shopperkit-qatar-cgb/src/shopperkit_qatar_cgb/qatar-cgb.json"
+    )
+    plugin = module_plugin(
+        "programme_with_forms",
+        shopperkit_programmes=lambda: [qatar],
+        shopperkit_forms=lambda: [FORM],
+    )
+    plugins = Plugins(make_plugin_manager(plugins=[("example", plugin)], autoload=False))
+    assert [form.id for form in programme_forms(plugins, "qatar-cgb")] == ["example-visit"]
+    with pytest.raises(InputError) as caught:
+        programme_forms(plugins, "nowhere")
+    assert caught.value.code == "programme_unknown"

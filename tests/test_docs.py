@@ -92,3 +92,17 @@ def test_recommendation_rule_guide_runs(capsys: pytest.CaptureFixture[str]) -> N
 
 def test_quickstart_python_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
     run_blocks(DOCS / "quickstart.md", capsys)
+
+
+def test_programme_forms_guide_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    run_blocks(DOCS / "uae-and-qatar-forms.md", capsys)
+
+
+def test_define_a_form_guide_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert len(blocks(DOCS / "define-a-form.md")) >= 4
+    run_blocks(DOCS / "define-a-form.md", capsys)
+
+
+def test_how_scores_are_computed_guide_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert len(blocks(DOCS / "how-scores-are-computed.md")) >= 9
+    run_blocks(DOCS / "how-scores-are-computed.md", capsys)

@@ -277,3 +277,29 @@ def test_a_time_without_offset_is_refused() -> None:
     problems = Scoring([example()]).score(bad)
     assert isinstance(problems, list)
     assert [(p.code, p.where) for p in problems] == [("datetime_unparseable", "$.visited_at")]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ([], [("record_not_object", "$")]),
+        ("text", [("record_not_object", "$")]),
+        (None, [("record_not_object", "$")]),
+    ],
+)
+def test_a_record_that_is_no_object(data: Any, expected: list[tuple[str, str]]) -> None:
+    found = Scoring([example()]).score(data)
+    assert isinstance(found, list)
+    assert [(p.code, p.where) for p in found] == expected
+
+
+def test_a_form_field_of_the_wrong_type() -> None:
+    bad = record()
+    bad["form"] = ["example-visit"]
+    found = Scoring([example()]).score(bad)
+    assert isinstance(found, list)
+    assert ("field_wrong_type", "$.form") in [(p.code, p.where) for p in found]
+    two = Scoring([example(), form_from_data({**read_document(EXAMPLE), "id": "b"}, where="b")])
+    found = two.score(bad)
+    assert isinstance(found, list)
+    assert [(p.code, p.where) for p in found] == [("form_mismatch", "$.form")]

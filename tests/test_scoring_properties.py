@@ -200,3 +200,40 @@ def test_synthetic_evaluations_are_all_valid() -> None:
     lines = [json.dumps(record) for record in evaluations(form, 500, seed=3)]
     results = list(scoring.lines(lines, "synthetic"))
     assert all(isinstance(result, dict) for result in results)
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 700)
+    | st.floats()
+    | st.sampled_from(["na", "yes", "o0", "", "x"]),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=5,
+)
+
+
+@settings(max_examples=300)
+@given(data=st.data())
+def test_any_change_to_a_record_is_scored_or_explained_never_raises(data: st.DataObject) -> None:
+    form = data.draw(forms())
+    record = to_data(data.draw(evaluations_for(form)))
+    questions = [q.id for s in form.sections for q in s.questions]
+    where = data.draw(st.sampled_from(["field", "answer", "drop"]))
+    if where == "field":
+        record[data.draw(st.sampled_from(sorted(record)))] = data.draw(json_values)
+    elif where == "answer":
+        record["answers"][data.draw(st.sampled_from(questions))] = data.draw(json_values)
+    else:
+        record["answers"].pop(data.draw(st.sampled_from(questions)), None)
+    scoring = Scoring([form])
+    result = scoring.score(record)
+    exact = scoring.exact(record)
+    if isinstance(result, dict):
+        assert isinstance(exact, dict)
+        _close(result, exact)
+    else:
+        assert result
+        assert exact == result

@@ -143,6 +143,12 @@ CORE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "programme '{name}' is provided by both {first} and {second}",
         "ar": "البرنامج '{name}' مقدم من {first} و{second} معاً",
     },
+    "programme_not_recruited": {
+        "en": "programme '{programme}' has no recruitment stage (participation is "
+        "'{participation}'): there is nothing to screen, interview or draw",
+        "ar": "البرنامج '{programme}' ليس فيه مرحلة توظيف (المشاركة '{participation}')؛ "
+        "لا يوجد ما يُفرز أو يُقابل أو يُختار",
+    },
     "parameter_missing": {
         "en": "programme '{programme}' has no parameter '{name}'",
         "ar": "البرنامج '{programme}' ليس فيه المعامل '{name}'",

@@ -7,11 +7,12 @@ from typing import Any
 
 from shopperkit import __version__
 from shopperkit.cli.common import dumps, emit
+from shopperkit.forms import available_forms
 from shopperkit.plugins import Plugins
 from shopperkit.programmes import available_programmes
 
 NAME = "plugins"
-HELP = "list loaded plugins as JSON: name, version, hooks, programmes"
+HELP = "list loaded plugins as JSON: name, version, hooks, programmes, forms"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,14 +20,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def describe() -> list[dict[str, Any]]:
-    """Every loaded plugin with the programmes it provides."""
+    """Every loaded plugin with the programmes and forms it provides."""
     plugins = Plugins()
     programmes: dict[str, list[str]] = {}
     for programme_id, (plugin, _) in sorted(available_programmes(plugins).items()):
         programmes.setdefault(plugin, []).append(programme_id)
+    forms: dict[str, list[str]] = {}
+    for form_id, (plugin, _) in sorted(available_forms(plugins).items()):
+        forms.setdefault(plugin, []).append(form_id)
     rows = plugins.info()
     for row in rows:
         row["programmes"] = programmes.get(row["name"], [])
+        row["forms"] = forms.get(row["name"], [])
     return rows
 
 

@@ -41,16 +41,16 @@ class Scoring:
         self._only = next(iter(self.scorers.values())) if len(self.scorers) == 1 else None
 
     def _scorer(self, record: Any) -> Scorer | None:
-        if type(record) is dict:
-            found = self.scorers.get(record.get("form"))  # type: ignore[arg-type]
+        if type(record) is dict and type(record.get("form")) is str:
+            found = self.scorers.get(record["form"])
             if found is not None:
                 return found
         return self._only
 
     def score(self, record: Any) -> dict[str, Any] | list[FieldProblem]:
         """The score record (``score.schema.json``) of a parsed record, or its problems."""
-        if type(record) is dict:
-            fast = self.fast.get(record.get("form"))  # type: ignore[arg-type]
+        if type(record) is dict and type(record.get("form")) is str:
+            fast = self.fast.get(record["form"])
             if fast is not None:
                 result = fast(record)
                 if result is not None:

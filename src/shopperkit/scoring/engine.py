@@ -7,6 +7,7 @@ explained with worked examples in ``docs/how-scores-are-computed.md``.
 
 from __future__ import annotations
 
+from bisect import bisect
 from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any
@@ -36,7 +37,7 @@ class Grader:
         self.form = form
         self.rounded = form.policy.bands_on == "rounded"
         self.unit = 10.0**-form.policy.precision
-        self.bounds = tuple(
+        self.bounds = sorted(
             bound for band in form.bands for bound in (band.upto, band.start) if bound is not None
         )
 
@@ -46,13 +47,18 @@ class Grader:
         if not form.bands:
             return None
         value = overall
-        unit = self.unit
-        if self.rounded and any(abs(overall - bound) <= unit for bound in self.bounds):
+        if self.rounded and self._near_a_bound(overall):
             # Rounding moves a score by at most half a unit of the last shown decimal: away
             # from every bound, the raw score lands in the same band as the rounded one.
             value = float(present(overall, form.policy.precision))
         index = band_index(form.bands, value, form.policy.bounds)
         return None if index is None else form.bands[index]
+
+    def _near_a_bound(self, value: float) -> bool:
+        bounds, at = self.bounds, bisect(self.bounds, value)
+        return any(
+            abs(value - bounds[i]) <= self.unit for i in (at - 1, at) if 0 <= i < len(bounds)
+        )
 
 
 def grade(form: Form, overall: float) -> GradeBand | None:

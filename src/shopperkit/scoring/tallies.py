@@ -104,11 +104,14 @@ class Aggregates:
 
     def add(self, record: Mapping[str, Any]) -> None:
         """Tally one score record (``overall`` and ``sections``)."""
-        group = tuple(group_value(record, key) for key in self.keys)
+        keys = self.keys
+        group = tuple([group_value(record, key) for key in keys]) if keys else ()
         tallies = self.groups.get(group)
         if tallies is None:
             tallies = self.groups[group] = {}
-        for name, value in (("overall", record["overall"]), *record["sections"].items()):
+        scores = record["sections"].copy()
+        scores["overall"] = record["overall"]
+        for name, value in scores.items():
             if value is not None:
                 tally = tallies.get(name)
                 if tally is None:

@@ -16,13 +16,16 @@ from typing import Any
 from attrs import frozen
 
 from shopperkit.eligibility.screening import Screener
+from shopperkit.forms import find_form
 from shopperkit.io.convert import from_data
 from shopperkit.io.documents import read_document
 from shopperkit.io.schemas import check
+from shopperkit.model.forms import Form
 from shopperkit.model.people import Applicant
 from shopperkit.model.programme import Programme
 from shopperkit.plugins import Plugins
 from shopperkit.programmes import find_programme
+from shopperkit.scoring import Scoring
 
 POLICY_SUFFIXES = (".policy.yaml", ".policy.yml", ".policy.json")
 
@@ -37,6 +40,7 @@ class PolicyCase:
     as_of: date | None
     input: Mapping[str, Any]
     expected: Mapping[str, Any]
+    form: str | None = None
 
     @property
     def kind(self) -> str:
@@ -67,6 +71,7 @@ def load_policy_file(path: Path) -> list[PolicyCase]:
                 as_of=date.fromisoformat(as_of) if as_of else None,
                 input=case["input"],
                 expected=case["expected"],
+                form=case.get("form", data.get("form")),
             )
         )
     return cases
@@ -84,6 +89,7 @@ class PolicyRunner:
         self.plugins = plugins
         self._programmes: dict[str, Programme] = {}
         self._screeners: dict[tuple[str, date | None], Screener] = {}
+        self._forms: dict[str, Form] = {}
 
     def programme(self, name: str) -> Programme:
         """The programme called ``name`` (an id, or the path of a programme file)."""
@@ -97,6 +103,12 @@ class PolicyRunner:
         if key not in self._screeners:
             self._screeners[key] = Screener(self.programme(name), self.plugins, as_of=as_of)
         return self._screeners[key]
+
+    def form(self, name: str) -> Form:
+        """The form called ``name`` (an id, or the path of a form file)."""
+        if name not in self._forms:
+            self._forms[name] = find_form(self.plugins, name)
+        return self._forms[name]
 
     def run(self, case: PolicyCase) -> list[str]:
         """Check one case; an empty list means the programme decides as expected."""
@@ -121,5 +133,42 @@ def _applicant_case(runner: PolicyRunner, case: PolicyCase) -> list[str]:
     return found
 
 
-CASE_KINDS: dict[str, CaseKind] = {"applicant": _applicant_case}
+def _close(what: str, expected: float | None, got: float | None, margin: float) -> list[str]:
+    if expected is None or got is None:
+        return [] if expected is got else [mismatch(what, expected, got)]
+    return [] if abs(expected - got) <= margin else [mismatch(what, expected, got)]
+
+
+def _evaluation_case(runner: PolicyRunner, case: PolicyCase) -> list[str]:
+    record = case.input["evaluation"]
+    name = case.form or (record.get("form") if isinstance(record, dict) else None)
+    if not name:
+        return [mismatch("form", "a form id or file", None)]
+    result = Scoring([runner.form(name)]).score(dict(record))
+    want = case.expected
+    if isinstance(result, list):
+        got = sorted({problem.code for problem in result})
+        if "rejected" in want and sorted(want["rejected"]) == got:
+            return []
+        return [mismatch("rejected", sorted(want.get("rejected", [])), got)]
+    found = []
+    if "rejected" in want:
+        found.append(mismatch("rejected", sorted(want["rejected"]), []))
+    margin = float(want.get("margin", 0.01))
+    if "overall" in want:
+        found += _close("overall", want["overall"], result["overall"], margin)
+    for section, expected in want.get("sections", {}).items():
+        found += _close(f"sections.{section}", expected, result["sections"].get(section), margin)
+    if "failed_critical" in want and sorted(want["failed_critical"]) != sorted(
+        result["failed_critical"]
+    ):
+        found.append(
+            mismatch("failed_critical", sorted(want["failed_critical"]), result["failed_critical"])
+        )
+    if "band" in want and want["band"] != result["band"]:
+        found.append(mismatch("band", want["band"], result["band"]))
+    return found
+
+
+CASE_KINDS: dict[str, CaseKind] = {"applicant": _applicant_case, "evaluation": _evaluation_case}
 """Input kind (the key of a case's ``input``) -> the function that checks it."""
