@@ -1,7 +1,13 @@
 """Mission assignment: visits and exploratory missions under coverage targets and constraints."""
 
 from shopperkit.assignment.constraints import Book, Eligibility, Limits
-from shopperkit.assignment.inputs import check_targets, read_directory, read_shoppers, read_targets
+from shopperkit.assignment.inputs import (
+    active_shoppers,
+    check_targets,
+    read_directory,
+    read_shoppers,
+    read_targets,
+)
 from shopperkit.assignment.model import Period, Shopper, Target, Unmet, Visit
 from shopperkit.assignment.output import schedule_files, write_schedule
 from shopperkit.assignment.scheduler import METHODS, Schedule, assign
@@ -17,6 +23,7 @@ __all__ = [
     "Target",
     "Unmet",
     "Visit",
+    "active_shoppers",
     "assign",
     "check_targets",
     "read_directory",

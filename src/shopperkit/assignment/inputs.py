@@ -7,7 +7,7 @@ the file and the row (CSV) or JSON path.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,6 +17,8 @@ from shopperkit.io.convert import from_data
 from shopperkit.io.documents import read_document
 from shopperkit.io.files import FieldProblem, csv_rows, open_text
 from shopperkit.io.schemas import check
+from shopperkit.lifecycle.folding import PersonRecord
+from shopperkit.lifecycle.states import State
 from shopperkit.model.services import Directory
 
 T = TypeVar("T")
@@ -158,3 +160,20 @@ def check_targets(
             raise InputError(
                 "week_outside_period", {"week": target.week, "weeks": period.weeks}, where=here
             )
+
+
+def active_shoppers(records: Iterable[PersonRecord]) -> list[Shopper]:
+    """The shoppers an event log makes active, with their latest languages and employer.
+
+    A new employer reported as a condition change is the employer here, so a conflict of
+    interest it creates is respected by assignment.
+    """
+    return [
+        Shopper(
+            id=record.person,
+            languages=record.applicant.languages,
+            employer=record.applicant.employer,
+        )
+        for record in records
+        if record.state is State.ACTIVE and record.applicant is not None
+    ]
