@@ -175,20 +175,42 @@ class _Run:
         return False
 
     def greedy(self) -> None:
-        book = self.book
+        """Each visit, in file order, to the first shopper in file order who can take it.
+
+        Shoppers are looked up per class and week, in file order, dropping those who are full
+        or have no day left that week (visits are only ever added): the same shopper as a scan
+        of the whole file, found faster.
+        """
+        book, cap = self.book, self.limits.load_cap
+        lists: dict[tuple[int, int], list[int]] = {}
         for target, spec in enumerate(self.targets):
-            allowed = set(self.clear[target])
             days = self.days[spec.week]
-            for shopper in range(len(self.shoppers)):
-                if self.filled[target] >= spec.visits:
+            for _ in range(spec.visits):
+                best: tuple[int, int] | None = None
+                for number in self.clear[target]:
+                    members = lists.setdefault(
+                        (number, spec.week), list(self.eligibility.classes[number])
+                    )
+                    gone = set()
+                    for shopper in members:
+                        if best is not None and shopper > best[0]:
+                            break
+                        if book.load[shopper] >= cap:
+                            gone.add(shopper)
+                            continue
+                        if target in book.visits[shopper]:
+                            continue
+                        day = book.free_day(shopper, spec.centre, days)
+                        if day is not None:
+                            best = (shopper, day)
+                            break
+                        if book.free_day(shopper, "", days) is None:  # no day left this week
+                            gone.add(shopper)
+                    if gone:
+                        members[:] = [shopper for shopper in members if shopper not in gone]
+                if best is None:
                     break
-                if self.eligibility.class_of[shopper] not in allowed:
-                    continue
-                if book.load[shopper] >= self.limits.load_cap or target in book.visits[shopper]:
-                    continue
-                day = book.free_day(shopper, spec.centre, days)
-                if day is not None:
-                    self._take(shopper, target, day)
+                self._take(best[0], target, best[1])
 
     def visits(self) -> tuple[Visit, ...]:
         out = []
