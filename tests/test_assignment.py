@@ -30,6 +30,7 @@ from shopperkit.lifecycle import Lifecycle, read_events
 from shopperkit.model.programme import Programme
 from shopperkit.model.services import Directory, Entity, Service, ServiceCentre
 from shopperkit.plugins import Plugins
+from tests.test_docs import run_blocks
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "operations"
 PERIOD = Period(date(2026, 1, 4), date(2026, 1, 31))
@@ -276,3 +277,20 @@ def test_assign_command_reports_bad_input_in_one_line(
     assert "languages" in err
     assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_a_shopper_row_with_an_unknown_language_names_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "shoppers.csv"
+    path.write_text("id,languages\nS-1,ar\nS-2,ar;klingon\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_shoppers(path)
+    assert caught.value.code == "schema_violation"
+    assert caught.value.where == f"{path}:3"
+    assert "$[0].languages[1]" in str(caught.value)
+
+
+def test_the_guide_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(EXAMPLES.parent.parent)
+    run_blocks(EXAMPLES.parent.parent / "docs" / "how-assignment-decides.md", capsys)

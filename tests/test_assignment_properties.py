@@ -19,6 +19,7 @@ from shopperkit.model.services import Directory, Entity, Service, ServiceCentre
 LANGS = ("ar", "en", "ur")
 ENTITIES = ("e1", "e2", "e3")
 START = date(2026, 1, 4)
+REASONS = ("load_cap", "lockout", "spacing", "too_few_shoppers")
 
 
 @st.composite
@@ -158,8 +159,14 @@ def test_a_schedule_never_breaks_a_constraint(
     unmet = {item.target: item for item in schedule.unmet}
     for number, target in enumerate(targets, start=1):
         if made[number] < target.visits:
-            assert unmet[number].assigned == made[number]
-            assert unmet[number].required == target.visits
+            item = unmet[number]
+            assert item.assigned == made[number]
+            assert item.required == target.visits
+            # nobody eligible was left free: each is held back by some constraint
+            held = sum(item.blocked.get(reason, 0) for reason in REASONS)
+            assert held == item.blocked["eligible"]
+            if item.reason in REASONS:
+                assert item.blocked[item.reason] == held
         else:
             assert number not in unmet
     assert schedule.summary["assigned"] == len(schedule.visits)

@@ -24,6 +24,7 @@ from shopperkit.lifecycle import (
 from shopperkit.model.programme import Programme, RuleUse
 from shopperkit.plugins import Plugins
 from tests.helpers import with_parameter
+from tests.test_docs import run_blocks
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "operations"
 EVENTS = EXAMPLES / "events.jsonl"
@@ -234,3 +235,16 @@ def test_history_command_refuses_unknown_people_and_illegal_logs(
     )
     assert main(["history", "p", "--events", str(bad)]) == 2
     assert "e2" in capsys.readouterr().err
+
+
+def test_the_guide_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(EXAMPLES.parent.parent)
+    run_blocks(EXAMPLES.parent.parent / "docs" / "life-of-a-shopper.md", capsys)
+
+
+def test_the_guide_table_lists_every_move_of_the_transition_table() -> None:
+    text = (EXAMPLES.parent.parent / "docs" / "life-of-a-shopper.md").read_text(encoding="utf-8")
+    for kind in KINDS:
+        assert f"`{kind}`" in text

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from shopperkit.assignment.model import Period, Shopper, Target
 from shopperkit.errors import InputError
-from shopperkit.io.convert import from_data
+from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.documents import read_document
 from shopperkit.io.files import FieldProblem, csv_rows, open_text
 from shopperkit.io.schemas import check
@@ -75,7 +75,12 @@ def _read(
 ) -> list[T]:
     if path.suffix.lower() == ".csv":
         _, rows = csv_rows(path, columns)
-        return [from_row(row, f"{path}:{line}") for line, row in rows]
+        records = []
+        for line, row in rows:
+            record = from_row(row, f"{path}:{line}")
+            check(schema, [to_data(record)], where=f"{path}:{line}")
+            records.append(record)
+        return records
     if path.suffix.lower() != ".json":
         raise InputError("unknown_file_format", where=str(path))
     try:
@@ -86,20 +91,23 @@ def _read(
     return from_data(list[cls], data, where=str(path))  # type: ignore[valid-type]
 
 
-def read_shoppers(path: Path) -> list[Shopper]:
+def read_shoppers(path: Path | str) -> list[Shopper]:
     """Shoppers from CSV (``id,languages[,employer,city]``, languages split by ``;``) or JSON."""
+    path = Path(path)
     shoppers = _read(path, "shoppers", Shopper, SHOPPER_COLUMNS, _shopper_row)
     _unique([shopper.id for shopper in shoppers], str(path))
     return shoppers
 
 
-def read_targets(path: Path) -> list[Target]:
+def read_targets(path: Path | str) -> list[Target]:
     """Targets from CSV (``centre,service,week[,visits,channel,journey]``) or JSON."""
+    path = Path(path)
     return _read(path, "targets", Target, TARGET_COLUMNS, _target_row)
 
 
-def read_directory(path: Path) -> Directory:
+def read_directory(path: Path | str) -> Directory:
     """The directory of entities, services and centres (``directory.schema.json``)."""
+    path = Path(path)
     data = read_document(path)
     check("directory", data, where=str(path))
     directory = from_data(Directory, data, where=str(path))

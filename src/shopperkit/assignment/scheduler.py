@@ -158,6 +158,9 @@ class _Run:
                         break
                 if not moved:
                     break
+        for target, spec in enumerate(self.targets):  # hand-overs may have freed someone
+            while self.filled[target] < spec.visits and (found := self.pick(target)):
+                self._take(found[0], target, found[1])
 
     def _hand_over(self, shopper: int, target: int, day: int, hopeless: set[int]) -> bool:
         for other in sorted(self.book.visits[shopper]):

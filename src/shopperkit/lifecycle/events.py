@@ -27,12 +27,13 @@ class Event:
     data: Mapping[str, Any] = {}
 
 
-def read_events(path: Path) -> list[Event]:
+def read_events(path: Path | str) -> list[Event]:
     """Every event of a JSONL file, in order.
 
     A malformed line, an event that breaks the schema or a repeated id raises
     :class:`InputError` naming the file and line: a log is used whole or not at all.
     """
+    path = Path(path)
     events: list[Event] = []
     seen: dict[str, int] = {}
     for number, line in enumerate(open_text(path).splitlines(), start=1):

@@ -94,6 +94,12 @@ class Lifecycle:
         if change == "travel_abroad":
             departs = date.fromisoformat(str(report.data["departs"]))
             returns = date.fromisoformat(str(report.data["returns"]))
+            if returns < departs:
+                raise LifecycleError(
+                    "period_invalid",
+                    {"start": departs.isoformat(), "to": returns.isoformat()},
+                    where=f"event {report.id}",
+                )
             days = (returns - departs).days
             limit = self.travel_abroad_days
             if limit is not None and days > limit:
