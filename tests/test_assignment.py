@@ -294,3 +294,34 @@ def test_the_guide_runs(
 ) -> None:
     monkeypatch.chdir(EXAMPLES.parent.parent)
     run_blocks(EXAMPLES.parent.parent / "docs" / "how-assignment-decides.md", capsys)
+
+
+def test_assign_command_takes_the_active_shoppers_of_an_event_log(tmp_path: Path) -> None:
+    targets = tmp_path / "targets.csv"
+    targets.write_text(
+        "centre,service,week\nkm-lusail,km-new-connection,1\nmoi-doha,moi-id-renewal,1\n",
+        encoding="utf-8",
+    )
+    code = main(
+        [
+            "assign",
+            "--programme",
+            "qatar-cgb",
+            str(EXAMPLES / "events.jsonl"),
+            str(targets),
+            "--directory",
+            str(EXAMPLES / "directory.json"),
+            "--from",
+            "2026-01-04",
+            "--to",
+            "2026-01-10",
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
+    assert code == 0
+    # only Q-001 is active, and she now works for Kahramaa
+    schedule = (tmp_path / "out" / "schedule.csv").read_text(encoding="utf-8").splitlines()
+    assert schedule[1:] == ["Q-001,2026-01-04,1,moi-doha,moi-id-renewal,visit,,2"]
+    unmet = json.loads((tmp_path / "out" / "unmet.json").read_text(encoding="utf-8"))
+    assert [(item["target"], item["reason"]) for item in unmet] == [(1, "conflict_of_interest")]

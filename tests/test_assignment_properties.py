@@ -174,32 +174,14 @@ def test_a_schedule_never_breaks_a_constraint(
     assert problems("unmet", to_data(list(schedule.unmet))) == []
 
 
-shopper_records = st.builds(
-    Shopper,
-    id=st.text("abc123", min_size=1, max_size=6),
-    languages=st.lists(st.sampled_from(LANGS), max_size=3, unique=True).map(tuple),
-    employer=st.none() | st.text(max_size=5),
-    city=st.none() | st.text(max_size=5),
-)
-target_records = st.builds(
-    Target,
-    centre=st.text("abc", min_size=1, max_size=4),
-    service=st.text("xyz", min_size=1, max_size=4),
-    week=st.integers(1, 60),
-    visits=st.integers(1, 9),
-    channel=st.sampled_from(("visit", "app", "whatsapp", "phone", "web")),
-    journey=st.lists(st.text("xyz", min_size=1, max_size=3), max_size=3).map(tuple),
-)
-
-
-@given(st.lists(shopper_records, max_size=4))
+@given(st.lists(st.from_type(Shopper), max_size=4))
 def test_shoppers_round_trip_and_agree_with_their_schema(shoppers: list[Shopper]) -> None:
     plain: Any = to_data(shoppers)
     assert problems("shoppers", plain) == []
     assert from_data(list[Shopper], plain) == shoppers
 
 
-@given(st.lists(target_records, max_size=4))
+@given(st.lists(st.from_type(Target), max_size=4))
 def test_targets_round_trip_and_agree_with_their_schema(targets: list[Target]) -> None:
     plain: Any = to_data(targets)
     assert problems("targets", plain) == []

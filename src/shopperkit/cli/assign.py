@@ -10,6 +10,7 @@ from shopperkit.assignment import (
     METHODS,
     Limits,
     Period,
+    active_shoppers,
     assign,
     check_targets,
     read_directory,
@@ -18,6 +19,7 @@ from shopperkit.assignment import (
     write_schedule,
 )
 from shopperkit.cli.common import iso_date
+from shopperkit.lifecycle import Lifecycle, read_events
 from shopperkit.plugins import Plugins
 from shopperkit.programmes import find_programme
 
@@ -27,7 +29,11 @@ HELP = "assign active shoppers to visits and exploratory missions that meet cove
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``--programme P SHOPPERS TARGETS --directory FILE --from D --to D --out DIR``."""
-    parser.add_argument("shoppers", type=Path, help="active shoppers (.csv or .json)")
+    parser.add_argument(
+        "shoppers",
+        type=Path,
+        help="active shoppers (.csv or .json), or an event log (.jsonl) whose active shoppers",
+    )
     parser.add_argument("targets", type=Path, help="coverage targets (.csv or .json)")
     parser.add_argument("--programme", required=True, help="programme id or file")
     parser.add_argument(
@@ -42,10 +48,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read and check the inputs, schedule, write schedule.csv, unmet.json and summary.json."""
-    programme = find_programme(Plugins(), args.programme)
+    plugins = Plugins()
+    programme = find_programme(plugins, args.programme)
     period = Period(args.start, args.end)
     directory = read_directory(args.directory)
-    shoppers = read_shoppers(args.shoppers)
+    if args.shoppers.suffix.lower() == ".jsonl":
+        records = Lifecycle(programme, plugins).fold(read_events(args.shoppers))
+        shoppers = active_shoppers(records.values())
+    else:
+        shoppers = read_shoppers(args.shoppers)
     targets = read_targets(args.targets)
     check_targets(targets, directory, period, str(args.targets))
     schedule = assign(
