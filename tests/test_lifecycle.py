@@ -248,3 +248,17 @@ def test_the_guide_table_lists_every_move_of_the_transition_table() -> None:
     text = (EXAMPLES.parent.parent / "docs" / "life-of-a-shopper.md").read_text(encoding="utf-8")
     for kind in KINDS:
         assert f"`{kind}`" in text
+
+
+def test_recording_checks_the_event_against_the_schema(
+    log: list[Event], lifecycle: Lifecycle
+) -> None:
+    report = Event("x1", "Q-001", "condition_reported", date(2022, 12, 1), {"change": "moved"})
+    with pytest.raises(InputError) as caught:
+        lifecycle.record(log, report)
+    assert caught.value.code == "schema_violation"
+    assert caught.value.where == "event x1"
+    backwards = {"change": "travel_abroad", "departs": "2023-02-01", "returns": "2023-01-01"}
+    with pytest.raises(LifecycleError) as caught:
+        lifecycle.record(log, evolve(report, data=backwards))
+    assert caught.value.code == "period_invalid"

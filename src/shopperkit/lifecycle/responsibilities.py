@@ -21,6 +21,8 @@ from typing import Any
 from attrs import evolve
 
 from shopperkit.eligibility.screening import Screener
+from shopperkit.io.convert import to_data
+from shopperkit.io.schemas import check
 from shopperkit.lifecycle.events import Event
 from shopperkit.lifecycle.folding import Duties, LifecycleError, PersonRecord, apply, fold
 from shopperkit.lifecycle.states import State, after
@@ -76,6 +78,7 @@ class Lifecycle:
         onboarding) and ``replacement_requested``, and ``replaced`` when ``replace`` names
         someone.
         """
+        check("event", to_data(event), where=f"event {event.id}")
         records = self.fold(events)
         if event.id in {known.id for known in events}:
             raise LifecycleError("duplicate_id", {"id": event.id, "first": "the log"})
