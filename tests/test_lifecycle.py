@@ -262,3 +262,33 @@ def test_recording_checks_the_event_against_the_schema(
     with pytest.raises(LifecycleError) as caught:
         lifecycle.record(log, evolve(report, data=backwards))
     assert caught.value.code == "period_invalid"
+
+
+def test_record_command_appends_the_events_and_their_consequences(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "events.jsonl"
+    original = EVENTS.read_text(encoding="utf-8")
+    log.write_text(original, encoding="utf-8")
+    new = tmp_path / "new.jsonl"
+    new.write_text(
+        '{"id":"r1","person":"Q-001","kind":"condition_reported","at":"2022-12-01",'
+        '"data":{"change":"travel_abroad","departs":"2023-01-01","returns":"2023-03-01"}}\n',
+        encoding="utf-8",
+    )
+    args = ["record", str(new), "--events", str(log), "--programme", "qatar-cgb"]
+    assert main(args) == 0
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith(original)
+    added = [json.loads(line) for line in text[len(original) :].splitlines()]
+    assert [(event["id"], event["kind"]) for event in added] == [
+        ("r1", "condition_reported"),
+        ("r1/suspended", "suspended"),
+        ("r1/replacement_requested", "replacement_requested"),
+    ]
+    assert added[2]["data"]["replacement"] is None
+    capsys.readouterr()
+    # the same event again is refused and the log is left as it was
+    assert main(args) == 2
+    assert "r1" in capsys.readouterr().err
+    assert log.read_text(encoding="utf-8") == text

@@ -13,12 +13,22 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from shopperkit import __version__
-from shopperkit.cli import assign, demo, history, interview, plugins, programme, report, screen
+from shopperkit.cli import (
+    assign,
+    demo,
+    history,
+    interview,
+    plugins,
+    programme,
+    record,
+    report,
+    screen,
+)
 from shopperkit.errors import ShopperkitError
 
 COMMANDS: tuple[ModuleType, ...] = (plugins, programme, screen, interview, report, demo)
 """Subcommand modules; each has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args)``."""
-COMMANDS += (assign, history)
+COMMANDS += (assign, history, record)
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
