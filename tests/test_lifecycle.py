@@ -292,3 +292,12 @@ def test_record_command_appends_the_events_and_their_consequences(
     assert main(args) == 2
     assert "r1" in capsys.readouterr().err
     assert log.read_text(encoding="utf-8") == text
+
+
+def test_a_second_report_while_suspended_asks_for_no_second_replacement(
+    log: list[Event], lifecycle: Lifecycle
+) -> None:
+    assert lifecycle.fold(log)["Q-002"].requested
+    data = {"change": "employer", "employer": "somewhere"}
+    report = Event("x1", "Q-002", "condition_reported", date(2022, 11, 5), data)
+    assert lifecycle.record(log, report, replace_from_waitlist) == [report]

@@ -16,7 +16,9 @@ Both are deterministic for the same inputs and seed.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+import json
 import random
 from collections import Counter
 from collections.abc import Sequence
@@ -25,8 +27,10 @@ from typing import Any
 
 from attrs import frozen
 
+from shopperkit import __version__
 from shopperkit.assignment.constraints import Book, Eligibility, Limits, ordinals
 from shopperkit.assignment.model import Period, Shopper, Target, Unmet, Visit
+from shopperkit.io.convert import to_data
 from shopperkit.model.services import Directory
 
 METHODS = ("constrained", "greedy")
@@ -279,6 +283,19 @@ class _Run:
         return tuple(out)
 
 
+def inputs_digest(
+    shoppers: Sequence[Shopper], targets: Sequence[Target], directory: Directory
+) -> str:
+    """SHA-256 of the inputs as canonical JSON, so a schedule can be traced to what made it."""
+    data = {
+        "shoppers": to_data(list(shoppers)),
+        "targets": to_data(list(targets)),
+        "directory": to_data(directory),
+    }
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def assign(
     shoppers: Sequence[Shopper],
     targets: Sequence[Target],
@@ -310,6 +327,8 @@ def assign(
         "programme": programme,
         "method": method,
         "seed": seed,
+        "version": __version__,
+        "inputs": inputs_digest(shoppers, targets, directory),
         "period": {
             "from": period.start.isoformat(),
             "to": period.end.isoformat(),

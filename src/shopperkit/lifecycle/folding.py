@@ -54,6 +54,7 @@ class PersonRecord:
     sessions: frozenset[str] = frozenset()
     declarations: frozenset[str] = frozenset()
     reasons: tuple[str, ...] = ()
+    requested: bool = False
     replacement: str | None = None
     last: date | None = field(default=None)
 
@@ -119,8 +120,10 @@ def apply(record: PersonRecord, event: Event, duties: Duties = Duties()) -> Pers
         changes["reasons"] = tuple(str(code) for code in event.data.get("reasons", ()))
     elif kind in ("reinstated", "activated"):
         changes["reasons"] = ()
+        changes["requested"] = False
     elif kind == "replacement_requested":
         replacement = event.data.get("replacement")
+        changes["requested"] = True
         changes["replacement"] = None if replacement is None else str(replacement)
     elif kind == "replaced" and event.data.get("by") is not None:
         changes["replacement"] = str(event.data["by"])

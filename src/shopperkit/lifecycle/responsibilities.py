@@ -134,8 +134,8 @@ class Lifecycle:
         elif state is not State.SUSPENDED:
             out.append(_caused(report, "withdrawn", {**data, "details": reasons}))
             state = State.WITHDRAWN
-        if record.state is State.WAITLISTED:
-            return out
+        if record.state is State.WAITLISTED or record.requested:
+            return out  # nobody to replace, or a replacement already asked for
         replacement = replace(report.person, report.at)
         out.append(_caused(report, "replacement_requested", {**data, "replacement": replacement}))
         if replacement is not None and after(state, "replaced") is not None:
