@@ -325,3 +325,14 @@ def test_assign_command_takes_the_active_shoppers_of_an_event_log(tmp_path: Path
     assert schedule[1:] == ["Q-001,2026-01-04,1,moi-doha,moi-id-renewal,visit,,2"]
     unmet = json.loads((tmp_path / "out" / "unmet.json").read_text(encoding="utf-8"))
     assert [(item["target"], item["reason"]) for item in unmet] == [(1, "conflict_of_interest")]
+
+
+def test_weeks_of_a_period_count_from_its_first_day() -> None:
+    period = Period(date(2026, 1, 4), date(2026, 1, 19))
+    assert period.weeks == 3
+    assert period.days(1)[0] == date(2026, 1, 4)
+    assert period.days(1)[-1] == date(2026, 1, 10)
+    assert period.days(3) == [date(2026, 1, 18), date(2026, 1, 19)]
+    with pytest.raises(InputError) as caught:
+        Period(date(2026, 1, 4), date(2026, 1, 3))
+    assert caught.value.code == "period_invalid"

@@ -210,10 +210,10 @@ CORE_MESSAGES: dict[str, dict[str, str]] = {
         "ar": "حدث {person} بتاريخ {at} يأتي بعد حدث بتاريخ {last}",
     },
     "activation_refused": {
-        "en": "{person} cannot become active: {trainings} more training session(s) "
-        "and declaration(s) [{declarations}] are missing",
-        "ar": "لا يمكن تفعيل {person}: ينقصه {trainings} من جلسات التدريب "
-        "والإقرارات [{declarations}]",
+        "en": "{person} cannot become active yet: training sessions still to attend: "
+        "{trainings}; declarations still to sign: [{declarations}]",
+        "ar": "لا يمكن تفعيل {person} بعد: جلسات التدريب المتبقية: {trainings}؛ "
+        "الإقرارات غير الموقعة: [{declarations}]",
     },
     "person_unknown": {
         "en": "no events for '{person}'",

@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "shoppers",
         type=Path,
-        help="active shoppers (.csv or .json), or an event log (.jsonl) whose active shoppers",
+        help="active shoppers (.csv or .json), or an event log (.jsonl) to take them from",
     )
     parser.add_argument("targets", type=Path, help="coverage targets (.csv or .json)")
     parser.add_argument("--programme", required=True, help="programme id or file")
