@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,12 +24,13 @@ from shopperkit.assignment import (
     schedule_files,
 )
 from shopperkit.cli import main
-from shopperkit.errors import InputError
+from shopperkit.errors import InputError, ProgrammeError
 from shopperkit.io.schemas import problems
 from shopperkit.lifecycle import Lifecycle, read_events
 from shopperkit.model.programme import Programme
 from shopperkit.model.services import Directory, Entity, Service, ServiceCentre
 from shopperkit.plugins import Plugins
+from tests.helpers import with_parameter
 from tests.test_docs import run_blocks
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "operations"
@@ -336,3 +337,27 @@ def test_weeks_of_a_period_count_from_its_first_day() -> None:
     with pytest.raises(InputError) as caught:
         Period(date(2026, 1, 4), date(2026, 1, 3))
     assert caught.value.code == "period_invalid"
+
+
+def test_visits_fall_on_the_programme_working_days(qatar: Programme) -> None:
+    limits = Limits.of(qatar)
+    assert limits.visit_weekdays == ("sunday", "monday", "tuesday", "wednesday", "thursday")
+    # 8 January 2026 is a Thursday: in-person visits wait for Sunday 11th; an app visit may
+    # be made on the Friday
+    days = [date(2026, 1, 8) + timedelta(days=n) for n in range(4)]
+    assert limits.open_days(days, "visit") == [date(2026, 1, 8), date(2026, 1, 11)]
+    assert limits.open_days(days, "app") == days
+    directory = _directory(Service("one", "e1", {"en": "x"}, languages=("en",)))
+    friday_only = Period(date(2026, 1, 9), date(2026, 1, 10))
+    schedule = assign(
+        [Shopper("S", ("en",))], [Target("c-one", "one", 1)], directory, friday_only, limits
+    )
+    assert [u.reason for u in schedule.unmet] == ["closed"]
+
+
+def test_an_unknown_weekday_in_the_programme_is_refused(qatar: Programme) -> None:
+    programme = with_parameter(qatar, "visit_weekdays", ("sunday", "funday"))
+    with pytest.raises(ProgrammeError) as caught:
+        Limits.of(programme)
+    assert caught.value.code == "value_not_allowed"
+    assert "visit_weekdays" in str(caught.value.where)

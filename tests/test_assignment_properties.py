@@ -20,6 +20,7 @@ LANGS = ("ar", "en", "ur")
 ENTITIES = ("e1", "e2", "e3")
 START = date(2026, 1, 4)
 REASONS = ("load_cap", "lockout", "spacing", "too_few_shoppers")
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @st.composite
@@ -79,7 +80,12 @@ def instances(draw: st.DrawFn) -> tuple[list[Shopper], list[Target], Directory, 
                 tuple(journey),
             )
         )
-    limits = Limits(draw(st.integers(0, 14)), draw(st.integers(0, 4)), draw(st.integers(0, 4)))
+    limits = Limits(
+        draw(st.integers(0, 14)),
+        draw(st.integers(0, 4)),
+        draw(st.integers(0, 4)),
+        tuple(draw(st.lists(st.sampled_from(DAY_NAMES), max_size=7, unique=True))),
+    )
     return shoppers, targets, directory, period, limits
 
 
@@ -119,6 +125,8 @@ def broken(
         first = period.start + timedelta(days=7 * (target.week - 1))
         if not (first <= visit.day < first + timedelta(days=7) and visit.day <= period.end):
             found.append("day outside the target's week")
+        if visit.channel == "visit" and DAY_NAMES[visit.day.weekday()] not in limits.visit_weekdays:
+            found.append("centre closed that day")
         for name in target.services:
             if not set(shopper.languages) & set(services[name].languages):
                 found.append("language")
@@ -162,6 +170,17 @@ def test_a_schedule_never_breaks_a_constraint(
             item = unmet[number]
             assert item.assigned == made[number]
             assert item.required == target.visits
+            first = period.start + timedelta(days=7 * (target.week - 1))
+            week = [first + timedelta(days=n) for n in range(7)]
+            open_days = [
+                day
+                for day in week
+                if day <= period.end
+                and (target.channel != "visit" or DAY_NAMES[day.weekday()] in limits.visit_weekdays)
+            ]
+            assert (item.reason == "closed") == (not open_days)
+            if not open_days:
+                continue
             # nobody eligible was left free: each is held back by some constraint
             held = sum(item.blocked.get(reason, 0) for reason in REASONS)
             assert held == item.blocked["eligible"]

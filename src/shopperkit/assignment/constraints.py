@@ -17,36 +17,60 @@ from datetime import date
 from attrs import frozen
 
 from shopperkit.assignment.model import Shopper, Target
+from shopperkit.errors import ProgrammeError
 from shopperkit.model.programme import Programme
 from shopperkit.model.services import Directory
 
 LOCKOUT_DAYS = "visit_lockout_days"
 SPACING_DAYS = "visit_spacing_days"
 LOAD_CAP = "visit_load_cap"
+VISIT_WEEKDAYS = "visit_weekdays"
 
 LOAD_CAP_REASON = "load_cap"
 ON_TARGET_REASON = "too_few_shoppers"
 LOCKOUT_REASON = "lockout"
 SPACING_REASON = "spacing"
+CLOSED_REASON = "closed"
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+"""Day names, in the order of :meth:`datetime.date.weekday`."""
 
 
 @frozen
 class Limits:
-    """The programme's assignment parameters: lockout and spacing in days, visits per shopper."""
+    """The programme's assignment parameters: lockout and spacing in days, visits per shopper,
+    and the days of the week centres receive visits (other channels take any day)."""
 
     lockout_days: int = 28
     spacing_days: int = 2
     load_cap: int = 12
+    visit_weekdays: tuple[str, ...] = WEEKDAYS
 
     @classmethod
     def of(cls, programme: Programme) -> Limits:
         """The limits a programme sets, with these defaults where it sets none."""
         default = cls()
+        weekdays = programme.strings(VISIT_WEEKDAYS, default.visit_weekdays)
+        for name in weekdays:
+            if name not in WEEKDAYS:
+                raise ProgrammeError(
+                    "value_not_allowed",
+                    {"value": name, "allowed": list(WEEKDAYS)},
+                    where=f"programme {programme.id}: $.parameters.{VISIT_WEEKDAYS}.value",
+                )
         return cls(
             lockout_days=programme.integer(LOCKOUT_DAYS, default.lockout_days),
             spacing_days=programme.integer(SPACING_DAYS, default.spacing_days),
             load_cap=programme.integer(LOAD_CAP, default.load_cap),
+            visit_weekdays=weekdays,
         )
+
+    def open_days(self, days: Sequence[date], channel: str) -> list[date]:
+        """The ``days`` a visit on ``channel`` may happen: working days for ``visit``."""
+        if channel != "visit":
+            return list(days)
+        return [day for day in days if WEEKDAYS[day.weekday()] in self.visit_weekdays]
 
 
 class Eligibility:

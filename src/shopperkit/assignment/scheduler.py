@@ -28,7 +28,7 @@ from typing import Any
 from attrs import frozen
 
 from shopperkit import __version__
-from shopperkit.assignment.constraints import Book, Eligibility, Limits, ordinals
+from shopperkit.assignment.constraints import CLOSED_REASON, Book, Eligibility, Limits, ordinals
 from shopperkit.assignment.model import Period, Shopper, Target, Unmet, Visit
 from shopperkit.io.convert import to_data
 from shopperkit.model.services import Directory
@@ -62,7 +62,11 @@ class _Run:
         self.limits = limits
         self.eligibility = Eligibility(shoppers, directory)
         self.book = Book(limits, len(shoppers))
-        self.days = {week: ordinals(period.days(week)) for week in range(1, period.weeks + 1)}
+        self.days: dict[tuple[int, str], list[int]] = {}
+        for spec in targets:
+            key = (spec.week, spec.channel)
+            if key not in self.days:
+                self.days[key] = ordinals(limits.open_days(period.days(spec.week), spec.channel))
         order = list(range(len(shoppers)))
         random.Random(seed).shuffle(order)
         self.rank = [0] * len(shoppers)
@@ -96,7 +100,7 @@ class _Run:
         """The least-loaded shopper (then lowest rank) who can take ``target``, with the day."""
         book, cap = self.book, self.limits.load_cap
         centre = self.targets[target].centre
-        days = self.days[self.targets[target].week]
+        days = self.days[self.targets[target].week, self.targets[target].channel]
         best: tuple[int, int, int, int] | None = None
         for number in self.clear[target]:
             heap = self.heaps[number]
@@ -141,7 +145,7 @@ class _Run:
         cap, book = self.limits.load_cap, self.book
         hopeless: set[int] = set()
         for target, spec in enumerate(self.targets):
-            days = self.days[spec.week]
+            days = self.days[spec.week, spec.channel]
             while self.filled[target] < spec.visits:
                 tried = 0
                 moved = False
@@ -191,7 +195,7 @@ class _Run:
         book, cap = self.book, self.limits.load_cap
         lists: dict[tuple[int, int], list[int]] = {}
         for target, spec in enumerate(self.targets):
-            days = self.days[spec.week]
+            days = self.days[spec.week, spec.channel]
             for _ in range(spec.visits):
                 best: tuple[int, int] | None = None
                 for number in self.clear[target]:
@@ -247,13 +251,15 @@ class _Run:
             speaking, clear = self.eligibility.classes_for(spec)
             members = [i for c in clear for i in self.eligibility.classes[c]]
             blocked: Counter[str] = Counter()
-            days = self.days[spec.week]
+            days = self.days[spec.week, spec.channel]
             for shopper in members:
                 reason = self.book.blocker(shopper, target, spec.centre, days)
                 if reason is not None:
                     blocked[reason] += 1
             speakers = sum(len(self.eligibility.classes[c]) for c in speaking)
-            if not speakers:
+            if not days:
+                reason = CLOSED_REASON
+            elif not speakers:
                 reason = "no_language"
             elif not members:
                 reason = "conflict_of_interest"
@@ -338,6 +344,7 @@ def assign(
             "visit_lockout_days": limits.lockout_days,
             "visit_spacing_days": limits.spacing_days,
             "visit_load_cap": limits.load_cap,
+            "visit_weekdays": list(limits.visit_weekdays),
         },
         "shoppers": len(shoppers),
         "targets": len(targets),
