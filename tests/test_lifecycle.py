@@ -204,6 +204,7 @@ def test_history_command_prints_events_with_the_state_after_each(
     assert main(["history", "Q-004", "--events", str(EVENTS), "--programme", "qatar-cgb"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["state"] == "replaced"
+    assert document["allowed"] == []
     assert [step["state"] for step in document["events"]] == [
         "applied",
         "screened",
@@ -301,3 +302,18 @@ def test_a_second_report_while_suspended_asks_for_no_second_replacement(
     data = {"change": "employer", "employer": "somewhere"}
     report = Event("x1", "Q-002", "condition_reported", date(2022, 11, 5), data)
     assert lifecycle.record(log, report, replace_from_waitlist) == [report]
+
+
+def test_the_applicant_of_an_applied_event_is_the_person(lifecycle: Lifecycle) -> None:
+    data = {
+        "applicant": {
+            "id": "someone-else",
+            "birth_date": None,
+            "nationality": "Qatari",
+            "residency": {"status": "citizen"},
+        }
+    }
+    with pytest.raises(LifecycleError) as caught:
+        lifecycle.record([], Event("a1", "Q-100", "applied", date(2022, 6, 7), data))
+    assert caught.value.code == "value_not_allowed"
+    assert str(caught.value.where).endswith("$.data.applicant.id")

@@ -8,7 +8,7 @@ from typing import Any
 
 from shopperkit.cli.common import dumps, emit
 from shopperkit.io.convert import to_data
-from shopperkit.lifecycle import Duties, duties_of, history, read_events
+from shopperkit.lifecycle import Duties, allowed, duties_of, history, read_events
 from shopperkit.plugins import Plugins
 from shopperkit.programmes import find_programme
 
@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
         "person": args.person,
         "programme": args.programme,
         "state": last.state.value if last.state else None,
+        "allowed": allowed(last.state),
         "trainings": len(last.sessions),
         "declarations": sorted(last.declarations),
         "events": [

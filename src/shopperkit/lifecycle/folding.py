@@ -102,7 +102,14 @@ def apply(record: PersonRecord, event: Event, duties: Duties = Duties()) -> Pers
     changes: dict[str, Any] = {"state": state, "last": event.at}
     kind = event.kind
     if kind == "applied" and "applicant" in event.data:
-        changes["applicant"] = _data(event, "applicant", Applicant)
+        applicant = _data(event, "applicant", Applicant)
+        if applicant.id != event.person:
+            raise LifecycleError(
+                "value_not_allowed",
+                {"value": applicant.id, "allowed": [event.person]},
+                where=f"{where}: $.data.applicant.id",
+            )
+        changes["applicant"] = applicant
     elif kind in TRAINING_KINDS:
         session = str(event.data.get("session", event.id))
         changes["sessions"] = record.sessions | {f"{kind}:{session}"}
