@@ -361,3 +361,13 @@ def test_an_unknown_weekday_in_the_programme_is_refused(qatar: Programme) -> Non
         Limits.of(programme)
     assert caught.value.code == "value_not_allowed"
     assert "visit_weekdays" in str(caught.value.where)
+
+
+@pytest.mark.parametrize("method", ["constrained", "greedy"])
+def test_a_closed_week_for_visits_leaves_other_channels_open(method: str) -> None:
+    directory = _directory(Service("one", "e1", {"en": "x"}, channels=("visit", "app")))
+    limits = Limits(lockout_days=0, spacing_days=0, load_cap=1, visit_weekdays=())
+    targets = [Target("c-one", "one", 1), Target("c-one", "one", 1, channel="app")]
+    schedule = assign([Shopper("S", ("en",))], targets, directory, PERIOD, limits, method=method)
+    assert [(v.target, v.channel) for v in schedule.visits] == [(2, "app")]
+    assert [(u.target, u.reason) for u in schedule.unmet] == [(1, "closed")]

@@ -188,19 +188,19 @@ class _Run:
     def greedy(self) -> None:
         """Each visit, in file order, to the first shopper in file order who can take it.
 
-        Shoppers are looked up per class and week, in file order, dropping those who are full
-        or have no day left that week (visits are only ever added): the same shopper as a scan
-        of the whole file, found faster.
+        Shoppers are looked up per class, week and channel (whose open days differ), in file
+        order, dropping those who are full or have no day left that week (visits are only ever
+        added): the same shopper as a scan of the whole file, found faster.
         """
         book, cap = self.book, self.limits.load_cap
-        lists: dict[tuple[int, int], list[int]] = {}
+        lists: dict[tuple[int, int, str], list[int]] = {}
         for target, spec in enumerate(self.targets):
             days = self.days[spec.week, spec.channel]
             for _ in range(spec.visits):
                 best: tuple[int, int] | None = None
                 for number in self.clear[target]:
                     members = lists.setdefault(
-                        (number, spec.week), list(self.eligibility.classes[number])
+                        (number, spec.week, spec.channel), list(self.eligibility.classes[number])
                     )
                     gone = set()
                     for shopper in members:
