@@ -9,7 +9,6 @@ turn findings into recommendations, withhold every group smaller than ``k`` eval
 
 from __future__ import annotations
 
-import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,7 +18,6 @@ from typing import Any
 
 from attrs import evolve, field, frozen
 
-from shopperkit.errors import InputError
 from shopperkit.insights.findings import BELOW, Finding, FindingPolicy, GroupScores
 from shopperkit.insights.integrity import Flag, check_integrity, reliability
 from shopperkit.insights.privacy import Pseudonymiser, publishable, redact
@@ -31,7 +29,7 @@ from shopperkit.insights.recommendations import (
 )
 from shopperkit.insights.render import Bar, Chart, Report, Section, Table
 from shopperkit.insights.stats import Sample
-from shopperkit.io.schemas import check
+from shopperkit.io.files import read_jsonl
 from shopperkit.model.forms import Form
 from shopperkit.plugins import Plugins
 
@@ -69,20 +67,8 @@ def read_scored(path: Path) -> list[ScoredEvaluation]:
 
     A line that is not JSON or breaks the schema is an error naming file, line and JSON path.
     """
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise InputError("file_unreadable", {"reason": str(error)}, where=str(path)) from None
     records = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            data = json.loads(line)
-        except ValueError as error:
-            raise InputError("json_malformed", {"reason": str(error)}, where=where) from None
-        check("score", data, where=where)
+    for _, _, data in read_jsonl(path, "score"):
         submitted = data["submitted_at"]
         handoffs = data["handoffs"]
         sections = {key: v for key, v in data["sections"].items() if key not in handoffs}

@@ -12,8 +12,7 @@ from attrs import frozen
 
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data, to_data
-from shopperkit.io.files import atomic_write, open_text
-from shopperkit.io.schemas import check
+from shopperkit.io.files import atomic_write, read_jsonl
 
 
 @frozen
@@ -36,15 +35,7 @@ def read_events(path: Path | str) -> list[Event]:
     path = Path(path)
     events: list[Event] = []
     seen: dict[str, int] = {}
-    for number, line in enumerate(open_text(path).splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise InputError("json_malformed", {"reason": str(error)}, where=where) from None
-        check("event", data, where=where)
+    for where, number, data in read_jsonl(path, "event"):
         event = from_data(Event, data, where=where)
         if event.id in seen:
             raise InputError(
