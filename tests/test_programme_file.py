@@ -142,3 +142,21 @@ def _to_toml(data: dict[str, Any]) -> str:
         if isinstance(item, dict | list):
             lines.append(f'"{key}" = {value(item)}')
     return "\n".join(lines) + "\n"
+
+
+def test_an_open_programme_needs_no_recruitment_parameters(
+    tmp_path: Path, plugins: Plugins
+) -> None:
+    data = qatar_data()
+    recruitment = ("seats", "registration_opens", "registration_closes", "reference_date")
+    for name in recruitment:
+        del data["parameters"][name]
+    with pytest.raises(InputError):
+        load_programme(write(tmp_path, data))
+    data["participation"] = "open"
+    data["rules"] = []
+    programme = load_programme(write(tmp_path, data))
+    assert programme.participation == "open"
+    with pytest.raises(ProgrammeError) as raised:
+        Screener(programme, plugins)
+    assert raised.value.code == "programme_not_recruited"

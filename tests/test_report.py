@@ -33,6 +33,14 @@ def records(seed: int = 3) -> list[dict[str, Any]]:
             factors["waiting_time"] = min(100.0, max(0.0, rng.gauss(45, 12)))
         row: dict[str, Any] = {
             "id": f"E{number:04d}",
+            "form": "test-visit",
+            "form_version": "1",
+            "programme": "qatar-cgb",
+            "language": "ar",
+            "items": {},
+            "handoffs": {},
+            "failed_critical": [],
+            "band": None,
             "shopper": f"shopper-{rng.randrange(60):02d}",
             "entity": entity,
             "centre": centre,

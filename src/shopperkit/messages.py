@@ -143,6 +143,12 @@ CORE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "programme '{name}' is provided by both {first} and {second}",
         "ar": "البرنامج '{name}' مقدم من {first} و{second} معاً",
     },
+    "programme_not_recruited": {
+        "en": "programme '{programme}' has no recruitment stage (participation is "
+        "'{participation}'): there is nothing to screen, interview or draw",
+        "ar": "البرنامج '{programme}' ليس فيه مرحلة توظيف (المشاركة '{participation}')؛ "
+        "لا يوجد ما يُفرز أو يُقابل أو يُختار",
+    },
     "parameter_missing": {
         "en": "programme '{programme}' has no parameter '{name}'",
         "ar": "البرنامج '{programme}' ليس فيه المعامل '{name}'",
@@ -199,6 +205,45 @@ CORE_MESSAGES: dict[str, dict[str, str]] = {
     "criterion_unknown": {
         "en": "unknown interview criterion '{value}'; known: {allowed}",
         "ar": "معيار مقابلة غير معروف '{value}'؛ المعروفة: {allowed}",
+    },
+    # lifecycle and assignment
+    "transition_refused": {
+        "en": "{person} is '{state}': event '{kind}' is not allowed; allowed: {allowed}",
+        "ar": "حالة {person} هي '{state}': الحدث '{kind}' غير مسموح؛ المسموح: {allowed}",
+    },
+    "event_out_of_order": {
+        "en": "event for {person} dated {at} comes after one dated {last}",
+        "ar": "حدث {person} بتاريخ {at} يأتي بعد حدث بتاريخ {last}",
+    },
+    "activation_refused": {
+        "en": "{person} cannot become active yet: training sessions still to attend: "
+        "{trainings}; declarations still to sign: [{declarations}]",
+        "ar": "لا يمكن تفعيل {person} بعد: جلسات التدريب المتبقية: {trainings}؛ "
+        "الإقرارات غير الموقعة: [{declarations}]",
+    },
+    "person_unknown": {
+        "en": "no events for '{person}'",
+        "ar": "لا توجد أحداث للشخص '{person}'",
+    },
+    "travel_abroad_too_long": {
+        "en": "Travel abroad of {days} days is longer than {limit} days.",
+        "ar": "السفر إلى الخارج لمدة {days} يوماً أطول من {limit} يوماً.",
+    },
+    "reference_unknown": {
+        "en": "unknown {kind} '{value}'",
+        "ar": "{kind} غير معروف '{value}'",
+    },
+    "journey_not_linked": {
+        "en": "service '{next}' is not linked from '{previous}' in the directory",
+        "ar": "الخدمة '{next}' غير مرتبطة بالخدمة '{previous}' في الدليل",
+    },
+    "week_outside_period": {
+        "en": "week {week} is outside the period's {weeks} week(s)",
+        "ar": "الأسبوع {week} خارج أسابيع الفترة وعددها {weeks}",
+    },
+    "period_invalid": {
+        "en": "the period ends ({to}) before it starts ({start})",
+        "ar": "تنتهي الفترة ({to}) قبل أن تبدأ ({start})",
     },
     # insights
     "status_transition_refused": {

@@ -13,7 +13,20 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from shopperkit import __version__
-from shopperkit.cli import demo, interview, plugins, programme, recommendations, report, screen
+from shopperkit.cli import (
+    assign,
+    demo,
+    history,
+    interview,
+    lint_form,
+    plugins,
+    programme,
+    recommendations,
+    record,
+    report,
+    score,
+    screen,
+)
 from shopperkit.errors import ShopperkitError
 
 COMMANDS: tuple[ModuleType, ...] = (
@@ -21,15 +34,17 @@ COMMANDS: tuple[ModuleType, ...] = (
     programme,
     screen,
     interview,
+    record,
+    history,
+    assign,
+    lint_form,
+    score,
     report,
     recommendations,
     demo,
 )
-"""Subcommand modules; each has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args)``."""
-
-from shopperkit.cli import lint_form, score  # noqa: E402
-
-COMMANDS += (lint_form, score)
+"""Subcommand modules, in the order of the flow; each has ``NAME``, ``HELP``,
+``add_arguments(parser)`` and ``run(args)``."""
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70

@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def describe() -> list[dict[str, Any]]:
-    """Every loaded plugin with the programmes and evaluation forms it provides."""
+    """Every loaded plugin with the programmes and forms it provides."""
     plugins = Plugins()
     programmes: dict[str, list[str]] = {}
     for programme_id, (plugin, _) in sorted(available_programmes(plugins).items()):

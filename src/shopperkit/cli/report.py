@@ -7,11 +7,19 @@ import os
 import sys
 from pathlib import Path
 
+from shopperkit.assignment.inputs import read_directory
 from shopperkit.cli.common import dumps
 from shopperkit.errors import InputError
+from shopperkit.forms import available_forms
 from shopperkit.insights.recommendations import read_status_log
 from shopperkit.insights.render import render_html, render_markdown
-from shopperkit.insights.report import analyse, build_report, read_scored, recommendations_data
+from shopperkit.insights.report import (
+    analyse,
+    build_report,
+    factor_names,
+    read_scored,
+    recommendations_data,
+)
 from shopperkit.io.convert import to_data
 from shopperkit.io.files import atomic_write
 from shopperkit.plugins import Plugins
@@ -32,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keep-flagged", action="store_true", help="keep flagged evaluations")
     parser.add_argument(
         "--status-log", type=Path, help="recommendation status log (see `recommendations`)"
+    )
+    parser.add_argument(
+        "--directory", type=Path, help="entities, services and centres, for their names"
     )
     parser.add_argument(
         "--secret-file", type=Path, help=f"pseudonym secret (default: ${SECRET_ENV})"
@@ -59,6 +70,12 @@ def run(args: argparse.Namespace) -> int:
     languages = tuple(args.language.split(",")) if args.language else programme.strings("languages")
     k = args.k if args.k is not None else programme.integer("minimum_group_size", 5)
     records = read_scored(args.scores / "scores.jsonl")
+    known = available_forms(plugins)
+    forms = [known[name][1] for name in sorted({r.form for r in records}) if name in known]
+    factors = factor_names(forms, languages)
+    entities = {}
+    if args.directory:
+        entities = {e.id: dict(e.name) for e in read_directory(args.directory).entities}
     insights = analyse(
         programme.id,
         records,
@@ -67,11 +84,12 @@ def run(args: argparse.Namespace) -> int:
         k=k,
         exclude_flagged=not args.keep_flagged,
         languages=languages,
+        factor_names=factors,
         status_log=read_status_log(args.status_log) if args.status_log else (),
     )
     out: Path = args.out
     for language in languages:
-        report = build_report(insights, language, k=k)
+        report = build_report(insights, language, k=k, entity_names=entities, factor_names=factors)
         atomic_write(out / f"report.{language}.html", render_html(report))
         atomic_write(out / f"report.{language}.md", render_markdown(report))
     atomic_write(out / "recommendations.json", dumps(recommendations_data(insights)))

@@ -16,7 +16,7 @@ from shopperkit.eligibility.rules import MESSAGE_LANGUAGES, Check, RuleContext, 
 from shopperkit.errors import ProgrammeError, plugin_failure
 from shopperkit.messages import format_message
 from shopperkit.model.people import Applicant
-from shopperkit.model.programme import Parameter, Programme
+from shopperkit.model.programme import RECRUITED, Parameter, Programme
 from shopperkit.model.verdicts import Deferred, Reason, Status, Verdict
 
 if TYPE_CHECKING:
@@ -124,6 +124,11 @@ class Screener:
     def __init__(
         self, programme: Programme, plugins: Plugins, *, as_of: date | None = None
     ) -> None:
+        if programme.participation != RECRUITED:
+            raise ProgrammeError(
+                "programme_not_recruited",
+                {"programme": programme.id, "participation": programme.participation},
+            )
         self.programme = programme
         self.as_of = reference_date(programme, as_of)
         self.feb29_policy = feb29_policy(programme)

@@ -18,7 +18,7 @@ from attrs import frozen
 from shopperkit.errors import InputError
 from shopperkit.insights.findings import BELOW, DECLINING, Finding
 from shopperkit.io.convert import from_data, to_data
-from shopperkit.io.schemas import check
+from shopperkit.io.files import read_jsonl
 from shopperkit.messages import Templates, format_message
 
 OPEN, ACCEPTED, DONE = "open", "accepted", "done"
@@ -179,19 +179,6 @@ def append_status(log: Path, change: StatusChange) -> None:
 
 def read_status_log(log: Path) -> list[StatusChange]:
     """Every status change recorded in ``log``, in order; a bad line names file, line and path."""
-    changes = []
-    try:
-        lines = log.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise InputError("file_unreadable", {"reason": str(error)}, where=str(log)) from None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{log}:{number}"
-        try:
-            data = json.loads(line)
-        except ValueError as error:
-            raise InputError("json_malformed", {"reason": str(error)}, where=where) from None
-        check("recommendation-status", data, where=where)
-        changes.append(from_data(StatusChange, data))
-    return changes
+    return [
+        from_data(StatusChange, data) for _, _, data in read_jsonl(log, "recommendation-status")
+    ]

@@ -9,17 +9,15 @@ turn findings into recommendations, withhold every group smaller than ``k`` eval
 
 from __future__ import annotations
 
-import json
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from attrs import evolve, field, frozen
 
-from shopperkit.errors import InputError
 from shopperkit.insights.findings import BELOW, Finding, FindingPolicy, GroupScores
 from shopperkit.insights.integrity import Flag, check_integrity, reliability
 from shopperkit.insights.privacy import Pseudonymiser, publishable, redact
@@ -31,6 +29,8 @@ from shopperkit.insights.recommendations import (
 )
 from shopperkit.insights.render import Bar, Chart, Report, Section, Table
 from shopperkit.insights.stats import Sample
+from shopperkit.io.files import read_jsonl
+from shopperkit.model.forms import Form
 from shopperkit.plugins import Plugins
 
 LEVELS = ("entity", "centre", "service")
@@ -38,7 +38,8 @@ LEVELS = ("entity", "centre", "service")
 
 @frozen
 class ScoredEvaluation:
-    """What a report needs of one scored evaluation."""
+    """What a report needs of one scored evaluation: its context, its factor scores (the form's
+    sections), its hand-offs and its item scores (what repeated answers are recognised by)."""
 
     id: str
     shopper: str
@@ -53,46 +54,56 @@ class ScoredEvaluation:
     handoffs: Mapping[str, float] = field(factory=dict)
     answers: Mapping[str, Any] = field(factory=dict)
     comment: str = ""
+    form: str = ""
+
+
+def _scores(values: Mapping[str, float | None]) -> dict[str, float]:
+    """Scores that count: a section or item left out (``null``) is not a zero."""
+    return {key: float(value) for key, value in values.items() if value is not None}
 
 
 def read_scored(path: Path) -> list[ScoredEvaluation]:
-    """Score records (JSONL); a line that cannot be read is an error naming file and line."""
+    """Score records (JSONL, ``schemas/score.schema.json``) as written by ``shopperkit score``.
+
+    A line that is not JSON or breaks the schema is an error naming file, line and JSON path.
+    """
     records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-            factors = {**data.get("sections", {}), **data.get("items", {})}
-            answers = data.get("answers") or factors  # what duplicates are recognised by
-            records.append(
-                ScoredEvaluation(
-                    id=data["id"],
-                    shopper=data["shopper"],
-                    entity=data["entity"],
-                    centre=data["centre"],
-                    service=data["service"],
-                    channel=data.get("channel", "visit"),
-                    visited_at=datetime.fromisoformat(data["visited_at"]),
-                    submitted_at=(
-                        datetime.fromisoformat(data["submitted_at"])
-                        if data.get("submitted_at")
-                        else None
-                    ),
-                    overall=float(data["overall"]),
-                    factors={k: float(v) for k, v in factors.items() if v is not None},
-                    handoffs={k: float(v) for k, v in data.get("handoffs", {}).items()},
-                    answers=answers,
-                    comment=data.get("comment") or "",
-                )
+    for _, _, data in read_jsonl(path, "score"):
+        submitted = data["submitted_at"]
+        handoffs = data["handoffs"]
+        sections = {key: v for key, v in data["sections"].items() if key not in handoffs}
+        records.append(
+            ScoredEvaluation(
+                id=data["id"],
+                shopper=data["shopper"],
+                entity=data["entity"],
+                centre=data["centre"],
+                service=data["service"],
+                channel=data["channel"],
+                visited_at=datetime.fromisoformat(data["visited_at"]),
+                submitted_at=datetime.fromisoformat(submitted) if submitted else None,
+                overall=float(data["overall"]),
+                factors=_scores(sections),
+                handoffs=_scores(handoffs),
+                answers=_scores(data["items"]),
+                comment=data["comment"] or "",
+                form=data["form"],
             )
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise InputError(
-                "json_malformed",
-                {"reason": f"{type(error).__name__}: {error}"},
-                where=f"{path}:{number}",
-            ) from None
+        )
     return records
+
+
+def factor_names(forms: Iterable[Form], languages: Sequence[str]) -> dict[str, dict[str, str]]:
+    """Each section's title and each question's text per report language, from the forms
+    (a label missing in a language falls back as the form declares)."""
+    names: dict[str, dict[str, str]] = {}
+    for form in forms:
+        for section in form.sections:
+            labelled = [(section.id, section.title)]
+            labelled += [(question.id, question.text) for question in section.questions]
+            for key, text in labelled:
+                names.setdefault(key, {lang: form.text(text, lang) for lang in languages})
+    return names
 
 
 class _Tally:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from attrs import frozen
 
 from shopperkit.errors import InputError
+from shopperkit.io.schemas import check
 from shopperkit.messages import render
 
 
@@ -61,6 +63,22 @@ class RecordError:
     row: int
     id: str | None
     errors: tuple[FieldProblem, ...]
+
+
+def read_jsonl(path: Path, schema: str) -> Iterator[tuple[str, int, Any]]:
+    """Each non-blank line of a JSONL file as ``(where, line number, data)``, checked
+    against ``schema``; a line that is not JSON or breaks the schema raises
+    :class:`InputError` naming file, line and JSON path."""
+    for number, line in enumerate(open_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            data = json.loads(line)
+        except ValueError as error:
+            raise InputError("json_malformed", {"reason": str(error)}, where=where) from None
+        check(schema, data, where=where)
+        yield where, number, data
 
 
 def open_text(path: Path) -> str:

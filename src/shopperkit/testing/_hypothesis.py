@@ -12,5 +12,5 @@ def _register_strategies() -> None:
 
     from shopperkit.testing import strategies
 
-    for model, strategy in strategies.registry().items():
+    for model, strategy in {**strategies.registry(), **strategies.OPERATIONS}.items():
         st.register_type_strategy(model, strategy)

@@ -12,8 +12,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from shopperkit.assignment.model import Shopper, Target
 from shopperkit.eligibility.dates import latest_start
 from shopperkit.eligibility.screening import feb29_policy
+from shopperkit.lifecycle.events import Event
 from shopperkit.model import (
     Applicant,
     Application,
@@ -582,3 +584,32 @@ def _reveal(form: Form, question: Question, answers: dict[str, Any]) -> None:
     _reveal(form, chooser, answers)
     value = condition.values[0]
     answers[chooser.id] = [value] if chooser.type == "multi_choice" else value
+
+
+# Operations: lifecycle events, shoppers and coverage targets.
+events = st.builds(
+    Event,
+    id=identifiers,
+    person=identifiers,
+    kind=st.sampled_from(["screened", "interviewed", "activated", "completed", "suspended"]),
+    at=dates,
+    data=st.dictionaries(st.sampled_from(["reasons", "by", "report"]), words, max_size=2),
+)
+shoppers = st.builds(
+    Shopper,
+    id=identifiers,
+    languages=st.lists(st.sampled_from(LANGUAGES), max_size=3, unique=True).map(tuple),
+    employer=st.none() | words,
+    city=st.none() | words,
+)
+targets = st.builds(
+    Target,
+    centre=identifiers,
+    service=identifiers,
+    week=st.integers(1, 53),
+    visits=st.integers(1, 9),
+    channel=channels,
+    journey=st.lists(identifiers, max_size=3).map(tuple),
+)
+OPERATIONS: dict[type, st.SearchStrategy[Any]] = {Event: events, Shopper: shoppers, Target: targets}
+"""Operations models -> strategy, registered for ``st.from_type`` beside :func:`registry`."""

@@ -1,6 +1,9 @@
 """The Qatar-style recruited Mystery Shopper programme, as a shopperkit plugin.
 
-Parameters are data (``qatar-cgb.json``); the rules are shopperkit's generic ones.
+Parameters are data (``qatar-cgb.json``); the rules are shopperkit's generic ones. The
+Bureau's forms are data too: ``forms/qatar-visit.yaml`` (the customer experience of one
+visit) and ``forms/qatar-mission.yaml`` (a special exploratory mission across linked services,
+scoring each hand-off between entities).
 """
 
 from __future__ import annotations
@@ -12,8 +15,17 @@ from shopperkit import hookimpl
 from shopperkit.hookspecs import ProgrammeSource
 
 PROGRAMME_FILE = files(__name__) / "qatar-cgb.json"
+FORM_FILES = {
+    "qatar-visit": files(__name__) / "forms" / "qatar-visit.yaml",
+    "qatar-mission": files(__name__) / "forms" / "qatar-mission.yaml",
+}
 
 
 @hookimpl
 def shopperkit_programmes() -> Sequence[ProgrammeSource]:
     return [PROGRAMME_FILE]
+
+
+@hookimpl
+def shopperkit_forms() -> Sequence[ProgrammeSource]:
+    return list(FORM_FILES.values())

@@ -1,0 +1,34 @@
+"""Mission assignment: visits and exploratory missions under coverage targets and constraints."""
+
+from shopperkit.assignment.constraints import Book, Eligibility, Limits
+from shopperkit.assignment.inputs import (
+    active_shoppers,
+    check_targets,
+    read_directory,
+    read_shoppers,
+    read_targets,
+)
+from shopperkit.assignment.model import Period, Shopper, Target, Unmet, Visit
+from shopperkit.assignment.output import schedule_files, write_schedule
+from shopperkit.assignment.scheduler import METHODS, Schedule, assign
+
+__all__ = [
+    "METHODS",
+    "Book",
+    "Eligibility",
+    "Limits",
+    "Period",
+    "Schedule",
+    "Shopper",
+    "Target",
+    "Unmet",
+    "Visit",
+    "active_shoppers",
+    "assign",
+    "check_targets",
+    "read_directory",
+    "read_shoppers",
+    "read_targets",
+    "schedule_files",
+    "write_schedule",
+]

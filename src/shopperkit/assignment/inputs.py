@@ -1,0 +1,187 @@
+"""Reading shoppers (CSV or JSON), targets (CSV or JSON) and the directory, and checking them.
+
+Assignment uses its inputs whole: the first bad record raises an :class:`InputError` naming
+the file and the row (CSV) or JSON path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from shopperkit.assignment.model import Period, Shopper, Target
+from shopperkit.errors import InputError
+from shopperkit.io.convert import from_data, to_data
+from shopperkit.io.documents import read_document
+from shopperkit.io.files import FieldProblem, csv_rows, open_text
+from shopperkit.io.schemas import check
+from shopperkit.lifecycle.folding import PersonRecord
+from shopperkit.lifecycle.states import State
+from shopperkit.model.services import Directory
+
+T = TypeVar("T")
+
+SHOPPER_COLUMNS = ("id", "languages")
+TARGET_COLUMNS = ("centre", "service", "week")
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(";") if part.strip())
+
+
+def _positive(row: dict[str, str], column: str, default: int | None, where: str) -> int:
+    text = row.get(column, "")
+    if not text and default is not None:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        problem = FieldProblem.of("value_not_allowed", column, value=text, allowed="1, 2, 3...")
+        raise InputError("schema_violation", {"reason": problem.message}, where=where)
+    return int(text)
+
+
+def _shopper_row(row: dict[str, str], where: str) -> Shopper:
+    if not row["id"]:
+        raise InputError("value_missing", where=f"{where}: id")
+    return Shopper(
+        id=row["id"],
+        languages=_split(row["languages"]),
+        employer=row.get("employer") or None,
+        city=row.get("city") or None,
+    )
+
+
+def _target_row(row: dict[str, str], where: str) -> Target:
+    for column in ("centre", "service"):
+        if not row[column]:
+            raise InputError("value_missing", where=f"{where}: {column}")
+    return Target(
+        centre=row["centre"],
+        service=row["service"],
+        week=_positive(row, "week", None, f"{where}: week"),
+        visits=_positive(row, "visits", 1, f"{where}: visits"),
+        channel=row.get("channel") or "visit",
+        journey=_split(row.get("journey", "")),
+    )
+
+
+def _read(
+    path: Path,
+    schema: str,
+    cls: type[T],
+    columns: tuple[str, ...],
+    from_row: Callable[[dict[str, str], str], T],
+) -> list[T]:
+    if path.suffix.lower() == ".csv":
+        _, rows = csv_rows(path, columns)
+        records = []
+        for line, row in rows:
+            record = from_row(row, f"{path}:{line}")
+            check(schema, [to_data(record)], where=f"{path}:{line}")
+            records.append(record)
+        return records
+    if path.suffix.lower() != ".json":
+        raise InputError("unknown_file_format", where=str(path))
+    try:
+        data: Any = json.loads(open_text(path))
+    except json.JSONDecodeError as error:
+        raise InputError("json_malformed", {"reason": str(error)}, where=str(path)) from None
+    check(schema, data, where=str(path))
+    return from_data(list[cls], data, where=str(path))  # type: ignore[valid-type]
+
+
+def read_shoppers(path: Path | str) -> list[Shopper]:
+    """Shoppers from CSV (``id,languages[,employer,city]``, languages split by ``;``) or JSON."""
+    path = Path(path)
+    shoppers = _read(path, "shoppers", Shopper, SHOPPER_COLUMNS, _shopper_row)
+    _unique([shopper.id for shopper in shoppers], str(path))
+    return shoppers
+
+
+def read_targets(path: Path | str) -> list[Target]:
+    """Targets from CSV (``centre,service,week[,visits,channel,journey]``) or JSON."""
+    path = Path(path)
+    return _read(path, "targets", Target, TARGET_COLUMNS, _target_row)
+
+
+def read_directory(path: Path | str) -> Directory:
+    """The directory of entities, services and centres (``directory.schema.json``)."""
+    path = Path(path)
+    data = read_document(path)
+    check("directory", data, where=str(path))
+    directory = from_data(Directory, data, where=str(path))
+    _unique([entity.id for entity in directory.entities], f"{path}: $.entities")
+    _unique([service.id for service in directory.services], f"{path}: $.services")
+    _unique([centre.id for centre in directory.centres], f"{path}: $.centres")
+    return directory
+
+
+def _unique(ids: Sequence[str], where: str) -> None:
+    first: dict[str, int] = {}
+    for index, item in enumerate(ids):
+        if item in first:
+            raise InputError(
+                "duplicate_id", {"id": item, "first": f"item {first[item] + 1}"}, where=where
+            )
+        first[item] = index
+
+
+def check_targets(
+    targets: Sequence[Target], directory: Directory, period: Period, where: str
+) -> None:
+    """Every target names a known centre offering its service on its channel, a week of the
+    period, and a journey of linked services; the first problem raises with the target's
+    number (1-based)."""
+    services = {service.id: service for service in directory.services}
+    centres = {centre.id: centre for centre in directory.centres}
+    for number, target in enumerate(targets, start=1):
+        here = f"{where}: target {number}"
+        centre = centres.get(target.centre)
+        if centre is None:
+            raise InputError(
+                "reference_unknown", {"kind": "centre", "value": target.centre}, where=here
+            )
+        for name in target.services:
+            if name not in services:
+                raise InputError(
+                    "reference_unknown", {"kind": "service", "value": name}, where=here
+                )
+        if centre.services and target.service not in centre.services:
+            raise InputError(
+                "reference_unknown",
+                {"kind": f"service at centre {centre.id}", "value": target.service},
+                where=here,
+            )
+        if target.channel not in services[target.service].channels:
+            raise InputError(
+                "reference_unknown",
+                {"kind": f"channel of service {target.service}", "value": target.channel},
+                where=here,
+            )
+        for previous, following in zip(target.services, target.journey, strict=False):
+            if following not in services[previous].linked_services:
+                raise InputError(
+                    "journey_not_linked", {"previous": previous, "next": following}, where=here
+                )
+        if target.week > period.weeks:
+            raise InputError(
+                "week_outside_period", {"week": target.week, "weeks": period.weeks}, where=here
+            )
+
+
+def active_shoppers(records: Iterable[PersonRecord]) -> list[Shopper]:
+    """The shoppers an event log makes active, with their latest languages and employer.
+
+    A new employer reported as a condition change is the employer here, so a conflict of
+    interest it creates is respected by assignment.
+    """
+    return [
+        Shopper(
+            id=record.person,
+            languages=record.applicant.languages,
+            employer=record.applicant.employer,
+        )
+        for record in records
+        if record.state is State.ACTIVE and record.applicant is not None
+    ]

@@ -1,0 +1,79 @@
+"""``shopperkit assign``: schedule visits and exploratory missions for a period."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from shopperkit.assignment import (
+    METHODS,
+    Limits,
+    Period,
+    active_shoppers,
+    assign,
+    check_targets,
+    read_directory,
+    read_shoppers,
+    read_targets,
+    write_schedule,
+)
+from shopperkit.cli.common import iso_date
+from shopperkit.lifecycle import Lifecycle, read_events
+from shopperkit.plugins import Plugins
+from shopperkit.programmes import find_programme
+
+NAME = "assign"
+HELP = "assign active shoppers to visits and exploratory missions that meet coverage targets"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--programme P SHOPPERS TARGETS --directory FILE --from D --to D --out DIR``."""
+    parser.add_argument(
+        "shoppers",
+        type=Path,
+        help="active shoppers (.csv or .json), or an event log (.jsonl) to take them from",
+    )
+    parser.add_argument("targets", type=Path, help="coverage targets (.csv or .json)")
+    parser.add_argument("--programme", required=True, help="programme id or file")
+    parser.add_argument(
+        "--directory", type=Path, required=True, help="entities, services and centres (.json)"
+    )
+    parser.add_argument("--from", dest="start", type=iso_date, required=True, help="first day")
+    parser.add_argument("--to", dest="end", type=iso_date, required=True, help="last day")
+    parser.add_argument("--out", type=Path, required=True, help="folder for the three files")
+    parser.add_argument("--seed", type=int, default=0, help="seed for tie-breaks (default 0)")
+    parser.add_argument("--method", choices=METHODS, default="constrained")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read and check the inputs, schedule, write schedule.csv, unmet.json and summary.json."""
+    plugins = Plugins()
+    programme = find_programme(plugins, args.programme)
+    period = Period(args.start, args.end)
+    directory = read_directory(args.directory)
+    if args.shoppers.suffix.lower() == ".jsonl":
+        records = Lifecycle(programme, plugins).fold(read_events(args.shoppers))
+        shoppers = active_shoppers(records.values())
+    else:
+        shoppers = read_shoppers(args.shoppers)
+    targets = read_targets(args.targets)
+    check_targets(targets, directory, period, str(args.targets))
+    schedule = assign(
+        shoppers,
+        targets,
+        directory,
+        period,
+        Limits.of(programme),
+        seed=args.seed,
+        method=args.method,
+        programme=programme.id,
+    )
+    write_schedule(args.out, schedule)
+    summary = schedule.summary
+    print(
+        f"shopperkit: assigned {summary['assigned']} of {summary['required']} visits "
+        f"(coverage {summary['coverage']:.1%}); {len(schedule.unmet)} target(s) unmet",
+        file=sys.stderr,
+    )
+    return 0

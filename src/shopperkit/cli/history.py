@@ -1,0 +1,49 @@
+"""``shopperkit history``: one person's events, each with the state after it, as JSON."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from shopperkit.cli.common import dumps, emit
+from shopperkit.io.convert import to_data
+from shopperkit.lifecycle import Duties, allowed, duties_of, history, read_events
+from shopperkit.plugins import Plugins
+from shopperkit.programmes import find_programme
+
+NAME = "history"
+HELP = "print a person's full lifecycle history (events and the state after each) as JSON"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``ID --events FILE [--programme P] [-o FILE]``."""
+    parser.add_argument("person", help="the person's id")
+    parser.add_argument("--events", type=Path, required=True, help="event log (.jsonl)")
+    parser.add_argument(
+        "--programme", help="programme id or file, to check its activation duties too"
+    )
+    parser.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Fold the person's events; an illegal event stops with the error that names it."""
+    duties = Duties()
+    if args.programme:
+        duties = duties_of(find_programme(Plugins(), args.programme))
+    steps = history(read_events(args.events), args.person, duties)
+    last = steps[-1][1]
+    document: dict[str, Any] = {
+        "person": args.person,
+        "programme": args.programme,
+        "state": last.state.value if last.state else None,
+        "allowed": allowed(last.state),
+        "trainings": len(last.sessions),
+        "declarations": sorted(last.declarations),
+        "events": [
+            {**to_data(event), "state": record.state.value if record.state else None}
+            for event, record in steps
+        ],
+    }
+    emit(dumps(document), args.output)
+    return 0

@@ -1,0 +1,26 @@
+"""Event-sourced lifecycle of applicants and shoppers: events, states, folding, duties."""
+
+from shopperkit.lifecycle.events import Event, read_events, write_events
+from shopperkit.lifecycle.folding import Duties, LifecycleError, PersonRecord, apply, fold, history
+from shopperkit.lifecycle.responsibilities import Lifecycle, Replace, duties_of, no_replacement
+from shopperkit.lifecycle.states import KINDS, TRANSITIONS, State, allowed
+
+__all__ = [
+    "KINDS",
+    "TRANSITIONS",
+    "Duties",
+    "Event",
+    "Lifecycle",
+    "LifecycleError",
+    "PersonRecord",
+    "Replace",
+    "State",
+    "allowed",
+    "apply",
+    "duties_of",
+    "fold",
+    "history",
+    "no_replacement",
+    "read_events",
+    "write_events",
+]

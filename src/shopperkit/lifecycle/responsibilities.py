@@ -1,0 +1,148 @@
+"""Shoppers' responsibilities as rules: duties before activation, and condition changes.
+
+A condition change (long travel abroad, a new residency, a new employer) re-runs the
+programme's eligibility rules at the report date. When the person no longer qualifies they
+are suspended and, through the injected :data:`Replace` callable, a replacement is requested.
+
+The seam with cohort selection
+------------------------------
+:data:`Replace` is how this module asks for a replacement without depending on the selection
+code: ``replace(person_id, report_date)`` returns the id of the replacement drawn from the
+waitlist, or None when there is none (yet). The command line wires it to the selection's
+replacement; tests pass a plain function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from attrs import evolve
+
+from shopperkit.eligibility.screening import Screener
+from shopperkit.io.convert import to_data
+from shopperkit.io.schemas import check
+from shopperkit.lifecycle.events import Event
+from shopperkit.lifecycle.folding import Duties, LifecycleError, PersonRecord, apply, fold
+from shopperkit.lifecycle.states import State, after
+from shopperkit.model.programme import Programme
+from shopperkit.model.verdicts import Status
+from shopperkit.plugins import Plugins
+
+Replace = Callable[[str, date], str | None]
+"""``replace(person, on)``: the id of the person's replacement, or None when none is found."""
+
+MINIMUM_TRAININGS = "minimum_trainings_before_active"
+ACTIVATION_DECLARATIONS = "activation_declarations"
+TRAVEL_ABROAD_DAYS = "travel_abroad_days"
+
+
+def no_replacement(person: str, on: date) -> None:
+    """A :data:`Replace` that never finds anyone (the default until selection is wired in)."""
+    return None
+
+
+def duties_of(programme: Programme) -> Duties:
+    """The activation duties a programme sets (none when it sets no parameters for them)."""
+    return Duties(
+        minimum_trainings=programme.integer(MINIMUM_TRAININGS, 0),
+        declarations=frozenset(programme.strings(ACTIVATION_DECLARATIONS, ())),
+    )
+
+
+class Lifecycle:
+    """One programme's lifecycle: folds logs and records new events with their consequences.
+
+    >>> lifecycle = Lifecycle(programme, Plugins())          # doctest: +SKIP
+    >>> log += lifecycle.record(log, report, replace)        # doctest: +SKIP
+    """
+
+    def __init__(self, programme: Programme, plugins: Plugins) -> None:
+        self.programme = programme
+        self.plugins = plugins
+        self.duties = duties_of(programme)
+        self.travel_abroad_days = programme.integer(TRAVEL_ABROAD_DAYS, 0) or None
+
+    def fold(self, events: Sequence[Event]) -> dict[str, PersonRecord]:
+        """Every person's record (see :func:`shopperkit.lifecycle.folding.fold`)."""
+        return fold(events, self.duties)
+
+    def record(
+        self, events: Sequence[Event], event: Event, replace: Replace = no_replacement
+    ) -> list[Event]:
+        """``event`` and the events it causes, to append to ``events``.
+
+        The event is checked against the person's current state first; a condition report
+        whose change disqualifies the person adds ``suspended`` (or ``withdrawn`` before
+        onboarding) and ``replacement_requested``, and ``replaced`` when ``replace`` names
+        someone.
+        """
+        check("event", to_data(event), where=f"event {event.id}")
+        records = self.fold(events)
+        if event.id in {known.id for known in events}:
+            raise LifecycleError("duplicate_id", {"id": event.id, "first": "the log"})
+        before = records.get(event.person) or PersonRecord(event.person)
+        record = apply(before, event, self.duties)
+        if event.kind != "condition_reported":
+            return [event]
+        reasons = self.disqualifying(record, event)
+        if not reasons:
+            return [event]
+        return [event, *self._consequences(record, event, reasons, replace)]
+
+    def disqualifying(self, record: PersonRecord, report: Event) -> list[dict[str, Any]]:
+        """Why the reported change disqualifies the person: reason codes and their values."""
+        change = report.data.get("change")
+        if change == "travel_abroad":
+            departs = date.fromisoformat(str(report.data["departs"]))
+            returns = date.fromisoformat(str(report.data["returns"]))
+            if returns < departs:
+                raise LifecycleError(
+                    "period_invalid",
+                    {"start": departs.isoformat(), "to": returns.isoformat()},
+                    where=f"event {report.id}",
+                )
+            days = (returns - departs).days
+            limit = self.travel_abroad_days
+            if limit is not None and days > limit:
+                return [{"code": "travel_abroad_too_long", "days": days, "limit": limit}]
+            return []
+        if record.applicant is None:
+            return []
+        verdict = Screener(self.programme, self.plugins, as_of=report.at).screen(record.applicant)
+        if verdict.status is Status.ELIGIBLE:
+            return []
+        return [
+            {"code": reason.code, "outcome": reason.outcome.value, **reason.params}
+            for reason in verdict.reasons
+        ]
+
+    def _consequences(
+        self,
+        record: PersonRecord,
+        report: Event,
+        reasons: list[dict[str, Any]],
+        replace: Replace,
+    ) -> list[Event]:
+        data = {"reasons": [reason["code"] for reason in reasons], "report": report.id}
+        state = record.state
+        out: list[Event] = []
+        if after(state, "suspended") is not None:
+            out.append(_caused(report, "suspended", {**data, "details": reasons}))
+            state = State.SUSPENDED
+        elif state is not State.SUSPENDED:
+            out.append(_caused(report, "withdrawn", {**data, "details": reasons}))
+            state = State.WITHDRAWN
+        if record.state is State.WAITLISTED or record.requested:
+            return out  # nobody to replace, or a replacement already asked for
+        replacement = replace(report.person, report.at)
+        out.append(_caused(report, "replacement_requested", {**data, "replacement": replacement}))
+        if replacement is not None and after(state, "replaced") is not None:
+            out.append(_caused(report, "replaced", {**data, "by": replacement}))
+        return out
+
+
+def _caused(report: Event, kind: str, data: dict[str, Any]) -> Event:
+    """An event caused by ``report``: same person and day, id ``<report id>/<kind>``."""
+    return evolve(report, id=f"{report.id}/{kind}", kind=kind, data=data)

@@ -1,0 +1,41 @@
+"""The UAE-style path end to end: score the example evaluations, then report on the scores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from shopperkit.cli import main
+from shopperkit.forms import find_form
+from shopperkit.plugins import Plugins
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "uae"
+
+
+def test_scores_feed_the_report_with_form_labels_and_entity_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plugins: Plugins
+) -> None:
+    scores, out = tmp_path / "scores", tmp_path / "report"
+    evaluations = EXAMPLES / "evaluations.jsonl"
+    assert main(["score", "--programme", "uae", str(evaluations), "--out", str(scores)]) == 0
+    read = sum(1 for line in evaluations.read_text(encoding="utf-8").splitlines() if line)
+    accepted = (scores / "scores.jsonl").read_text(encoding="utf-8").splitlines()
+    rejected = (scores / "rejects.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(accepted) + len(rejected) == read
+
+    monkeypatch.setenv("SHOPPERKIT_PSEUDONYM_SECRET", "a-test-secret-of-enough-length")
+    directory = EXAMPLES / "directory.json"
+    args = ["report", "--programme", "uae", str(scores), "--out", str(out), "--k", "2"]
+    assert main([*args, "--directory", str(directory), "--language", "ar,en"]) == 0
+
+    form = find_form(plugins, "uae-visit")
+    entities = json.loads(directory.read_text(encoding="utf-8"))["entities"]
+    scored = {json.loads(line)["entity"] for line in accepted}
+    arabic = (out / "report.ar.html").read_text(encoding="utf-8")
+    assert 'dir="rtl"' in arabic
+    assert all(section.title["ar"] in arabic for section in form.sections)
+    assert all(e["name"]["ar"] in arabic for e in entities if e["id"] in scored)
+    shoppers = {json.loads(line)["shopper"] for line in accepted}
+    assert not any(shopper in arabic for shopper in shoppers)
