@@ -396,3 +396,10 @@ def test_the_card_as_text_in_the_reader_language() -> None:
         assert f"adds {adds}" in text
     assert "overall 76.3, band B" in text
     assert "الاستقبال: 76.0, adds 30.4" in text
+
+
+@pytest.mark.parametrize("wait", [10**400, float("inf"), float("nan"), -(10**400)])
+def test_huge_or_infinite_numbers_are_refused_not_crashed_on(wait: Any) -> None:
+    found = Scoring([example()]).score(record(wait_minutes=wait))
+    assert isinstance(found, list)
+    assert [p.where for p in found] == ["$.answers.wait_minutes"]

@@ -52,7 +52,7 @@ Check = Callable[[Any], "float | Bad"]
 
 
 def _is_number(value: Any) -> bool:
-    return type(value) in (int, float) and math.isfinite(value)
+    return type(value) is int or (type(value) is float and math.isfinite(value))
 
 
 def band_index(bands: tuple[Any, ...], value: float, bounds: Bounds) -> int | None:
