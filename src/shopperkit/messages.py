@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from shopperkit.selection.messages import SELECTION_MESSAGES
+
 RTL_LANGUAGES = frozenset({"ar", "ur"})
 _FSI, _PDI = "\u2068", "\u2069"
 
@@ -229,6 +231,7 @@ CORE_MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
+CORE_MESSAGES.update(SELECTION_MESSAGES)
 
 _COLLECTIONS = (list, tuple, frozenset, set)
 

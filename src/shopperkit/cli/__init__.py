@@ -13,10 +13,21 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from shopperkit import __version__
-from shopperkit.cli import demo, interview, plugins, programme, report, screen
+from shopperkit.cli import (
+    demo,
+    interview,
+    plugins,
+    programme,
+    replace,
+    report,
+    screen,
+    select,
+    verify,
+)
 from shopperkit.errors import ShopperkitError
 
 COMMANDS: tuple[ModuleType, ...] = (plugins, programme, screen, interview, report, demo)
+COMMANDS += (select, verify, replace)
 """Subcommand modules; each has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args)``."""
 
 EXIT_USAGE = 2
