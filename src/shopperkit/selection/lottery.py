@@ -20,6 +20,7 @@ import math
 import random
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 from fractions import Fraction
 
 from attrs import frozen
@@ -90,26 +91,110 @@ def _primal(problem: Problem, panels: list[Counts], floors: dict[int, float]) ->
     return list(solution.values)
 
 
+class Swaps:
+    """Fast pricing: improve known panels by moving one seat at a time between profiles.
+
+    A move from profile ``s`` to profile ``t`` keeps every quota when, on each feature where
+    the two differ, ``s``'s value stays at or above its minimum and ``t``'s at or below its
+    maximum. Climbing from the best known panels finds improving panels in milliseconds;
+    the integer programme is asked only when this finds none, so optimality is still proved.
+    """
+
+    def __init__(self, problem: Problem, starts: int = 12, steps: int = 50) -> None:
+        import numpy as np
+
+        self.np = np
+        quotas = problem.quotas.quotas
+        index = {(q.feature, q.value): i for i, q in enumerate(quotas)}
+        features = problem.quotas.features
+        self.values = np.array(
+            [
+                [index[(f, profile[k])] for k, f in enumerate(features)]
+                for profile in problem.profiles
+            ],
+            dtype=np.int64,
+        ).reshape(len(problem.profiles), len(features))
+        # Bit f set: the two profiles differ on feature f (features as bits of one integer).
+        bits = (1 << np.arange(len(features), dtype=np.int64))[None, None, :]
+        self.differ = ((self.values[:, None, :] != self.values[None, :, :]) * bits).sum(axis=2)
+        self.bits = bits[0]
+        self.low = np.array([q.min for q in quotas])
+        self.high = np.array([q.max for q in quotas])
+        self.sizes = np.array(problem.sizes)
+        self.quotas = len(quotas)
+        self.starts = starts
+        self.steps = steps
+        self.matrix: Any = np.zeros((0, len(problem.profiles)), dtype=np.int64)
+
+    def climb(self, panel: Any, weights: Any) -> Any:
+        """The panel after repeatedly taking the best improving one-seat move."""
+        np = self.np
+        panel = panel.copy()
+        for _ in range(self.steps):
+            counts = np.bincount(
+                self.values.ravel(), np.repeat(panel, self.values.shape[1]), self.quotas
+            )
+            held = np.nonzero(panel > 0)[0]
+            out = ((counts[self.values[held]] > self.low[self.values[held]]) * self.bits).sum(1)
+            into = ((counts[self.values] < self.high[self.values]) * self.bits).sum(1)
+            blocked = self.differ[held] & ~(out[:, None] & into[None, :])
+            allowed = (blocked == 0) & (panel < self.sizes)[None, :]
+            gain = np.where(allowed, weights[None, :] - weights[held][:, None], -np.inf)
+            best = int(np.argmax(gain))
+            row, t = divmod(best, len(panel))
+            if gain[row, t] <= 1e-12:
+                break
+            s = int(held[row])
+            panel[s] -= 1
+            panel[t] += 1
+        return panel
+
+    def improve(
+        self, panels: Sequence[Counts], weights: Sequence[float], bound: float
+    ) -> list[Counts]:
+        """Distinct panels worth more than ``bound``, climbed from the best known panels."""
+        np = self.np
+        w = np.array(weights)
+        if len(self.matrix) < len(panels):
+            extra = np.array(panels[len(self.matrix) :], dtype=np.int64)
+            self.matrix = np.vstack([self.matrix, extra]) if len(self.matrix) else extra
+        known = self.matrix
+        order = np.argsort(-(known @ w), kind="stable")[: self.starts]
+        found: list[Counts] = []
+        for j in order:
+            panel = self.climb(known[j], w)
+            if float(panel @ w) > bound:
+                counts = tuple(int(c) for c in panel)
+                if counts not in found:
+                    found.append(counts)
+        return found
+
+
 class _Leximin:
-    """The state of a leximin computation: the dual programme and the pricing programme."""
+    """The state of a leximin computation: the master programme and the pricing programme.
+
+    The master maximises ``z`` over the panels found so far (one column each, plus ``z``):
+    row 0 makes the panel weights sum to one; row ``1 + t`` asks profile ``t`` for a
+    probability of at least ``z`` while it is free, and at least its level once fixed.
+    """
 
     def __init__(self, problem: Problem, panels: list[Counts], excluded: Sequence[int]) -> None:
         self.problem = problem
-        self.panels = panels
+        self.panels: list[Counts] = []
         n = len(problem.profiles)
         self.fixed: dict[int, float] = dict.fromkeys(excluded, 0.0)
-        free = [t for t in range(n) if t not in self.fixed]
-        # Dual of "maximise z: each free profile has probability >= z, each fixed one >= its
-        # level": columns y_0..y_{n-1} (a weight per profile) and yhat; minimise
-        # yhat - sum(level_t * y_t) subject to, for every panel, sum(y_t * share_t) <= yhat,
-        # and the free weights summing to one.
-        upper = [0.0 if t in self.fixed else INF for t in range(n)] + [INF]
-        normal = Row(tuple(free), (1.0,) * len(free), 1.0, 1.0)
-        self.dual = Program(
-            [0.0] * n + [1.0], [0.0] * n + [-INF], upper, [normal], maximize=False, integer=False
-        )
+        rows = [Row((), (), 1.0, 1.0)]
+        for t in range(n):
+            if t in self.fixed:
+                rows.append(Row((), (), -INF, INF))
+            else:
+                rows.append(Row((0,), (-1.0,), 0.0, INF))
+        self.master = Program([1.0], [-INF], [INF], rows, maximize=True, integer=False)
+        # Columns are added to a solved programme: the primal simplex starts from there.
+        self.master.option("simplex_strategy", 4)
+        self.known: set[Counts] = set()
         for panel in panels:
-            self.dual.add_row(self._panel_row(panel))
+            self.add(panel)
         self.pricing = Program(
             [0.0] * n,
             [0.0] * n,
@@ -118,47 +203,55 @@ class _Leximin:
             maximize=True,
             integer=True,
         )
+        self.swaps = Swaps(problem)
+        self.weights: list[float] = []
 
-    def _panel_row(self, panel: Counts) -> Row:
-        n = len(panel)
-        used = tuple(t for t in range(n) if panel[t])
-        shares = tuple(panel[t] / self.problem.sizes[t] for t in used)
-        return Row((*used, n), (*shares, -1.0), -INF, 0.0)
+    def add(self, panel: Counts) -> None:
+        """Add a panel as a column of the master programme."""
+        if panel in self.known:
+            return
+        self.known.add(panel)
+        self.panels.append(panel)
+        sizes = self.problem.sizes
+        entries = {0: 1.0} | {1 + t: c / sizes[t] for t, c in enumerate(panel) if c}
+        self.master.add_column(0.0, 0.0, INF, entries)
 
     def level(self) -> tuple[float, list[float]]:
         """Raise the lowest free profile as far as possible: the level and the dual weights.
 
-        Adds the panel the dual weights value most until none beats the bound.
+        Adds panels the dual weights value more than the bound (from one-seat moves, else
+        from the integer programme) until there is none.
         """
-        n = len(self.problem.profiles)
         sizes = self.problem.sizes
-        known = set(self.panels)
         while True:
-            solution = self.dual.run()
-            if solution is None:  # pragma: no cover - the dual is always feasible
-                raise RuntimeError("leximin dual infeasible")
-            weights = list(solution.values[:n])
-            bound = solution.values[n]
-            self.pricing.set_costs([w / s for w, s in zip(weights, sizes, strict=True)])
-            priced = self.pricing.run()
-            assert priced is not None
-            best = tuple(round(v) for v in priced.values)
-            if priced.objective <= bound + TOLERANCE or best in known:
-                return solution.objective, weights
-            self.panels.append(best)
-            known.add(best)
-            self.dual.add_row(self._panel_row(best))
+            solution = self.master.run()
+            if solution is None:  # pragma: no cover - the levels are reachable by construction
+                raise RuntimeError("leximin master infeasible")
+            self.weights = list(solution.values[1:])
+            bound = solution.duals[0] + TOLERANCE
+            dual = [max(-d, 0.0) for d in solution.duals[1:]]
+            per_seat = [w / s for w, s in zip(dual, sizes, strict=True)]
+            found = [
+                p for p in self.swaps.improve(self.panels, per_seat, bound) if p not in self.known
+            ]
+            if not found:
+                self.pricing.set_costs(per_seat)
+                priced = self.pricing.run()
+                assert priced is not None
+                best = tuple(round(v) for v in priced.values)
+                if priced.objective > bound and best not in self.known:
+                    found = [best]
+            if not found:
+                return solution.objective, dual
+            for panel in found:
+                self.add(panel)
 
     def fix(self, profiles: Sequence[int], level: float) -> None:
-        """Fix ``profiles`` at ``level``: they leave the normalisation and enter the objective."""
+        """Fix ``profiles`` at ``level``: their rows no longer involve ``z``."""
         for t in profiles:
             self.fixed[t] = level
-            self.dual.set_coefficient(0, t, 0.0)
-        n = len(self.problem.profiles)
-        costs = [0.0] * n + [1.0]
-        for t, value in self.fixed.items():
-            costs[t] = -max(value - SLACK, 0.0)
-        self.dual.set_costs(costs)
+            self.master.set_coefficient(1 + t, 0, 0.0)
+            self.master.set_row_bounds(1 + t, max(level - SLACK, 0.0), INF)
 
 
 def leximin(
@@ -176,12 +269,7 @@ def leximin(
             tight = [max(free, key=lambda t: weights[t])]
         state.fix(tight, level)
         done += 1
-    fixed = dict(state.fixed)
-    if len(fixed) < n:
-        level = min(value for t, value in fixed.items() if t not in excluded)
-        for t in range(n):
-            fixed.setdefault(t, level)
-    return _exact(panels, _primal(problem, panels, fixed))
+    return _exact(state.panels, state.weights)
 
 
 def nash(

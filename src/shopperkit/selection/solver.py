@@ -85,6 +85,9 @@ class Program:
         h.setOptionValue("random_seed", 0)
         h.setOptionValue("threads", 1)
         h.setOptionValue("mip_rel_gap", 1e-9)
+        if not integer:
+            # Re-solved after small changes: warm-started simplex beats presolving each time.
+            h.setOptionValue("presolve", "off")
         lp = hs.HighsLp()
         lp.num_col_ = len(costs)
         lp.num_row_ = len(rows)
@@ -126,6 +129,29 @@ class Program:
             np.array(row.columns, dtype=np.int32),
             np.array(row.coefficients, dtype=float),
         )
+
+    def option(self, name: str, value: object) -> None:
+        """Set a HiGHS option."""
+        self._h.setOptionValue(name, value)
+
+    def add_column(
+        self, cost: float, lower: float, upper: float, entries: dict[int, float]
+    ) -> None:
+        """Add one column with its entries by row."""
+        np = self._np
+        rows = sorted(entries)
+        self._h.addCol(
+            cost,
+            *self._vector([lower, upper]),
+            len(rows),
+            np.array(rows, dtype=np.int32),
+            np.array([entries[r] for r in rows], dtype=float),
+        )
+        self.columns += 1
+
+    def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
+        """Change one row's bounds."""
+        self._h.changeRowBounds(row, *self._vector([lower, upper]))
 
     def set_coefficient(self, row: int, column: int, value: float) -> None:
         """Change one coefficient of the matrix."""
