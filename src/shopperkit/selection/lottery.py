@@ -20,8 +20,8 @@ import math
 import random
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 from fractions import Fraction
+from typing import Any
 
 from attrs import frozen
 

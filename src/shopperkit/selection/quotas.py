@@ -157,10 +157,10 @@ def read_quotas(path: Path, seats: int) -> QuotaSet:
                     first=f"row {seen[key]}",
                 )
             )
+        seen.setdefault(key, line)
         if found or low is None or high is None:
             problems.extend(f"{path}:{line}: {p.where}: {p.message}" for p in found)
             continue
-        seen[key] = line
         quotas.append(
             Quota(row["feature"], row["value"], low, high, bounds["min_flex"], bounds["max_flex"])
         )
