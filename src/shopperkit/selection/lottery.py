@@ -33,6 +33,8 @@ GRAIN = 10**9
 TOLERANCE = 1e-7
 SLACK = 1e-6
 LEGACY_DRAWS = 1000
+GAP = 1e-6
+"""A level is final when no lottery can raise it by more than this share of its value."""
 
 
 @frozen
@@ -100,7 +102,7 @@ class Swaps:
     the integer programme is asked only when this finds none, so optimality is still proved.
     """
 
-    def __init__(self, problem: Problem, starts: int = 12, steps: int = 50) -> None:
+    def __init__(self, problem: Problem, starts: int = 24, steps: int = 50) -> None:
         import numpy as np
 
         self.np = np
@@ -126,6 +128,10 @@ class Swaps:
         self.steps = steps
         self.matrix: Any = np.zeros((0, len(problem.profiles)), dtype=np.int64)
 
+    def forget(self) -> None:
+        """Drop the cached panel matrix (the panel list was rebuilt)."""
+        self.matrix = self.np.zeros((0, len(self.sizes)), dtype=self.np.int64)
+
     def climb(self, panel: Any, weights: Any) -> Any:
         """The panel after repeatedly taking the best improving one-seat move."""
         np = self.np
@@ -148,6 +154,29 @@ class Swaps:
             panel[s] -= 1
             panel[t] += 1
         return panel
+
+    def spread(self, panels: list[Counts], excluded: Sequence[int], rounds: int) -> list[Counts]:
+        """Diverse starting panels by multiplicative weights.
+
+        Each round climbs to the panel worth most under the current weights, then lowers the
+        weight of every profile it seats, so later panels favour profiles seated less often.
+        """
+        np = self.np
+        weights = np.ones(len(self.sizes))
+        weights[list(excluded)] = 0.0
+        current = np.array(panels[0], dtype=np.int64)
+        found: list[Counts] = []
+        seen = set(panels)
+        for _ in range(rounds):
+            per_seat = weights / self.sizes
+            current = self.climb(current, per_seat)
+            panel = tuple(int(c) for c in current)
+            if panel not in seen:
+                seen.add(panel)
+                found.append(panel)
+            weights = weights * 0.8 ** (current / self.sizes * 10)
+            weights /= weights.sum()
+        return found
 
     def improve(
         self, panels: Sequence[Counts], weights: Sequence[float], bound: float
@@ -180,21 +209,10 @@ class _Leximin:
 
     def __init__(self, problem: Problem, panels: list[Counts], excluded: Sequence[int]) -> None:
         self.problem = problem
-        self.panels: list[Counts] = []
         n = len(problem.profiles)
         self.fixed: dict[int, float] = dict.fromkeys(excluded, 0.0)
-        rows = [Row((), (), 1.0, 1.0)]
-        for t in range(n):
-            if t in self.fixed:
-                rows.append(Row((), (), -INF, INF))
-            else:
-                rows.append(Row((0,), (-1.0,), 0.0, INF))
-        self.master = Program([1.0], [-INF], [INF], rows, maximize=True, integer=False)
-        # Columns are added to a solved programme: the primal simplex starts from there.
-        self.master.option("simplex_strategy", 4)
-        self.known: set[Counts] = set()
-        for panel in panels:
-            self.add(panel)
+        self.swaps = Swaps(problem)
+        self._build(panels)
         self.pricing = Program(
             [0.0] * n,
             [0.0] * n,
@@ -203,8 +221,30 @@ class _Leximin:
             maximize=True,
             integer=True,
         )
-        self.swaps = Swaps(problem)
         self.weights: list[float] = []
+
+    def _build(self, panels: Sequence[Counts]) -> None:
+        """A fresh master programme over ``panels``, with the levels fixed so far."""
+        rows = [Row((), (), 1.0, 1.0)]
+        for t in range(len(self.problem.profiles)):
+            if t in self.fixed:
+                rows.append(Row((), (), max(self.fixed[t] - SLACK, 0.0), INF))
+            else:
+                rows.append(Row((0,), (-1.0,), 0.0, INF))
+        self.master = Program([1.0], [-INF], [INF], rows, maximize=True, integer=False)
+        # Columns are added to a solved programme: the primal simplex starts from there.
+        self.master.option("simplex_strategy", 4)
+        self.panels: list[Counts] = []
+        self.known: set[Counts] = set()
+        self.swaps.forget()
+        for panel in panels:
+            self.add(panel)
+
+    def prune(self) -> None:
+        """Keep only the panels the current solution uses; the others cost time in every solve."""
+        kept = [(p, w) for p, w in zip(self.panels, self.weights, strict=True) if w > 1e-12]
+        self._build([p for p, _ in kept])
+        self.weights = [w for _, w in kept]
 
     def add(self, panel: Counts) -> None:
         """Add a panel as a column of the master programme."""
@@ -235,12 +275,16 @@ class _Leximin:
                 p for p in self.swaps.improve(self.panels, per_seat, bound) if p not in self.known
             ]
             if not found:
+                # The integer programme proves a bound: no lottery beats z + (best - mu).
                 self.pricing.set_costs(per_seat)
                 priced = self.pricing.run()
                 assert priced is not None
+                gap = priced.objective - solution.duals[0]
+                if gap <= GAP * max(solution.objective, 1e-9):
+                    return solution.objective, dual
                 best = tuple(round(v) for v in priced.values)
-                if priced.objective > bound and best not in self.known:
-                    found = [best]
+                if best not in self.known:
+                    found.append(best)
             if not found:
                 return solution.objective, dual
             for panel in found:
@@ -260,6 +304,8 @@ def leximin(
     """The leximin lottery (``levels=1`` gives maximin)."""
     n = len(problem.profiles)
     state = _Leximin(problem, panels, excluded)
+    for panel in state.swaps.spread(panels, excluded, 2 * n):
+        state.add(panel)
     done = 0
     while len(state.fixed) < n and (levels is None or done < levels):
         free = [t for t in range(n) if t not in state.fixed]

@@ -12,6 +12,7 @@ and everyone in the profile is selected with probability exactly ``sum(D*k)/n``.
 from __future__ import annotations
 
 import itertools
+import math
 from bisect import bisect_right
 from collections.abc import Sequence
 from fractions import Fraction
@@ -25,69 +26,75 @@ Cohort = tuple[str, ...]
 
 @frozen
 class Segment:
-    """The panels giving one profile ``seats`` seats: their starts on the line, total ``length``."""
+    """The panels giving one profile ``seats`` seats: their starts on the line, total ``length``.
+
+    Times are whole grains: probabilities times the lottery's common denominator.
+    """
 
     seats: int
     panels: tuple[int, ...]
-    offsets: tuple[Fraction, ...]
-    length: Fraction
+    offsets: tuple[int, ...]
+    length: int
 
 
-def _segments(lottery: Lottery, t: int, size: int) -> list[Segment]:
+def _segments(
+    grains: Sequence[int], panels: Sequence[Sequence[int]], t: int, size: int
+) -> list[Segment]:
     by_seats: dict[int, list[int]] = {}
-    for j, panel in enumerate(lottery.panels):
+    for j, panel in enumerate(panels):
         if 0 < panel[t] < size:
             by_seats.setdefault(panel[t], []).append(j)
     segments = []
-    for seats, panels in sorted(by_seats.items()):
+    for seats, chosen in sorted(by_seats.items()):
         offsets = []
-        total = Fraction(0)
-        for j in panels:
+        total = 0
+        for j in chosen:
             offsets.append(total)
-            total += lottery.probabilities[j]
-        segments.append(Segment(seats, tuple(panels), tuple(offsets), total))
+            total += grains[j]
+        segments.append(Segment(seats, tuple(chosen), tuple(offsets), total))
     return segments
 
 
 def cohorts(lottery: Lottery, groups: Sequence[Sequence[str]]) -> list[tuple[Fraction, Cohort]]:
     """The lottery over named cohorts (sorted ids), most probable first; equal cohorts merged."""
-    starts = []
-    total = Fraction(0)
-    for p in lottery.probabilities:
-        starts.append(total)
-        total += p
-    cuts: list[set[Fraction]] = [{Fraction(0)} for _ in lottery.panels]
-    where: list[dict[int, tuple[Segment, Fraction]]] = [{} for _ in lottery.panels]
+    scale = math.lcm(*(p.denominator for p in lottery.probabilities))
+    grains = [int(p * scale) for p in lottery.probabilities]
+    panels = lottery.panels
+    cuts: list[set[Fraction]] = [{Fraction(0)} for _ in panels]
+    where: list[list[tuple[int, int, Segment, int]]] = [[] for _ in panels]
     for t, group in enumerate(groups):
         n = len(group)
-        for segment in _segments(lottery, t, n):
-            stretch = segment.length * segment.seats / n
+        for segment in _segments(grains, panels, t, n):
             for position, j in enumerate(segment.panels):
-                where[j][t] = (segment, segment.offsets[position])
+                where[j].append((t, n, segment, segment.offsets[position]))
+            d, k = segment.length, segment.seats
             for i in range(n):
-                moment = (stretch * i) % segment.length
-                k = bisect_right(segment.offsets, moment) - 1
-                cuts[segment.panels[k]].add(moment - segment.offsets[k])
-    found: dict[Cohort, Fraction] = {}
-    for j, panel in enumerate(lottery.panels):
-        edges = [*sorted(cuts[j]), lottery.probabilities[j]]
+                # person i starts at (i * d * k / n) mod d
+                moment = Fraction((i * d * k) % (d * n), n)
+                position = bisect_right(segment.offsets, moment) - 1
+                cuts[segment.panels[position]].add(moment - segment.offsets[position])
+    found_weights: dict[Cohort, Fraction] = {}
+    for j, panel in enumerate(panels):
+        whole = [
+            person
+            for t, seats in enumerate(panel)
+            if seats and seats == len(groups[t])
+            for person in groups[t]
+        ]
+        edges = [*sorted(cuts[j]), Fraction(grains[j])]
         for a, b in itertools.pairwise(edges):
             if a >= b:
                 continue
-            members: list[str] = []
-            for t, seats in enumerate(panel):
-                if not seats:
-                    continue
+            num, den = a.numerator, a.denominator
+            members = list(whole)
+            for t, n, segment, offset in where[j]:
+                d, k = segment.length, segment.seats
                 group = groups[t]
-                n = len(group)
-                if seats == n:
-                    members.extend(group)
-                    continue
-                segment, offset = where[j][t]
-                moment = offset + a
-                stretch = segment.length * seats / n
-                for seat in range(seats):
-                    members.append(group[int((segment.length * seat + moment) // stretch)])
+                # seat m holds person floor((m * d + offset + a) * n / (d * k))
+                for m in range(k):
+                    members.append(group[(((m * d + offset) * den + num) * n) // (d * k * den)])
             cohort = tuple(sorted(members))
-            found[cohort] = found.get(cohort, Fraction(0)) + (b - a)
-    return sorted(((p, c) for c, p in found.items()), key=lambda item: (-item[0], item[1]))
+            found_weights[cohort] = found_weights.get(cohort, Fraction(0)) + (b - a)
+    return sorted(
+        ((p / scale, c) for c, p in found_weights.items()), key=lambda item: (-item[0], item[1])
+    )
