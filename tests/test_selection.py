@@ -384,6 +384,8 @@ def test_programme_quotas_come_from_its_parameters(qatar_pool: Path, tmp_path: P
     result = json.loads((out / "result.json").read_text())
     citizen = next(q for q in result["quotas"] if q["value"] == "citizen")
     assert citizen["min"] == 25  # citizen_share 0.5 of 50 seats
+    indian = next(q for q in result["quotas"] if q["value"] == "Indian")
+    assert indian["max"] == 30  # value_max_share 0.6 of 50 seats, rounded down
     assert citizen["selected"] >= 25
 
 
