@@ -102,7 +102,7 @@ class Swaps:
     the integer programme is asked only when this finds none, so optimality is still proved.
     """
 
-    def __init__(self, problem: Problem, starts: int = 24, steps: int = 50) -> None:
+    def __init__(self, problem: Problem, starts: int = 24, steps: int = 300) -> None:
         import numpy as np
 
         self.np = np
@@ -239,12 +239,6 @@ class _Leximin:
         self.swaps.forget()
         for panel in panels:
             self.add(panel)
-
-    def prune(self) -> None:
-        """Keep only the panels the current solution uses; the others cost time in every solve."""
-        kept = [(p, w) for p, w in zip(self.panels, self.weights, strict=True) if w > 1e-12]
-        self._build([p for p, _ in kept])
-        self.weights = [w for _, w in kept]
 
     def add(self, panel: Counts) -> None:
         """Add a panel as a column of the master programme."""
