@@ -92,7 +92,7 @@ def peer(path: Path, method: str, timeout: float, draws: int) -> dict[str, Any] 
 
 
 def percent(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.3f}%"
+    return "-" if value is None else f"{100 * value:.4f}%"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,9 +3,11 @@
 ``leximin`` (the default) maximises the smallest selection probability any candidate has,
 then the next smallest, and so on (Flanigan et al., "Fair algorithms for selecting citizens'
 assemblies", Nature 2021), by column generation: a linear programme over the panels found so
-far, an integer programme that finds the panel the current dual weights value most, and,
-when no panel improves the bound, the profiles whose weight is positive are fixed at that
-level. ``maximin`` stops after the first level. ``nash`` maximises the sum of the logarithms
+far; new panels that the current dual weights value more than the bound, found first by
+one-seat moves from known panels and, when those find none, by an integer programme (which
+also proves the level optimal); then the profiles whose weight is positive are fixed at that
+level. Starting panels come from multiplicative weights, so the first level is often solved
+at once. ``maximin`` stops after the first level. ``nash`` maximises the sum of the logarithms
 of everyone's probability. ``legacy`` repeats a quick randomised greedy draw (like older
 tools) and uses how often each panel came out.
 
@@ -31,7 +33,7 @@ from shopperkit.selection.solver import INF, Program, Row, solve
 METHODS = ("leximin", "maximin", "nash", "legacy")
 GRAIN = 10**9
 TOLERANCE = 1e-7
-SLACK = 1e-6
+SLACK = 1e-9
 LEGACY_DRAWS = 1000
 GAP = 1e-6
 """A level is final when no lottery can raise it by more than this share of its value."""
@@ -67,30 +69,6 @@ def _exact(panels: Sequence[Counts], weights: Sequence[float]) -> Lottery:
     gap = GRAIN - sum(merged.values())
     merged[order[0]] += gap
     return Lottery(tuple(order), tuple(Fraction(merged[panel], GRAIN) for panel in order))
-
-
-def _coverage(problem: Problem, panel: Counts) -> list[float]:
-    return [c / n for c, n in zip(panel, problem.sizes, strict=True)]
-
-
-def _primal(problem: Problem, panels: list[Counts], floors: dict[int, float]) -> list[float]:
-    """Weights of ``panels`` giving each profile at least its floor (a basic solution)."""
-    rows = [Row(tuple(range(len(panels))), (1.0,) * len(panels), 1.0, 1.0)]
-    columns = [_coverage(problem, panel) for panel in panels]
-    for t, floor in sorted(floors.items()):
-        used = tuple(j for j, column in enumerate(columns) if column[t])
-        rows.append(Row(used, tuple(columns[j][t] for j in used), max(floor - SLACK, 0.0), INF))
-    solution = solve(
-        [0.0] * len(panels),
-        [0.0] * len(panels),
-        [INF] * len(panels),
-        rows,
-        maximize=False,
-        integer=False,
-    )
-    if solution is None:  # pragma: no cover - the dual just proved these floors reachable
-        raise RuntimeError("leximin floors are not reachable")
-    return list(solution.values)
 
 
 class Swaps:
@@ -298,7 +276,7 @@ def leximin(
     """The leximin lottery (``levels=1`` gives maximin)."""
     n = len(problem.profiles)
     state = _Leximin(problem, panels, excluded)
-    for panel in state.swaps.spread(panels, excluded, 2 * n):
+    for panel in state.swaps.spread(panels, excluded, n):
         state.add(panel)
     done = 0
     while len(state.fixed) < n and (levels is None or done < levels):
