@@ -36,9 +36,11 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/screening.py
 	$(BIN)/python benchmarks/scoring.py
 	$(BIN)/python benchmarks/assignment.py
+	$(BIN)/python benchmarks/selection.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from shopperkit.selection.messages import SELECTION_MESSAGES
+
 RTL_LANGUAGES = frozenset({"ar", "ur"})
 _FSI, _PDI = "\u2068", "\u2069"
 
@@ -421,6 +423,7 @@ FORM_MESSAGES: dict[str, dict[str, str]] = {
 }
 CORE_MESSAGES.update(FORM_MESSAGES)
 
+CORE_MESSAGES.update(SELECTION_MESSAGES)
 
 _COLLECTIONS = (list, tuple, frozenset, set)
 

@@ -23,9 +23,12 @@ from shopperkit.cli import (
     programme,
     recommendations,
     record,
+    replace,
     report,
     score,
     screen,
+    select,
+    verify,
 )
 from shopperkit.errors import ShopperkitError
 
@@ -34,6 +37,9 @@ COMMANDS: tuple[ModuleType, ...] = (
     programme,
     screen,
     interview,
+    select,
+    verify,
+    replace,
     record,
     history,
     assign,

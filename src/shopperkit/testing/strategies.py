@@ -342,7 +342,7 @@ def registry() -> dict[type, st.SearchStrategy[Any]]:
         Override: overrides,
         Form: forms(),
         Evaluation: forms().flatmap(evaluations_for),
-    }
+    } | _selection_registry()
 
 
 # --- evaluation forms -------------------------------------------------------------------
@@ -613,3 +613,37 @@ targets = st.builds(
 )
 OPERATIONS: dict[type, st.SearchStrategy[Any]] = {Event: events, Shopper: shoppers, Target: targets}
 """Operations models -> strategy, registered for ``st.from_type`` beside :func:`registry`."""
+
+
+def _selection_registry() -> dict[type, st.SearchStrategy[Any]]:
+    from shopperkit.selection.feasibility import Problem
+
+    return {Problem: pools_with_quotas()}
+
+
+@st.composite
+def pools_with_quotas(draw: st.DrawFn, max_people: int = 12) -> Any:
+    """A selection problem (pool and quotas) that is feasible by construction.
+
+    A panel is drawn first, then every quota is set around that panel's own counts, so at
+    least that panel meets them all.
+    """
+    from shopperkit.selection.feasibility import Problem
+    from shopperkit.selection.quotas import Pool, Quota, QuotaSet
+
+    features = [f"f{i}" for i in range(draw(st.integers(1, 3)))]
+    values = {f: [f"v{j}" for j in range(draw(st.integers(1, 3)))] for f in features}
+    size = draw(st.integers(1, max_people))
+    profiles = [tuple(draw(st.sampled_from(values[f])) for f in features) for _ in range(size)]
+    ids = [f"P{i:03d}" for i in range(size)]
+    seats = draw(st.integers(1, size))
+    chosen = draw(st.permutations(range(size)))[:seats]
+    quotas = []
+    for k, feature in enumerate(features):
+        for value in values[feature]:
+            taken = sum(1 for i in chosen if profiles[i][k] == value)
+            low = max(0, taken - draw(st.integers(0, 2)))
+            high = min(seats, taken + draw(st.integers(0, 2)))
+            quotas.append(Quota(feature, value, low, high))
+    pool = Pool(tuple(features), tuple(ids), tuple(profiles))
+    return Problem.of(QuotaSet(seats, tuple(quotas)), pool)

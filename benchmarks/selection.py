@@ -1,0 +1,152 @@
+"""Cohort selection: shopperkit against ``sortition-algorithms`` on the same instances, one run.
+
+Instances are the shared synthetic Mystery-Shopper pools (``../shared/benchmarks/gen_pool.py``:
+500, 2,000 and 10,000 candidates, 50 seats, quotas on citizenship, nationality, age band,
+profession and gender). For each method it prints seconds per selection, the minimum and
+median selection probability of each engine, and the ratio of the peer's seconds to ours.
+Fairness figures come from the shared ``harness_common.py``; every shopperkit panel in the
+distribution is checked against the quotas with it too.
+
+The peer runs in a child process with a time limit (``--peer-timeout``); its ``legacy`` is
+estimated from ``--draws`` repeated draws. Run by ``make bench``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("SHOPPERKIT_SHARED_BENCHMARKS", ROOT.parent / "shared/benchmarks"))
+SIZES = (500, 2000, 10000)
+METHODS = ("leximin", "maximin", "nash", "legacy")
+SEATS = 50
+
+
+def instance(size: int, folder: Path) -> Path:
+    """Generate (once) the shared instance of ``size`` candidates."""
+    out = folder / f"synth_{size}"
+    if not (out / "instance.json").exists():
+        subprocess.run(
+            [sys.executable, str(SHARED / "gen_pool.py"), "--size", str(size), "--out", str(out)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return out
+
+
+def ours(path: Path, method: str, out: Path, hc: Any) -> dict[str, Any]:
+    """Time one ``shopperkit select`` (library call, the same work as the command)."""
+    from shopperkit.selection.draw import load_problem, select
+    from shopperkit.selection.quotas import read_quotas
+
+    start = time.perf_counter()
+    quotas = read_quotas(path / "quotas.csv", SEATS)
+    problem, pool_text = load_problem(path / "pool.csv", quotas, print)
+    select(problem, pool_text, method, "benchmark", out)
+    seconds = time.perf_counter() - start
+    inst = hc.load_instance(path)
+    panels, _ = hc.read_distribution(out / "distribution.csv")
+    valid = all(hc.check_panel(inst, panel)["ok"] for panel in panels[:200])
+    probabilities = hc.read_probabilities(out / "probabilities.csv")
+    return {"seconds": seconds, "probabilities": probabilities, "valid": valid}
+
+
+def peer(path: Path, method: str, timeout: float, draws: int) -> dict[str, Any] | None:
+    """The peer's run in a child process; None when it fails or runs out of time."""
+    with tempfile.TemporaryDirectory() as folder:
+        result = Path(folder) / "peer.json"
+        command = [
+            sys.executable,
+            str(Path(__file__).with_name("sortition_peer.py")),
+            "--instance",
+            str(path),
+            "--seats",
+            str(SEATS),
+            "--method",
+            method,
+            "--draws",
+            str(draws),
+            "--out",
+            str(result),
+        ]
+        try:
+            subprocess.run(
+                command,
+                check=True,
+                timeout=timeout,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        except (subprocess.TimeoutExpired, subprocess.CalledProcessError):
+            return None
+        data: dict[str, Any] = json.loads(result.read_text(encoding="utf-8"))
+        return data
+
+
+def percent(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.4f}%"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the side-by-side table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    parser.add_argument("--methods", nargs="*", default=list(METHODS), choices=METHODS)
+    parser.add_argument("--peer-timeout", type=float, default=600.0)
+    parser.add_argument("--draws", type=int, default=100, help="peer legacy draws")
+    parser.add_argument("--no-peer", action="store_true")
+    parser.add_argument("--instances", type=Path, help="where to keep generated instances")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(SHARED))
+    import harness_common as hc
+
+    header = (
+        "pool",
+        "method",
+        "ours s",
+        "peer s",
+        "ratio",
+        "ours min",
+        "peer min",
+        "ours median",
+        "peer median",
+        "ours valid",
+    )
+    print(" | ".join(header))
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.instances or Path(scratch)
+        for size in args.sizes:
+            path = instance(size, folder)
+            for method in args.methods:
+                mine = ours(path, method, Path(scratch) / f"run_{size}_{method}", hc)
+                theirs = None if args.no_peer else peer(path, method, args.peer_timeout, args.draws)
+                a = hc.fairness_stats(mine["probabilities"], SEATS)
+                b = hc.fairness_stats(theirs["probabilities"], SEATS) if theirs else {}
+                ratio = f"{theirs['seconds'] / mine['seconds']:.1f}x" if theirs else "-"
+                peer_seconds = f"{theirs['seconds']:.2f}" if theirs else "timeout"
+                row = (
+                    str(size),
+                    method,
+                    f"{mine['seconds']:.2f}",
+                    "-" if args.no_peer else peer_seconds,
+                    ratio,
+                    percent(a["min"]),
+                    percent(b.get("min")),
+                    percent(a["p50"]),
+                    percent(b.get("p50")),
+                    str(mine["valid"]),
+                )
+                print(" | ".join(row), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

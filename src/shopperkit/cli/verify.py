@@ -1,0 +1,38 @@
+"""``shopperkit verify``: re-run a draw from its files and confirm or refute it."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from shopperkit.cli.common import warn
+
+NAME = "verify"
+HELP = "check a draw directory: hashes, quotas of every panel, the seeded draw, replacements"
+EXIT_REFUTED = 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``DIR [--no-recompute]``."""
+    parser.add_argument("directory", type=Path, help="directory written by 'shopperkit select'")
+    parser.add_argument(
+        "--no-recompute", action="store_true", help="skip re-computing the lottery (faster)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print each check; exit 0 when the draw is confirmed, 1 when refuted."""
+    from shopperkit.selection.draw import POOL, QUOTAS, load_problem, read_result, verify
+    from shopperkit.selection.quotas import read_quotas
+
+    result = read_result(args.directory)
+    quotas = read_quotas(args.directory / QUOTAS, result.audit.seats)
+    problem, pool_text = load_problem(args.directory / POOL, quotas, warn)
+    checks = verify(args.directory, problem, pool_text, recompute=not args.no_recompute)
+    for check in checks:
+        mark = "ok" if check.ok else "FAILED"
+        detail = f" ({check.detail})" if check.detail and not check.ok else ""
+        print(f"{mark:6} {check.name}{detail}")
+    confirmed = all(check.ok for check in checks)
+    print("draw confirmed" if confirmed else "draw REFUTED")
+    return 0 if confirmed else EXIT_REFUTED

@@ -1,0 +1,4 @@
+"""Cohort selection: quotas, feasibility and its explanation, fair lotteries, audit.
+
+Nothing here imports the solver until a draw needs it.
+"""

@@ -1,0 +1,179 @@
+"""The draw and its record: files anyone can check, byte for byte.
+
+A draw directory holds ``pool.csv`` and ``quotas.csv`` (the inputs, as used),
+``distribution.csv`` (the lottery over named cohorts), ``probabilities.csv``,
+``panel.csv``, ``cohort.csv`` (the panel after replacements) and ``result.json``.
+
+The draw rule needs only ``distribution.csv`` and the seed: take the SHA-256 of the text
+``shopperkit-draw/1``, the distribution's SHA-256 and the seed (one per line), read it as a
+number ``u`` in [0, 1) and take the first row whose running total of probabilities (the
+decimals as written) exceeds ``u`` times their sum. So the distribution can be published
+(committed) before the seed is known.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from attrs import frozen
+
+from shopperkit.io.files import csv_rows, csv_text
+from shopperkit.selection.feasibility import Excluded, Problem
+from shopperkit.selection.people import Cohort
+
+FORMAT = "shopperkit-selection/1"
+DRAW_RULE = "shopperkit-draw/1"
+PROBABILITY_DIGITS = 10
+DISTRIBUTION_DIGITS = 15
+
+
+def sha256_text(text: str) -> str:
+    """SHA-256 of the UTF-8 text, in hex."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def decimal(value: Fraction, digits: int) -> str:
+    """``value`` rounded half-even to ``digits`` decimals, always written with all of them."""
+    scaled = value * 10**digits
+    whole = round(scaled)
+    sign = "-" if whole < 0 else ""
+    text = str(abs(whole)).rjust(digits + 1, "0")
+    return f"{sign}{text[:-digits]}.{text[-digits:]}"
+
+
+def distribution_text(rows: Sequence[tuple[Fraction, Cohort]]) -> str:
+    """``distribution.csv``: ``panel_index,probability,member_ids`` (ids space-separated)."""
+    return csv_text(
+        ("panel_index", "probability", "member_ids"),
+        (
+            {
+                "panel_index": i,
+                "probability": decimal(p, DISTRIBUTION_DIGITS),
+                "member_ids": " ".join(cohort),
+            }
+            for i, (p, cohort) in enumerate(rows)
+        ),
+    )
+
+
+def probabilities_text(probabilities: Mapping[str, Fraction]) -> str:
+    """``probabilities.csv``: ``id,probability``, by id."""
+    return csv_text(
+        ("id", "probability"),
+        (
+            {"id": person, "probability": decimal(p, PROBABILITY_DIGITS)}
+            for person, p in sorted(probabilities.items())
+        ),
+    )
+
+
+def ids_text(ids: Sequence[str]) -> str:
+    """A one-column CSV ``id``."""
+    return csv_text(("id",), ({"id": person} for person in ids))
+
+
+def read_distribution(path: Path) -> list[tuple[Decimal, Cohort]]:
+    """The rows of ``distribution.csv``, probabilities as exact decimals."""
+    _, rows = csv_rows(path, ("panel_index", "probability", "member_ids"))
+    return [(Decimal(row["probability"]), tuple(row["member_ids"].split())) for _, row in rows]
+
+
+def draw(probabilities: Sequence[Decimal], seed: str, distribution_sha256: str) -> int:
+    """The row the seed picks (see the module's docstring for the rule)."""
+    digest = hashlib.sha256(f"{DRAW_RULE}\n{distribution_sha256}\n{seed}".encode()).digest()
+    u = Fraction(int.from_bytes(digest, "big"), 2**256)
+    exact = [Fraction(p) for p in probabilities]
+    target = u * sum(exact, Fraction(0))
+    running = Fraction(0)
+    for index, p in enumerate(exact):
+        running += p
+        if running > target:
+            return index
+    return len(exact) - 1
+
+
+def waitlist(ids: Sequence[str], seed: str) -> list[str]:
+    """Candidates in the order the seed gives them: by SHA-256 of ``seed`` and id."""
+    return sorted(ids, key=lambda person: (sha256_text(f"{DRAW_RULE}\n{seed}\n{person}"), person))
+
+
+@frozen
+class QuotaReport:
+    """One quota: its bounds, seats taken in the cohort and candidates in the pool."""
+
+    feature: str
+    value: str
+    min: int
+    max: int
+    selected: int
+    pool: int
+    met: bool
+
+
+def quota_report(problem: Problem, cohort: Sequence[str]) -> tuple[QuotaReport, ...]:
+    """How ``cohort`` meets each quota."""
+    of = {person: t for t, group in enumerate(problem.members) for person in group}
+    counts = [0] * len(problem.profiles)
+    for person in cohort:
+        counts[of[person]] += 1
+    sizes = problem.sizes
+    found = []
+    for quota, columns in zip(problem.quotas.quotas, problem.counted, strict=True):
+        seats = sum(counts[t] for t in columns)
+        found.append(
+            QuotaReport(
+                quota.feature,
+                quota.value,
+                quota.min,
+                quota.max,
+                seats,
+                sum(sizes[t] for t in columns),
+                quota.min <= seats <= quota.max,
+            )
+        )
+    return tuple(found)
+
+
+@frozen
+class Replacement:
+    """A withdrawn member and who took the seat (the first fitting person on the waitlist)."""
+
+    withdrawn: str
+    replacement: str
+    waitlist_position: int
+    reason: str | None = None
+
+
+@frozen
+class Audit:
+    """What anyone needs to check the draw: inputs' hashes, method, seed, version, the rule."""
+
+    shopperkit_version: str
+    method: str
+    seed: str
+    seats: int
+    draw_rule: str
+    pool_sha256: str
+    quotas_sha256: str
+    distribution_sha256: str
+    probabilities_sha256: str
+    panel_index: int
+    committed_sha256: str | None = None
+
+
+@frozen
+class SelectionResult:
+    """``result.json``: the panel, the waitlist, the quota report, exclusions and the audit."""
+
+    format: str
+    panel: tuple[str, ...]
+    cohort: tuple[str, ...]
+    waitlist: tuple[str, ...]
+    quotas: tuple[QuotaReport, ...]
+    excluded: tuple[Excluded, ...]
+    audit: Audit
+    replacements: tuple[Replacement, ...] = ()

@@ -1,0 +1,290 @@
+"""Feasibility first: does a cohort meeting every quota exist, and if not, why not.
+
+Everything works on profiles (distinct combinations of quota values) with a count of seats
+per profile, never on individual people: people with the same profile are interchangeable.
+
+When no cohort exists, :func:`check` names an irreducible set of conflicting bounds (drop any
+one of them and the rest can be met: a deletion filter) and the smallest relaxation (fewest
+seats moved over all minimums lowered and maximums raised, within ``min_flex``/``max_flex``).
+It also names the profiles no valid cohort can ever include, with the bounds that rule each
+one out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from attrs import frozen
+
+from shopperkit.selection.quotas import Pool, Profile, Quota, QuotaSet
+from shopperkit.selection.solver import INF, Row, solve
+
+Counts = tuple[int, ...]
+"""Seats per profile, in the order of :attr:`Problem.profiles`."""
+
+
+@frozen
+class Bound:
+    """One side of one quota: ``kind`` is ``min`` or ``max``."""
+
+    quota: int
+    kind: str
+
+
+@frozen
+class Problem:
+    """The selection problem over profiles: sizes, seats and which profiles each quota counts."""
+
+    quotas: QuotaSet
+    profiles: tuple[Profile, ...]
+    members: tuple[tuple[str, ...], ...]
+    counted: tuple[tuple[int, ...], ...]
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """How many people share each profile."""
+        return tuple(len(group) for group in self.members)
+
+    @classmethod
+    def of(cls, quotas: QuotaSet, pool: Pool) -> Problem:
+        """The problem for ``pool`` under ``quotas``."""
+        groups = pool.groups()
+        profiles = tuple(groups)
+        position = {feature: i for i, feature in enumerate(pool.features)}
+        counted = tuple(
+            tuple(
+                t
+                for t, profile in enumerate(profiles)
+                if profile[position[quota.feature]] == quota.value
+            )
+            for quota in quotas.quotas
+        )
+        return cls(quotas, profiles, tuple(tuple(groups[p]) for p in profiles), counted)
+
+    def rows(self, bounds: Iterable[Bound]) -> list[Row]:
+        """The seat-count row and one row per kept bound."""
+        sizes = self.sizes
+        rows = [
+            Row(tuple(range(len(sizes))), (1.0,) * len(sizes), self.quotas.seats, self.quotas.seats)
+        ]
+        for bound in bounds:
+            quota = self.quotas.quotas[bound.quota]
+            columns = self.counted[bound.quota]
+            if bound.kind == "min":
+                rows.append(Row(columns, (1.0,) * len(columns), quota.min, INF))
+            else:
+                rows.append(Row(columns, (1.0,) * len(columns), -INF, quota.max))
+        return rows
+
+    def all_bounds(self) -> list[Bound]:
+        """Both sides of every quota, in file order."""
+        return [Bound(i, kind) for i in range(len(self.quotas.quotas)) for kind in ("min", "max")]
+
+    def meets(self, counts: Sequence[int]) -> bool:
+        """Whether seat counts per profile fill the seats and meet every quota."""
+        if sum(counts) != self.quotas.seats:
+            return False
+        if any(c < 0 or c > n for c, n in zip(counts, self.sizes, strict=True)):
+            return False
+        for quota, columns in zip(self.quotas.quotas, self.counted, strict=True):
+            seats = sum(counts[t] for t in columns)
+            if not quota.min <= seats <= quota.max:
+                return False
+        return True
+
+
+def find_panel(
+    problem: Problem,
+    weights: Sequence[float] | None = None,
+    *,
+    bounds: Iterable[Bound] | None = None,
+    force: int | None = None,
+    upper: Sequence[int] | None = None,
+) -> Counts | None:
+    """Seat counts meeting the bounds (all by default) that maximise ``weights``; or None.
+
+    ``force`` makes the panel include at least one person of that profile; ``upper`` caps
+    each profile's seats (the pool sizes by default).
+    """
+    sizes = problem.sizes
+    lower = [0.0] * len(sizes)
+    if force is not None:
+        lower[force] = 1.0
+    caps = [float(u) for u in (upper if upper is not None else sizes)]
+    if any(low > cap for low, cap in zip(lower, caps, strict=True)):
+        return None
+    solution = solve(
+        list(weights) if weights is not None else [0.0] * len(sizes),
+        lower,
+        caps,
+        problem.rows(problem.all_bounds() if bounds is None else bounds),
+        maximize=True,
+        integer=True,
+    )
+    if solution is None:
+        return None
+    return tuple(round(v) for v in solution.values)
+
+
+def conflict(problem: Problem, *, force: int | None = None) -> list[Bound]:
+    """An irreducible set of bounds that cannot all be met (deletion filter)."""
+    kept = problem.all_bounds()
+    for bound in list(kept):
+        trial = [b for b in kept if b != bound]
+        if find_panel(problem, bounds=trial, force=force) is None:
+            kept = trial
+    return kept
+
+
+@frozen
+class Move:
+    """Move one bound: lower a minimum or raise a maximum, by ``seats``, to ``to``."""
+
+    feature: str
+    value: str
+    kind: str
+    current: int
+    to: int
+    seats: int
+
+
+def relaxation(problem: Problem) -> list[Move] | None:
+    """The smallest relaxation (fewest seats moved in total); None if none fits the flex."""
+    quotas = problem.quotas.quotas
+    seats = problem.quotas.seats
+    n = len(problem.profiles)
+    costs = [0.0] * n + [1.0] * (2 * len(quotas))
+    lower = [0.0] * (n + 2 * len(quotas))
+    upper: list[float] = [float(size) for size in problem.sizes]
+    rows = [Row(tuple(range(n)), (1.0,) * n, seats, seats)]
+    for i, quota in enumerate(quotas):
+        floor = quota.min_flex if quota.min_flex is not None else 0
+        ceiling = quota.max_flex if quota.max_flex is not None else seats
+        upper.append(float(max(0, quota.min - floor)))
+        upper.append(float(max(0, ceiling - quota.max)))
+        columns = problem.counted[i]
+        ones = (1.0,) * len(columns)
+        rows.append(Row((*columns, n + 2 * i), (*ones, 1.0), quota.min, INF))
+        rows.append(Row((*columns, n + 2 * i + 1), (*ones, -1.0), -INF, quota.max))
+    solution = solve(costs, lower, upper, rows, maximize=False, integer=True)
+    if solution is None:
+        return None
+    moves: list[Move] = []
+    for i, quota in enumerate(quotas):
+        down = round(solution.values[n + 2 * i])
+        up = round(solution.values[n + 2 * i + 1])
+        if down:
+            moves.append(Move(quota.feature, quota.value, "min", quota.min, quota.min - down, down))
+        if up:
+            moves.append(Move(quota.feature, quota.value, "max", quota.max, quota.max + up, up))
+    return moves
+
+
+@frozen
+class BoundReport:
+    """A bound in a report: which quota, which side, its seats and the pool's count."""
+
+    feature: str
+    value: str
+    kind: str
+    seats: int
+    pool: int
+
+
+@frozen
+class Excluded:
+    """A profile no valid cohort can include, and the bounds that rule it out."""
+
+    profile: dict[str, str]
+    candidates: int
+    ruled_out_by: tuple[BoundReport, ...]
+
+
+@frozen
+class Feasibility:
+    """The answer of :func:`check`: feasible or not, the conflict and the smallest fix."""
+
+    feasible: bool
+    seats: int
+    conflict: tuple[BoundReport, ...] = ()
+    relaxation: tuple[Move, ...] | None = None
+    excluded: tuple[Excluded, ...] = ()
+
+
+def describe(problem: Problem, bounds: Iterable[Bound]) -> tuple[BoundReport, ...]:
+    """Bounds as reports, with the seats each asks for and how many the pool has."""
+    sizes = problem.sizes
+    found = []
+    for bound in bounds:
+        quota: Quota = problem.quotas.quotas[bound.quota]
+        seats = quota.min if bound.kind == "min" else quota.max
+        pool = sum(sizes[t] for t in problem.counted[bound.quota])
+        found.append(BoundReport(quota.feature, quota.value, bound.kind, seats, pool))
+    return tuple(found)
+
+
+def cover(problem: Problem) -> tuple[list[Counts], list[int]]:
+    """Panels that together include every profile that can be included, and those that cannot.
+
+    Each step asks for a valid panel with the most not-yet-included profiles; a profile still
+    left out is then tested on its own.
+    """
+    n = len(problem.profiles)
+    panels: list[Counts] = []
+    covered = [False] * n
+    excluded: list[int] = []
+    while True:
+        weights = [0.0 if covered[t] else 1.0 for t in range(n)]
+        # One seat of an uncovered profile is worth 1; more seats are worth nothing extra.
+        upper = [1 if not covered[t] else size for t, size in enumerate(problem.sizes)]
+        panel = find_panel(problem, weights, upper=upper)
+        if panel is None:
+            panel = find_panel(problem, weights)
+        if panel is None:
+            return panels, list(range(n))
+        gained = [t for t in range(n) if panel[t] and not covered[t]]
+        if not gained:
+            break
+        panels.append(panel)
+        for t in gained:
+            covered[t] = True
+    for t in range(n):
+        if covered[t]:
+            continue
+        panel = find_panel(problem, force=t)
+        if panel is None:
+            excluded.append(t)
+            continue
+        panels.append(panel)
+        for s in range(n):
+            if panel[s]:
+                covered[s] = True
+    return panels, excluded
+
+
+def check(problem: Problem) -> tuple[Feasibility, list[Counts]]:
+    """Decide feasibility; explain a conflict, or list the profiles that can never be drawn.
+
+    Also returns valid panels covering every profile that can be drawn (a start for the
+    lotteries).
+    """
+    seats = problem.quotas.seats
+    if find_panel(problem) is None:
+        bounds = conflict(problem)
+        moves = relaxation(problem)
+        return Feasibility(
+            False,
+            seats,
+            describe(problem, bounds),
+            None if moves is None else tuple(moves),
+        ), []
+    panels, never = cover(problem)
+    excluded = tuple(
+        Excluded(
+            dict(zip(problem.quotas.features, problem.profiles[t], strict=True)),
+            problem.sizes[t],
+            describe(problem, conflict(problem, force=t)),
+        )
+        for t in never
+    )
+    return Feasibility(True, seats, excluded=excluded), panels

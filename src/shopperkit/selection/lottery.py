@@ -1,0 +1,424 @@
+"""Fair lotteries: a probability distribution over valid cohorts, computed over profiles.
+
+``leximin`` (the default) maximises the smallest selection probability any candidate has,
+then the next smallest, and so on (Flanigan et al., "Fair algorithms for selecting citizens'
+assemblies", Nature 2021), by column generation: a linear programme over the panels found so
+far; new panels that the current dual weights value more than the bound, found first by
+one-seat moves from known panels and, when those find none, by an integer programme (which
+also proves the level optimal); then the profiles whose weight is positive are fixed at that
+level. Starting panels come from multiplicative weights, so the first level is often solved
+at once. ``maximin`` stops after the first level. ``nash`` maximises the sum of the logarithms
+of everyone's probability. ``legacy`` repeats a quick randomised greedy draw (like older
+tools) and uses how often each panel came out.
+
+All work is on profiles with integer seat counts; people sharing a profile get exactly the
+same probability. Panel probabilities are rounded to multiples of ``1/10**9`` and kept as
+exact fractions from then on.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+from attrs import frozen
+
+from shopperkit.selection.feasibility import Counts, Problem, find_panel
+from shopperkit.selection.solver import INF, Program, Row, solve
+
+METHODS = ("leximin", "maximin", "nash", "legacy")
+GRAIN = 10**9
+TOLERANCE = 1e-7
+SLACK = 1e-9
+LEGACY_DRAWS = 1000
+GAP = 1e-6
+"""A level is final when no lottery can raise it by more than this share of its value."""
+
+
+@frozen
+class Lottery:
+    """Panels of seat counts per profile and the probability of each (summing to one)."""
+
+    panels: tuple[Counts, ...]
+    probabilities: tuple[Fraction, ...]
+
+    def profile_probabilities(self, sizes: Sequence[int]) -> tuple[Fraction, ...]:
+        """Each profile's per-person selection probability, exactly."""
+        return tuple(
+            sum(
+                (p * panel[t] for panel, p in zip(self.panels, self.probabilities, strict=True)),
+                Fraction(0),
+            )
+            / size
+            for t, size in enumerate(sizes)
+        )
+
+
+def _exact(panels: Sequence[Counts], weights: Sequence[float]) -> Lottery:
+    """Round panel weights to multiples of 1/GRAIN summing exactly to one; merge repeats."""
+    merged: dict[Counts, int] = {}
+    for panel, weight in zip(panels, weights, strict=True):
+        grains = round(max(weight, 0.0) * GRAIN)
+        if grains:
+            merged[panel] = merged.get(panel, 0) + grains
+    order = sorted(merged, key=lambda panel: (-merged[panel], panel))
+    gap = GRAIN - sum(merged.values())
+    merged[order[0]] += gap
+    return Lottery(tuple(order), tuple(Fraction(merged[panel], GRAIN) for panel in order))
+
+
+class Swaps:
+    """Fast pricing: improve known panels by moving one seat at a time between profiles.
+
+    A move from profile ``s`` to profile ``t`` keeps every quota when, on each feature where
+    the two differ, ``s``'s value stays at or above its minimum and ``t``'s at or below its
+    maximum. Climbing from the best known panels finds improving panels in milliseconds;
+    the integer programme is asked only when this finds none, so optimality is still proved.
+    """
+
+    def __init__(self, problem: Problem, starts: int = 24, steps: int = 300) -> None:
+        import numpy as np
+
+        self.np = np
+        quotas = problem.quotas.quotas
+        index = {(q.feature, q.value): i for i, q in enumerate(quotas)}
+        features = problem.quotas.features
+        self.values = np.array(
+            [
+                [index[(f, profile[k])] for k, f in enumerate(features)]
+                for profile in problem.profiles
+            ],
+            dtype=np.int64,
+        ).reshape(len(problem.profiles), len(features))
+        # Bit f set: the two profiles differ on feature f (features as bits of one integer).
+        bits = (1 << np.arange(len(features), dtype=np.int64))[None, None, :]
+        self.differ = ((self.values[:, None, :] != self.values[None, :, :]) * bits).sum(axis=2)
+        self.bits = bits[0]
+        self.low = np.array([q.min for q in quotas])
+        self.high = np.array([q.max for q in quotas])
+        self.sizes = np.array(problem.sizes)
+        self.quotas = len(quotas)
+        self.starts = starts
+        self.steps = steps
+        self.matrix: Any = np.zeros((0, len(problem.profiles)), dtype=np.int64)
+
+    def forget(self) -> None:
+        """Drop the cached panel matrix (the panel list was rebuilt)."""
+        self.matrix = self.np.zeros((0, len(self.sizes)), dtype=self.np.int64)
+
+    def climb(self, panel: Any, weights: Any) -> Any:
+        """The panel after repeatedly taking the best improving one-seat move."""
+        np = self.np
+        panel = panel.copy()
+        for _ in range(self.steps):
+            counts = np.bincount(
+                self.values.ravel(), np.repeat(panel, self.values.shape[1]), self.quotas
+            )
+            held = np.nonzero(panel > 0)[0]
+            out = ((counts[self.values[held]] > self.low[self.values[held]]) * self.bits).sum(1)
+            into = ((counts[self.values] < self.high[self.values]) * self.bits).sum(1)
+            blocked = self.differ[held] & ~(out[:, None] & into[None, :])
+            allowed = (blocked == 0) & (panel < self.sizes)[None, :]
+            gain = np.where(allowed, weights[None, :] - weights[held][:, None], -np.inf)
+            best = int(np.argmax(gain))
+            row, t = divmod(best, len(panel))
+            if gain[row, t] <= 1e-12:
+                break
+            s = int(held[row])
+            panel[s] -= 1
+            panel[t] += 1
+        return panel
+
+    def spread(self, panels: list[Counts], excluded: Sequence[int], rounds: int) -> list[Counts]:
+        """Diverse starting panels by multiplicative weights.
+
+        Each round climbs to the panel worth most under the current weights, then lowers the
+        weight of every profile it seats, so later panels favour profiles seated less often.
+        """
+        np = self.np
+        weights = np.ones(len(self.sizes))
+        weights[list(excluded)] = 0.0
+        current = np.array(panels[0], dtype=np.int64)
+        found: list[Counts] = []
+        seen = set(panels)
+        for _ in range(rounds):
+            per_seat = weights / self.sizes
+            current = self.climb(current, per_seat)
+            panel = tuple(int(c) for c in current)
+            if panel not in seen:
+                seen.add(panel)
+                found.append(panel)
+            weights = weights * 0.8 ** (current / self.sizes * 10)
+            weights /= weights.sum()
+        return found
+
+    def improve(
+        self, panels: Sequence[Counts], weights: Sequence[float], bound: float
+    ) -> list[Counts]:
+        """Distinct panels worth more than ``bound``, climbed from the best known panels."""
+        np = self.np
+        w = np.array(weights)
+        if len(self.matrix) < len(panels):
+            extra = np.array(panels[len(self.matrix) :], dtype=np.int64)
+            self.matrix = np.vstack([self.matrix, extra]) if len(self.matrix) else extra
+        known = self.matrix
+        order = np.argsort(-(known @ w), kind="stable")[: self.starts]
+        found: list[Counts] = []
+        for j in order:
+            panel = self.climb(known[j], w)
+            if float(panel @ w) > bound:
+                counts = tuple(int(c) for c in panel)
+                if counts not in found:
+                    found.append(counts)
+        return found
+
+
+class _Leximin:
+    """The state of a leximin computation: the master programme and the pricing programme.
+
+    The master maximises ``z`` over the panels found so far (one column each, plus ``z``):
+    row 0 makes the panel weights sum to one; row ``1 + t`` asks profile ``t`` for a
+    probability of at least ``z`` while it is free, and at least its level once fixed.
+    """
+
+    def __init__(self, problem: Problem, panels: list[Counts], excluded: Sequence[int]) -> None:
+        self.problem = problem
+        n = len(problem.profiles)
+        self.fixed: dict[int, float] = dict.fromkeys(excluded, 0.0)
+        self.swaps = Swaps(problem)
+        self._build(panels)
+        self.pricing = Program(
+            [0.0] * n,
+            [0.0] * n,
+            [float(size) for size in problem.sizes],
+            problem.rows(problem.all_bounds()),
+            maximize=True,
+            integer=True,
+        )
+        self.weights: list[float] = []
+
+    def _build(self, panels: Sequence[Counts]) -> None:
+        """A fresh master programme over ``panels``, with the levels fixed so far."""
+        rows = [Row((), (), 1.0, 1.0)]
+        for t in range(len(self.problem.profiles)):
+            if t in self.fixed:
+                rows.append(Row((), (), max(self.fixed[t] - SLACK, 0.0), INF))
+            else:
+                rows.append(Row((0,), (-1.0,), 0.0, INF))
+        self.master = Program([1.0], [-INF], [INF], rows, maximize=True, integer=False)
+        # Columns are added to a solved programme: the primal simplex starts from there.
+        self.master.option("simplex_strategy", 4)
+        self.panels: list[Counts] = []
+        self.known: set[Counts] = set()
+        self.swaps.forget()
+        for panel in panels:
+            self.add(panel)
+
+    def add(self, panel: Counts) -> None:
+        """Add a panel as a column of the master programme."""
+        if panel in self.known:
+            return
+        self.known.add(panel)
+        self.panels.append(panel)
+        sizes = self.problem.sizes
+        entries = {0: 1.0} | {1 + t: c / sizes[t] for t, c in enumerate(panel) if c}
+        self.master.add_column(0.0, 0.0, INF, entries)
+
+    def level(self) -> tuple[float, list[float]]:
+        """Raise the lowest free profile as far as possible: the level and the dual weights.
+
+        Adds panels the dual weights value more than the bound (from one-seat moves, else
+        from the integer programme) until there is none.
+        """
+        sizes = self.problem.sizes
+        while True:
+            solution = self.master.run()
+            if solution is None:  # pragma: no cover - the levels are reachable by construction
+                raise RuntimeError("leximin master infeasible")
+            self.weights = list(solution.values[1:])
+            bound = solution.duals[0] + TOLERANCE
+            dual = [max(-d, 0.0) for d in solution.duals[1:]]
+            per_seat = [w / s for w, s in zip(dual, sizes, strict=True)]
+            found = [
+                p for p in self.swaps.improve(self.panels, per_seat, bound) if p not in self.known
+            ]
+            if not found:
+                # The integer programme proves a bound: no lottery beats z + (best - mu).
+                self.pricing.set_costs(per_seat)
+                priced = self.pricing.run()
+                assert priced is not None
+                gap = priced.objective - solution.duals[0]
+                if gap <= GAP * max(solution.objective, 1e-9):
+                    return solution.objective, dual
+                best = tuple(round(v) for v in priced.values)
+                if best not in self.known:
+                    found.append(best)
+            if not found:
+                return solution.objective, dual
+            for panel in found:
+                self.add(panel)
+
+    def fix(self, profiles: Sequence[int], level: float) -> None:
+        """Fix ``profiles`` at ``level``: their rows no longer involve ``z``."""
+        for t in profiles:
+            self.fixed[t] = level
+            self.master.set_coefficient(1 + t, 0, 0.0)
+            self.master.set_row_bounds(1 + t, max(level - SLACK, 0.0), INF)
+
+
+def leximin(
+    problem: Problem, panels: list[Counts], excluded: Sequence[int], *, levels: int | None = None
+) -> Lottery:
+    """The leximin lottery (``levels=1`` gives maximin)."""
+    n = len(problem.profiles)
+    state = _Leximin(problem, panels, excluded)
+    for panel in state.swaps.spread(panels, excluded, n):
+        state.add(panel)
+    done = 0
+    while len(state.fixed) < n and (levels is None or done < levels):
+        free = [t for t in range(n) if t not in state.fixed]
+        level, weights = state.level()
+        tight = [t for t in free if weights[t] > TOLERANCE]
+        if not tight:  # numerical corner: fix the free profile with the largest weight
+            tight = [max(free, key=lambda t: weights[t])]
+        state.fix(tight, level)
+        done += 1
+    return _exact(state.panels, state.weights)
+
+
+def nash(
+    problem: Problem, panels: list[Counts], excluded: Sequence[int], *, rounds: int = 60
+) -> Lottery:
+    """Maximise the sum over people of log(probability) by outer approximation.
+
+    Each round solves a linear programme in which every profile's log is bounded by its
+    tangents at the probabilities seen so far, then adds the panel the gradient values most.
+    """
+    n = len(problem.profiles)
+    sizes = problem.sizes
+    live = [t for t in range(n) if t not in set(excluded)]
+    points: dict[int, list[float]] = {t: [problem.quotas.seats / sum(sizes)] for t in live}
+    weights: list[float] = [1.0 / len(panels)] * len(panels)
+    for _ in range(rounds):
+        m = len(panels)
+        # columns: lambda_0..lambda_{m-1}, then s_t for each live profile
+        costs = [0.0] * m + [float(sizes[t]) for t in live]
+        lower = [0.0] * m + [-INF] * len(live)
+        upper = [INF] * (m + len(live))
+        rows = [Row(tuple(range(m)), (1.0,) * m, 1.0, 1.0)]
+        for k, t in enumerate(live):
+            used = tuple(j for j in range(m) if panels[j][t])
+            for point in points[t]:
+                # s_t <= log(point) + (pi_t - point) / point
+                rows.append(
+                    Row(
+                        (*used, m + k),
+                        (*(-panels[j][t] / sizes[t] / point for j in used), 1.0),
+                        -INF,
+                        math.log(point) - 1.0,
+                    )
+                )
+        solution = solve(costs, lower, upper, rows, maximize=True, integer=False)
+        assert solution is not None
+        weights = list(solution.values[:m])
+        pi = {
+            t: max(sum(weights[j] * panels[j][t] for j in range(m)) / sizes[t], 1e-9) for t in live
+        }
+        gradient = [1.0 / pi[t] if t in pi else 0.0 for t in range(n)]
+        best = find_panel(problem, gradient)
+        assert best is not None
+        current = sum(gradient[t] * pi[t] * sizes[t] for t in live)
+        gain = sum(gradient[t] * best[t] for t in live)
+        added = False
+        for t in live:
+            if all(abs(pi[t] - p) > 1e-6 * p for p in points[t]):
+                points[t].append(pi[t])
+                added = True
+        if best not in panels and gain > current * (1 + 1e-6):
+            panels.append(best)
+            weights.append(0.0)
+            added = True
+        if not added:
+            break
+    return _exact(panels, weights)
+
+
+def greedy(problem: Problem, rng: random.Random, attempts: int = 100) -> Counts | None:
+    """One randomised greedy panel: fill the most urgent unmet minimum first, person by person.
+
+    Each step takes the quota whose unmet minimum is largest relative to the candidates left
+    for it (any quota once every minimum is met), then a uniformly random remaining person
+    of that quota who breaks no maximum. A dead end starts again, up to ``attempts`` times.
+    """
+    quotas = problem.quotas.quotas
+    of_profile: list[list[int]] = [[] for _ in problem.profiles]
+    for q, columns in enumerate(problem.counted):
+        for t in columns:
+            of_profile[t].append(q)
+    for _ in range(attempts):
+        left = list(problem.sizes)
+        counts = [0] * len(left)
+        filled = [0] * len(quotas)
+        for _seat in range(problem.quotas.seats):
+            room = [
+                t
+                for t in range(len(left))
+                if left[t] and all(filled[q] < quotas[q].max for q in of_profile[t])
+            ]
+            urgency: list[tuple[float, int]] = []
+            for q, quota in enumerate(quotas):
+                need = quota.min - filled[q]
+                if need > 0:
+                    supply = sum(left[t] for t in problem.counted[q] if t in room)
+                    urgency.append((need / supply if supply else INF, q))
+            if urgency:
+                top = max(u for u, _ in urgency)
+                choices = [q for u, q in urgency if u == top]
+                wanted = set(problem.counted[rng.choice(choices)])
+                room = [t for t in room if t in wanted]
+            total = sum(left[t] for t in room)
+            if not total:
+                break
+            pick = rng.randrange(total)
+            for t in room:
+                pick -= left[t]
+                if pick < 0:
+                    break
+            left[t] -= 1
+            counts[t] += 1
+            for q in of_profile[t]:
+                filled[q] += 1
+        if problem.meets(counts):
+            return tuple(counts)
+    return None
+
+
+def legacy(problem: Problem, seed: str, draws: int = LEGACY_DRAWS) -> Lottery:
+    """The empirical lottery of ``draws`` greedy panels (each draw weighs 1/draws)."""
+    rng = random.Random(f"shopperkit-legacy|{seed}")
+    found: Counter[Counts] = Counter()
+    for _ in range(draws):
+        panel = greedy(problem, rng)
+        if panel is None:
+            panel = find_panel(problem)
+            assert panel is not None
+        found[panel] += 1
+    order = sorted(found, key=lambda panel: (-found[panel], panel))
+    return Lottery(tuple(order), tuple(Fraction(found[p], draws) for p in order))
+
+
+def compute(
+    problem: Problem, method: str, panels: list[Counts], excluded: Sequence[int], seed: str
+) -> Lottery:
+    """The lottery of ``method`` (one of :data:`METHODS`)."""
+    if method == "leximin":
+        return leximin(problem, panels, excluded)
+    if method == "maximin":
+        return leximin(problem, panels, excluded, levels=1)
+    if method == "nash":
+        return nash(problem, panels, excluded)
+    return legacy(problem, seed)

@@ -1,0 +1,74 @@
+"""Messages of cohort selection, merged into the one catalogue (:mod:`shopperkit.messages`)."""
+
+from __future__ import annotations
+
+SELECTION_MESSAGES: dict[str, dict[str, str]] = {
+    "quota_value_invalid": {
+        "en": "'{value}' is not a whole number of seats or a share such as 0.5 or 50%",
+        "ar": "'{value}' ليس عدداً صحيحاً من المقاعد ولا نسبة مثل 0.5 أو 50%",
+    },
+    "quota_min_above_max": {
+        "en": "minimum {min} is above maximum {max}",
+        "ar": "الحد الأدنى {min} أعلى من الحد الأقصى {max}",
+    },
+    "quota_duplicate": {
+        "en": "quota {feature}={value} already appears at {first}",
+        "ar": "الحصة {feature}={value} مكررة، ظهرت أولاً في {first}",
+    },
+    "quotas_empty": {
+        "en": "no quotas: give at least one feature,value,min,max row",
+        "ar": "لا توجد حصص: أضف سطراً واحداً على الأقل feature,value,min,max",
+    },
+    "seats_invalid": {
+        "en": "seats must be a whole number of at least 1, not {value}",
+        "ar": "عدد المقاعد يجب أن يكون عدداً صحيحاً لا يقل عن 1، وليس {value}",
+    },
+    "seats_missing": {
+        "en": "give --seats K with --quotas, or --programme P",
+        "ar": "حدد ‎--seats K مع ‎--quotas، أو ‎--programme P",
+    },
+    "pool_value_unknown": {
+        "en": "value '{value}' of '{feature}' has no quota row; known: {known}",
+        "ar": "القيمة '{value}' للبعد '{feature}' ليس لها سطر حصة؛ المعروفة: {known}",
+    },
+    "pool_rows_invalid": {
+        "en": "{count} pool row(s) cannot be used; nothing was drawn",
+        "ar": "{count} من صفوف المجموعة غير صالحة؛ لم يتم أي سحب",
+    },
+    "pool_too_small": {
+        "en": "the pool has {pool} candidates but {seats} seats must be filled",
+        "ar": "المجموعة فيها {pool} مرشحاً لكن يجب شغل {seats} مقعداً",
+    },
+    "selection_infeasible": {
+        "en": "no cohort can meet every quota; conflicting quotas: {conflict}",
+        "ar": "لا يمكن لأي فريق أن يستوفي كل الحصص؛ الحصص المتعارضة: {conflict}",
+    },
+    "method_unknown": {
+        "en": "unknown selection method '{name}'; known: {known}",
+        "ar": "طريقة اختيار غير معروفة '{name}'؛ المعروفة: {known}",
+    },
+    "solver_missing": {
+        "en": "the HiGHS solver is not installed: pip install highspy",
+        "ar": "أداة الحل HiGHS غير مثبتة: pip install highspy",
+    },
+    "solver_failed": {
+        "en": "the solver stopped without an answer ({status})",
+        "ar": "توقفت أداة الحل دون نتيجة ({status})",
+    },
+    "commitment_mismatch": {
+        "en": "the distribution's SHA-256 {actual} differs from the committed {committed}",
+        "ar": "بصمة SHA-256 للتوزيع {actual} تختلف عن البصمة المعلنة {committed}",
+    },
+    "withdraw_not_member": {
+        "en": "'{id}' is not a member of the current cohort",
+        "ar": "'{id}' ليس عضواً في الفريق الحالي",
+    },
+    "replacement_impossible": {
+        "en": "no one on the waitlist can replace '{id}' and keep every quota",
+        "ar": "لا أحد في قائمة الانتظار يمكنه أن يحل محل '{id}' مع الحفاظ على كل الحصص",
+    },
+    "draw_missing": {
+        "en": "no draw here: run 'shopperkit select ... --seed S --out DIR' first",
+        "ar": "لا يوجد سحب هنا: شغّل ‎'shopperkit select ... --seed S --out DIR' أولاً",
+    },
+}

@@ -1,0 +1,100 @@
+"""From seats per profile to people: the lottery over named cohorts.
+
+A lottery over profiles says how many seats each profile gets; any of the profile's people
+may take them. To publish a lottery over named cohorts with exactly the same probability for
+everyone in a profile, each profile's people take turns: within the panels that give the
+profile ``k`` seats (total probability ``D``), person ``i`` sits for a stretch of length
+``D*k/n`` laid end to end over ``k`` parallel seats of length ``D`` (McNaughton's
+wrap-around rule). A stretch is never longer than a seat, so nobody holds two seats at once,
+and everyone in the profile is selected with probability exactly ``sum(D*k)/n``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from bisect import bisect_right
+from collections.abc import Sequence
+from fractions import Fraction
+
+from attrs import frozen
+
+from shopperkit.selection.lottery import Lottery
+
+Cohort = tuple[str, ...]
+
+
+@frozen
+class Segment:
+    """The panels giving one profile ``seats`` seats: their starts on the line, total ``length``.
+
+    Times are whole grains: probabilities times the lottery's common denominator.
+    """
+
+    seats: int
+    panels: tuple[int, ...]
+    offsets: tuple[int, ...]
+    length: int
+
+
+def _segments(
+    grains: Sequence[int], panels: Sequence[Sequence[int]], t: int, size: int
+) -> list[Segment]:
+    by_seats: dict[int, list[int]] = {}
+    for j, panel in enumerate(panels):
+        if 0 < panel[t] < size:
+            by_seats.setdefault(panel[t], []).append(j)
+    segments = []
+    for seats, chosen in sorted(by_seats.items()):
+        offsets = []
+        total = 0
+        for j in chosen:
+            offsets.append(total)
+            total += grains[j]
+        segments.append(Segment(seats, tuple(chosen), tuple(offsets), total))
+    return segments
+
+
+def cohorts(lottery: Lottery, groups: Sequence[Sequence[str]]) -> list[tuple[Fraction, Cohort]]:
+    """The lottery over named cohorts (sorted ids), most probable first; equal cohorts merged."""
+    scale = math.lcm(*(p.denominator for p in lottery.probabilities))
+    grains = [int(p * scale) for p in lottery.probabilities]
+    panels = lottery.panels
+    cuts: list[set[Fraction]] = [{Fraction(0)} for _ in panels]
+    where: list[list[tuple[int, int, Segment, int]]] = [[] for _ in panels]
+    for t, group in enumerate(groups):
+        n = len(group)
+        for segment in _segments(grains, panels, t, n):
+            for position, j in enumerate(segment.panels):
+                where[j].append((t, n, segment, segment.offsets[position]))
+            d, k = segment.length, segment.seats
+            for i in range(n):
+                # person i starts at (i * d * k / n) mod d
+                moment = Fraction((i * d * k) % (d * n), n)
+                position = bisect_right(segment.offsets, moment) - 1
+                cuts[segment.panels[position]].add(moment - segment.offsets[position])
+    found_weights: dict[Cohort, Fraction] = {}
+    for j, panel in enumerate(panels):
+        whole = [
+            person
+            for t, seats in enumerate(panel)
+            if seats and seats == len(groups[t])
+            for person in groups[t]
+        ]
+        edges = [*sorted(cuts[j]), Fraction(grains[j])]
+        for a, b in itertools.pairwise(edges):
+            if a >= b:
+                continue
+            num, den = a.numerator, a.denominator
+            members = list(whole)
+            for t, n, segment, offset in where[j]:
+                d, k = segment.length, segment.seats
+                group = groups[t]
+                # seat m holds person floor((m * d + offset + a) * n / (d * k))
+                for m in range(k):
+                    members.append(group[(((m * d + offset) * den + num) * n) // (d * k * den)])
+            cohort = tuple(sorted(members))
+            found_weights[cohort] = found_weights.get(cohort, Fraction(0)) + (b - a)
+    return sorted(
+        ((p / scale, c) for c, p in found_weights.items()), key=lambda item: (-item[0], item[1])
+    )

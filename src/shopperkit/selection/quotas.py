@@ -1,0 +1,280 @@
+"""Quotas and the candidate pool they apply to.
+
+A quota bounds how many seats go to one value of one feature (``nationality=local``): a
+minimum and a maximum count of seats. Quotas come from a CSV with header
+``feature,value,min,max`` (the Sortition Foundation's format; extra columns such as
+``min_flex,max_flex`` are allowed) or from a programme's parameters.
+
+Shares become seats by an explicit rule: a minimum share is rounded **up** (at least 50% of
+49 seats is 25 seats) and a maximum share is rounded **down** (at most 30% of 49 seats is 14),
+so a cohort meeting the seat counts always meets the shares.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+from pathlib import Path
+
+from attrs import frozen
+
+from shopperkit.errors import InputError
+from shopperkit.io.files import FieldProblem, RecordError, csv_rows, csv_text
+from shopperkit.model.programme import Programme
+
+QUOTA_COLUMNS = ("feature", "value", "min", "max")
+FLEX_COLUMNS = ("min_flex", "max_flex")
+
+Profile = tuple[str, ...]
+"""A candidate's value on every quota feature, in the order of :attr:`QuotaSet.features`."""
+
+
+@frozen
+class Quota:
+    """At least ``min`` and at most ``max`` seats go to ``feature=value``.
+
+    ``min_flex`` and ``max_flex``, when given, bound a proposed relaxation: the minimum may be
+    lowered to ``min_flex`` at most, the maximum raised to ``max_flex`` at most.
+    """
+
+    feature: str
+    value: str
+    min: int
+    max: int
+    min_flex: int | None = None
+    max_flex: int | None = None
+
+    @property
+    def key(self) -> str:
+        """``feature=value``."""
+        return f"{self.feature}={self.value}"
+
+
+@frozen
+class QuotaSet:
+    """The seats to fill and every quota, in file order."""
+
+    seats: int
+    quotas: tuple[Quota, ...]
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """The quota features, in order of first appearance."""
+        return tuple(dict.fromkeys(quota.feature for quota in self.quotas))
+
+    def values(self) -> dict[str, list[str]]:
+        """Every known value of each feature, in file order."""
+        known: dict[str, list[str]] = defaultdict(list)
+        for quota in self.quotas:
+            known[quota.feature].append(quota.value)
+        return dict(known)
+
+    def csv(self) -> str:
+        """The quotas as a canonical CSV (``feature,value,min,max,min_flex,max_flex``)."""
+        rows = [
+            {
+                "feature": q.feature,
+                "value": q.value,
+                "min": q.min,
+                "max": q.max,
+                "min_flex": "" if q.min_flex is None else q.min_flex,
+                "max_flex": "" if q.max_flex is None else q.max_flex,
+            }
+            for q in self.quotas
+        ]
+        return csv_text((*QUOTA_COLUMNS, *FLEX_COLUMNS), rows)
+
+
+def min_seats(share: Fraction, seats: int) -> int:
+    """Seats a minimum share needs: rounded up, so the share is always met."""
+    return math.ceil(share * seats)
+
+
+def max_seats(share: Fraction, seats: int) -> int:
+    """Seats a maximum share allows: rounded down, so the share is never exceeded."""
+    return math.floor(share * seats)
+
+
+def parse_share(text: str) -> Fraction | None:
+    """``"50%"`` or ``"0.5"`` as an exact fraction; None when ``text`` is not a share."""
+    try:
+        share = Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        return None
+    return share if 0 <= share <= 1 else None
+
+
+def _bound(text: str, seats: int, minimum: bool) -> int | None:
+    """A bound in seats: a whole number, or a share turned into seats (``50%``, ``0.5``)."""
+    if text.isdigit():
+        return int(text)
+    if "%" in text or "." in text:
+        share = parse_share(text)
+        if share is not None:
+            return min_seats(share, seats) if minimum else max_seats(share, seats)
+    return None
+
+
+def read_quotas(path: Path, seats: int) -> QuotaSet:
+    """Quotas from a CSV ``feature,value,min,max[,min_flex,max_flex]``.
+
+    ``min`` and ``max`` are seat counts or shares (``50%`` or ``0.5``) turned into seats by
+    :func:`min_seats` and :func:`max_seats`. Every bad row is reported with row and column.
+    """
+    if seats < 1:
+        raise InputError("seats_invalid", {"value": seats})
+    header, rows = csv_rows(path, QUOTA_COLUMNS)
+    quotas: list[Quota] = []
+    seen: dict[str, int] = {}
+    problems: list[str] = []
+    for line, row in rows:
+        found: list[FieldProblem] = []
+        bounds: dict[str, int | None] = {}
+        for column in QUOTA_COLUMNS:
+            if not row.get(column):
+                found.append(FieldProblem.of("value_missing", column))
+        for column in ("min", "max", *FLEX_COLUMNS):
+            text = row.get(column, "")
+            if not text:
+                bounds[column] = None
+                continue
+            bounds[column] = _bound(text, seats, column.startswith("min"))
+            if bounds[column] is None:
+                found.append(FieldProblem.of("quota_value_invalid", column, value=text))
+        low, high = bounds.get("min"), bounds.get("max")
+        if low is not None and high is not None and low > high:
+            found.append(FieldProblem.of("quota_min_above_max", "min", min=low, max=high))
+        key = f"{row.get('feature')}={row.get('value')}"
+        if key in seen:
+            found.append(
+                FieldProblem.of(
+                    "quota_duplicate",
+                    "value",
+                    feature=row.get("feature"),
+                    value=row.get("value"),
+                    first=f"row {seen[key]}",
+                )
+            )
+        seen.setdefault(key, line)
+        if found or low is None or high is None:
+            problems.extend(f"{path}:{line}: {p.where}: {p.message}" for p in found)
+            continue
+        quotas.append(
+            Quota(row["feature"], row["value"], low, high, bounds["min_flex"], bounds["max_flex"])
+        )
+    if problems:
+        raise InputError("schema_violation", {"reason": "; ".join(problems)}, where=str(path))
+    if not quotas:
+        raise InputError("quotas_empty", where=str(path))
+    del header
+    return QuotaSet(seats, tuple(quotas))
+
+
+def quotas_from_programme(
+    programme: Programme, pool_values: Mapping[str, Iterable[str]]
+) -> QuotaSet:
+    """Quotas a programme states through its parameters.
+
+    ``seats`` is the cohort size; ``citizen_share`` is the minimum share of
+    ``residency=citizen``; ``value_max_share`` (optional) caps every value of every other
+    diversity dimension, so no nationality, age group or profession fills the cohort. Every
+    value found in the pool gets a row, so no candidate is left without a quota.
+    """
+    seats = programme.integer("seats")
+    if seats < 1:
+        raise InputError("seats_invalid", {"value": seats}, where=f"programme {programme.id}")
+    citizen = Fraction(str(programme.number("citizen_share", 0.0)))
+    cap = Fraction(str(programme.number("value_max_share", 1.0)))
+    quotas: list[Quota] = []
+    for feature in programme.strings("diversity_dimensions"):
+        for value in sorted(set(pool_values.get(feature, ()))):
+            if feature == "residency":
+                low = min_seats(citizen, seats) if value == "citizen" else 0
+                quotas.append(Quota(feature, value, low, seats))
+            else:
+                quotas.append(Quota(feature, value, 0, max_seats(cap, seats)))
+    return QuotaSet(seats, tuple(quotas))
+
+
+@frozen
+class Pool:
+    """The candidates: each id with its profile (its value on every quota feature)."""
+
+    features: tuple[str, ...]
+    ids: tuple[str, ...]
+    profiles: tuple[Profile, ...]
+
+    def groups(self) -> dict[Profile, list[str]]:
+        """The ids of each distinct profile, profiles and ids sorted."""
+        found: dict[Profile, list[str]] = defaultdict(list)
+        for person, profile in zip(self.ids, self.profiles, strict=True):
+            found[profile].append(person)
+        return {profile: sorted(found[profile]) for profile in sorted(found)}
+
+    def profile_of(self) -> dict[str, Profile]:
+        """Each id's profile."""
+        return dict(zip(self.ids, self.profiles, strict=True))
+
+
+def read_pool_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The pool CSV's header and rows (column ``id`` is required)."""
+    header, rows = csv_rows(path, ("id",))
+    return header, list(rows)
+
+
+def build_pool(
+    path: Path,
+    header: Sequence[str],
+    rows: Sequence[tuple[int, dict[str, str]]],
+    quotas: QuotaSet,
+) -> tuple[Pool, list[RecordError]]:
+    """The pool, and every row that cannot be used (unknown value, duplicate id) by row/column."""
+    features = quotas.features
+    missing = [feature for feature in features if feature not in header]
+    if missing:
+        raise InputError("csv_missing_columns", {"columns": missing}, where=str(path))
+    known = quotas.values()
+    first: dict[str, int] = {}
+    ids: list[str] = []
+    profiles: list[Profile] = []
+    errors: list[RecordError] = []
+    for line, row in rows:
+        found: list[FieldProblem] = []
+        person = row.get("id", "")
+        if not person:
+            found.append(FieldProblem.of("value_missing", "id"))
+        elif person in first:
+            found.append(
+                FieldProblem.of("duplicate_id", "id", id=person, first=f"row {first[person]}")
+            )
+        for feature in features:
+            if row[feature] not in known[feature]:
+                found.append(
+                    FieldProblem.of(
+                        "pool_value_unknown",
+                        feature,
+                        value=row[feature],
+                        feature=feature,
+                        known=known[feature],
+                    )
+                )
+        if found:
+            errors.append(RecordError(str(path), line, person or None, tuple(found)))
+            continue
+        first[person] = line
+        ids.append(person)
+        profiles.append(tuple(row[feature] for feature in features))
+    return Pool(features, tuple(ids), tuple(profiles)), errors
+
+
+def pool_values(
+    header: Sequence[str], rows: Iterable[tuple[int, dict[str, str]]]
+) -> dict[str, list[str]]:
+    """Every value each column takes (for quotas derived from a programme)."""
+    values: dict[str, Counter[str]] = {name: Counter() for name in header}
+    for _, row in rows:
+        for name in header:
+            values[name][row.get(name, "")] += 1
+    return {name: sorted(counter) for name, counter in values.items()}

@@ -1,0 +1,203 @@
+"""Linear and integer programmes over profile counts, solved by HiGHS (``highspy``).
+
+``highspy`` is imported here, lazily, the first time a programme is solved, so
+``import shopperkit`` never needs it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from attrs import frozen
+
+from shopperkit.errors import InputError
+
+INF = float("inf")
+
+
+@frozen
+class Row:
+    """``lower <= sum(coefficient * x[column]) <= upper``."""
+
+    columns: tuple[int, ...]
+    coefficients: tuple[float, ...]
+    lower: float
+    upper: float
+
+
+@frozen
+class Solution:
+    """An optimal solution: values of the columns, row duals (LPs only) and the objective."""
+
+    values: tuple[float, ...]
+    duals: tuple[float, ...]
+    objective: float
+
+
+_started = False
+
+
+def _highspy() -> Any:
+    global _started
+    try:
+        import highspy  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:  # pragma: no cover - highspy is a dependency
+        raise InputError("solver_missing") from None
+    if not _started:
+        # HiGHS prints a banner on standard output the first time it starts; keep it quiet.
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                highspy.Highs()  # type: ignore[no-untyped-call, unused-ignore]
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _started = True
+    return highspy
+
+
+class Program:
+    """A linear (or integer) programme kept in HiGHS, to change and solve again cheaply."""
+
+    def __init__(
+        self,
+        costs: Sequence[float],
+        lower: Sequence[float],
+        upper: Sequence[float],
+        rows: Sequence[Row],
+        *,
+        maximize: bool,
+        integer: bool,
+    ) -> None:
+        import numpy as np
+
+        self._np = np
+        self._hs = _highspy()
+        self.integer = integer
+        hs = self._hs
+        h = hs.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("random_seed", 0)
+        h.setOptionValue("threads", 1)
+        h.setOptionValue("mip_rel_gap", 1e-9)
+        if not integer:
+            # Re-solved after small changes: warm-started simplex beats presolving each time.
+            h.setOptionValue("presolve", "off")
+        lp = hs.HighsLp()
+        lp.num_col_ = len(costs)
+        lp.num_row_ = len(rows)
+        lp.col_cost_ = np.array(costs, dtype=float)
+        lp.col_lower_ = self._vector(lower)
+        lp.col_upper_ = self._vector(upper)
+        lp.row_lower_ = self._vector([r.lower for r in rows])
+        lp.row_upper_ = self._vector([r.upper for r in rows])
+        starts = [0]
+        index: list[int] = []
+        value: list[float] = []
+        for row in rows:
+            index.extend(row.columns)
+            value.extend(row.coefficients)
+            starts.append(len(index))
+        lp.a_matrix_.format_ = hs.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+        lp.a_matrix_.value_ = np.array(value, dtype=float)
+        lp.sense_ = hs.ObjSense.kMaximize if maximize else hs.ObjSense.kMinimize
+        if integer:
+            lp.integrality_ = [hs.HighsVarType.kInteger] * len(costs)
+        h.passModel(lp)
+        self._h = h
+        self.columns = len(costs)
+
+    def _vector(self, values: Sequence[float]) -> Any:
+        inf = self._hs.kHighsInf
+        return self._np.array(
+            [inf if v == INF else -inf if v == -INF else v for v in values], dtype=float
+        )
+
+    def add_row(self, row: Row) -> None:
+        """Add one row."""
+        np = self._np
+        self._h.addRow(
+            *self._vector([row.lower, row.upper]),
+            len(row.columns),
+            np.array(row.columns, dtype=np.int32),
+            np.array(row.coefficients, dtype=float),
+        )
+
+    def option(self, name: str, value: object) -> None:
+        """Set a HiGHS option."""
+        self._h.setOptionValue(name, value)
+
+    def add_column(
+        self, cost: float, lower: float, upper: float, entries: dict[int, float]
+    ) -> None:
+        """Add one column with its entries by row."""
+        np = self._np
+        rows = sorted(entries)
+        self._h.addCol(
+            cost,
+            *self._vector([lower, upper]),
+            len(rows),
+            np.array(rows, dtype=np.int32),
+            np.array([entries[r] for r in rows], dtype=float),
+        )
+        self.columns += 1
+
+    def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
+        """Change one row's bounds."""
+        self._h.changeRowBounds(row, *self._vector([lower, upper]))
+
+    def set_coefficient(self, row: int, column: int, value: float) -> None:
+        """Change one coefficient of the matrix."""
+        self._h.changeCoeff(row, column, value)
+
+    def set_costs(self, costs: Sequence[float]) -> None:
+        """Replace every column's objective coefficient."""
+        np = self._np
+        n = len(costs)
+        self._h.changeColsCost(n, np.arange(n, dtype=np.int32), np.array(costs, dtype=float))
+
+    def set_bounds(self, lower: Sequence[float], upper: Sequence[float]) -> None:
+        """Replace every column's bounds."""
+        np = self._np
+        n = len(lower)
+        self._h.changeColsBounds(
+            n, np.arange(n, dtype=np.int32), self._vector(lower), self._vector(upper)
+        )
+
+    def run(self) -> Solution | None:
+        """Solve; None when infeasible. Any other failure raises."""
+        hs = self._hs
+        h = self._h
+        h.run()
+        status = h.getModelStatus()
+        if status == hs.HighsModelStatus.kInfeasible:
+            return None
+        if status != hs.HighsModelStatus.kOptimal:
+            raise InputError("solver_failed", {"status": h.modelStatusToString(status)})
+        solution = h.getSolution()
+        duals = tuple(float(d) for d in solution.row_dual) if not self.integer else ()
+        return Solution(
+            tuple(float(v) for v in solution.col_value),
+            duals,
+            float(h.getInfo().objective_function_value),
+        )
+
+
+def solve(
+    costs: Sequence[float],
+    lower: Sequence[float],
+    upper: Sequence[float],
+    rows: Sequence[Row],
+    *,
+    maximize: bool,
+    integer: bool,
+) -> Solution | None:
+    """Solve the programme once; None when it is infeasible. Any other failure raises."""
+    return Program(costs, lower, upper, rows, maximize=maximize, integer=integer).run()

@@ -1,0 +1,410 @@
+"""Cohort selection: quotas, feasibility, fair lotteries, draw files, verify and replace."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shopperkit.cli import main
+from shopperkit.errors import InputError
+from shopperkit.selection.audit import decimal, draw, read_distribution, sha256_text
+from shopperkit.selection.draw import load_problem
+from shopperkit.selection.feasibility import Problem, check, find_panel
+from shopperkit.selection.lottery import compute
+from shopperkit.selection.people import cohorts
+from shopperkit.selection.quotas import Pool, Quota, QuotaSet, max_seats, min_seats, read_quotas
+from shopperkit.testing.strategies import pools_with_quotas
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problem_of(groups: dict[str, int], quotas: list[tuple[str, int, int]], seats: int) -> Problem:
+    """One feature ``g``; ``groups`` gives how many people hold each value."""
+    ids, profiles = [], []
+    for value, count in groups.items():
+        for i in range(count):
+            ids.append(f"{value}{i}")
+            profiles.append((value,))
+    quota_set = QuotaSet(seats, tuple(Quota("g", v, low, high) for v, low, high in quotas))
+    return Problem.of(quota_set, Pool(("g",), tuple(ids), tuple(profiles)))
+
+
+def person_probabilities(problem: Problem, method: str = "leximin") -> dict[str, Fraction]:
+    feasibility, panels = check(problem)
+    assert feasibility.feasible
+    excluded = [
+        t
+        for t, p in enumerate(problem.profiles)
+        if dict(zip(problem.quotas.features, p, strict=True))
+        in [e.profile for e in feasibility.excluded]
+    ]
+    lottery = compute(problem, method, panels, excluded, "seed")
+    exact = lottery.profile_probabilities(problem.sizes)
+    return {person: exact[t] for t, group in enumerate(problem.members) for person in group}
+
+
+# --- shares and quotas ---------------------------------------------------------------------
+
+
+def test_shares_round_up_for_minimums_and_down_for_maximums() -> None:
+    assert min_seats(Fraction(1, 2), 49) == 25
+    assert min_seats(Fraction(1, 2), 50) == 25
+    assert max_seats(Fraction(3, 10), 49) == 14
+    assert max_seats(Fraction(3, 10), 50) == 15
+
+
+def test_quota_csv_accepts_shares_and_flex_columns(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "q.csv",
+        "feature,value,min,max,min_flex,max_flex\n"
+        "citizen,citizen,50%,49,20,\ncitizen,resident,0,0.5,,\n",
+    )
+    quotas = read_quotas(path, 49)
+    assert quotas.quotas == (
+        Quota("citizen", "citizen", 25, 49, 20, None),
+        Quota("citizen", "resident", 0, 24, None, None),
+    )
+
+
+def test_bad_quota_rows_name_row_and_column(tmp_path: Path) -> None:
+    path = write(tmp_path / "q.csv", "feature,value,min,max\ng,a,3,1\ng,b,x,2\ng,a,0,1\n")
+    with pytest.raises(InputError) as caught:
+        read_quotas(path, 4)
+    text = str(caught.value)
+    assert f"{path}:2: min" in text
+    assert f"{path}:3: min" in text
+    assert f"{path}:4: value" in text
+
+
+def test_bad_pool_rows_are_each_reported_and_nothing_is_drawn(tmp_path: Path) -> None:
+    pool = write(tmp_path / "pool.csv", "id,g\nA,a\nB,zz\nA,b\nC,b\n")
+    quotas = QuotaSet(1, (Quota("g", "a", 0, 1), Quota("g", "b", 0, 1)))
+    warnings: list[str] = []
+    with pytest.raises(InputError) as caught:
+        load_problem(pool, quotas, warnings.append)
+    assert caught.value.code == "pool_rows_invalid"
+    assert [w.split(": ")[0:2] for w in warnings] == [[f"{pool}:3", "g"], [f"{pool}:4", "id"]]
+
+
+# --- feasibility ---------------------------------------------------------------------------
+
+
+def conflicting(min_flex: int | None = None) -> Problem:
+    """Residents are never local, yet 2 residents and 3 locals must fit in 4 seats."""
+    ids = [f"C{i}" for i in range(3)] + [f"R{i}" for i in range(3)]
+    profiles = [("citizen", "local")] * 3 + [("resident", "other")] * 3
+    quotas = QuotaSet(
+        4,
+        (
+            Quota("citizen", "citizen", 0, 4),
+            Quota("citizen", "resident", 2, 4),
+            Quota("nationality", "local", 3, 4, min_flex),
+            Quota("nationality", "other", 0, 4),
+        ),
+    )
+    return Problem.of(quotas, Pool(("citizen", "nationality"), tuple(ids), tuple(profiles)))
+
+
+def test_conflict_names_both_quotas_and_the_smallest_relaxation() -> None:
+    feasibility, panels = check(conflicting())
+    assert not feasibility.feasible
+    assert panels == []
+    named = {(b.feature, b.value, b.kind, b.seats) for b in feasibility.conflict}
+    assert named == {("citizen", "resident", "min", 2), ("nationality", "local", "min", 3)}
+    assert feasibility.relaxation is not None
+    assert sum(move.seats for move in feasibility.relaxation) == 1
+
+
+def test_relaxation_respects_min_flex() -> None:
+    feasibility, _ = check(conflicting(min_flex=3))
+    assert feasibility.relaxation is not None
+    assert [(m.feature, m.value, m.kind, m.to) for m in feasibility.relaxation] == [
+        ("citizen", "resident", "min", 1)
+    ]
+
+
+def test_profiles_that_can_never_be_selected_are_named_with_their_quota() -> None:
+    problem = problem_of({"a": 2, "b": 3}, [("a", 0, 0), ("b", 0, 2)], 2)
+    feasibility, _ = check(problem)
+    assert feasibility.feasible
+    [excluded] = feasibility.excluded
+    assert excluded.profile == {"g": "a"}
+    assert excluded.candidates == 2
+    assert [(b.value, b.kind) for b in excluded.ruled_out_by] == [("a", "max")]
+    probabilities = person_probabilities(problem)
+    assert probabilities["a0"] == 0
+    assert probabilities["b0"] == Fraction(2, 3)
+
+
+# --- lotteries -----------------------------------------------------------------------------
+
+
+def test_leximin_by_hand() -> None:
+    # One seat for the 4 c's (1/4 each); the other seat for a or one of two b's: leximin
+    # gives a and each b 1/3 (maximin would accept a at 1/2 and each b at 1/4).
+    problem = problem_of({"a": 1, "b": 2, "c": 4}, [("a", 0, 1), ("b", 0, 1), ("c", 1, 1)], 2)
+    probabilities = person_probabilities(problem)
+    for person, expected in {"a0": 1 / 3, "b0": 1 / 3, "b1": 1 / 3, "c0": 1 / 4}.items():
+        assert float(probabilities[person]) == pytest.approx(expected, abs=1e-5)
+
+
+@pytest.mark.parametrize("method", ["maximin", "nash", "legacy"])
+def test_other_methods_meet_quotas_and_fill_seats(method: str) -> None:
+    problem = problem_of({"a": 1, "b": 2, "c": 4}, [("a", 0, 1), ("b", 0, 1), ("c", 1, 1)], 2)
+    probabilities = person_probabilities(problem, method)
+    assert sum(probabilities.values()) == 2
+    assert probabilities["c0"] == Fraction(1, 4) or method == "legacy"
+    assert min(probabilities.values()) > 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(problem=pools_with_quotas(), method=st.sampled_from(["leximin", "legacy"]))
+def test_lotteries_meet_every_quota_and_sum_to_the_seats(problem: Problem, method: str) -> None:
+    feasibility, panels = check(problem)
+    assert feasibility.feasible
+    excluded_profiles = [e.profile for e in feasibility.excluded]
+    excluded = [
+        t
+        for t, p in enumerate(problem.profiles)
+        if dict(zip(problem.quotas.features, p, strict=True)) in excluded_profiles
+    ]
+    lottery = compute(problem, method, panels, excluded, "s")
+    assert all(problem.meets(panel) for panel in lottery.panels)
+    assert sum(lottery.probabilities) == 1
+    exact = lottery.profile_probabilities(problem.sizes)
+    assert sum(p * n for p, n in zip(exact, problem.sizes, strict=True)) == problem.quotas.seats
+    # Named cohorts: each meets every quota; marginals are exactly the profile's probability.
+    marginal: Counter[str] = Counter()
+    of = {person: t for t, group in enumerate(problem.members) for person in group}
+    for p, cohort in cohorts(lottery, problem.members):
+        counts = [0] * len(problem.profiles)
+        for person in cohort:
+            counts[of[person]] += 1
+        assert len(set(cohort)) == len(cohort)
+        assert problem.meets(counts)
+        for person in cohort:
+            marginal[person] += p  # type: ignore[assignment]
+    for person, t in of.items():
+        assert marginal[person] == exact[t]
+
+
+@settings(max_examples=25, deadline=None)
+@given(problem=pools_with_quotas())
+def test_leximin_minimum_is_at_least_any_single_panel_mix(problem: Problem) -> None:
+    # Every profile a valid panel can include gets a positive probability under leximin.
+    feasibility, _ = check(problem)
+    probabilities = person_probabilities(problem)
+    excluded = {tuple(e.profile.values()) for e in feasibility.excluded}
+    for t, group in enumerate(problem.members):
+        reachable = find_panel(problem, force=t) is not None
+        assert (problem.profiles[t] not in excluded) == reachable
+        assert (probabilities[group[0]] > 0) == reachable
+
+
+@given(
+    weights=st.lists(st.integers(1, 10**6), min_size=1, max_size=20),
+    seed=st.text(max_size=10),
+)
+def test_the_draw_follows_the_seed(weights: list[int], seed: str) -> None:
+    total = sum(weights)
+    rows = [decimal(Fraction(w, total), 15) for w in weights]
+    from decimal import Decimal
+
+    values = [Decimal(r) for r in rows]
+    first = draw(values, seed, "x" * 64)
+    assert first == draw(values, seed, "x" * 64)
+    assert 0 <= first < len(weights)
+
+
+def test_decimals_have_a_fixed_format() -> None:
+    assert decimal(Fraction(1, 3), 4) == "0.3333"
+    assert decimal(Fraction(2, 3), 4) == "0.6667"
+    assert decimal(Fraction(1), 3) == "1.000"
+    assert decimal(Fraction(0), 2) == "0.00"
+
+
+# --- the commands --------------------------------------------------------------------------
+
+POOL = "id,citizen,gender\n" + "".join(
+    f"P{i:02d},{'citizen' if i % 3 == 0 else 'resident'},{'female' if i % 2 else 'male'}\n"
+    for i in range(30)
+)
+QUOTAS = (
+    "feature,value,min,max\ncitizen,citizen,50%,100%\ncitizen,resident,0,50%\n"
+    "gender,female,2,3\ngender,male,2,3\n"
+)
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> tuple[Path, Path]:
+    return write(tmp_path / "pool.csv", POOL), write(tmp_path / "quotas.csv", QUOTAS)
+
+
+def select(inputs: tuple[Path, Path], out: Path, *extra: str) -> int:
+    pool, quotas = inputs
+    return main(
+        ["select", str(pool), "--quotas", str(quotas), "--seats", "5", "--out", str(out), *extra]
+    )
+
+
+def test_select_is_byte_identical_and_meets_quotas(
+    inputs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    assert select(inputs, tmp_path / "a", "--seed", "7") == 0
+    assert select(inputs, tmp_path / "b", "--seed", "7") == 0
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == sorted(
+        [
+            "cohort.csv",
+            "distribution.csv",
+            "panel.csv",
+            "pool.csv",
+            "probabilities.csv",
+            "quotas.csv",
+            "result.json",
+        ]
+    )
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    result = json.loads((tmp_path / "a/result.json").read_text())
+    panel = result["panel"]
+    assert len(panel) == 5
+    citizens = sum(1 for person in panel if int(person[1:]) % 3 == 0)
+    assert citizens >= 3  # 50% of 5 seats, rounded up
+    assert all(q["met"] for q in result["quotas"])
+    rows = read_distribution(tmp_path / "a/distribution.csv")
+    assert sum(Fraction(p) for p, _ in rows) == pytest.approx(1, abs=1e-12)
+
+
+def test_verify_confirms_a_draw_and_refutes_a_changed_one(
+    inputs: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "draw"
+    assert select(inputs, out, "--seed", "lottery 4 8 15") == 0
+    assert main(["verify", str(out)]) == 0
+    assert capsys.readouterr().out.strip().endswith("draw confirmed")
+    result = json.loads((out / "result.json").read_text())
+    other = next(
+        row
+        for row in (out / "pool.csv").read_text().split()[1:]
+        if row.split(",")[0] not in result["panel"]
+    )
+    result["panel"][0] = other.split(",")[0]
+    result["cohort"] = result["panel"]
+    (out / "result.json").write_text(json.dumps(result))
+    assert main(["verify", str(out), "--no-recompute"]) == 1
+    assert "REFUTED" in capsys.readouterr().out
+
+
+def test_commit_then_reveal(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "draw"
+    assert select(inputs, out) == 0
+    commitment = json.loads((out / "commitment.json").read_text())
+    assert not (out / "panel.csv").exists()
+    published = (out / "distribution.csv").read_text()
+    assert commitment["distribution_sha256"] == sha256_text(published)
+    assert select(inputs, out, "--seed", "2026-11-23 draw 12 34 56") == 0
+    result = json.loads((out / "result.json").read_text())
+    assert result["audit"]["committed_sha256"] == commitment["distribution_sha256"]
+    # A different pool after the commitment is refused.
+    inputs[0].write_text(POOL + "P99,citizen,male\n", encoding="utf-8")
+    assert select(inputs, out, "--seed", "again") == 2
+
+
+def test_replace_keeps_every_quota_and_verifies(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "draw"
+    assert select(inputs, out, "--seed", "1") == 0
+    first = json.loads((out / "result.json").read_text())
+    gone = first["panel"][0]
+    assert main(["replace", str(out), "--withdraw", gone, "--reason", "travel abroad"]) == 0
+    result = json.loads((out / "result.json").read_text())
+    [replacement] = result["replacements"]
+    assert replacement["withdrawn"] == gone
+    assert replacement["replacement"] == first["waitlist"][replacement["waitlist_position"]]
+    assert gone not in result["cohort"]
+    assert all(q["met"] for q in result["quotas"])
+    assert (out / "cohort.csv").read_text().split()[1:] == result["cohort"]
+    assert main(["verify", str(out), "--no-recompute"]) == 0
+    assert main(["replace", str(out), "--withdraw", gone]) == 2
+
+
+def test_infeasible_quotas_exit_non_zero_with_json(tmp_path: Path) -> None:
+    pool = write(tmp_path / "pool.csv", "id,g\nA,a\nB,a\nC,b\nD,b\n")
+    quotas = write(tmp_path / "q.csv", "feature,value,min,max\ng,a,0,1\ng,b,0,1\n")
+    out = tmp_path / "draw"
+    code = main(
+        [
+            "select",
+            str(pool),
+            "--quotas",
+            str(quotas),
+            "--seats",
+            "3",
+            "--out",
+            str(out),
+            "--seed",
+            "1",
+        ]
+    )
+    assert code == 1
+    report = json.loads((out / "feasibility.json").read_text())
+    assert report["feasible"] is False
+    assert {(b["value"], b["kind"]) for b in report["conflict"]} == {("a", "max"), ("b", "max")}
+    assert not (out / "panel.csv").exists()
+
+
+def test_programme_quotas_come_from_its_parameters(qatar_pool: Path, tmp_path: Path) -> None:
+    out = tmp_path / "draw"
+    assert (
+        main(
+            [
+                "select",
+                str(qatar_pool),
+                "--programme",
+                "qatar-cgb",
+                "--seed",
+                "1",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    result = json.loads((out / "result.json").read_text())
+    citizen = next(q for q in result["quotas"] if q["value"] == "citizen")
+    assert citizen["min"] == 25  # citizen_share 0.5 of 50 seats
+    indian = next(q for q in result["quotas"] if q["value"] == "Indian")
+    assert indian["max"] == 30  # value_max_share 0.6 of 50 seats, rounded down
+    assert citizen["selected"] >= 25
+
+
+@pytest.fixture
+def qatar_pool(tmp_path: Path) -> Path:
+    lines = ["id,residency,nationality,age_group,profession"]
+    nationalities = ["Qatari", "Indian", "Egyptian", "Filipino"]
+    ages = ["18-24", "25-34", "35-44", "45-54", "55+"]
+    jobs = ["teacher", "engineer", "nurse"]
+    for i in range(90):
+        nationality = "Qatari" if i % 2 == 0 else nationalities[1 + i % 3]
+        residency = "citizen" if nationality == "Qatari" else "resident"
+        lines.append(f"Q{i:03d},{residency},{nationality},{ages[i % 5]},{jobs[i % 3]}")
+    return write(tmp_path / "pool.csv", "\n".join(lines) + "\n")
+
+
+def test_import_shopperkit_does_not_import_the_solver() -> None:
+    code = (
+        "import sys, shopperkit, shopperkit.cli, shopperkit.selection.draw;"
+        "assert 'highspy' not in sys.modules and 'numpy' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,0 +1,85 @@
+"""The draw's JSON files round-trip through the converter and agree with their schemas."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shopperkit.io.convert import from_data, to_data
+from shopperkit.io.schemas import problems
+from shopperkit.selection.audit import Audit, QuotaReport, Replacement, SelectionResult
+from shopperkit.selection.feasibility import BoundReport, Excluded, Feasibility, Move
+from shopperkit.testing.strategies import identifiers
+
+counts = st.integers(0, 60)
+kinds = st.sampled_from(["min", "max"])
+sha = st.text("0123456789abcdef", min_size=64, max_size=64)
+bounds = st.builds(BoundReport, identifiers, identifiers, kinds, counts, counts)
+moves = st.builds(Move, identifiers, identifiers, kinds, counts, counts, st.integers(1, 60))
+excluded = st.builds(
+    Excluded,
+    st.dictionaries(identifiers, identifiers, max_size=3),
+    st.integers(1, 50),
+    st.lists(bounds, max_size=3).map(tuple),
+)
+feasibilities = st.builds(
+    Feasibility,
+    st.booleans(),
+    st.integers(1, 60),
+    st.lists(bounds, max_size=3).map(tuple),
+    st.none() | st.lists(moves, max_size=3).map(tuple),
+    st.lists(excluded, max_size=2).map(tuple),
+)
+ids = st.lists(identifiers, max_size=5).map(tuple)
+results = st.builds(
+    SelectionResult,
+    format=st.just("shopperkit-selection/1"),
+    panel=ids,
+    cohort=ids,
+    waitlist=ids,
+    quotas=st.lists(
+        st.builds(
+            QuotaReport, identifiers, identifiers, counts, counts, counts, counts, st.booleans()
+        ),
+        max_size=3,
+    ).map(tuple),
+    excluded=st.lists(excluded, max_size=2).map(tuple),
+    audit=st.builds(
+        Audit,
+        shopperkit_version=st.just("0.1.0"),
+        method=st.sampled_from(["leximin", "maximin", "nash", "legacy"]),
+        seed=st.text(max_size=20),
+        seats=st.integers(1, 60),
+        draw_rule=st.just("shopperkit-draw/1"),
+        pool_sha256=sha,
+        quotas_sha256=sha,
+        distribution_sha256=sha,
+        probabilities_sha256=sha,
+        panel_index=counts,
+        committed_sha256=st.none() | sha,
+    ),
+    replacements=st.lists(
+        st.builds(Replacement, identifiers, identifiers, counts, st.none() | st.text(max_size=20)),
+        max_size=2,
+    ).map(tuple),
+)
+
+
+@settings(max_examples=50)
+@given(feasibility=feasibilities)
+def test_feasibility_round_trip(feasibility: Feasibility) -> None:
+    plain = to_data(feasibility)
+    assert problems("feasibility", plain) == []
+    assert from_data(Feasibility, plain) == feasibility
+
+
+@settings(max_examples=50)
+@given(result=results)
+def test_selection_result_round_trip(result: SelectionResult) -> None:
+    plain = to_data(result)
+    assert problems("selection-result", plain) == []
+    assert from_data(SelectionResult, plain) == result
+
+
+def test_selection_result_refuses_extra_keys() -> None:
+    assert problems("selection-result", {"format": "shopperkit-selection/1", "x": 1})
