@@ -206,6 +206,7 @@ json_values = st.recursive(
     st.none()
     | st.booleans()
     | st.integers(-5, 700)
+    | st.integers()
     | st.floats()
     | st.sampled_from(["na", "yes", "o0", "", "x"]),
     lambda inner: (
