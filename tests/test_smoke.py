@@ -1,7 +1,9 @@
-"""The command runs end to end on the built-in programme."""
+"""The demo runs the whole flow end to end on the built-in programme."""
 
 from __future__ import annotations
 
+import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -9,9 +11,35 @@ import pytest
 from shopperkit.cli import main
 
 
-def test_demo_writes_a_pool(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", "--size", "300", "--out", str(tmp_path)]) == 0
-    pool = (tmp_path / "pool.csv").read_text().splitlines()
-    assert pool[0] == "id,residency,nationality,age_group,profession"
-    assert len(pool) > 1
-    assert "Stage 1" in capsys.readouterr().out
+def test_demo_recruits_draws_scores_and_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["demo", "--size", "600", "--evaluations", "400", "--out", str(tmp_path)]
+    assert main(args) == 0
+    with (tmp_path / "pool.csv").open(encoding="utf-8") as stream:
+        pool = {row["id"]: row for row in csv.DictReader(stream)}
+    assert list(next(iter(pool.values()))) == [
+        "id",
+        "residency",
+        "nationality",
+        "age_group",
+        "profession",
+    ]
+
+    cohort = (tmp_path / "draw" / "cohort.csv").read_text().split()[1:]
+    assert len(cohort) == len(set(cohort)) == 50
+    assert set(cohort) <= set(pool)
+    assert sum(pool[person]["residency"] == "citizen" for person in cohort) >= 25
+
+    scores = (tmp_path / "scores" / "scores.jsonl").read_text().splitlines()
+    rejects = (tmp_path / "scores" / "rejects.jsonl").read_text().splitlines()
+    assert len(scores) + len(rejects) == 400
+    assert {json.loads(line)["shopper"] for line in scores} <= set(cohort)
+
+    made = json.loads((tmp_path / "report" / "recommendations.json").read_text())
+    assert any(r["evidence"]["key"] == "c-2-3" for r in made)  # the centre made to serve badly
+    everything = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "report").iterdir())
+    assert not any(person in everything for person in cohort)
+
+    out = capsys.readouterr().out
+    assert all(f"Stage {n}" in out for n in range(1, 6))
