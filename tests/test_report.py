@@ -11,8 +11,12 @@ from typing import Any
 import pytest
 
 from shopperkit.cli import main
+from shopperkit.insights.findings import FindingPolicy
+from shopperkit.insights.integrity import IntegrityPolicy
 from shopperkit.insights.render import BAR_COLOUR
 from shopperkit.io.schemas import problems
+from shopperkit.plugins import Plugins
+from shopperkit.programmes import find_programme
 from tests.browser import png_colours, screenshot
 
 FACTORS = ("location", "reception", "waiting_time", "staff_behaviour", "payment")
@@ -118,3 +122,36 @@ def test_a_missing_secret_is_one_clear_line(
     args = ["report", "--programme", "qatar-cgb", str(tmp_path), "--out", str(tmp_path / "o")]
     assert main(args) == 2
     assert "SHOPPERKIT_PSEUDONYM_SECRET" in capsys.readouterr().err
+
+
+def test_a_shopper_evaluating_their_employer_is_flagged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = records()
+    scores = tmp_path / "scores"
+    scores.mkdir()
+    (scores / "scores.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    shoppers = tmp_path / "shoppers.csv"
+    shoppers.write_text("id,languages,employer,city\nshopper-07,ar,moi,Doha\nshopper-08,en,,\n")
+    monkeypatch.setenv("SHOPPERKIT_PSEUDONYM_SECRET", "a-test-secret-of-enough-length")
+    out = tmp_path / "report"
+    args = ["report", "--programme", "qatar-cgb", str(scores), "--out", str(out)]
+    assert main([*args, "--shoppers", str(shoppers)]) == 0
+    flags = json.loads((out / "flags.json").read_text())
+    flagged = {f["evaluation"] for f in flags if f["code"] == "conflict_of_interest"}
+    own = {r["id"] for r in rows if r["shopper"] == "shopper-07" and r["entity"] == "moi"}
+    assert own
+    assert flagged == own
+
+
+def test_thresholds_come_from_the_programme(plugins: Plugins) -> None:
+    programme = find_programme(plugins, "qatar-cgb")
+    parameters = json.loads(
+        next(p for p in Path(__file__).parents[1].glob("plugins/*/src/*/qatar-cgb.json")).read_text(
+            encoding="utf-8"
+        )
+    )["parameters"]
+    integrity = IntegrityPolicy.of(programme)
+    assert integrity.minimum_minutes == parameters["integrity_minimum_minutes"]["value"]
+    assert FindingPolicy.of(programme).rate == parameters["finding_false_discovery_rate"]["value"]
+    assert FindingPolicy.of(programme).minimum_count == FindingPolicy().minimum_count  # unset

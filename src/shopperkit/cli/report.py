@@ -7,10 +7,12 @@ import os
 import sys
 from pathlib import Path
 
-from shopperkit.assignment.inputs import read_directory
+from shopperkit.assignment.inputs import read_directory, read_shoppers
 from shopperkit.cli.common import dumps
 from shopperkit.errors import InputError
 from shopperkit.forms import available_forms
+from shopperkit.insights.findings import FindingPolicy
+from shopperkit.insights.integrity import IntegrityPolicy
 from shopperkit.insights.recommendations import read_status_log
 from shopperkit.insights.render import render_html, render_markdown
 from shopperkit.insights.report import (
@@ -45,6 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--directory", type=Path, help="entities, services and centres, for their names"
     )
     parser.add_argument(
+        "--shoppers", type=Path, help="shoppers file (id, employer), to flag conflicts of interest"
+    )
+    parser.add_argument(
         "--secret-file", type=Path, help=f"pseudonym secret (default: ${SECRET_ENV})"
     )
 
@@ -73,6 +78,9 @@ def run(args: argparse.Namespace) -> int:
     known = available_forms(plugins)
     forms = [known[name][1] for name in sorted({r.form for r in records}) if name in known]
     factors = factor_names(forms, languages)
+    employers = {}
+    if args.shoppers:
+        employers = {s.id: s.employer for s in read_shoppers(args.shoppers) if s.employer}
     entities = {}
     if args.directory:
         entities = {e.id: dict(e.name) for e in read_directory(args.directory).entities}
@@ -85,6 +93,9 @@ def run(args: argparse.Namespace) -> int:
         exclude_flagged=not args.keep_flagged,
         languages=languages,
         factor_names=factors,
+        policy=FindingPolicy.of(programme),
+        integrity=IntegrityPolicy.of(programme),
+        employers=employers,
         status_log=read_status_log(args.status_log) if args.status_log else (),
     )
     out: Path = args.out

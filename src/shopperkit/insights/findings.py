@@ -15,6 +15,7 @@ from itertools import pairwise
 from attrs import frozen
 
 from shopperkit.insights.stats import Comparison, Sample, benjamini_hochberg, welch
+from shopperkit.model.programme import Programme
 
 BELOW = "below_baseline"
 ABOVE = "above_baseline"
@@ -61,6 +62,18 @@ class FindingPolicy:
     rate: float = 0.05
     minimum_count: int = 10
     minimum_difference: float = 5.0
+
+    @classmethod
+    def of(cls, programme: Programme) -> FindingPolicy:
+        """The policy a programme sets; the defaults above where it sets none."""
+        default = cls()
+        return cls(
+            rate=programme.number("finding_false_discovery_rate", default.rate),
+            minimum_count=programme.integer("finding_minimum_count", default.minimum_count),
+            minimum_difference=programme.number(
+                "finding_minimum_difference", default.minimum_difference
+            ),
+        )
 
 
 def _supported(

@@ -28,6 +28,8 @@ from typing import Any, Protocol
 
 from attrs import frozen
 
+from shopperkit.model.programme import Programme
+
 MAD_TO_Z = 0.6745
 """The median absolute deviation of a normal sample is 0.6745 standard deviations."""
 
@@ -70,6 +72,17 @@ class IntegrityPolicy:
     minimum_items: int = 5
     outlier_z: float = 3.5
     outlier_peers: int = 4
+
+    @classmethod
+    def of(cls, programme: Programme) -> IntegrityPolicy:
+        """The thresholds a programme sets; the defaults above where it sets none."""
+        default = cls()
+        return cls(
+            minimum_minutes=programme.number("integrity_minimum_minutes", default.minimum_minutes),
+            minimum_items=programme.integer("integrity_minimum_items", default.minimum_items),
+            outlier_z=programme.number("integrity_outlier_z", default.outlier_z),
+            outlier_peers=programme.integer("integrity_outlier_peers", default.outlier_peers),
+        )
 
 
 def _visit_too_short(records: Sequence[EvaluationLike], policy: IntegrityPolicy) -> list[Flag]:

@@ -19,7 +19,7 @@ from typing import Any
 from attrs import evolve, field, frozen
 
 from shopperkit.insights.findings import BELOW, Finding, FindingPolicy, GroupScores
-from shopperkit.insights.integrity import Flag, check_integrity, reliability
+from shopperkit.insights.integrity import Flag, IntegrityPolicy, check_integrity, reliability
 from shopperkit.insights.privacy import Pseudonymiser, publishable, redact
 from shopperkit.insights.recommendations import (
     Recommendation,
@@ -154,13 +154,23 @@ def analyse(
     factor_names: Mapping[str, Mapping[str, str]] | None = None,
     policy: FindingPolicy | None = None,
     status_log: Sequence[StatusChange] = (),
+    integrity: IntegrityPolicy | None = None,
+    employers: Mapping[str, str] | None = None,
 ) -> Insights:
     """Flag, pseudonymise, group, find and recommend; groups under ``k`` are withheld.
 
     ``status_log`` holds the entities' answers to earlier recommendations: a recommendation
-    made again carries its current status from there.
+    made again carries its current status from there. ``employers`` (shopper id -> entity id)
+    lets evaluations of a shopper's own employer be flagged.
     """
-    flags = tuple(check_integrity(records, overall={r.id: r.overall for r in records}))
+    flags = tuple(
+        check_integrity(
+            records,
+            overall={r.id: r.overall for r in records},
+            employers=employers,
+            policy=integrity,
+        )
+    )
     flagged = {flag.evaluation for flag in flags}
     kept = [r for r in records if not (exclude_flagged and r.id in flagged)]
     pseudonym = Pseudonymiser(secret)
