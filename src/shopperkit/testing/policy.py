@@ -3,7 +3,8 @@
 A policy file (``*.policy.yaml`` or ``*.policy.json``, ``schemas/policy.schema.json``) holds
 cases, each with ``name``, ``programme``, ``as_of``, ``input`` and ``expected``. The pytest
 plugin collects them; :meth:`PolicyRunner.run` checks one and returns every mismatch, each reading
-``expected X, got Y``. Input kinds are registered in :data:`CASE_KINDS`.
+``expected X, got Y``. Input kinds (``applicant``, ``evaluation``, ``selection``) are
+registered in :data:`CASE_KINDS`.
 """
 
 from __future__ import annotations
