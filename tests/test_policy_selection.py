@@ -116,6 +116,12 @@ def test_a_pool_value_without_a_quota_names_row_and_column() -> None:
         draw_selection(RUNNER, case_of(selection))
 
 
+def test_a_pool_row_without_a_dimension_is_named() -> None:
+    selection = {"pool": [*POOL, {"id": "d"}], "seats": 2, "quotas": to_data(QUOTAS.quotas)}
+    with pytest.raises(InputError, match=r"\$\.input\.selection\.pool\[3\]\.g: value is missing"):
+        draw_selection(RUNNER, case_of(selection))
+
+
 def test_a_pool_smaller_than_the_seats_is_refused() -> None:
     selection = {"pool": POOL, "seats": 4, "quotas": to_data(QUOTAS.quotas)}
     with pytest.raises(InputError, match="pool"):

@@ -213,7 +213,16 @@ class Drawn:
 def draw_selection(runner: PolicyRunner, case: PolicyCase) -> Drawn:
     """Run the draw of a ``selection`` case exactly as ``shopperkit select`` does."""
     spec = from_data(SelectionInput, case.input["selection"], where=case.file)
+    where = "$.input.selection.pool"
     header = list(dict.fromkeys(name for row in spec.pool for name in row))
+    gaps = [
+        f"{where}[{i}].{name}"
+        for i, row in enumerate(spec.pool)
+        for name in header
+        if name not in row
+    ]
+    if gaps:
+        raise InputError("schema_violation", {"reason": f"{', '.join(gaps)}: value is missing"})
     rows = [(i, dict(row)) for i, row in enumerate(spec.pool)]
     if spec.quotas is not None:
         if spec.seats is None:
@@ -225,7 +234,6 @@ def draw_selection(runner: PolicyRunner, case: PolicyCase) -> Drawn:
             seats = evolve(programme.parameter("seats"), value=spec.seats)
             programme = evolve(programme, parameters={**programme.parameters, "seats": seats})
         quotas = quotas_from_programme(programme, pool_values(header, rows))
-    where = "$.input.selection.pool"
     pool, errors = build_pool(Path(where), header, rows, quotas)
     if errors:
         reason = "; ".join(
@@ -309,15 +317,15 @@ def _selection_case(runner: PolicyRunner, case: PolicyCase) -> list[str]:
     if "relaxation" in want:
         moves = (
             None
-            if feasibility.relaxation is None
+            if feasibility.feasible or feasibility.relaxation is None
             else sorted(
                 f"{m.feature}={m.value} {m.kind} {m.current} -> {m.to}"
                 for m in feasibility.relaxation
             )
         )
         expected = None if want["relaxation"] is None else sorted(want["relaxation"])
-        if feasibility.feasible or expected != moves:
-            found.append(mismatch("relaxation", expected, None if feasibility.feasible else moves))
+        if expected != moves:
+            found.append(mismatch("relaxation", expected, moves))
     if not feasibility.feasible:
         return found + [mismatch(key, want[key], None) for key in PANEL_EXPECTATIONS if key in want]
     pool = case.input["selection"]["pool"]
