@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from shopperkit import hookspecs
+from shopperkit.plugins import Plugins
 from shopperkit.testing.policy import PolicyRunner, load_policy_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,3 +107,15 @@ def test_define_a_form_guide_runs(capsys: pytest.CaptureFixture[str]) -> None:
 def test_how_scores_are_computed_guide_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(blocks(DOCS / "how-scores-are-computed.md")) >= 9
     run_blocks(DOCS / "how-scores-are-computed.md", capsys)
+
+
+def test_policy_guide_case_kinds_hold(tmp_path: Path) -> None:
+    """The guide's evaluation and selection cases pass as written."""
+    examples = blocks(DOCS / "test-your-policy.md", "yaml")[1:]
+    assert len(examples) == 2
+    runner = PolicyRunner(Plugins())
+    for number, text in enumerate(examples):
+        path = tmp_path / f"example-{number}.policy.yaml"
+        path.write_text(text, encoding="utf-8")
+        cases = load_policy_file(path)
+        assert {case.name: runner.run(case) for case in cases} == {case.name: [] for case in cases}

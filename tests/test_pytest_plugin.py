@@ -64,3 +64,85 @@ def test_programme_fixture_by_marker(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
+
+
+SELECTION = """
+cases:
+  - name: one seat for the c's, the other for a or a b
+    # leximin: each c 1/4 (one seat, four people); a, b0, b1 share the other seat: 1/3 each
+    input:
+      selection:
+        pool: [{id: a0, g: a}, {id: b0, g: b}, {id: b1, g: b},
+               {id: c0, g: c}, {id: c1, g: c}, {id: c2, g: c}, {id: c3, g: c}]
+        %s
+        quotas:
+          - {feature: g, value: a, min: 0, max: 1}
+          - {feature: g, value: b, min: 0, max: 1}
+          - {feature: g, value: c, min: 1, max: 1}
+    expected: {feasible: true, quotas_met: true, panel_size: 2, min_probability: %s,
+               equal_probability_within_profile: true}
+"""
+
+
+def test_a_passing_selection_case(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".policy.yaml", draw=SELECTION % ("seats: 2", "0.25"))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+
+
+def test_a_failing_selection_case_reads_expected_and_got(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".policy.yaml", draw=SELECTION % ("seats: 2", "0.3"))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "draw.policy.yaml: case 'one seat for the c's, the other for a or a b': "
+            "min_probability: expected 0.3, got 0.25"
+        ]
+    )
+    result.stdout.no_fnmatch_line("*Traceback*")
+
+
+INFEASIBLE = """
+cases:
+  - name: three seats, room for two
+    # c takes exactly 1 seat, a none and b at most 1: 2 seats of 3. Each of the three maximums
+    # is needed for the conflict (without a's: a0 sits; without b's: b0 and b1; without c's:
+    # two c's). a's and b's maximums may not move (max_flex), so the fix is c's: 1 -> 2.
+    input:
+      selection:
+        pool: [{id: a0, g: a}, {id: b0, g: b}, {id: b1, g: b},
+               {id: c0, g: c}, {id: c1, g: c}, {id: c2, g: c}, {id: c3, g: c}]
+        seats: 3
+        quotas:
+          - {feature: g, value: a, min: 0, max: 0, max_flex: 0}
+          - {feature: g, value: b, min: 0, max: 1, max_flex: 1}
+          - {feature: g, value: c, min: 1, max: 1}
+    expected:
+      feasible: false
+      conflict: [g=a max, g=b max, g=c max]
+      relaxation: [g=c max 1 -> %s]
+"""
+
+
+def test_an_infeasible_selection_case_names_conflict_and_relaxation(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(".policy.yaml", right=INFEASIBLE % 2, wrong=INFEASIBLE % 3)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "wrong.policy.yaml: case 'three seats, room for two': relaxation: "
+            "expected ['g=c max 1 -> 3'], got ['g=c max 1 -> 2']"
+        ]
+    )
+
+
+def test_a_malformed_selection_case_names_the_path(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".policy.yaml", broken=SELECTION % ("", "0.25"))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        ["*broken.policy.yaml: $.cases?0?.input.selection: 'seats' is a required property*"]
+    )

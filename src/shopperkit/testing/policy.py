@@ -3,22 +3,27 @@
 A policy file (``*.policy.yaml`` or ``*.policy.json``, ``schemas/policy.schema.json``) holds
 cases, each with ``name``, ``programme``, ``as_of``, ``input`` and ``expected``. The pytest
 plugin collects them; :meth:`PolicyRunner.run` checks one and returns every mismatch, each reading
-``expected X, got Y``. Input kinds are registered in :data:`CASE_KINDS`.
+``expected X, got Y``. Input kinds (``applicant``, ``evaluation``, ``selection``) are
+registered in :data:`CASE_KINDS`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from attrs import frozen
+from attrs import evolve, field, frozen
 
 from shopperkit.eligibility.screening import Screener
+from shopperkit.errors import InputError
 from shopperkit.forms import find_form
 from shopperkit.io.convert import from_data
 from shopperkit.io.documents import read_document
+from shopperkit.io.files import csv_rows, csv_text
 from shopperkit.io.schemas import check
 from shopperkit.model.forms import Form
 from shopperkit.model.people import Applicant
@@ -26,6 +31,15 @@ from shopperkit.model.programme import Programme
 from shopperkit.plugins import Plugins
 from shopperkit.programmes import find_programme
 from shopperkit.scoring import Scoring
+from shopperkit.selection.draw import PROBABILITIES, select
+from shopperkit.selection.feasibility import Feasibility, Problem
+from shopperkit.selection.quotas import (
+    Quota,
+    QuotaSet,
+    build_pool,
+    pool_values,
+    quotas_from_programme,
+)
 
 POLICY_SUFFIXES = (".policy.yaml", ".policy.yml", ".policy.json")
 
@@ -171,5 +185,176 @@ def _evaluation_case(runner: PolicyRunner, case: PolicyCase) -> list[str]:
     return found
 
 
-CASE_KINDS: dict[str, CaseKind] = {"applicant": _applicant_case, "evaluation": _evaluation_case}
+@frozen
+class SelectionInput:
+    """The input of a ``selection`` case: a pool, and quotas with seats or the programme's.
+
+    Without ``quotas`` the case's programme states them (:func:`quotas_from_programme`);
+    ``seats`` then replaces the programme's cohort size, so shares can be tried on any size.
+    """
+
+    pool: tuple[Mapping[str, str], ...]
+    seats: int | None = None
+    quotas: tuple[Quota, ...] | None = None
+    method: str = "leximin"
+    seed: str = "policy"
+
+
+@frozen
+class Drawn:
+    """What a selection case observed: feasibility and, when feasible, the panel drawn."""
+
+    quotas: QuotaSet
+    feasibility: Feasibility
+    panel: tuple[str, ...] = ()
+    probabilities: Mapping[str, Fraction] = field(factory=dict)
+
+
+def draw_selection(runner: PolicyRunner, case: PolicyCase) -> Drawn:
+    """Run the draw of a ``selection`` case exactly as ``shopperkit select`` does."""
+    spec = from_data(SelectionInput, case.input["selection"], where=case.file)
+    where = "$.input.selection.pool"
+    header = list(dict.fromkeys(name for row in spec.pool for name in row))
+    gaps = [
+        f"{where}[{i}].{name}"
+        for i, row in enumerate(spec.pool)
+        for name in header
+        if name not in row
+    ]
+    if gaps:
+        raise InputError("schema_violation", {"reason": f"{', '.join(gaps)}: value is missing"})
+    rows = [(i, dict(row)) for i, row in enumerate(spec.pool)]
+    if spec.quotas is not None:
+        if spec.seats is None:
+            raise InputError("seats_missing", where="$.input.selection")
+        quotas = QuotaSet(spec.seats, spec.quotas)
+    else:
+        programme = runner.programme(case.programme)
+        if spec.seats is not None:
+            seats = evolve(programme.parameter("seats"), value=spec.seats)
+            programme = evolve(programme, parameters={**programme.parameters, "seats": seats})
+        quotas = quotas_from_programme(programme, pool_values(header, rows))
+    pool, errors = build_pool(Path(where), header, rows, quotas)
+    if errors:
+        reason = "; ".join(
+            f"{where}[{error.row}].{problem.where}: {problem.message}"
+            for error in errors
+            for problem in error.errors
+        )
+        raise InputError("schema_violation", {"reason": reason})
+    if len(pool.ids) < quotas.seats:
+        raise InputError(
+            "pool_too_small", {"pool": len(pool.ids), "seats": quotas.seats}, where=where
+        )
+    problem = Problem.of(quotas, pool)
+    with tempfile.TemporaryDirectory() as out:
+        feasibility, result = select(
+            problem, csv_text(header, spec.pool), spec.method, spec.seed, Path(out)
+        )
+        if result is None:
+            return Drawn(quotas, feasibility)
+        _, chances = csv_rows(Path(out) / PROBABILITIES, ("id", "probability"))
+        probabilities = {row["id"]: Fraction(row["probability"]) for _, row in chances}
+    return Drawn(quotas, feasibility, result.panel, probabilities)
+
+
+def quota_violations(
+    quotas: QuotaSet, pool: Sequence[Mapping[str, str]], panel: Sequence[str]
+) -> list[str]:
+    """How ``panel`` breaks the seats or a quota, counted from the pool rows alone."""
+    rows = {row["id"]: row for row in pool}
+    found = []
+    if len(panel) != quotas.seats:
+        found.append(f"{len(panel)} seats filled of {quotas.seats}")
+    if len(set(panel)) != len(panel):
+        found.append("someone is drawn twice")
+    strangers = sorted(set(panel) - set(rows))
+    if strangers:
+        found.append(f"not in the pool: {strangers}")
+    for quota in quotas.quotas:
+        taken = sum(1 for person in panel if rows.get(person, {}).get(quota.feature) == quota.value)
+        if not quota.min <= taken <= quota.max:
+            found.append(f"{quota.key}: {taken} seats, bounds {quota.min}..{quota.max}")
+    return found
+
+
+def unequal_profiles(
+    features: Sequence[str],
+    pool: Sequence[Mapping[str, str]],
+    probabilities: Mapping[str, Fraction],
+) -> list[str]:
+    """The profiles (values on every quota feature) whose members' probabilities differ."""
+    groups: dict[tuple[str, ...], set[Fraction]] = {}
+    for row in pool:
+        profile = tuple(row.get(feature, "") for feature in features)
+        groups.setdefault(profile, set()).add(probabilities.get(row["id"], Fraction(-1)))
+    return [
+        ",".join(f"{f}={v}" for f, v in zip(features, profile, strict=True))
+        for profile, chances in groups.items()
+        if len(chances) > 1
+    ]
+
+
+PANEL_EXPECTATIONS = (
+    "quotas_met",
+    "min_probability",
+    "equal_probability_within_profile",
+    "panel_size",
+)
+
+
+def _selection_case(runner: PolicyRunner, case: PolicyCase) -> list[str]:
+    want = case.expected
+    drawn = draw_selection(runner, case)
+    feasibility = drawn.feasibility
+    found = []
+    if "feasible" in want and want["feasible"] != feasibility.feasible:
+        found.append(mismatch("feasible", want["feasible"], feasibility.feasible))
+    if "conflict" in want:
+        got = sorted(f"{b.feature}={b.value} {b.kind}" for b in feasibility.conflict)
+        if sorted(want["conflict"]) != got:
+            found.append(mismatch("conflict", sorted(want["conflict"]), got))
+    if "relaxation" in want:
+        moves = (
+            None
+            if feasibility.feasible or feasibility.relaxation is None
+            else sorted(
+                f"{m.feature}={m.value} {m.kind} {m.current} -> {m.to}"
+                for m in feasibility.relaxation
+            )
+        )
+        expected = None if want["relaxation"] is None else sorted(want["relaxation"])
+        if expected != moves:
+            found.append(mismatch("relaxation", expected, moves))
+    if not feasibility.feasible:
+        return found + [mismatch(key, want[key], None) for key in PANEL_EXPECTATIONS if key in want]
+    pool = case.input["selection"]["pool"]
+    if "quotas_met" in want:
+        violations = quota_violations(drawn.quotas, pool, drawn.panel)
+        if want["quotas_met"] != (not violations):
+            found.append(mismatch("quotas_met", want["quotas_met"], violations or True))
+    if "min_probability" in want:
+        lowest = float(min(drawn.probabilities.values()))
+        if lowest < want["min_probability"] - float(want.get("margin", 1e-6)):
+            found.append(mismatch("min_probability", want["min_probability"], round(lowest, 6)))
+    if "equal_probability_within_profile" in want:
+        unequal = unequal_profiles(drawn.quotas.features, pool, drawn.probabilities)
+        if want["equal_probability_within_profile"] != (not unequal):
+            found.append(
+                mismatch(
+                    "equal_probability_within_profile",
+                    want["equal_probability_within_profile"],
+                    unequal or True,
+                )
+            )
+    if "panel_size" in want and want["panel_size"] != len(drawn.panel):
+        found.append(mismatch("panel_size", want["panel_size"], len(drawn.panel)))
+    return found
+
+
+CASE_KINDS: dict[str, CaseKind] = {
+    "applicant": _applicant_case,
+    "evaluation": _evaluation_case,
+    "selection": _selection_case,
+}
 """Input kind (the key of a case's ``input``) -> the function that checks it."""
