@@ -178,9 +178,8 @@ def compile_fast(compiled: CompiledForm) -> FastScorer:
     sections = ", ".join(f"{section.id!r}: S{s}" for s, section in enumerate(form.sections))
     items = ", ".join(f"{q.id!r}: s{i}" for i, (_, q) in enumerate(questions))
     handoffs = [
-        f"if S{s} is not None: handoffs[{section.id!r}] = S{s}"
-        for s, section in enumerate(form.sections)
-        if section.handoff
+        f"if S{s} is not None: handoffs[K[{n}]] = S{s}"
+        for n, s in enumerate(s for s, section in enumerate(form.sections) if section.handoff)
     ]
     body.append("handoffs = {}")
     body += handoffs
@@ -215,6 +214,9 @@ def compile_fast(compiled: CompiledForm) -> FastScorer:
         '    a = record["answers"]',
         "    failed = []",
     ]
+    if compiled.handoff_ids:
+        consts["KEYS"] = compiled.handoff_keys
+        head += ["    K = KEYS(record)", "    if K is None: return None"]
     source = "\n".join(head + _indent(body, 1)) + "\n"
     namespace = dict(consts)
     exec(compile(source, f"<form {form.id} {form.version}>", "exec"), namespace)
