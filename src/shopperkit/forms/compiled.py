@@ -321,22 +321,34 @@ class CompiledForm:
         self.handoff_questions = tuple(
             frozenset(q.id for q in section.questions) for section in handoffs
         )
+        self.na_counts = form.policy.na != "exclude"
+
+    def handoff_answered(self, n: int, answers: Mapping[str, Any]) -> bool:
+        """Whether the ``n``-th hand-off section (from 0) took place: one of its questions has
+        an answer other than "na" (or any answer, when the policy scores "na")."""
+        for qid in self.handoff_questions[n]:
+            value = answers.get(qid, answers)
+            if value is not answers and (
+                self.na_counts or not (type(value) is str and value == NA)
+            ):
+                return True
+        return False
 
     def handoff_keys(self, record: dict[str, Any]) -> tuple[str, ...] | None:
         """The key of each hand-off section's score, in form order, for a record whose fields
         are otherwise right: the section id without a journey, else the n-th hand-off section
         is ``"<journey[n-1]>><journey[n]>"``. Only as many keys as the journey names hand-offs;
-        None when an answered hand-off section is past the journey's end or two answered
-        sections name the same hand-off."""
+        None when an answered hand-off section (see :meth:`handoff_answered`) is past the
+        journey's end or two answered sections name the same hand-off."""
         journey = record.get("journey")
         if journey is None or not self.handoff_ids:
             return self.handoff_ids
-        answers = record["answers"].keys()
+        answers = record["answers"]
         count = min(len(self.handoff_ids), len(journey) - 1)
         keys = tuple(handoff_key(journey, n) for n in range(count))
         seen = set()
-        for n, questions in enumerate(self.handoff_questions):
-            if questions.isdisjoint(answers):
+        for n in range(len(self.handoff_ids)):
+            if not self.handoff_answered(n, answers):
                 continue
             if n >= count or keys[n] in seen:
                 return None
@@ -470,12 +482,12 @@ class CompiledForm:
                     "journey_start_mismatch", "$.journey[0]", value=journey[0], service=service
                 )
             )
-        answers = record["answers"].keys() if type(record.get("answers")) is dict else set()
+        answers = record.get("answers")
+        if type(answers) is not dict:
+            return found
         seen: dict[str, str] = {}
-        for n, (section, questions) in enumerate(
-            zip(self.handoff_ids, self.handoff_questions, strict=True)
-        ):
-            if questions.isdisjoint(answers):
+        for n, section in enumerate(self.handoff_ids):
+            if not self.handoff_answered(n, answers):
                 continue
             if n + 1 >= len(journey):
                 found.append(

@@ -79,8 +79,14 @@ def record_schema(form: Form) -> dict[str, Any]:
         )
     handoffs = [section for section in form.sections if section.handoff]
     for n, section in enumerate(handoffs, start=1):
-        # An answered n-th hand-off section needs a journey of at least n + 1 services.
-        asked = [{"required": [question.id]} for question in section.questions]
+        # An n-th hand-off section that took place (an answer other than "na", or any answer
+        # when "na" is scored) needs a journey of at least n + 1 services.
+        asked: list[dict[str, Any]] = [
+            {"required": [question.id]}
+            if form.policy.na != "exclude"
+            else {"required": [question.id], "properties": {question.id: {"not": {"const": NA}}}}
+            for question in section.questions
+        ]
         conditions.append(
             {
                 "if": {

@@ -557,10 +557,14 @@ def broken_evaluations_for(draw: st.DrawFn, form: Form) -> tuple[dict[str, Any],
     first = questions[0]
     kinds = ["unknown_question", "missing", "wrong_type", "option_unknown"]
     handoffs = [section for section in form.sections if section.handoff]
+    counts_na = form.policy.na != "exclude"
     answered = [
         n
         for n, section in enumerate(handoffs)
-        if any(question.id in answers for question in section.questions)
+        if any(
+            question.id in answers and (counts_na or answers[question.id] != "na")
+            for question in section.questions
+        )
     ]
     if answered:
         kinds.append("journey_short")
