@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 from shopperkit.cli import main
 from shopperkit.forms import form_from_data
 from shopperkit.forms.export import record_schema
+from shopperkit.io.convert import to_data
 from shopperkit.io.schemas import problems
 from shopperkit.model.forms import Form
 from shopperkit.scoring import Scoring, render_card
@@ -151,6 +152,7 @@ def test_the_score_card_shows_the_hand_off_services() -> None:
     card = Scoring([form]).card(evaluation(["a", "b", "c"]))
     assert isinstance(card, ScoreCard)
     assert [line.handoff for line in card.sections] == [None, "a>b", "b>c"]
+    assert problems("score-card", to_data(card)) == []
     text = render_card(card, form)
     assert "Hand-off 1 (a -> b): 100.0" in text
     assert "Hand-off 2 (b -> c): 0.0" in text
