@@ -14,6 +14,9 @@ from jsonschema import Draft202012Validator
 from shopperkit.cli import main
 from shopperkit.forms import form_from_data
 from shopperkit.forms.export import record_schema
+from shopperkit.insights.findings import GroupScores, against_baseline, handoff_name
+from shopperkit.insights.recommendations import BUILTIN_RULES, recommend
+from shopperkit.insights.stats import Sample
 from shopperkit.io.convert import to_data
 from shopperkit.io.schemas import problems
 from shopperkit.model.forms import Form
@@ -252,3 +255,35 @@ def test_qatar_missions_report_names_the_worst_hand_off_first(
     assert f"{names[worst[0]]['en']} -> {names[worst[1]]['en']}" in report
     arabic = (out / "report.ar.md").read_text(encoding="utf-8")
     assert f"{names[worst[0]]['ar']} ← {names[worst[1]]['ar']}" in arabic
+
+
+def test_hand_off_recommendations_name_both_services_worst_first() -> None:
+    def handoff_group(key: str, entity: str, mean: float) -> GroupScores:
+        return GroupScores("handoff", key, entity, "handoff", Sample(40, mean, 15.0))
+
+    findings = against_baseline(
+        [
+            handoff_group("svc-a>svc-b", "ent-a", 50.0),  # addressed to ent-a, sorts first
+            handoff_group("svc-c>svc-d", "ent-c", 30.0),
+            handoff_group("handoff_2", "ent-e", 52.0),  # a record without a journey
+        ],
+        {"handoff": Sample(500, 75.0, 15.0)},
+    )
+    names = {
+        "svc-a": {"en": "Medical examination", "ar": "الفحص الطبي"},
+        "svc-b": {"en": "Biometrics", "ar": "البصمات"},
+        "svc-c": {"en": "Trade licence"},
+    }
+    made = recommend(findings, BUILTIN_RULES, service_names=names)
+    assert [r.finding.key for r in made] == ["svc-c>svc-d", "svc-a>svc-b", "handoff_2"]
+    by_key = {r.finding.key: r.text for r in made}
+    assert "from Medical examination to Biometrics" in by_key["svc-a>svc-b"]["en"]
+    assert "الفحص الطبي" in by_key["svc-a>svc-b"]["ar"]
+    assert "البصمات" in by_key["svc-a>svc-b"]["ar"]
+    # a service without a name (or a name in the language) shows its name in English, else id
+    assert "from Trade licence to svc-d" in by_key["svc-c>svc-d"]["en"]
+    assert "Trade licence" in by_key["svc-c>svc-d"]["ar"]
+    assert "from handoff_2 to the next service" in by_key["handoff_2"]["en"]
+    assert handoff_name("svc-a>svc-b", names, "en") == "Medical examination -> Biometrics"
+    assert handoff_name("svc-a>svc-b", names, "ar") == "الفحص الطبي ← البصمات"
+    assert handoff_name("handoff_2", names, "en") == "handoff_2"

@@ -55,6 +55,10 @@ class Recommendation:
     status: str = OPEN
 
 
+NEXT_SERVICE = {"en": "the next service", "ar": "الخدمة التالية"}
+"""The receiving service of a hand-off known only by its section id (no journey)."""
+
+
 def _priority(finding: Finding) -> str:
     gap = abs(finding.comparison.difference)
     return "high" if gap >= 15 else "medium" if gap >= 8 else "low"
@@ -123,7 +127,7 @@ def recommend(
     Most urgent first: by priority, then the largest gap below the reference, so among
     hand-offs the one that fails most comes first. A text's ``{key}`` is a hand-off's name
     by its services (``service_names``, by language), and ``{source}`` and ``{target}`` the
-    two services' names (for a hand-off without a journey, both are its section id).
+    two services' names (for a hand-off without a journey: its section id, "the next service").
     """
     names = factor_names or {}
     services = service_names or {}
@@ -138,7 +142,7 @@ def recommend(
             factor = names.get(finding.factor, {})
             joined = handoff_services(finding.key) if _is_handoff(finding) else None
             source, target = (
-                (finding.key, finding.key)
+                (finding.key, NEXT_SERVICE.get(language, NEXT_SERVICE["en"]))
                 if joined is None
                 else (
                     service_name(joined[0], services, language),
