@@ -10,6 +10,10 @@ example form), serialises them as JSON lines, then in the same run on one core t
 Run with::
 
     .venv/bin/python benchmarks/scoring.py [--size 200000] [--seed 7] [--form uae-visit]
+        [--journeys]
+
+``--journeys`` gives every record a journey through as many services as the form's hand-off
+sections need, so hand-offs are keyed by the services they join.
 """
 
 from __future__ import annotations
@@ -48,10 +52,15 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--form", default="uae-visit")
+    parser.add_argument("--journeys", action="store_true", help="records carry journeys")
     args = parser.parse_args()
 
     form = pick_form(args.form)
-    lines = [json.dumps(record) for record in evaluations(form, args.size, seed=args.seed)]
+    records = list(evaluations(form, args.size, seed=args.seed))
+    if args.journeys:
+        stops = [f"svc-stop-{n}" for n in range(sum(s.handoff for s in form.sections))]
+        records = [{**record, "journey": [record["service"], *stops]} for record in records]
+    lines = [json.dumps(record) for record in records]
     validator = Draft202012Validator(
         record_schema(form), format_checker=Draft202012Validator.FORMAT_CHECKER
     )

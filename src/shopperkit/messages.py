@@ -341,6 +341,20 @@ FORM_MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{question}' cannot be answered \"na\"",
         "ar": "لا يمكن الإجابة على '{question}' بـ \"na\"",
     },
+    "journey_start_mismatch": {
+        "en": "the journey starts at '{value}', not at the record's service '{service}'",
+        "ar": "تبدأ الرحلة بالخدمة '{value}' وليس بخدمة التقييم '{service}'",
+    },
+    "journey_too_short": {
+        "en": "hand-off section '{section}' is answered, so the journey needs at least "
+        "{needed} services; it names {given}",
+        "ar": "تمت الإجابة على قسم التحويل '{section}'، لذا تحتاج الرحلة إلى {needed} خدمات "
+        "على الأقل؛ وهي تذكر {given}",
+    },
+    "journey_handoff_repeated": {
+        "en": "hand-off sections '{first}' and '{second}' would both score hand-off '{handoff}'",
+        "ar": "قسما التحويل '{first}' و'{second}' يقيّمان كلاهما التحويل '{handoff}'",
+    },
     "answer_refused": {
         "en": "the answer to '{question}' is refused: {reason}",
         "ar": "الإجابة على '{question}' مرفوضة: {reason}",

@@ -93,8 +93,12 @@ def test_example_missions_answer_the_mission_form() -> None:
     questions = form.questions()
     path = Path(__file__).resolve().parents[3] / "examples/qatar/missions.jsonl"
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    assert len(records) == 6
+    assert len(records) == 60
     for record in records:
+        assert record["journey"][0] == record["service"]
+        # the n-th hand-off section took place only if the journey has an (n+1)-th service
+        took_place = record["answers"]["h2_referral_clarity"] != "na"
+        assert len(record["journey"]) == (3 if took_place else 2), record["id"]
         assert problems("evaluation", record) == []
         assert record["form"] == form.id
         for qid, value in record["answers"].items():
@@ -110,7 +114,7 @@ def test_example_missions_answer_the_mission_form() -> None:
         required = {q for q, (_, question) in questions.items() if question.required}
         assert required <= set(record["answers"]), record["id"]
     two_services = [r for r in records if r["answers"]["h2_referral_clarity"] == "na"]
-    assert len(two_services) == 3
+    assert len(two_services) == 31
     assert any(r["answers"]["journey_completed"] == "no" for r in records)
 
 
@@ -125,19 +129,24 @@ def test_missions_score_each_hand_off() -> None:
         scores[result["id"]] = result
     # referral 4 of 5 (75) x 30, documents carried (100) x 25, data re-entered (0) x 25,
     # two days between services (75) x 20
-    assert scores["qm-2022-001"]["handoffs"]["handoff_1"] == pytest.approx(62.5)
+    # (the journey: medical examination, fingerprints, residence permit)
+    first = scores["qm-2022-001"]["handoffs"]
+    assert first["svc-medical-exam>svc-biometrics"] == pytest.approx(62.5)
     # referral 3 of 5 (50) x 30, nothing carried over, six days (25) x 20
-    assert scores["qm-2022-001"]["handoffs"]["handoff_2"] == pytest.approx(20)
+    assert first["svc-biometrics>svc-residence-permit"] == pytest.approx(20)
+    assert len(first) == 2
     # a journey of two services: the second hand-off and the third stop drop out
     two = scores["qm-2022-002"]
-    assert two["handoffs"] == {"handoff_1": pytest.approx(100)}
+    assert two["handoffs"] == {"svc-commercial-registration>svc-trade-licence": pytest.approx(100)}
     assert two["sections"]["handoff_2"] is None
     assert two["sections"]["stop_3"] is None
     # the journey was not completed: the whole evaluation is zero, the hand-off still shows
     failed = scores["qm-2022-003"]
     assert failed["failed_critical"] == ["journey_completed"]
     assert failed["overall"] == 0
-    assert failed["handoffs"]["handoff_1"] == pytest.approx(0.3 * 25 + 0.2 * 50)
+    assert failed["handoffs"]["svc-vehicle-inspection>svc-vehicle-registration"] == (
+        pytest.approx(0.3 * 25 + 0.2 * 50)
+    )
 
 
 def test_each_mission_follows_linked_services_of_the_directory() -> None:
@@ -151,10 +160,8 @@ def test_each_mission_follows_linked_services_of_the_directory() -> None:
         centre = centres[record["centre"]]
         assert record["service"] in centre["services"]
         assert record["entity"] == centre["entity"] == services[record["service"]]["entity"]
-        stops = [record["service"]] + [
-            record["answers"][name]
-            for name in ("stop_2_service", "stop_3_service")
-            if name in record["answers"]
-        ]
+        stops = record["journey"]
+        assert stops[0] == record["service"]
+        assert set(stops) <= set(services)
         for here, there in pairwise(stops):
             assert there in services[here]["linked_services"], (record["id"], here, there)

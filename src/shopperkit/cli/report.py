@@ -19,6 +19,7 @@ from shopperkit.insights.report import (
     analyse,
     build_report,
     factor_names,
+    handoff_sections,
     read_scored,
     recommendations_data,
 )
@@ -74,16 +75,23 @@ def run(args: argparse.Namespace) -> int:
     programme = find_programme(plugins, args.programme)
     languages = tuple(args.language.split(",")) if args.language else programme.strings("languages")
     k = args.k if args.k is not None else programme.integer("minimum_group_size", 5)
-    records = read_scored(args.scores / "scores.jsonl")
     known = available_forms(plugins)
+    records = read_scored(
+        args.scores / "scores.jsonl", handoff_sections(form for _, form in known.values())
+    )
     forms = [known[name][1] for name in sorted({r.form for r in records}) if name in known]
     factors = factor_names(forms, languages)
     employers = {}
     if args.shoppers:
         employers = {s.id: s.employer for s in read_shoppers(args.shoppers) if s.employer}
-    entities = {}
+    entities: dict[str, dict[str, str]] = {}
+    services: dict[str, dict[str, str]] = {}
+    owners: dict[str, str] = {}
     if args.directory:
-        entities = {e.id: dict(e.name) for e in read_directory(args.directory).entities}
+        directory = read_directory(args.directory)
+        entities = {e.id: dict(e.name) for e in directory.entities}
+        services = {s.id: dict(s.name) for s in directory.services}
+        owners = {s.id: s.entity for s in directory.services}
     insights = analyse(
         programme.id,
         records,
@@ -97,10 +105,19 @@ def run(args: argparse.Namespace) -> int:
         integrity=IntegrityPolicy.of(programme),
         employers=employers,
         status_log=read_status_log(args.status_log) if args.status_log else (),
+        service_entities=owners,
+        service_names=services,
     )
     out: Path = args.out
     for language in languages:
-        report = build_report(insights, language, k=k, entity_names=entities, factor_names=factors)
+        report = build_report(
+            insights,
+            language,
+            k=k,
+            entity_names=entities,
+            factor_names=factors,
+            service_names=services,
+        )
         atomic_write(out / f"report.{language}.html", render_html(report))
         atomic_write(out / f"report.{language}.md", render_markdown(report))
     atomic_write(out / "recommendations.json", dumps(recommendations_data(insights)))

@@ -33,7 +33,7 @@ REQUIRED_TEXT = ("id", "form", "shopper", "entity", "centre", "service")
 OPTIONAL_TEXT = ("form_version", "programme")
 FIELDS = frozenset(
     {*REQUIRED_TEXT, *OPTIONAL_TEXT, "channel", "visited_at", "submitted_at", "language"}
-    | {"answers", "comment"}
+    | {"answers", "comment", "journey"}
 )
 REQUIRED = frozenset({*REQUIRED_TEXT, "channel", "visited_at", "language", "answers"})
 
@@ -238,6 +238,20 @@ def _datetime(value: Any) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
+def journey_ok(journey: Any, service: Any) -> bool:
+    """Whether ``journey`` is absent (None) or a list of non-empty texts starting at ``service``."""
+    if journey is None:
+        return True
+    if type(journey) is not list or not journey or journey[0] != service:
+        return False
+    return all(type(stop) is str and stop for stop in journey)
+
+
+def handoff_key(journey: Any, n: int) -> str:
+    """The name of the ``n``-th hand-off (from 0) of a journey: ``"<from>><to>"``."""
+    return f"{journey[n]}>{journey[n + 1]}"
+
+
 def envelope_ok(record: dict[str, Any], form: str, version: str, known: frozenset[str]) -> bool:
     """Whether a record with every required field (and no other) is right outside its answers.
 
@@ -261,6 +275,8 @@ def envelope_ok(record: dict[str, Any], form: str, version: str, known: frozense
     if type(record.get("programme")) not in (str, type(None)):
         return False
     if type(record.get("comment", "")) is not str:
+        return False
+    if not journey_ok(record.get("journey"), record["service"]):
         return False
     answers = record["answers"]
     return type(answers) is dict and answers.keys() <= known
@@ -300,6 +316,44 @@ class CompiledForm:
                 )
         self.ids = [step.id for step in self.steps]
         self.known = frozenset(self.ids)
+        handoffs = [section for section in form.sections if section.handoff]
+        self.handoff_ids = tuple(section.id for section in handoffs)
+        self.handoff_questions = tuple(
+            frozenset(q.id for q in section.questions) for section in handoffs
+        )
+        self.na_counts = form.policy.na != "exclude"
+
+    def handoff_answered(self, n: int, answers: Mapping[str, Any]) -> bool:
+        """Whether the ``n``-th hand-off section (from 0) took place: one of its questions has
+        an answer other than "na" (or any answer, when the policy scores "na")."""
+        for qid in self.handoff_questions[n]:
+            value = answers.get(qid, answers)
+            if value is not answers and (
+                self.na_counts or not (type(value) is str and value == NA)
+            ):
+                return True
+        return False
+
+    def handoff_keys(self, record: dict[str, Any]) -> tuple[str, ...] | None:
+        """The key of each hand-off section's score, in form order, for a record whose fields
+        are otherwise right: the section id without a journey, else the n-th hand-off section
+        is ``"<journey[n-1]>><journey[n]>"``. Only as many keys as the journey names hand-offs;
+        None when an answered hand-off section (see :meth:`handoff_answered`) is past the
+        journey's end or two answered sections name the same hand-off."""
+        journey = record.get("journey")
+        if journey is None or not self.handoff_ids:
+            return self.handoff_ids
+        answers = record["answers"]
+        count = min(len(self.handoff_ids), len(journey) - 1)
+        keys = tuple(handoff_key(journey, n) for n in range(count))
+        seen = set()
+        for n in range(len(self.handoff_ids)):
+            if not self.handoff_answered(n, answers):
+                continue
+            if n >= count or keys[n] in seen:
+                return None
+            seen.add(keys[n])
+        return keys
 
     def read(self, record: Any) -> tuple[list[int], list[float]] | None:
         """Each question's state and points, or None if anything is wrong."""
@@ -337,6 +391,8 @@ class CompiledForm:
                     return None
                 states.append(SCORED if step.scored else TEXT)
                 points.append(got)  # type: ignore[arg-type]
+        if self.handoff_keys(record) is None:
+            return None
         return states, points
 
     def problems(self, record: Any) -> list[FieldProblem]:
@@ -399,6 +455,63 @@ class CompiledForm:
             )
         if type(answers) is dict:
             found += self._answer_problems(answers)
+        return found + self._journey_problems(record)
+
+    def _journey_problems(self, record: dict[str, Any]) -> list[FieldProblem]:
+        journey = record.get("journey")
+        if journey is None:
+            return []
+        expected = "a non-empty list of non-empty texts"
+        if type(journey) is not list or not journey:
+            return [
+                FieldProblem.of("field_wrong_type", "$.journey", field="journey", expected=expected)
+            ]
+        found = [
+            FieldProblem.of(
+                "field_wrong_type", f"$.journey[{n}]", field="journey", expected=expected
+            )
+            for n, stop in enumerate(journey)
+            if type(stop) is not str or not stop
+        ]
+        if found:
+            return found
+        service = record.get("service")
+        if journey[0] != service:
+            found.append(
+                FieldProblem.of(
+                    "journey_start_mismatch", "$.journey[0]", value=journey[0], service=service
+                )
+            )
+        answers = record.get("answers")
+        if type(answers) is not dict:
+            return found
+        seen: dict[str, str] = {}
+        for n, section in enumerate(self.handoff_ids):
+            if not self.handoff_answered(n, answers):
+                continue
+            if n + 1 >= len(journey):
+                found.append(
+                    FieldProblem.of(
+                        "journey_too_short",
+                        "$.journey",
+                        section=section,
+                        needed=n + 2,
+                        given=len(journey),
+                    )
+                )
+                continue
+            key = handoff_key(journey, n)
+            if key in seen:
+                found.append(
+                    FieldProblem.of(
+                        "journey_handoff_repeated",
+                        "$.journey",
+                        handoff=key,
+                        first=seen[key],
+                        second=section,
+                    )
+                )
+            seen.setdefault(key, section)
         return found
 
     def _answer_problems(self, answers: dict[str, Any]) -> list[FieldProblem]:

@@ -77,6 +77,25 @@ def record_schema(form: Form) -> dict[str, Any]:
                 "else": {"properties": {"answers": {"not": {"required": [question.id]}}}},
             }
         )
+    handoffs = [section for section in form.sections if section.handoff]
+    for n, section in enumerate(handoffs, start=1):
+        # An n-th hand-off section that took place (an answer other than "na", or any answer
+        # when "na" is scored) needs a journey of at least n + 1 services.
+        asked: list[dict[str, Any]] = [
+            {"required": [question.id]}
+            if form.policy.na != "exclude"
+            else {"required": [question.id], "properties": {question.id: {"not": {"const": NA}}}}
+            for question in section.questions
+        ]
+        conditions.append(
+            {
+                "if": {
+                    "required": ["journey", "answers"],
+                    "properties": {"journey": {"type": "array"}, "answers": {"anyOf": asked}},
+                },
+                "then": {"properties": {"journey": {"minItems": n + 1}}},
+            }
+        )
     moment = {"type": "string", "format": "date-time"}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -102,6 +121,11 @@ def record_schema(form: Form) -> dict[str, Any]:
             "submitted_at": {"anyOf": [{"type": "null"}, moment]},
             "language": {"enum": list(LANGUAGES)},
             "comment": {"type": "string"},
+            "journey": {
+                "description": "the services followed, the first being `service` (not checked "
+                "here), each hand-off named once (not checked here)",
+                "anyOf": [{"type": "null"}, {"type": "array", "minItems": 1, "items": _TEXT}],
+            },
             "answers": {
                 "type": "object",
                 "additionalProperties": False,

@@ -39,6 +39,35 @@ class GroupScores:
     period: str = ""
 
 
+HANDOFF_ARROWS = {"ar": " ← "}
+"""How a hand-off's two services are joined in a language (default ``" -> "``)."""
+
+
+def handoff_services(key: str) -> tuple[str, str] | None:
+    """The services a hand-off group's key joins (``"<from>><to>"``), or None for a key that
+    names a form's section (an evaluation without a journey)."""
+    source, sep, target = key.partition(">")
+    return (source, target) if sep and source and target else None
+
+
+def handoff_name(key: str, service_names: Mapping[str, Mapping[str, str]], language: str) -> str:
+    """A hand-off group's name in ``language``: its services' names joined by an arrow
+    ("Medical examination -> Biometrics"); a service without a name shows its id."""
+    services = handoff_services(key)
+    if services is None:
+        return key
+    names = [service_name(service, service_names, language) for service in services]
+    return HANDOFF_ARROWS.get(language, " -> ").join(names)
+
+
+def service_name(
+    service: str, service_names: Mapping[str, Mapping[str, str]], language: str
+) -> str:
+    """A service's name in ``language`` (else in English, else its id)."""
+    entry = service_names.get(service, {})
+    return entry.get(language) or entry.get("en") or service
+
+
 @frozen
 class Finding:
     """A supported difference, with the evidence a reader needs to check it."""

@@ -16,7 +16,14 @@ from pathlib import Path
 from attrs import frozen
 
 from shopperkit.errors import InputError
-from shopperkit.insights.findings import BELOW, DECLINING, Finding
+from shopperkit.insights.findings import (
+    BELOW,
+    DECLINING,
+    Finding,
+    handoff_name,
+    handoff_services,
+    service_name,
+)
 from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.files import read_jsonl
 from shopperkit.messages import Templates, format_message
@@ -48,6 +55,10 @@ class Recommendation:
     status: str = OPEN
 
 
+NEXT_SERVICE = {"en": "the next service", "ar": "الخدمة التالية"}
+"""The receiving service of a hand-off known only by its section id (no journey)."""
+
+
 def _priority(finding: Finding) -> str:
     gap = abs(finding.comparison.difference)
     return "high" if gap >= 15 else "medium" if gap >= 8 else "low"
@@ -63,10 +74,12 @@ BUILTIN_RULES: tuple[RecommendationRule, ...] = (
         applies=lambda f: f.kind == BELOW and _is_handoff(f),
         priority=_priority,
         text={
-            "en": "Hand-off {key} scores {mean} against {reference} for all hand-offs: agree "
-            "with the receiving entity what the customer brings and is told at the transfer.",
-            "ar": "تسجل عملية التحويل {key} درجة {mean} مقابل {reference} لجميع عمليات التحويل: "
-            "اتفقوا مع الجهة المستقبِلة على ما يحمله المتعامل وما يُبلَّغ به عند التحويل.",
+            "en": "The hand-off from {source} to {target} scores {mean} against {reference} for "
+            "all hand-offs: agree with {target} what the customer brings and is told at the "
+            "transfer.",
+            "ar": "تسجل عملية التحويل من {source} إلى {target} درجة {mean} مقابل {reference} "
+            "لجميع عمليات التحويل: اتفقوا مع {target} على ما يحمله المتعامل وما يُبلَّغ به "
+            "عند التحويل.",
         },
     ),
     RecommendationRule(
@@ -107,9 +120,17 @@ def recommend(
     rules: Sequence[RecommendationRule],
     languages: Sequence[str] = ("en", "ar"),
     factor_names: Mapping[str, Templates] | None = None,
+    service_names: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[Recommendation]:
-    """Every recommendation the rules make from ``findings``; the first rule that applies wins."""
+    """Every recommendation the rules make from ``findings``; the first rule that applies wins.
+
+    Most urgent first: by priority, then the largest gap below the reference, so among
+    hand-offs the one that fails most comes first. A text's ``{key}`` is a hand-off's name
+    by its services (``service_names``, by language), and ``{source}`` and ``{target}`` the
+    two services' names (for a hand-off without a journey: its section id, "the next service").
+    """
     names = factor_names or {}
+    services = service_names or {}
     made = []
     for finding in findings:
         rule = next((rule for rule in rules if rule.applies(finding)), None)
@@ -119,15 +140,28 @@ def recommend(
         text = {}
         for language in languages:
             factor = names.get(finding.factor, {})
+            joined = handoff_services(finding.key) if _is_handoff(finding) else None
+            source, target = (
+                (finding.key, NEXT_SERVICE.get(language, NEXT_SERVICE["en"]))
+                if joined is None
+                else (
+                    service_name(joined[0], services, language),
+                    service_name(joined[1], services, language),
+                )
+            )
             params = {
                 "factor": factor.get(language) or factor.get("en") or finding.factor,
-                "key": finding.key,
+                "key": handoff_name(finding.key, services, language)
+                if _is_handoff(finding)
+                else finding.key,
                 "period": finding.period,
                 "mean": f"{finding.sample.mean:.1f}",
                 "low": f"{low:.1f}",
                 "high": f"{high:.1f}",
                 "count": finding.sample.count,
                 "reference": f"{finding.reference.mean:.1f}",
+                "source": source,
+                "target": target,
             }
             text[language] = format_message(rule.text, params, language)
         made.append(
@@ -141,7 +175,10 @@ def recommend(
             )
         )
     order = {"high": 0, "medium": 1, "low": 2}
-    return sorted(made, key=lambda r: (r.entity, order.get(r.priority, 3), r.id))
+    return sorted(
+        made,
+        key=lambda r: (order.get(r.priority, 3), r.finding.comparison.difference, r.entity, r.id),
+    )
 
 
 @frozen

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from attrs import evolve, field, frozen
 
-from shopperkit.insights.findings import BELOW, Finding, FindingPolicy, GroupScores
+from shopperkit.insights.findings import (
+    BELOW,
+    Finding,
+    FindingPolicy,
+    GroupScores,
+    handoff_name,
+    handoff_services,
+)
 from shopperkit.insights.integrity import Flag, IntegrityPolicy, check_integrity, reliability
 from shopperkit.insights.privacy import Pseudonymiser, publishable, redact
 from shopperkit.insights.recommendations import (
@@ -62,16 +69,35 @@ def _scores(values: Mapping[str, float | None]) -> dict[str, float]:
     return {key: float(value) for key, value in values.items() if value is not None}
 
 
-def read_scored(path: Path) -> list[ScoredEvaluation]:
+def handoff_sections(forms: Iterable[Form]) -> dict[str, frozenset[str]]:
+    """Form id -> the ids of its hand-off sections."""
+    return {
+        form.id: frozenset(section.id for section in form.sections if section.handoff)
+        for form in forms
+    }
+
+
+def read_scored(
+    path: Path, handoff_sections: Mapping[str, Collection[str]] | None = None
+) -> list[ScoredEvaluation]:
     """Score records (JSONL, ``schemas/score.schema.json``) as written by ``shopperkit score``.
 
-    A line that is not JSON or breaks the schema is an error naming file, line and JSON path.
+    Hand-off sections are not factors: those keyed by their section id in ``handoffs``, and
+    those ``handoff_sections`` (form id -> section ids) names, whose scores ``handoffs``
+    keys by the services they join. A line that is not JSON or breaks the schema is an error
+    naming file, line and JSON path.
     """
+    known = handoff_sections or {}
     records = []
     for _, _, data in read_jsonl(path, "score"):
         submitted = data["submitted_at"]
         handoffs = data["handoffs"]
-        sections = {key: v for key, v in data["sections"].items() if key not in handoffs}
+        skipped = known.get(data["form"], ())
+        sections = {
+            key: v
+            for key, v in data["sections"].items()
+            if key not in handoffs and key not in skipped
+        }
         records.append(
             ScoredEvaluation(
                 id=data["id"],
@@ -156,13 +182,19 @@ def analyse(
     status_log: Sequence[StatusChange] = (),
     integrity: IntegrityPolicy | None = None,
     employers: Mapping[str, str] | None = None,
+    service_entities: Mapping[str, str] | None = None,
+    service_names: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Insights:
     """Flag, pseudonymise, group, find and recommend; groups under ``k`` are withheld.
 
     ``status_log`` holds the entities' answers to earlier recommendations: a recommendation
-    made again carries its current status from there. ``employers`` (shopper id -> entity id)
-    lets evaluations of a shopper's own employer be flagged.
+    made again carries its current status from there. A hand-off between two services
+    (``"<from>><to>"``) is addressed to the entity of the service handing over, when
+    ``service_entities`` (service id -> entity id) knows it, else to the evaluated entity;
+    ``service_names`` (service id -> name by language) names hand-offs in the texts.
+    ``employers`` (shopper id -> entity id) lets evaluations of one's own employer be flagged.
     """
+    owners = service_entities or {}
     flags = tuple(
         check_integrity(
             records,
@@ -188,7 +220,9 @@ def analyse(
             tallies[("centre", record.centre, record.entity, factor, month)].add(value, shopper)
         for handoff, value in record.handoffs.items():
             overall["handoff"].add(value, shopper)
-            tallies[("handoff", handoff, record.entity, "handoff", "")].add(value, shopper)
+            joined = handoff_services(handoff)
+            owner = owners.get(joined[0], record.entity) if joined else record.entity
+            tallies[("handoff", handoff, owner, "handoff", "")].add(value, shopper)
         if record.comment:
             comments[record.entity].append(redact(record.comment).text)
     groups, withheld = [], 0
@@ -206,7 +240,9 @@ def analyse(
     findings: list[Finding] = []
     for rule in plugins.finding_rules().values():
         findings += rule.find(groups, baseline, rules)
-    made = recommend(findings, plugins.recommendation_rules(), languages, factor_names)
+    made = recommend(
+        findings, plugins.recommendation_rules(), languages, factor_names, service_names
+    )
     status = current_status(status_log)
     made = [evolve(r, status=status.get(r.id, r.status)) for r in made]
     return Insights(
@@ -238,6 +274,8 @@ LABELS: dict[str, dict[str, str]] = {
         "evidence": "evidence",
         "none": "No supported difference from the programme's baseline.",
         "comments": "Comments (redacted)",
+        "handoffs": "Hand-offs from {entity} to the next service (bars, with 95% intervals) "
+        "against all hand-offs (dashed marks)",
     },
     "ar": {
         "title": "تقرير المتسوق السري",
@@ -251,6 +289,8 @@ LABELS: dict[str, dict[str, str]] = {
         "evidence": "الدليل",
         "none": "لا يوجد فرق مثبت عن خط الأساس للبرنامج.",
         "comments": "التعليقات (بعد حجب البيانات الشخصية)",
+        "handoffs": "عمليات التحويل من {entity} إلى الخدمة التالية (الأعمدة مع مجالات الثقة 95%) "
+        "مقارنة بجميع عمليات التحويل (العلامات المتقطعة)",
     },
 }
 
@@ -271,10 +311,13 @@ def build_report(
     k: int,
     entity_names: Mapping[str, Mapping[str, str]] | None = None,
     factor_names: Mapping[str, Mapping[str, str]] | None = None,
+    service_names: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Report:
-    """Lay the insights out: a summary, then one section per entity."""
+    """Lay the insights out: a summary, then one section per entity (its factors, then the
+    hand-offs it makes, each named by its services)."""
     names = entity_names or {}
     factors = factor_names or {}
+    services = service_names or {}
 
     def name(table: Mapping[str, Mapping[str, str]], key: str) -> str:
         entry = table.get(key, {})
@@ -282,7 +325,13 @@ def build_report(
 
     below = {(f.level, f.key, f.factor) for f in insights.findings if f.kind == BELOW}
     sections = []
-    entities = sorted({g.key for g in insights.groups if g.level == "entity"})
+    # An entity that only hands customers over (a mission never starts there) still gets its
+    # section, with its hand-offs and what it is asked to do.
+    entities = sorted(
+        {g.key for g in insights.groups if g.level == "entity"}
+        | {g.entity for g in insights.groups if g.level == "handoff"}
+        | {r.entity for r in insights.recommendations}
+    )
     for entity in entities:
         bars = tuple(
             Bar(
@@ -295,7 +344,22 @@ def build_report(
             for group in insights.groups
             if group.level == "entity" and group.key == entity and not group.period
         )
-        chart = Chart(_label(language, "factors", entity=name(names, entity)), bars)
+        charts: tuple[Chart, ...] = ()
+        if bars:
+            charts += (Chart(_label(language, "factors", entity=name(names, entity)), bars),)
+        handoffs = tuple(
+            Bar(
+                handoff_name(group.key, services, language),
+                group.sample.mean,
+                *group.sample.interval(),
+                highlighted=("handoff", group.key, group.factor) in below,
+                reference=_mean(insights.baseline.get(group.factor)),
+            )
+            for group in insights.groups
+            if group.level == "handoff" and group.entity == entity and not group.period
+        )
+        if handoffs:
+            charts += (Chart(_label(language, "handoffs", entity=name(names, entity)), handoffs),)
         own = [r for r in insights.recommendations if r.entity == entity]
         rows = tuple(
             (
@@ -313,7 +377,7 @@ def build_report(
         comments = insights.comments.get(entity, ())
         if comments:
             tables += (Table((_label(language, "comments"),), tuple((c,) for c in comments)),)
-        sections.append(Section(name(names, entity), lines, (chart,), tables))
+        sections.append(Section(name(names, entity), lines, charts, tables))
     summary = _label(
         language,
         "summary",

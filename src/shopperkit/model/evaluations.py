@@ -38,6 +38,8 @@ class Evaluation:
     programme: str | None = None
     submitted_at: datetime | None = None
     comment: str = ""
+    journey: tuple[str, ...] | None = None
+    """The services an exploratory mission followed, in order, the first being ``service``."""
 
 
 @frozen

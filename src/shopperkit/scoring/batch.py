@@ -88,7 +88,7 @@ class Scoring:
         result["overall"] = outcome.overall
         result["sections"] = outcome.sections
         result["items"] = outcome.items
-        result["handoffs"] = outcome.handoffs
+        result["handoffs"] = scorer.named_handoffs(outcome.handoffs, record)
         result["failed_critical"] = list(outcome.failed_critical)
         result["band"] = None if outcome.band is None else outcome.band.grade
         return result
@@ -103,7 +103,7 @@ class Scoring:
         read = scorer.compiled.read(record)
         if read is None:
             return scorer.compiled.problems(record)
-        card = scorer.card(str(record["id"]), *read)
+        card = scorer.card(str(record["id"]), *read, handoffs=scorer.handoff_names(record))
         if card is None:
             return [FieldProblem.of("no_scored_answers", "$.answers")]
         return card

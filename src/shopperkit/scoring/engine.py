@@ -110,6 +110,8 @@ class SectionLine:
     zeroed: bool
     contribution: float
     items: tuple[ItemLine, ...]
+    handoff: str | None = None
+    """For a hand-off section: its key in the score record (``"<from>><to>"`` with a journey)."""
 
 
 @frozen
@@ -158,6 +160,18 @@ class Scorer:
         self.section_ids = [s.id for s in form.sections]
         self.section_weights = [float(s.weight) for s in form.sections]
         self.handoffs = [s.handoff for s in form.sections]
+
+    def handoff_names(self, record: dict[str, Any]) -> dict[str, str]:
+        """Hand-off section id -> its key in a score record (see ``CompiledForm.handoff_keys``)."""
+        keys = self.compiled.handoff_keys(record) or ()
+        return dict(zip(self.compiled.handoff_ids, keys, strict=False))
+
+    def named_handoffs(
+        self, handoffs: Mapping[str, float], record: dict[str, Any]
+    ) -> dict[str, float]:
+        """Hand-off scores by section id, keyed as the score record keys them."""
+        names = self.handoff_names(record)
+        return {names[section]: score for section, score in handoffs.items()}
 
     def _sums(
         self, states: list[int], points: list[float]
@@ -247,8 +261,17 @@ class Scorer:
             band=grade(self.form, overall),
         )
 
-    def card(self, evaluation: str, states: list[int], points: list[float]) -> ScoreCard | None:
-        """The score card: each item's and section's contribution (None when nothing counts)."""
+    def card(
+        self,
+        evaluation: str,
+        states: list[int],
+        points: list[float],
+        handoffs: Mapping[str, str] | None = None,
+    ) -> ScoreCard | None:
+        """The score card: each item's and section's contribution (None when nothing counts).
+
+        ``handoffs``: hand-off section id -> the hand-off it scores (``"<from>><to>"``).
+        """
         scores, num, extra, base, failed_in, failed = self._sums(states, points)
         sections = self._section_scores(num, extra, base, failed_in)
         overall = self._overall(sections, base)
@@ -297,6 +320,7 @@ class Scorer:
                     zeroed=failed_in[s] and policy.critical == "zero_section",
                     contribution=0.0 if score is None else weight * score / overall_base,
                     items=tuple(items),
+                    handoff=(handoffs or {}).get(section.id) if section.handoff else None,
                 )
             )
         final = 0.0 if zeroed else overall
@@ -345,6 +369,8 @@ def render_card(card: ScoreCard, form: Form, language: str = "en") -> str:
         lines.append(f"  overall zeroed: failed critical {', '.join(card.failed_critical)}")
     for line, section in zip(card.sections, form.sections, strict=True):
         title = form.text(section.title, language)
+        if line.handoff is not None and line.handoff != section.id:
+            title += f" ({line.handoff.replace('>', ' -> ')})"
         if line.score is None:
             lines.append(f"{title}: dropped out, nothing in it counted")
         else:

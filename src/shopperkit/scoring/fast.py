@@ -156,6 +156,7 @@ def compile_fast(compiled: CompiledForm) -> FastScorer:
         else:
             answer.append(f"    s{i} = None")
         body += block + answer
+    body += _journey(compiled, index, consts)
     for s in range(len(form.sections)):
         body.append(f"if b{s} == 0.0: S{s} = None")
         body.append("else:")
@@ -178,9 +179,8 @@ def compile_fast(compiled: CompiledForm) -> FastScorer:
     sections = ", ".join(f"{section.id!r}: S{s}" for s, section in enumerate(form.sections))
     items = ", ".join(f"{q.id!r}: s{i}" for i, (_, q) in enumerate(questions))
     handoffs = [
-        f"if S{s} is not None: handoffs[{section.id!r}] = S{s}"
-        for s, section in enumerate(form.sections)
-        if section.handoff
+        f"if S{s} is not None: handoffs[K[{n}]] = S{s}"
+        for n, s in enumerate(s for s, section in enumerate(form.sections) if section.handoff)
     ]
     body.append("handoffs = {}")
     body += handoffs
@@ -220,6 +220,33 @@ def compile_fast(compiled: CompiledForm) -> FastScorer:
     exec(compile(source, f"<form {form.id} {form.version}>", "exec"), namespace)
     function: FastScorer = namespace["fast"]
     return function
+
+
+def _journey(compiled: CompiledForm, index: dict[str, int], consts: dict[str, Any]) -> list[str]:
+    """Lines that set ``K``, the hand-off keys (``CompiledForm.handoff_keys``), or return None.
+
+    A journey naming a service twice could name a hand-off twice: the exact path decides.
+    """
+    if not compiled.handoff_ids:
+        return []
+    consts["HANDOFF_IDS"] = compiled.handoff_ids
+    lines = [
+        'J = record.get("journey")',
+        "if J is None: K = HANDOFF_IDS",
+        "else:",
+        "    if len(set(J)) != len(J): return None",
+        '    K = [J[n] + ">" + J[n + 1] for n in range(len(J) - 1)]',
+    ]
+    for n, questions in enumerate(compiled.handoff_questions):
+        ordered = sorted(questions, key=index.__getitem__)
+        if not ordered:
+            continue
+        if compiled.na_counts:
+            took = " or ".join(f"{qid!r} in a" for qid in ordered)
+        else:
+            took = " or ".join(f"ok{index[qid]}" for qid in ordered)
+        lines.append(f"    if len(K) <= {n} and ({took}): return None")
+    return lines
 
 
 def _accumulate(

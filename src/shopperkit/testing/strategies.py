@@ -512,6 +512,7 @@ def evaluations_for(draw: st.DrawFn, form: Form) -> Evaluation:
     visited = draw(
         st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31))
     ).replace(tzinfo=UTC)
+    service = draw(st.sampled_from(("svc-1", "svc-2")))
     return Evaluation(
         id=draw(identifiers),
         form=form.id,
@@ -520,7 +521,7 @@ def evaluations_for(draw: st.DrawFn, form: Form) -> Evaluation:
         shopper=draw(identifiers),
         entity=draw(st.sampled_from(("ent-1", "ent-2"))),
         centre=draw(st.sampled_from(("c-1", "c-2", "c-3"))),
-        service=draw(st.sampled_from(("svc-1", "svc-2"))),
+        service=service,
         channel=draw(st.sampled_from(CHANNELS)),
         visited_at=visited,
         submitted_at=draw(st.none() | st.just(visited + timedelta(hours=1))),
@@ -529,7 +530,20 @@ def evaluations_for(draw: st.DrawFn, form: Form) -> Evaluation:
             key: tuple(v) if isinstance(v, list) else v for key, v in _answers(draw, form).items()
         },
         comment=draw(st.text(max_size=20)),
+        journey=draw(st.none() | _journeys(form, service)),
     )
+
+
+def _journeys(form: Form, service: str) -> st.SearchStrategy[tuple[str, ...]]:
+    """Journeys from ``service`` through distinct services, long enough for every hand-off."""
+    needed = sum(1 for section in form.sections if section.handoff)
+    stops = st.lists(
+        identifiers.filter(lambda name: name != service),
+        min_size=needed,
+        max_size=needed + 1,
+        unique=True,
+    )
+    return stops.map(lambda rest: (service, *rest))
 
 
 @st.composite
@@ -542,11 +556,27 @@ def broken_evaluations_for(draw: st.DrawFn, form: Form) -> tuple[dict[str, Any],
     questions = [question for _, question in form.questions().values()]
     first = questions[0]
     kinds = ["unknown_question", "missing", "wrong_type", "option_unknown"]
+    handoffs = [section for section in form.sections if section.handoff]
+    counts_na = form.policy.na != "exclude"
+    answered = [
+        n
+        for n, section in enumerate(handoffs)
+        if any(
+            question.id in answers and (counts_na or answers[question.id] != "na")
+            for question in section.questions
+        )
+    ]
+    if answered:
+        kinds.append("journey_short")
     if any(q.type in BAND_TYPES and q.max is not None for q in questions):
         kinds.append("out_of_range")
     if any(not q.na_allowed for q in questions):
         kinds.append("na")
     kind = draw(st.sampled_from(kinds))
+    if kind == "journey_short":
+        last = answered[-1]
+        record["journey"] = [record["service"], *(f"svc-stop-{i}" for i in range(last))]
+        return record, "journey_too_short", "$.journey"
     if kind == "unknown_question":
         qid = "zz_not_a_question"
         answers[qid] = 1
