@@ -114,9 +114,17 @@ class QuotaReport:
     met: bool
 
 
-def quota_report(problem: Problem, cohort: Sequence[str]) -> tuple[QuotaReport, ...]:
-    """How ``cohort`` meets each quota."""
-    of = {person: t for t, group in enumerate(problem.members) for person in group}
+def profile_index(problem: Problem) -> dict[str, int]:
+    """Each candidate's profile number."""
+    return {person: t for t, group in enumerate(problem.members) for person in group}
+
+
+def quota_report(
+    problem: Problem, cohort: Sequence[str], of: Mapping[str, int] | None = None
+) -> tuple[QuotaReport, ...]:
+    """How ``cohort`` meets each quota (``of``: :func:`profile_index`, to reuse it)."""
+    if of is None:
+        of = profile_index(problem)
     counts = [0] * len(problem.profiles)
     for person in cohort:
         counts[of[person]] += 1

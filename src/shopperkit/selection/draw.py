@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from shopperkit.selection.audit import (
     draw,
     ids_text,
     probabilities_text,
+    profile_index,
     quota_report,
     read_distribution,
     sha256_text,
@@ -35,6 +37,7 @@ from shopperkit.selection.lottery import METHODS, compute
 from shopperkit.selection.people import cohorts
 from shopperkit.selection.quotas import QuotaSet, build_pool, read_pool_rows
 
+ZERO = Decimal(0)
 POOL = "pool.csv"
 QUOTAS = "quotas.csv"
 DISTRIBUTION = "distribution.csv"
@@ -269,8 +272,11 @@ def verify(out: Path, problem: Problem, pool_text: str, *, recompute: bool) -> l
             )
         )
     rows = read_distribution(out / DISTRIBUTION)
+    of = profile_index(problem)
     bad = [
-        i for i, (_, cohort) in enumerate(rows) if not all(q.met for q in _report(problem, cohort))
+        i
+        for i, (_, cohort) in enumerate(rows)
+        if not all(q.met for q in _report(problem, cohort, of))
     ]
     checks.append(Check("every panel in the distribution meets every quota", not bad, str(bad[:5])))
     total = sum((Fraction(p) for p, _ in rows), Fraction(0))
@@ -279,14 +285,15 @@ def verify(out: Path, problem: Problem, pool_text: str, *, recompute: bool) -> l
             "distribution probabilities sum to 1", abs(total - 1) < Fraction(1, 10**9), str(total)
         )
     )
-    marginal: dict[str, Fraction] = {}
+    # Decimal sums of 15-decimal numbers are exact here (28 significant digits).
+    marginal: dict[str, Decimal] = {}
     for p, cohort in rows:
         for person in cohort:
-            marginal[person] = marginal.get(person, Fraction(0)) + Fraction(p)
+            marginal[person] = marginal.get(person, ZERO) + p
     _, prob_rows = csv_rows(out / PROBABILITIES, ("id", "probability"))
     worst = max(
         (
-            abs(Fraction(row["probability"]) - marginal.get(row["id"], Fraction(0)))
+            abs(Fraction(row["probability"]) - Fraction(marginal.get(row["id"], ZERO)))
             for _, row in prob_rows
         ),
         default=Fraction(0),
@@ -331,12 +338,13 @@ def verify(out: Path, problem: Problem, pool_text: str, *, recompute: bool) -> l
     return checks
 
 
-def _report(problem: Problem, cohort: Sequence[str]) -> Any:
-    known = {person for group in problem.members for person in group}
+def _report(problem: Problem, cohort: Sequence[str], of: dict[str, int]) -> Any:
     if (
         len(cohort) != problem.quotas.seats
         or len(set(cohort)) != len(cohort)
-        or not set(cohort) <= known
+        or not set(cohort) <= of.keys()
     ):
-        return [evolve(quota_report(problem, [])[0], met=False)] if problem.quotas.quotas else []
-    return quota_report(problem, cohort)
+        return (
+            [evolve(quota_report(problem, [], of)[0], met=False)] if problem.quotas.quotas else []
+        )
+    return quota_report(problem, cohort, of)
