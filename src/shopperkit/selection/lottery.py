@@ -371,11 +371,12 @@ def greedy(problem: Problem, rng: random.Random, attempts: int = 100) -> Counts 
                 for t in range(len(left))
                 if left[t] and all(filled[q] < quotas[q].max for q in of_profile[t])
             ]
+            open_ = set(room)
             urgency: list[tuple[float, int]] = []
             for q, quota in enumerate(quotas):
                 need = quota.min - filled[q]
                 if need > 0:
-                    supply = sum(left[t] for t in problem.counted[q] if t in room)
+                    supply = sum(left[t] for t in problem.counted[q] if t in open_)
                     urgency.append((need / supply if supply else INF, q))
             if urgency:
                 top = max(u for u, _ in urgency)
