@@ -174,6 +174,20 @@ class Audit:
 
 
 @frozen
+class Commitment:
+    """``commitment.json``: the lottery's hashes, published before the seed is known."""
+
+    format: str
+    method: str
+    seats: int
+    shopperkit_version: str
+    pool_sha256: str
+    quotas_sha256: str
+    distribution_sha256: str
+    probabilities_sha256: str
+
+
+@frozen
 class SelectionResult:
     """``result.json``: the panel, the waitlist, the quota report, exclusions and the audit."""
 

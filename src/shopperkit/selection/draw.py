@@ -20,6 +20,7 @@ from shopperkit.selection.audit import (
     DRAW_RULE,
     FORMAT,
     Audit,
+    Commitment,
     Replacement,
     SelectionResult,
     distribution_text,
@@ -134,7 +135,7 @@ def select(
     commitment_path = out / COMMITMENT
     committed: str | None = None
     if seed is not None and commitment_path.exists():
-        committed = str(json.loads(open_text(commitment_path))["distribution_sha256"])
+        committed = read_commitment(commitment_path).distribution_sha256
         if committed != hashes["distribution_sha256"]:
             raise InputError(
                 "commitment_mismatch",
@@ -146,14 +147,16 @@ def select(
     atomic_write(out / DISTRIBUTION, computed.distribution)
     atomic_write(out / PROBABILITIES, computed.probabilities)
     if seed is None:
-        commitment = {
-            "format": FORMAT,
-            "method": method,
-            "seats": problem.quotas.seats,
-            "shopperkit_version": __version__,
+        commitment = Commitment(
+            format=FORMAT,
+            method=method,
+            seats=problem.quotas.seats,
+            shopperkit_version=__version__,
             **hashes,
-        }
-        atomic_write(commitment_path, dumps(commitment))
+        )
+        data = to_data(commitment)
+        check_schema("commitment", data, where=str(commitment_path))
+        atomic_write(commitment_path, dumps(data))
         return computed.feasibility, None
     rows = read_distribution(out / DISTRIBUTION)
     index = draw([p for p, _ in rows], seed, hashes["distribution_sha256"])
@@ -187,6 +190,16 @@ def _drawable(out: Path) -> list[str]:
     """Everyone with a positive selection probability."""
     _, rows = csv_rows(out / PROBABILITIES, ("id", "probability"))
     return [row["id"] for _, row in rows if Fraction(row["probability"]) > 0]
+
+
+def read_commitment(path: Path) -> Commitment:
+    """A ``commitment.json``, checked against its schema."""
+    try:
+        data = json.loads(open_text(path))
+    except json.JSONDecodeError as error:
+        raise InputError("json_malformed", {"reason": str(error)}, where=str(path)) from None
+    check_schema("commitment", data, where=str(path))
+    return from_data(Commitment, data, where=str(path))
 
 
 def write_result(out: Path, result: SelectionResult) -> None:
