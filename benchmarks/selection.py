@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--methods", nargs="*", default=list(METHODS), choices=METHODS)
-    parser.add_argument("--peer-timeout", type=float, default=600.0)
+    parser.add_argument("--peer-timeout", type=float, default=120.0)
     parser.add_argument("--draws", type=int, default=100, help="peer legacy draws")
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--instances", type=Path, help="where to keep generated instances")
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
                 a = hc.fairness_stats(mine["probabilities"], SEATS)
                 b = hc.fairness_stats(theirs["probabilities"], SEATS) if theirs else {}
                 ratio = f"{theirs['seconds'] / mine['seconds']:.1f}x" if theirs else "-"
-                peer_seconds = f"{theirs['seconds']:.2f}" if theirs else "timeout"
+                peer_seconds = f"{theirs['seconds']:.2f}" if theirs else f"> {args.peer_timeout:g}"
                 row = (
                     str(size),
                     method,
