@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -408,3 +409,23 @@ def test_import_shopperkit_does_not_import_the_solver() -> None:
         "assert 'highspy' not in sys.modules and 'numpy' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@settings(max_examples=10, deadline=None)
+@given(problem=pools_with_quotas(max_people=8), seed=st.text(min_size=1, max_size=8))
+def test_same_seed_same_files(problem: Problem, seed: str) -> None:
+    from tempfile import TemporaryDirectory
+
+    from shopperkit.selection.draw import select as run_select
+
+    pool_text = "".join(f"{person}\n" for group in problem.members for person in group)
+    texts = []
+    for _ in range(2):
+        with TemporaryDirectory() as folder:
+            _, result = run_select(problem, pool_text, "leximin", seed, Path(folder))
+            assert result is not None
+            assert all(q.met for q in result.quotas)
+            texts.append(
+                [(Path(folder) / name).read_bytes() for name in sorted(os.listdir(folder))]
+            )
+    assert texts[0] == texts[1]

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.schemas import problems
-from shopperkit.selection.audit import Audit, QuotaReport, Replacement, SelectionResult
+from shopperkit.selection.audit import (
+    Audit,
+    Commitment,
+    QuotaReport,
+    Replacement,
+    SelectionResult,
+)
 from shopperkit.selection.feasibility import BoundReport, Excluded, Feasibility, Move
+from shopperkit.selection.quotas import Quota, QuotaSet
 from shopperkit.testing.strategies import identifiers
 
 counts = st.integers(0, 60)
@@ -83,3 +93,45 @@ def test_selection_result_round_trip(result: SelectionResult) -> None:
 
 def test_selection_result_refuses_extra_keys() -> None:
     assert problems("selection-result", {"format": "shopperkit-selection/1", "x": 1})
+
+
+commitments = st.builds(
+    Commitment,
+    format=st.just("shopperkit-selection/1"),
+    method=st.sampled_from(["leximin", "maximin", "nash", "legacy"]),
+    seats=st.integers(1, 60),
+    shopperkit_version=st.just("0.1.0"),
+    pool_sha256=sha,
+    quotas_sha256=sha,
+    distribution_sha256=sha,
+    probabilities_sha256=sha,
+)
+
+
+@settings(max_examples=30)
+@given(commitment=commitments)
+def test_commitment_round_trip(commitment: Commitment) -> None:
+    plain = to_data(commitment)
+    assert problems("commitment", plain) == []
+    assert from_data(Commitment, plain) == commitment
+
+
+@given(
+    quotas=st.lists(
+        st.tuples(identifiers, identifiers, counts, counts, st.none() | counts),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_canonical_quota_csv_rows_meet_the_quota_row_schema(
+    quotas: list[tuple[str, str, int, int, int | None]],
+) -> None:
+    quota_set = QuotaSet(60, tuple(Quota(f, v, lo, hi, flex) for f, v, lo, hi, flex in quotas))
+    reader = csv.DictReader(io.StringIO(quota_set.csv()))
+    for row in reader:
+        assert problems("quota-row", row) == []
+
+
+def test_quota_row_schema_refuses_a_bad_bound() -> None:
+    row = {"feature": "g", "value": "a", "min": "half", "max": "3"}
+    assert [p.path for p in problems("quota-row", row)] == ["$.min"]

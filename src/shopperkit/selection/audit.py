@@ -114,9 +114,17 @@ class QuotaReport:
     met: bool
 
 
-def quota_report(problem: Problem, cohort: Sequence[str]) -> tuple[QuotaReport, ...]:
-    """How ``cohort`` meets each quota."""
-    of = {person: t for t, group in enumerate(problem.members) for person in group}
+def profile_index(problem: Problem) -> dict[str, int]:
+    """Each candidate's profile number."""
+    return {person: t for t, group in enumerate(problem.members) for person in group}
+
+
+def quota_report(
+    problem: Problem, cohort: Sequence[str], of: Mapping[str, int] | None = None
+) -> tuple[QuotaReport, ...]:
+    """How ``cohort`` meets each quota (``of``: :func:`profile_index`, to reuse it)."""
+    if of is None:
+        of = profile_index(problem)
     counts = [0] * len(problem.profiles)
     for person in cohort:
         counts[of[person]] += 1
@@ -163,6 +171,20 @@ class Audit:
     probabilities_sha256: str
     panel_index: int
     committed_sha256: str | None = None
+
+
+@frozen
+class Commitment:
+    """``commitment.json``: the lottery's hashes, published before the seed is known."""
+
+    format: str
+    method: str
+    seats: int
+    shopperkit_version: str
+    pool_sha256: str
+    quotas_sha256: str
+    distribution_sha256: str
+    probabilities_sha256: str
 
 
 @frozen

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,14 @@ from shopperkit.selection.audit import (
     DRAW_RULE,
     FORMAT,
     Audit,
+    Commitment,
     Replacement,
     SelectionResult,
     distribution_text,
     draw,
     ids_text,
     probabilities_text,
+    profile_index,
     quota_report,
     read_distribution,
     sha256_text,
@@ -35,6 +38,7 @@ from shopperkit.selection.lottery import METHODS, compute
 from shopperkit.selection.people import cohorts
 from shopperkit.selection.quotas import QuotaSet, build_pool, read_pool_rows
 
+ZERO = Decimal(0)
 POOL = "pool.csv"
 QUOTAS = "quotas.csv"
 DISTRIBUTION = "distribution.csv"
@@ -131,7 +135,7 @@ def select(
     commitment_path = out / COMMITMENT
     committed: str | None = None
     if seed is not None and commitment_path.exists():
-        committed = str(json.loads(open_text(commitment_path))["distribution_sha256"])
+        committed = read_commitment(commitment_path).distribution_sha256
         if committed != hashes["distribution_sha256"]:
             raise InputError(
                 "commitment_mismatch",
@@ -143,14 +147,16 @@ def select(
     atomic_write(out / DISTRIBUTION, computed.distribution)
     atomic_write(out / PROBABILITIES, computed.probabilities)
     if seed is None:
-        commitment = {
-            "format": FORMAT,
-            "method": method,
-            "seats": problem.quotas.seats,
-            "shopperkit_version": __version__,
+        commitment = Commitment(
+            format=FORMAT,
+            method=method,
+            seats=problem.quotas.seats,
+            shopperkit_version=__version__,
             **hashes,
-        }
-        atomic_write(commitment_path, dumps(commitment))
+        )
+        data = to_data(commitment)
+        check_schema("commitment", data, where=str(commitment_path))
+        atomic_write(commitment_path, dumps(data))
         return computed.feasibility, None
     rows = read_distribution(out / DISTRIBUTION)
     index = draw([p for p, _ in rows], seed, hashes["distribution_sha256"])
@@ -184,6 +190,16 @@ def _drawable(out: Path) -> list[str]:
     """Everyone with a positive selection probability."""
     _, rows = csv_rows(out / PROBABILITIES, ("id", "probability"))
     return [row["id"] for _, row in rows if Fraction(row["probability"]) > 0]
+
+
+def read_commitment(path: Path) -> Commitment:
+    """A ``commitment.json``, checked against its schema."""
+    try:
+        data = json.loads(open_text(path))
+    except json.JSONDecodeError as error:
+        raise InputError("json_malformed", {"reason": str(error)}, where=str(path)) from None
+    check_schema("commitment", data, where=str(path))
+    return from_data(Commitment, data, where=str(path))
 
 
 def write_result(out: Path, result: SelectionResult) -> None:
@@ -269,8 +285,11 @@ def verify(out: Path, problem: Problem, pool_text: str, *, recompute: bool) -> l
             )
         )
     rows = read_distribution(out / DISTRIBUTION)
+    of = profile_index(problem)
     bad = [
-        i for i, (_, cohort) in enumerate(rows) if not all(q.met for q in _report(problem, cohort))
+        i
+        for i, (_, cohort) in enumerate(rows)
+        if not all(q.met for q in _report(problem, cohort, of))
     ]
     checks.append(Check("every panel in the distribution meets every quota", not bad, str(bad[:5])))
     total = sum((Fraction(p) for p, _ in rows), Fraction(0))
@@ -279,14 +298,15 @@ def verify(out: Path, problem: Problem, pool_text: str, *, recompute: bool) -> l
             "distribution probabilities sum to 1", abs(total - 1) < Fraction(1, 10**9), str(total)
         )
     )
-    marginal: dict[str, Fraction] = {}
+    # Decimal sums of 15-decimal numbers are exact here (28 significant digits).
+    marginal: dict[str, Decimal] = {}
     for p, cohort in rows:
         for person in cohort:
-            marginal[person] = marginal.get(person, Fraction(0)) + Fraction(p)
+            marginal[person] = marginal.get(person, ZERO) + p
     _, prob_rows = csv_rows(out / PROBABILITIES, ("id", "probability"))
     worst = max(
         (
-            abs(Fraction(row["probability"]) - marginal.get(row["id"], Fraction(0)))
+            abs(Fraction(row["probability"]) - Fraction(marginal.get(row["id"], ZERO)))
             for _, row in prob_rows
         ),
         default=Fraction(0),
@@ -331,12 +351,13 @@ def verify(out: Path, problem: Problem, pool_text: str, *, recompute: bool) -> l
     return checks
 
 
-def _report(problem: Problem, cohort: Sequence[str]) -> Any:
-    known = {person for group in problem.members for person in group}
+def _report(problem: Problem, cohort: Sequence[str], of: dict[str, int]) -> Any:
     if (
         len(cohort) != problem.quotas.seats
         or len(set(cohort)) != len(cohort)
-        or not set(cohort) <= known
+        or not set(cohort) <= of.keys()
     ):
-        return [evolve(quota_report(problem, [])[0], met=False)] if problem.quotas.quotas else []
-    return quota_report(problem, cohort)
+        return (
+            [evolve(quota_report(problem, [], of)[0], met=False)] if problem.quotas.quotas else []
+        )
+    return quota_report(problem, cohort, of)

@@ -35,7 +35,7 @@ GRAIN = 10**9
 TOLERANCE = 1e-7
 SLACK = 1e-9
 LEGACY_DRAWS = 1000
-GAP = 1e-6
+GAP = 1e-9
 """A level is final when no lottery can raise it by more than this share of its value."""
 
 
@@ -80,7 +80,7 @@ class Swaps:
     the integer programme is asked only when this finds none, so optimality is still proved.
     """
 
-    def __init__(self, problem: Problem, starts: int = 24, steps: int = 300) -> None:
+    def __init__(self, problem: Problem, starts: int = 12, steps: int = 300) -> None:
         import numpy as np
 
         self.np = np
@@ -212,6 +212,8 @@ class _Leximin:
         self.master = Program([1.0], [-INF], [INF], rows, maximize=True, integer=False)
         # Columns are added to a solved programme: the primal simplex starts from there.
         self.master.option("simplex_strategy", 4)
+        self.master.option("dual_feasibility_tolerance", 1e-9)
+        self.master.option("primal_feasibility_tolerance", 1e-9)
         self.panels: list[Counts] = []
         self.known: set[Counts] = set()
         self.swaps.forget()
@@ -369,11 +371,12 @@ def greedy(problem: Problem, rng: random.Random, attempts: int = 100) -> Counts 
                 for t in range(len(left))
                 if left[t] and all(filled[q] < quotas[q].max for q in of_profile[t])
             ]
+            open_ = set(room)
             urgency: list[tuple[float, int]] = []
             for q, quota in enumerate(quotas):
                 need = quota.min - filled[q]
                 if need > 0:
-                    supply = sum(left[t] for t in problem.counted[q] if t in room)
+                    supply = sum(left[t] for t in problem.counted[q] if t in open_)
                     urgency.append((need / supply if supply else INF, q))
             if urgency:
                 top = max(u for u, _ in urgency)

@@ -260,10 +260,11 @@ def build_pool(
                         known=known[feature],
                     )
                 )
+        if person:
+            first.setdefault(person, line)
         if found:
             errors.append(RecordError(str(path), line, person or None, tuple(found)))
             continue
-        first[person] = line
         ids.append(person)
         profiles.append(tuple(row[feature] for feature in features))
     return Pool(features, tuple(ids), tuple(profiles)), errors

@@ -177,6 +177,18 @@ class Program:
         h = self._h
         h.run()
         status = h.getModelStatus()
+        if status == hs.HighsModelStatus.kUnknown and not self.integer:
+            # A warm start can stall on a degenerate programme: start again from scratch.
+            h.clearSolver()
+            h.run()
+            status = h.getModelStatus()
+        if status == hs.HighsModelStatus.kUnknown and not self.integer:
+            # Still stalled: fall back to HiGHS's default tolerances.
+            h.setOptionValue("primal_feasibility_tolerance", 1e-7)
+            h.setOptionValue("dual_feasibility_tolerance", 1e-7)
+            h.clearSolver()
+            h.run()
+            status = h.getModelStatus()
         if status == hs.HighsModelStatus.kInfeasible:
             return None
         if status != hs.HighsModelStatus.kOptimal:
