@@ -21,26 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Record the replacement in result.json and rewrite cohort.csv."""
-    from shopperkit.io.files import atomic_write
-    from shopperkit.selection.audit import ids_text
-    from shopperkit.selection.draw import (
-        COHORT,
-        POOL,
-        QUOTAS,
-        load_problem,
-        read_result,
-        replace,
-        write_result,
-    )
-    from shopperkit.selection.quotas import read_quotas
+    from shopperkit.selection.draw import replace_in
 
-    result = read_result(args.directory)
-    quotas = read_quotas(args.directory / QUOTAS, result.audit.seats)
-    problem, _ = load_problem(args.directory / POOL, quotas, warn)
-    updated = replace(problem, result, args.withdraw, args.reason)
-    write_result(args.directory, updated)
-    atomic_write(args.directory / COHORT, ids_text(updated.cohort))
-    last = updated.replacements[-1]
+    last = replace_in(args.directory, args.withdraw, args.reason, warn)
     print(
         f"shopperkit: {last.withdrawn} replaced by {last.replacement} "
         f"(waitlist position {last.waitlist_position + 1})",

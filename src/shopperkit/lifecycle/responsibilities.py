@@ -14,7 +14,7 @@ replacement; tests pass a plain function.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -76,7 +76,7 @@ class Lifecycle:
         The event is checked against the person's current state first; a condition report
         whose change disqualifies the person adds ``suspended`` (or ``withdrawn`` before
         onboarding) and ``replacement_requested``, and ``replaced`` when ``replace`` names
-        someone.
+        someone; the replacement's own ``selected`` follows when the log has them waiting.
         """
         check("event", to_data(event), where=f"event {event.id}")
         records = self.fold(events)
@@ -89,7 +89,7 @@ class Lifecycle:
         reasons = self.disqualifying(record, event)
         if not reasons:
             return [event]
-        return [event, *self._consequences(record, event, reasons, replace)]
+        return [event, *self._consequences(records, record, event, reasons, replace)]
 
     def disqualifying(self, record: PersonRecord, report: Event) -> list[dict[str, Any]]:
         """Why the reported change disqualifies the person: reason codes and their values."""
@@ -120,6 +120,7 @@ class Lifecycle:
 
     def _consequences(
         self,
+        records: Mapping[str, PersonRecord],
         record: PersonRecord,
         report: Event,
         reasons: list[dict[str, Any]],
@@ -140,6 +141,10 @@ class Lifecycle:
         out.append(_caused(report, "replacement_requested", {**data, "replacement": replacement}))
         if replacement is not None and after(state, "replaced") is not None:
             out.append(_caused(report, "replaced", {**data, "by": replacement}))
+            joining = records.get(replacement)
+            if joining is not None and after(joining.state, "selected") is not None:
+                selected = _caused(report, "selected", {"replaces": report.person, **data})
+                out.append(evolve(selected, person=replacement))
         return out
 
 

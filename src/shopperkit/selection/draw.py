@@ -36,7 +36,7 @@ from shopperkit.selection.audit import (
 from shopperkit.selection.feasibility import Feasibility, Problem, check
 from shopperkit.selection.lottery import METHODS, compute
 from shopperkit.selection.people import cohorts
-from shopperkit.selection.quotas import QuotaSet, build_pool, read_pool_rows
+from shopperkit.selection.quotas import QuotaSet, build_pool, read_pool_rows, read_quotas
 
 ZERO = Decimal(0)
 POOL = "pool.csv"
@@ -250,6 +250,20 @@ def replace(
                 ),
             )
     raise InputError("replacement_impossible", {"id": withdrawn})
+
+
+def replace_in(
+    directory: Path, withdrawn: str, reason: str | None, warn: Callable[[str], None]
+) -> Replacement:
+    """Replace ``withdrawn`` in the draw kept in ``directory``; ``result.json`` and
+    ``cohort.csv`` are rewritten and the replacement is returned."""
+    result = read_result(directory)
+    quotas = read_quotas(directory / QUOTAS, result.audit.seats)
+    problem, _ = load_problem(directory / POOL, quotas, warn)
+    updated = replace(problem, result, withdrawn, reason)
+    write_result(directory, updated)
+    atomic_write(directory / COHORT, ids_text(updated.cohort))
+    return updated.replacements[-1]
 
 
 @frozen

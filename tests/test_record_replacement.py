@@ -1,0 +1,113 @@
+"""A condition change replaces the shopper from the cohort draw's waitlist, end to end."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from shopperkit.cli import main
+
+POOL = [(f"P{n}", "citizen" if n % 2 == 0 else "resident") for n in range(8)]
+
+
+def _event(id: str, person: str, kind: str, at: str, **data: object) -> str:
+    line: dict[str, object] = {"id": id, "person": person, "kind": kind, "at": at}
+    if data:
+        line["data"] = data
+    return json.dumps(line)
+
+
+@pytest.fixture
+def draw(tmp_path: Path) -> Path:
+    pool = tmp_path / "pool.csv"
+    pool.write_text("id,residency\n" + "".join(f"{p},{r}\n" for p, r in POOL))
+    quotas = tmp_path / "quotas.csv"
+    quotas.write_text("feature,value,min,max\nresidency,citizen,2,2\nresidency,resident,0,2\n")
+    out = tmp_path / "draw"
+    args = ["select", str(pool), "--quotas", str(quotas), "--seats", "3", "--seed", "7"]
+    assert main([*args, "--out", str(out)]) == 0
+    return out
+
+
+def test_a_long_trip_suspends_and_the_waitlist_fills_the_seat(draw: Path, tmp_path: Path) -> None:
+    result = json.loads((draw / "result.json").read_text())
+    cohort, waitlist = result["cohort"], result["waitlist"]
+    leaving = next(p for p in cohort if dict(POOL)[p] == "citizen")
+    lines = []
+    for person, _ in POOL:
+        lines += [
+            _event(f"{person}-1", person, "applied", "2022-06-10"),
+            _event(f"{person}-2", person, "screened", "2022-07-10"),
+            _event(f"{person}-3", person, "interviewed", "2022-07-20"),
+        ]
+        if person in cohort:
+            lines += [
+                _event(f"{person}-4", person, "selected", "2022-08-01"),
+                _event(f"{person}-5", person, "onboarded", "2022-08-07"),
+            ]
+        else:
+            lines.append(_event(f"{person}-4", person, "waitlisted", "2022-08-01"))
+    log = tmp_path / "events.jsonl"
+    log.write_text("\n".join(lines) + "\n")
+    new = tmp_path / "new.jsonl"
+    trip = {"change": "travel_abroad", "departs": "2022-10-01", "returns": "2023-01-15"}
+    new.write_text(_event("R-1", leaving, "condition_reported", "2022-09-20", **trip) + "\n")
+
+    args = ["record", str(new), "--events", str(log), "--programme", "qatar-cgb"]
+    assert main([*args, "--selection", str(draw)]) == 0
+
+    after = json.loads((draw / "result.json").read_text())
+    (made,) = after["replacements"]
+    joining = made["replacement"]
+    assert made["withdrawn"] == leaving
+    # The seat goes to the first citizen on the seeded waitlist: the citizen minimum of 2 holds.
+    assert joining == next(p for p in waitlist if dict(POOL)[p] == "citizen")
+    with (draw / "cohort.csv").open() as stream:
+        now = [row["id"] for row in csv.DictReader(stream)]
+    assert sorted(now) == sorted([p for p in cohort if p != leaving] + [joining])
+
+    added = [json.loads(line) for line in log.read_text().splitlines()[len(lines) :]]
+    assert [(e["person"], e["kind"]) for e in added] == [
+        (leaving, "condition_reported"),
+        (leaving, "suspended"),
+        (leaving, "replacement_requested"),
+        (leaving, "replaced"),
+        (joining, "selected"),
+    ]
+    assert added[2]["data"]["replacement"] == joining
+
+
+def test_someone_the_draw_cannot_replace_is_recorded_without_one(
+    draw: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outsider = "X-1"
+    log = tmp_path / "events.jsonl"
+    log.write_text(
+        "\n".join(
+            _event(f"X-{n}", outsider, kind, at)
+            for n, (kind, at) in enumerate(
+                [
+                    ("applied", "2022-06-10"),
+                    ("screened", "2022-07-10"),
+                    ("interviewed", "2022-07-20"),
+                    ("selected", "2022-08-01"),
+                    ("onboarded", "2022-08-07"),
+                ]
+            )
+        )
+        + "\n"
+    )
+    new = tmp_path / "new.jsonl"
+    trip = {"change": "travel_abroad", "departs": "2022-10-01", "returns": "2023-01-15"}
+    new.write_text(_event("R-1", outsider, "condition_reported", "2022-09-20", **trip) + "\n")
+    before = (draw / "result.json").read_bytes()
+    args = ["record", str(new), "--events", str(log), "--programme", "qatar-cgb"]
+    assert main([*args, "--selection", str(draw)]) == 0
+    requested = [json.loads(line) for line in log.read_text().splitlines()][-1]
+    assert requested["kind"] == "replacement_requested"
+    assert requested["data"]["replacement"] is None
+    assert f"no replacement for {outsider}" in capsys.readouterr().err
+    assert (draw / "result.json").read_bytes() == before
