@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/scoring.py
 	$(BIN)/python benchmarks/assignment.py
 	$(BIN)/python benchmarks/selection.py
+	$(BIN)/python benchmarks/diversity.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -386,8 +386,13 @@ def test_programme_quotas_come_from_its_parameters(qatar_pool: Path, tmp_path: P
     citizen = next(q for q in result["quotas"] if q["value"] == "citizen")
     assert citizen["min"] == 25  # citizen_share 0.5 of 50 seats
     indian = next(q for q in result["quotas"] if q["value"] == "Indian")
-    assert indian["max"] == 30  # value_max_share 0.6 of 50 seats, rounded down
+    assert indian["max"] == 30  # dimension_max_share 0.6 of 50 seats, rounded down
     assert citizen["selected"] >= 25
+    nurse = next(q for q in result["quotas"] if q["value"] == "nurse")
+    assert (nurse["min"], nurse["max"]) == (0, 10)  # no floor; 0.2 of 50 seats
+    young = next(q for q in result["quotas"] if q["value"] == "18-24")
+    assert (young["min"], young["max"]) == (4, 15)  # floor 4 (18 in the pool); 0.3 of 50
+    assert all(q["min"] <= q["selected"] <= q["max"] for q in result["quotas"])
 
 
 @pytest.fixture
@@ -395,11 +400,11 @@ def qatar_pool(tmp_path: Path) -> Path:
     lines = ["id,residency,nationality,age_group,profession"]
     nationalities = ["Qatari", "Indian", "Egyptian", "Filipino"]
     ages = ["18-24", "25-34", "35-44", "45-54", "55+"]
-    jobs = ["teacher", "engineer", "nurse"]
+    jobs = ["teacher", "engineer", "nurse", "driver", "lawyer", "student"]  # caps: 10 each
     for i in range(90):
         nationality = "Qatari" if i % 2 == 0 else nationalities[1 + i % 3]
         residency = "citizen" if nationality == "Qatari" else "resident"
-        lines.append(f"Q{i:03d},{residency},{nationality},{ages[i % 5]},{jobs[i % 3]}")
+        lines.append(f"Q{i:03d},{residency},{nationality},{ages[i % 5]},{jobs[i % 6]}")
     return write(tmp_path / "pool.csv", "\n".join(lines) + "\n")
 
 

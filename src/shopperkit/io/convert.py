@@ -32,6 +32,8 @@ def _structure_parameter_value(value: Any, unit: str | None) -> ParameterValue:
         return date.fromisoformat(value)
     if isinstance(value, list):
         return tuple(str(item) for item in value)
+    if isinstance(value, Mapping):
+        return {str(name): number for name, number in value.items()}
     if isinstance(value, bool | int | float | str | date):
         return value
     raise ValueError(f"unsupported parameter value {value!r}")

@@ -10,8 +10,9 @@ from attrs import frozen
 
 from shopperkit.errors import ProgrammeError
 
-ParameterValue = bool | int | float | str | date | tuple[str, ...]
-"""What a parameter may hold. Dates are dates (the parameter's unit is ``date``)."""
+ParameterValue = bool | int | float | str | date | tuple[str, ...] | Mapping[str, int | float]
+"""What a parameter may hold. Dates are dates (the parameter's unit is ``date``); a mapping
+gives a number per name (``{"age_group": 0.3}``)."""
 
 _T = TypeVar("_T")
 
@@ -130,3 +131,18 @@ class Programme:
     def strings(self, name: str, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
         """A list-of-strings parameter."""
         return self._typed(name, tuple, "a list of strings", default)
+
+    def numbers(self, name: str) -> Mapping[str, int | float]:
+        """A parameter giving a number per name (``{"age_group": 0.3}``); empty when absent."""
+        if name not in self.parameters:
+            return {}
+        value = self.parameter(name).value
+        if not isinstance(value, Mapping) or not all(
+            isinstance(n, int | float) and not isinstance(n, bool) for n in value.values()
+        ):
+            raise ProgrammeError(
+                "parameter_wrong_type",
+                {"name": name, "expected": "a number per name", "actual": type(value).__name__},
+                where=f"programme {self.id}",
+            )
+        return value

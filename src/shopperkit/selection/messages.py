@@ -11,6 +11,18 @@ SELECTION_MESSAGES: dict[str, dict[str, str]] = {
         "en": "minimum {min} is above maximum {max}",
         "ar": "الحد الأدنى {min} أعلى من الحد الأقصى {max}",
     },
+    "dimension_unknown": {
+        "en": "parameter '{name}' names '{dimension}', which is not a diversity dimension "
+        "it may bound (known: {known}; residency has citizen_share)",
+        "ar": "المعامل '{name}' يذكر '{dimension}' وهو ليس بعداً من أبعاد التنوع التي يمكن "
+        "تحديدها (المعروفة: {known}؛ للإقامة citizen_share)",
+    },
+    "dimension_floor_above_cap": {
+        "en": "dimension '{dimension}': the floor of {min} seats per value (dimension_min_seats) "
+        "is above its cap of {max} seats",
+        "ar": "البعد '{dimension}': الحد الأدنى {min} مقاعد لكل قيمة (dimension_min_seats) "
+        "أعلى من الحد الأقصى {max} مقاعد",
+    },
     "quota_duplicate": {
         "en": "quota {feature}={value} already appears at {first}",
         "ar": "الحصة {feature}={value} مكررة، ظهرت أولاً في {first}",

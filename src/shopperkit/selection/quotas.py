@@ -20,7 +20,7 @@ from pathlib import Path
 
 from attrs import frozen
 
-from shopperkit.errors import InputError
+from shopperkit.errors import InputError, ProgrammeError
 from shopperkit.io.files import FieldProblem, RecordError, csv_rows, csv_text
 from shopperkit.model.programme import Programme
 
@@ -177,24 +177,51 @@ def quotas_from_programme(
 ) -> QuotaSet:
     """Quotas a programme states through its parameters.
 
-    ``seats`` is the cohort size; ``citizen_share`` is the minimum share of
-    ``residency=citizen``; ``value_max_share`` (optional) caps every value of every other
-    diversity dimension, so no nationality, age group or profession fills the cohort. Every
-    value found in the pool gets a row, so no candidate is left without a quota.
+    ``pool_values`` gives each column's value in every pool row (repeats count). ``seats`` is
+    the cohort size; ``citizen_share`` is the minimum share of ``residency=citizen``. Every
+    other diversity dimension is capped per value by ``dimension_max_share`` (a share per
+    dimension), else ``value_max_share``, else not at all; ``dimension_min_seats`` (seats per
+    dimension) is a floor for every value of that dimension, lowered to the value's pool count
+    when the pool has fewer. Every value found in the pool gets a row, so no candidate is left
+    without a quota.
     """
+    where = f"programme {programme.id}"
     seats = programme.integer("seats")
     if seats < 1:
-        raise InputError("seats_invalid", {"value": seats}, where=f"programme {programme.id}")
+        raise InputError("seats_invalid", {"value": seats}, where=where)
     citizen = Fraction(str(programme.number("citizen_share", 0.0)))
     cap = Fraction(str(programme.number("value_max_share", 1.0)))
+    dimensions = programme.strings("diversity_dimensions")
+    caps = programme.numbers("dimension_max_share")
+    floors = programme.numbers("dimension_min_seats")
+    for name, table in (("dimension_max_share", caps), ("dimension_min_seats", floors)):
+        for dimension in table:
+            if dimension not in dimensions or dimension == "residency":
+                raise ProgrammeError(
+                    "dimension_unknown",
+                    {"name": name, "dimension": dimension, "known": dimensions},
+                    where=where,
+                )
     quotas: list[Quota] = []
-    for feature in programme.strings("diversity_dimensions"):
-        for value in sorted(set(pool_values.get(feature, ()))):
-            if feature == "residency":
-                low = min_seats(citizen, seats) if value == "citizen" else 0
-                quotas.append(Quota(feature, value, low, seats))
-            else:
-                quotas.append(Quota(feature, value, 0, max_seats(cap, seats)))
+    for feature in dimensions:
+        counts = Counter(pool_values.get(feature, ()))
+        if feature == "residency":
+            quotas.extend(
+                Quota(feature, value, min_seats(citizen, seats) if value == "citizen" else 0, seats)
+                for value in sorted(counts)
+            )
+            continue
+        high = max_seats(Fraction(str(caps.get(feature, cap))), seats)
+        floor = int(floors.get(feature, 0))
+        if counts and floor > high:
+            raise ProgrammeError(
+                "dimension_floor_above_cap",
+                {"dimension": feature, "min": floor, "max": high},
+                where=where,
+            )
+        quotas.extend(
+            Quota(feature, value, min(floor, counts[value]), high) for value in sorted(counts)
+        )
     return QuotaSet(seats, tuple(quotas))
 
 
@@ -273,9 +300,10 @@ def build_pool(
 def pool_values(
     header: Sequence[str], rows: Iterable[tuple[int, dict[str, str]]]
 ) -> dict[str, list[str]]:
-    """Every value each column takes (for quotas derived from a programme)."""
-    values: dict[str, Counter[str]] = {name: Counter() for name in header}
+    """Each column's value in every row, sorted (for quotas derived from a programme: the
+    values and how many candidates have each)."""
+    values: dict[str, list[str]] = {name: [] for name in header}
     for _, row in rows:
         for name in header:
-            values[name][row.get(name, "")] += 1
-    return {name: sorted(counter) for name, counter in values.items()}
+            values[name].append(row.get(name, ""))
+    return {name: sorted(found) for name, found in values.items()}

@@ -124,6 +124,14 @@ def programmes(draw: st.DrawFn) -> Programme:
         ),
         "languages": draw(_parameter(st.just(("ar", "en")))),
         "feb29_policy": draw(_parameter(st.sampled_from(("feb28", "mar1")))),
+        "dimension_max_share": draw(
+            _parameter(st.fixed_dictionaries({}, optional={"age_group": st.floats(0, 1)}), "share")
+        ),
+        "dimension_min_seats": draw(
+            _parameter(
+                st.fixed_dictionaries({}, optional={"profession": st.integers(0, 9)}), "seats"
+            )
+        ),
     }
     return Programme(
         id=draw(identifiers),
