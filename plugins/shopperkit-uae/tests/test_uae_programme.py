@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from importlib.metadata import entry_points
 from itertools import islice
@@ -19,7 +19,7 @@ from shopperkit.cli import main
 from shopperkit.eligibility.screening import Screener
 from shopperkit.errors import ProgrammeError
 from shopperkit.forms import find_form
-from shopperkit.forms.lint import lint_files
+from shopperkit.forms.lint import lint_files, localised_texts
 from shopperkit.io.documents import read_document
 from shopperkit.io.schemas import problems
 from shopperkit.model import Form
@@ -103,20 +103,6 @@ def test_plugins_command_lists_the_package(capsys: pytest.CaptureFixture[str]) -
 # --- the forms ----------------------------------------------------------------------------
 
 
-def localised(form: Form) -> Iterator[tuple[str, Mapping[str, str]]]:
-    """Every translated text of a form with its JSON path."""
-    yield "$.title", form.title
-    for i, section in enumerate(form.sections):
-        yield f"$.sections[{i}].title", section.title
-        for j, question in enumerate(section.questions):
-            where = f"$.sections[{i}].questions[{j}]"
-            yield f"{where}.text", question.text
-            for k, option in enumerate(question.options):
-                yield f"{where}.options[{k}].label", option.label
-    for i, band in enumerate(form.bands):
-        yield f"$.bands[{i}].label", band.label
-
-
 SCRIPTS = {
     "ar": ("ARABIC",),
     "ur": ("ARABIC",),
@@ -142,7 +128,7 @@ def test_form_has_every_label_in_all_eight_languages(plugins: Plugins, form_id: 
     form = find_form(plugins, form_id)
     assert form.languages == LANGUAGES
     assert form.fallback_language == "en"
-    for where, text in localised(form):
+    for where, text in localised_texts(form):
         assert set(text) == set(LANGUAGES), where
         for language, value in text.items():
             scripts = letters_script(value)
@@ -153,7 +139,7 @@ def test_form_has_every_label_in_all_eight_languages(plugins: Plugins, form_id: 
 @pytest.mark.parametrize("form_id", FORMS)
 def test_translations_are_not_copies(plugins: Plugins, form_id: str) -> None:
     form = find_form(plugins, form_id)
-    texts = list(localised(form))
+    texts = list(localised_texts(form))
     urdu_written = sum(bool(set(text["ur"]) & URDU_LETTERS) for _, text in texts)
     assert urdu_written > len(texts) / 2
     for where, text in texts:

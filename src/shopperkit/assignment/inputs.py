@@ -6,7 +6,6 @@ the file and the row (CSV) or JSON path.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,7 +14,7 @@ from shopperkit.assignment.model import Period, Shopper, Target
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.documents import read_document
-from shopperkit.io.files import FieldProblem, csv_rows, open_text
+from shopperkit.io.files import FieldProblem, csv_rows, read_json
 from shopperkit.io.schemas import check
 from shopperkit.lifecycle.folding import PersonRecord
 from shopperkit.lifecycle.states import State
@@ -83,11 +82,7 @@ def _read(
         return records
     if path.suffix.lower() != ".json":
         raise InputError("unknown_file_format", where=str(path))
-    try:
-        data: Any = json.loads(open_text(path))
-    except json.JSONDecodeError as error:
-        raise InputError("json_malformed", {"reason": str(error)}, where=str(path)) from None
-    check(schema, data, where=str(path))
+    data: Any = read_json(path, schema)
     return from_data(list[cls], data, where=str(path))  # type: ignore[valid-type]
 
 

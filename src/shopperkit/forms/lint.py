@@ -65,7 +65,9 @@ def _schema_problems(data: Any) -> list[LintProblem]:
     return found
 
 
-def _texts(form: Form) -> Iterator[tuple[str, Mapping[str, str]]]:
+def localised_texts(form: Form) -> Iterator[tuple[str, Mapping[str, str]]]:
+    """Every translated text of a form (title, sections, questions, options, band labels)
+    with its JSON path."""
     yield "$.title", form.title
     for s, section in enumerate(form.sections):
         yield f"$.sections[{s}].title", section.title
@@ -81,7 +83,7 @@ def _texts(form: Form) -> Iterator[tuple[str, Mapping[str, str]]]:
 
 def _translations(form: Form) -> Iterator[LintProblem]:
     declared = set(form.languages)
-    for where, text in _texts(form):
+    for where, text in localised_texts(form):
         for language in form.languages:
             if not text.get(language):
                 if language == form.fallback_language:

@@ -16,7 +16,7 @@ from typing import Any
 
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data
-from shopperkit.io.files import FieldProblem, RecordError, csv_rows, open_text
+from shopperkit.io.files import FieldProblem, RecordError, csv_rows, open_text, read_json
 from shopperkit.io.schemas import problems
 from shopperkit.model.people import Applicant, Residency
 
@@ -98,10 +98,7 @@ def _from_json_record(data: Any) -> Applicant | list[FieldProblem]:
 
 
 def _read_json(path: Path) -> Iterator[tuple[int, str | None, Any]]:
-    try:
-        data = json.loads(open_text(path))
-    except json.JSONDecodeError as error:
-        raise InputError("json_malformed", {"reason": str(error)}, where=str(path)) from None
+    data = read_json(path)
     if not isinstance(data, list):
         raise InputError(
             "schema_violation", {"reason": "$: expected a list of applicants"}, where=str(path)

@@ -65,6 +65,18 @@ class RecordError:
     errors: tuple[FieldProblem, ...]
 
 
+def read_json(path: Path, schema: str | None = None) -> Any:
+    """A JSON file's data, checked against ``schema`` when one is named; malformed JSON or a
+    schema violation raises :class:`InputError` naming the file (and the JSON path)."""
+    try:
+        data = json.loads(open_text(path))
+    except ValueError as error:
+        raise InputError("json_malformed", {"reason": str(error)}, where=str(path)) from None
+    if schema is not None:
+        check(schema, data, where=str(path))
+    return data
+
+
 def read_jsonl(path: Path, schema: str) -> Iterator[tuple[str, int, Any]]:
     """Each non-blank line of a JSONL file as ``(where, line number, data)``, checked
     against ``schema``; a line that is not JSON or breaks the schema raises

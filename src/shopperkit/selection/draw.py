@@ -14,7 +14,7 @@ from attrs import evolve, frozen
 from shopperkit import __version__
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data, to_data
-from shopperkit.io.files import RecordError, atomic_write, csv_rows, open_text
+from shopperkit.io.files import RecordError, atomic_write, csv_rows, open_text, read_json
 from shopperkit.io.schemas import check as check_schema
 from shopperkit.selection.audit import (
     DRAW_RULE,
@@ -194,12 +194,7 @@ def _drawable(out: Path) -> list[str]:
 
 def read_commitment(path: Path) -> Commitment:
     """A ``commitment.json``, checked against its schema."""
-    try:
-        data = json.loads(open_text(path))
-    except json.JSONDecodeError as error:
-        raise InputError("json_malformed", {"reason": str(error)}, where=str(path)) from None
-    check_schema("commitment", data, where=str(path))
-    return from_data(Commitment, data, where=str(path))
+    return from_data(Commitment, read_json(path, "commitment"), where=str(path))
 
 
 def write_result(out: Path, result: SelectionResult) -> None:
@@ -214,12 +209,7 @@ def read_result(out: Path) -> SelectionResult:
     path = out / RESULT
     if not path.exists():
         raise InputError("draw_missing", where=str(out))
-    try:
-        data = json.loads(open_text(path))
-    except json.JSONDecodeError as error:
-        raise InputError("json_malformed", {"reason": str(error)}, where=str(path)) from None
-    check_schema("selection-result", data, where=str(path))
-    return from_data(SelectionResult, data, where=str(path))
+    return from_data(SelectionResult, read_json(path, "selection-result"), where=str(path))
 
 
 def replace(
