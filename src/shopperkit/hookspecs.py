@@ -68,6 +68,20 @@ def shopperkit_dimensions() -> Sequence[DimensionDefinition]:
     raise NotImplementedError
 
 
+# --- operations -------------------------------------------------------------------------
+
+
+@hookspec
+def shopperkit_directories() -> Sequence[ProgrammeSource]:
+    """Directory files (JSON: entities, services, centres) this plugin provides.
+
+    Called when a command needs the directory of a programme this plugin provides and none is
+    given on the command line (``assign``, ``report``); each file is validated against
+    ``schemas/directory.schema.json``.
+    """
+    raise NotImplementedError
+
+
 # --- evaluation forms and scoring -------------------------------------------------------
 
 

@@ -247,6 +247,16 @@ CORE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "the period ends ({to}) before it starts ({start})",
         "ar": "تنتهي الفترة ({to}) قبل أن تبدأ ({start})",
     },
+    "directory_missing": {
+        "en": "no directory of entities, services and centres: programme '{programme}' ships "
+        "none; pass --directory FILE",
+        "ar": "لا يوجد دليل للجهات والخدمات والمراكز: البرنامج '{programme}' لا يتضمن دليلاً؛ "
+        "استخدم --directory FILE",
+    },
+    "directory_ambiguous": {
+        "en": "programme '{programme}' ships {count} directories; pass --directory FILE",
+        "ar": "البرنامج '{programme}' يتضمن {count} أدلة؛ استخدم --directory FILE",
+    },
     # insights
     "status_transition_refused": {
         "en": "recommendation {id} cannot go from '{before}' to '{after}'",

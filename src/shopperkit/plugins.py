@@ -210,12 +210,20 @@ class Plugins:
         messages: dict[str, Templates] = self._cache["messages"]
         return messages
 
-    def programme_sources(self) -> dict[str, list[ProgrammeSource]]:
-        """Programme files by the plugin that provides them."""
+    def _sources(self, hook_name: str) -> dict[str, list[ProgrammeSource]]:
+        """The files a source hook returns, by the plugin that provides them."""
         sources: dict[str, list[ProgrammeSource]] = {}
-        for plugin, files in self._collect("shopperkit_programmes"):
+        for plugin, files in self._collect(hook_name):
             sources.setdefault(plugin, []).extend(files)
         return sources
+
+    def programme_sources(self) -> dict[str, list[ProgrammeSource]]:
+        """Programme files by the plugin that provides them."""
+        return self._sources("shopperkit_programmes")
+
+    def directory_sources(self) -> dict[str, list[ProgrammeSource]]:
+        """Directory files by the plugin that provides them."""
+        return self._sources("shopperkit_directories")
 
     def question_scorers(self) -> dict[str, Callable[[Any], float]]:
         """Every plugin question type's scorer by type name (core types cannot be replaced)."""
@@ -243,10 +251,7 @@ class Plugins:
 
     def form_sources(self) -> dict[str, list[ProgrammeSource]]:
         """Evaluation form files by the plugin that provides them."""
-        sources: dict[str, list[ProgrammeSource]] = {}
-        for plugin, files in self._collect("shopperkit_forms"):
-            sources.setdefault(plugin, []).extend(files)
-        return sources
+        return self._sources("shopperkit_forms")
 
     def info(self) -> list[dict[str, Any]]:
         """Name, distribution, version and hooks implemented of every loaded plugin."""

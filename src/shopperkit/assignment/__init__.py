@@ -4,6 +4,7 @@ from shopperkit.assignment.constraints import Book, Eligibility, Limits
 from shopperkit.assignment.inputs import (
     active_shoppers,
     check_targets,
+    programme_directory,
     read_directory,
     read_shoppers,
     read_targets,
@@ -26,6 +27,7 @@ __all__ = [
     "active_shoppers",
     "assign",
     "check_targets",
+    "programme_directory",
     "read_directory",
     "read_shoppers",
     "read_targets",

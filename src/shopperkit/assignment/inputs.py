@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from shopperkit.assignment.model import Period, Shopper, Target
 from shopperkit.errors import InputError
+from shopperkit.hookspecs import ProgrammeSource
 from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.documents import read_document
 from shopperkit.io.files import FieldProblem, csv_rows, read_json
@@ -19,6 +20,8 @@ from shopperkit.io.schemas import check
 from shopperkit.lifecycle.folding import PersonRecord
 from shopperkit.lifecycle.states import State
 from shopperkit.model.services import Directory
+from shopperkit.plugins import Plugins
+from shopperkit.programmes import available_programmes
 
 T = TypeVar("T")
 
@@ -100,16 +103,30 @@ def read_targets(path: Path | str) -> list[Target]:
     return _read(path, "targets", Target, TARGET_COLUMNS, _target_row)
 
 
-def read_directory(path: Path | str) -> Directory:
-    """The directory of entities, services and centres (``directory.schema.json``)."""
-    path = Path(path)
-    data = read_document(path)
-    check("directory", data, where=str(path))
-    directory = from_data(Directory, data, where=str(path))
-    _unique([entity.id for entity in directory.entities], f"{path}: $.entities")
-    _unique([service.id for service in directory.services], f"{path}: $.services")
-    _unique([centre.id for centre in directory.centres], f"{path}: $.centres")
+def read_directory(source: Path | str | ProgrammeSource) -> Directory:
+    """The directory of entities, services and centres (``directory.schema.json``), from a
+    path or a file shipped in a plugin package."""
+    if isinstance(source, str):
+        source = Path(source)
+    where = str(source)
+    data = read_document(source)
+    check("directory", data, where=where)
+    directory = from_data(Directory, data, where=where)
+    _unique([entity.id for entity in directory.entities], f"{where}: $.entities")
+    _unique([service.id for service in directory.services], f"{where}: $.services")
+    _unique([centre.id for centre in directory.centres], f"{where}: $.centres")
     return directory
+
+
+def programme_directory(plugins: Plugins, programme: str) -> Directory | None:
+    """The directory shipped by the plugin that provides ``programme``, if it ships one."""
+    known = available_programmes(plugins)
+    if programme not in known:
+        return None
+    sources = plugins.directory_sources().get(known[programme][0], [])
+    if len(sources) > 1:
+        raise InputError("directory_ambiguous", {"programme": programme, "count": len(sources)})
+    return read_directory(sources[0]) if sources else None
 
 
 def _unique(ids: Sequence[str], where: str) -> None:

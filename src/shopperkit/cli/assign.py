@@ -13,12 +13,14 @@ from shopperkit.assignment import (
     active_shoppers,
     assign,
     check_targets,
+    programme_directory,
     read_directory,
     read_shoppers,
     read_targets,
     write_schedule,
 )
 from shopperkit.cli.common import iso_date
+from shopperkit.errors import InputError
 from shopperkit.lifecycle import Lifecycle, read_events
 from shopperkit.plugins import Plugins
 from shopperkit.programmes import find_programme
@@ -28,7 +30,7 @@ HELP = "assign active shoppers to visits and exploratory missions that meet cove
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--programme P SHOPPERS TARGETS --directory FILE --from D --to D --out DIR``."""
+    """``--programme P SHOPPERS TARGETS [--directory FILE] --from D --to D --out DIR``."""
     parser.add_argument(
         "shoppers",
         type=Path,
@@ -37,7 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("targets", type=Path, help="coverage targets (.csv or .json)")
     parser.add_argument("--programme", required=True, help="programme id or file")
     parser.add_argument(
-        "--directory", type=Path, required=True, help="entities, services and centres (.json)"
+        "--directory",
+        type=Path,
+        help="entities, services and centres (.json; default: the programme package's own)",
     )
     parser.add_argument("--from", dest="start", type=iso_date, required=True, help="first day")
     parser.add_argument("--to", dest="end", type=iso_date, required=True, help="last day")
@@ -51,7 +55,13 @@ def run(args: argparse.Namespace) -> int:
     plugins = Plugins()
     programme = find_programme(plugins, args.programme)
     period = Period(args.start, args.end)
-    directory = read_directory(args.directory)
+    directory = (
+        read_directory(args.directory)
+        if args.directory
+        else programme_directory(plugins, args.programme)
+    )
+    if directory is None:
+        raise InputError("directory_missing", {"programme": programme.id})
     if args.shoppers.suffix.lower() == ".jsonl":
         records = Lifecycle(programme, plugins).fold(read_events(args.shoppers))
         shoppers = active_shoppers(records.values())

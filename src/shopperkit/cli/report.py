@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from shopperkit.assignment.inputs import read_directory, read_shoppers
+from shopperkit.assignment.inputs import programme_directory, read_directory, read_shoppers
 from shopperkit.cli.common import dumps
 from shopperkit.errors import InputError
 from shopperkit.forms import available_forms
@@ -45,7 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--status-log", type=Path, help="recommendation status log (see `recommendations`)"
     )
     parser.add_argument(
-        "--directory", type=Path, help="entities, services and centres, for their names"
+        "--directory",
+        type=Path,
+        help="entities, services and centres, for their names (default: the programme's own)",
     )
     parser.add_argument(
         "--shoppers", type=Path, help="shoppers file (id, employer), to flag conflicts of interest"
@@ -87,8 +89,12 @@ def run(args: argparse.Namespace) -> int:
     entities: dict[str, dict[str, str]] = {}
     services: dict[str, dict[str, str]] = {}
     owners: dict[str, str] = {}
-    if args.directory:
-        directory = read_directory(args.directory)
+    directory = (
+        read_directory(args.directory)
+        if args.directory
+        else programme_directory(plugins, args.programme)
+    )
+    if directory is not None:
         entities = {e.id: dict(e.name) for e in directory.entities}
         services = {s.id: dict(s.name) for s in directory.services}
         owners = {s.id: s.entity for s in directory.services}

@@ -15,6 +15,7 @@ from shopperkit import hookimpl
 from shopperkit.hookspecs import ProgrammeSource
 
 PROGRAMME_FILE = files(__name__) / "qatar-cgb.json"
+DIRECTORY_FILE = files(__name__) / "directory.json"
 FORM_FILES = {
     "qatar-visit": files(__name__) / "forms" / "qatar-visit.yaml",
     "qatar-mission": files(__name__) / "forms" / "qatar-mission.yaml",
@@ -29,3 +30,8 @@ def shopperkit_programmes() -> Sequence[ProgrammeSource]:
 @hookimpl
 def shopperkit_forms() -> Sequence[ProgrammeSource]:
     return list(FORM_FILES.values())
+
+
+@hookimpl
+def shopperkit_directories() -> Sequence[ProgrammeSource]:
+    return [DIRECTORY_FILE]

@@ -48,6 +48,11 @@ def shopperkit_forms() -> Sequence[ProgrammeSource]:
     return list(FORM_FILES.values())
 
 
+@hookimpl
+def shopperkit_directories() -> Sequence[ProgrammeSource]:
+    return [DIRECTORY_FILE]
+
+
 @cache
 def programme() -> Programme:
     """The UAE programme as shipped."""
