@@ -13,7 +13,7 @@ Plugins are found through entry points of group ``shopperkit``. Environment vari
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from importlib.metadata import entry_points
 from types import ModuleType
@@ -148,24 +148,38 @@ class Plugins:
                 answers.append((impl.plugin_name, answer))
         return answers
 
-    def _named(self, hook_name: str, kind: type[N], clash_code: str) -> dict[str, tuple[str, N]]:
-        """Each item the plugins return for ``hook_name`` by its name, with its plugin."""
+    def _keyed(
+        self,
+        hook_name: str,
+        clash_code: str,
+        entries: Callable[[str, Any], Iterable[tuple[str, Any]]],
+    ) -> dict[str, tuple[str, Any]]:
+        """Every ``(key, value)`` that ``entries(plugin, answer)`` finds in the plugins' answers
+        to ``hook_name``, with its plugin; a key two plugins give is ``clash_code``."""
         if hook_name not in self._cache:
             found: dict[str, tuple[str, Any]] = {}
-            for plugin, items in self._collect(hook_name):
-                for item in items:
-                    if not isinstance(item, kind):
-                        reason = f"{hook_name} returned {item!r}, not a {kind.__name__}"
-                        raise PluginError("plugin_invalid", {"plugin": plugin, "reason": reason})
-                    if item.name in found:
+            for plugin, answer in self._collect(hook_name):
+                for key, value in entries(plugin, answer):
+                    if key in found:
                         raise PluginError(
-                            clash_code,
-                            {"name": item.name, "first": found[item.name][0], "second": plugin},
+                            clash_code, {"name": key, "first": found[key][0], "second": plugin}
                         )
-                    found[item.name] = (plugin, item)
+                    found[key] = (plugin, value)
             self._cache[hook_name] = found
-        named: dict[str, tuple[str, N]] = self._cache[hook_name]
-        return named
+        keyed: dict[str, tuple[str, Any]] = self._cache[hook_name]
+        return keyed
+
+    def _named(self, hook_name: str, kind: type[N], clash_code: str) -> dict[str, tuple[str, N]]:
+        """Each item the plugins return for ``hook_name`` by its name, with its plugin."""
+
+        def entries(plugin: str, items: Iterable[Any]) -> Iterator[tuple[str, N]]:
+            for item in items:
+                if not isinstance(item, kind):
+                    reason = f"{hook_name} returned {item!r}, not a {kind.__name__}"
+                    raise PluginError("plugin_invalid", {"plugin": plugin, "reason": reason})
+                yield item.name, item
+
+        return self._keyed(hook_name, clash_code, entries)
 
     def rules(self) -> dict[str, RuleDefinition]:
         """Every eligibility rule by name."""
@@ -195,20 +209,10 @@ class Plugins:
 
     def messages(self) -> dict[str, Templates]:
         """The message catalogue: the core's codes plus every plugin's."""
-        if "messages" not in self._cache:
-            catalogue: dict[str, Templates] = {}
-            owner: dict[str, str] = {}
-            for plugin, entries in self._collect("shopperkit_messages"):
-                for code, templates in entries.items():
-                    if code in catalogue:
-                        raise PluginError(
-                            "message_duplicate",
-                            {"name": code, "first": owner[code], "second": plugin},
-                        )
-                    catalogue[code], owner[code] = templates, plugin
-            self._cache["messages"] = catalogue
-        messages: dict[str, Templates] = self._cache["messages"]
-        return messages
+        keyed = self._keyed(
+            "shopperkit_messages", "message_duplicate", lambda _, answer: answer.items()
+        )
+        return {code: templates for code, (_, templates) in keyed.items()}
 
     def _sources(self, hook_name: str) -> dict[str, list[ProgrammeSource]]:
         """The files a source hook returns, by the plugin that provides them."""
@@ -227,27 +231,17 @@ class Plugins:
 
     def question_scorers(self) -> dict[str, Callable[[Any], float]]:
         """Every plugin question type's scorer by type name (core types cannot be replaced)."""
-        if "question_scorers" not in self._cache:
-            from shopperkit.model.forms import CORE_TYPES
+        from shopperkit.model.forms import CORE_TYPES
 
-            found: dict[str, Callable[[Any], float]] = {}
-            owner: dict[str, str] = {}
-            for plugin, answer in self._collect("shopperkit_question_scorers"):
-                for name, scorer in answer.items():
-                    if name in CORE_TYPES or not callable(scorer):
-                        reason = (
-                            f"question type {name!r} is a core type or its scorer is not callable"
-                        )
-                        raise PluginError("plugin_invalid", {"plugin": plugin, "reason": reason})
-                    if name in found:
-                        raise PluginError(
-                            "question_type_duplicate",
-                            {"name": name, "first": owner[name], "second": plugin},
-                        )
-                    found[name], owner[name] = scorer, plugin
-            self._cache["question_scorers"] = found
-        scorers: dict[str, Callable[[Any], float]] = self._cache["question_scorers"]
-        return scorers
+        def entries(plugin: str, answer: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+            for name, scorer in answer.items():
+                if name in CORE_TYPES or not callable(scorer):
+                    reason = f"question type {name!r} is a core type or its scorer is not callable"
+                    raise PluginError("plugin_invalid", {"plugin": plugin, "reason": reason})
+                yield name, scorer
+
+        keyed = self._keyed("shopperkit_question_scorers", "question_type_duplicate", entries)
+        return {name: scorer for name, (_, scorer) in keyed.items()}
 
     def form_sources(self) -> dict[str, list[ProgrammeSource]]:
         """Evaluation form files by the plugin that provides them."""
