@@ -47,14 +47,19 @@ class Lottery:
     probabilities: tuple[Fraction, ...]
 
     def profile_probabilities(self, sizes: Sequence[int]) -> tuple[Fraction, ...]:
-        """Each profile's per-person selection probability, exactly."""
+        """Each profile's per-person selection probability, exactly.
+
+        Summed in integers over the probabilities' common denominator, then reduced once.
+        """
+        denominator = math.lcm(*(p.denominator for p in self.probabilities))
+        totals = [0] * len(sizes)
+        for panel, p in zip(self.panels, self.probabilities, strict=True):
+            weight = p.numerator * (denominator // p.denominator)
+            for t, count in enumerate(panel):
+                if count:
+                    totals[t] += weight * count
         return tuple(
-            sum(
-                (p * panel[t] for panel, p in zip(self.panels, self.probabilities, strict=True)),
-                Fraction(0),
-            )
-            / size
-            for t, size in enumerate(sizes)
+            Fraction(total, denominator * size) for total, size in zip(totals, sizes, strict=True)
         )
 
 
