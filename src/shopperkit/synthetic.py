@@ -139,12 +139,8 @@ def evaluations(form: Form, count: int, *, seed: int = 0) -> Iterator[dict[str, 
     for number in range(1, count + 1):
         answers: dict[str, Any] = {}
         for index, question in enumerate(questions):
-            condition = question.show_if
-            if condition is not None:
-                given = answers.get(condition.question)
-                chosen = given if isinstance(given, list) else [given]
-                if not any(value in condition.values for value in chosen):
-                    continue
+            if question.show_if is not None and not question.show_if.holds(answers):
+                continue
             if index and not question.required and rng.random() < 0.2:
                 continue
             if index and question.na_allowed and rng.random() < 0.1:

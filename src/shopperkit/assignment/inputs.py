@@ -15,7 +15,7 @@ from shopperkit.errors import InputError
 from shopperkit.hookspecs import ProgrammeSource
 from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.documents import read_document
-from shopperkit.io.files import FieldProblem, csv_rows, read_json
+from shopperkit.io.files import FieldProblem, csv_rows, read_json, split_list
 from shopperkit.io.schemas import check
 from shopperkit.lifecycle.folding import PersonRecord
 from shopperkit.lifecycle.states import State
@@ -27,10 +27,6 @@ T = TypeVar("T")
 
 SHOPPER_COLUMNS = ("id", "languages")
 TARGET_COLUMNS = ("centre", "service", "week")
-
-
-def _split(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(";") if part.strip())
 
 
 def _positive(row: dict[str, str], column: str, default: int | None, where: str) -> int:
@@ -48,7 +44,7 @@ def _shopper_row(row: dict[str, str], where: str) -> Shopper:
         raise InputError("value_missing", where=f"{where}: id")
     return Shopper(
         id=row["id"],
-        languages=_split(row["languages"]),
+        languages=split_list(row["languages"]),
         employer=row.get("employer") or None,
         city=row.get("city") or None,
     )
@@ -64,7 +60,7 @@ def _target_row(row: dict[str, str], where: str) -> Target:
         week=_positive(row, "week", None, f"{where}: week"),
         visits=_positive(row, "visits", 1, f"{where}: visits"),
         channel=row.get("channel") or "visit",
-        journey=_split(row.get("journey", "")),
+        journey=split_list(row.get("journey", "")),
     )
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 from shopperkit.assignment.model import Visit
 from shopperkit.assignment.scheduler import Schedule
 from shopperkit.io.convert import to_data
-from shopperkit.io.files import atomic_write, csv_text
+from shopperkit.io.files import atomic_write, csv_text, dumps
 
 SCHEDULE_COLUMNS = ("shopper", "day", "week", "centre", "service", "channel", "journey", "target")
 
@@ -28,16 +26,12 @@ def schedule_row(visit: Visit) -> dict[str, str]:
     }
 
 
-def _json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
 def schedule_files(schedule: Schedule) -> dict[str, str]:
     """File name -> text, the same bytes for the same schedule."""
     return {
         "schedule.csv": csv_text(SCHEDULE_COLUMNS, map(schedule_row, schedule.visits)),
-        "unmet.json": _json(to_data(list(schedule.unmet))),
-        "summary.json": _json(schedule.summary),
+        "unmet.json": dumps(to_data(list(schedule.unmet))),
+        "summary.json": dumps(schedule.summary),
     }
 
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from shopperkit.io.files import atomic_write
 
@@ -23,11 +21,6 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (expected YYYY-MM-DD)") from None
-
-
-def dumps(data: Any) -> str:
-    """Stable, readable JSON: sorted keys are not used, so fields keep their model order."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def emit(text: str, output: Path | None) -> None:

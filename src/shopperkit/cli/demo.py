@@ -16,13 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from shopperkit.cli.common import dumps
 from shopperkit.cli.score import programme_forms
 from shopperkit.cli.screen import as_json
 from shopperkit.eligibility.screening import Screener
 from shopperkit.interview import InterviewPolicy, pool_rows, run_interviews
 from shopperkit.io.convert import to_data
-from shopperkit.io.files import atomic_write, csv_rows, csv_text
+from shopperkit.io.files import atomic_write, csv_rows, csv_text, dumps
 from shopperkit.model.forms import Form
 from shopperkit.model.programme import Programme
 from shopperkit.model.verdicts import Status

@@ -6,8 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from shopperkit.cli.common import dumps, emit
+from shopperkit.cli.common import emit
 from shopperkit.io.convert import to_data
+from shopperkit.io.files import dumps
 from shopperkit.lifecycle import Duties, allowed, duties_of, history, read_events
 from shopperkit.plugins import Plugins
 from shopperkit.programmes import find_programme

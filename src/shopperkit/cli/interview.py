@@ -6,12 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from shopperkit.cli.common import dumps, emit, iso_date, warn
+from shopperkit.cli.common import emit, iso_date, warn
 from shopperkit.eligibility.screening import Screener
 from shopperkit.interview import InterviewPolicy, pool_rows, read_scores, run_interviews
 from shopperkit.io.applicants import read_applicants
 from shopperkit.io.convert import to_data
-from shopperkit.io.files import RecordError, atomic_write, csv_text
+from shopperkit.io.files import RecordError, atomic_write, csv_text, dumps
 from shopperkit.model.people import Applicant
 from shopperkit.plugins import Plugins
 from shopperkit.programmes import find_programme

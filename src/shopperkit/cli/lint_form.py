@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from shopperkit.cli.common import dumps
 from shopperkit.forms.lint import lint_files
 from shopperkit.io.convert import to_data
+from shopperkit.io.files import dumps
 from shopperkit.plugins import Plugins
 
 NAME = "lint-form"

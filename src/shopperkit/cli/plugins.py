@@ -6,8 +6,9 @@ import argparse
 from typing import Any
 
 from shopperkit import __version__
-from shopperkit.cli.common import dumps, emit
+from shopperkit.cli.common import emit
 from shopperkit.forms import available_forms
+from shopperkit.io.files import dumps
 from shopperkit.plugins import Plugins
 from shopperkit.programmes import available_programmes
 

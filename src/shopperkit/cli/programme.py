@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from shopperkit.cli.common import dumps, emit, iso_date
+from shopperkit.cli.common import emit, iso_date
 from shopperkit.eligibility.screening import Screener
 from shopperkit.interview import InterviewPolicy
+from shopperkit.io.files import dumps
 from shopperkit.plugins import Plugins
 from shopperkit.programmes import find_programme
 

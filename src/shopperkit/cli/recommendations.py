@@ -7,13 +7,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from shopperkit.cli.common import dumps, iso_date
+from shopperkit.cli.common import iso_date
 from shopperkit.insights.recommendations import (
     StatusChange,
     append_status,
     current_status,
     read_status_log,
 )
+from shopperkit.io.files import dumps
 
 NAME = "recommendations"
 HELP = "show or record the status of recommendations (open, accepted, done)"

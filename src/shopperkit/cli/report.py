@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from shopperkit.assignment.inputs import programme_directory, read_directory, read_shoppers
-from shopperkit.cli.common import dumps
 from shopperkit.errors import InputError
 from shopperkit.forms import available_forms
 from shopperkit.insights.findings import FindingPolicy
@@ -24,7 +23,7 @@ from shopperkit.insights.report import (
     recommendations_data,
 )
 from shopperkit.io.convert import to_data
-from shopperkit.io.files import atomic_write
+from shopperkit.io.files import atomic_write, dumps
 from shopperkit.plugins import Plugins
 from shopperkit.programmes import find_programme
 

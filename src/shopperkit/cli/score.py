@@ -7,12 +7,11 @@ import json
 import sys
 from pathlib import Path
 
-from shopperkit.cli.common import dumps
 from shopperkit.cli.screen import error_record
 from shopperkit.errors import InputError
 from shopperkit.forms import available_forms, find_form
 from shopperkit.io.convert import to_data
-from shopperkit.io.files import RecordError, atomic_stream, atomic_write
+from shopperkit.io.files import RecordError, atomic_stream, atomic_write, dumps
 from shopperkit.model.forms import Form
 from shopperkit.plugins import Plugins
 from shopperkit.programmes import available_programmes

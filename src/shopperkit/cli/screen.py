@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from shopperkit.cli.common import dumps, emit, iso_date, warn
+from shopperkit.cli.common import emit, iso_date, warn
 from shopperkit.eligibility.screening import Screener
 from shopperkit.io.applicants import read_applicants
 from shopperkit.io.convert import to_data
-from shopperkit.io.files import RecordError
+from shopperkit.io.files import RecordError, dumps
 from shopperkit.model.verdicts import Verdict
 from shopperkit.plugins import Plugins
 from shopperkit.programmes import find_programme

@@ -16,7 +16,14 @@ from typing import Any
 
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data
-from shopperkit.io.files import FieldProblem, RecordError, csv_rows, open_text, read_json
+from shopperkit.io.files import (
+    FieldProblem,
+    RecordError,
+    csv_rows,
+    open_text,
+    read_json,
+    split_list,
+)
 from shopperkit.io.schemas import problems
 from shopperkit.model.people import Applicant, Residency
 
@@ -42,10 +49,6 @@ def parse_date(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def _split(text: str) -> list[str]:
-    return [part.strip() for part in text.split(";") if part.strip()]
-
-
 def _applicant_from_csv(row: dict[str, str]) -> Applicant | list[FieldProblem]:
     found: list[FieldProblem] = []
     for column in CSV_REQUIRED:
@@ -69,9 +72,9 @@ def _applicant_from_csv(row: dict[str, str]) -> Applicant | list[FieldProblem]:
         residency=Residency(status=row["residency"].lower(), since=dates["resident_since"]),
         gender=row.get("gender") or None,
         profession=row.get("profession") or None,
-        languages=tuple(_split(row.get("languages", ""))),
+        languages=split_list(row.get("languages", "")),
         employer=row.get("employer") or None,
-        declarations=frozenset(_split(row.get("declarations", ""))),
+        declarations=frozenset(split_list(row.get("declarations", ""))),
         applied_on=dates["applied_on"],
     )
 

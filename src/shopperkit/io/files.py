@@ -32,6 +32,11 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
+def split_list(text: str) -> tuple[str, ...]:
+    """The items of a semicolon-separated CSV cell, stripped, empty ones dropped."""
+    return tuple(part.strip() for part in text.split(";") if part.strip())
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Mapping[str, object]]) -> str:
     """CSV text with ``header`` and one line per row (missing values are empty)."""
     buffer = io.StringIO()
@@ -63,6 +68,11 @@ class RecordError:
     row: int
     id: str | None
     errors: tuple[FieldProblem, ...]
+
+
+def dumps(data: Any) -> str:
+    """Stable, readable JSON text: fields keep their model order, non-ASCII stays as written."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def read_json(path: Path, schema: str | None = None) -> Any:

@@ -7,7 +7,7 @@ The file format is ``schemas/form.schema.json``; the semantics are in
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 from attrs import field, frozen
 
@@ -54,6 +54,12 @@ class ShowIf:
 
     question: str
     values: tuple[Scalar, ...]
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        """Whether plain ``answers`` (a list for a multiple choice) ask the question."""
+        given = answers.get(self.question)
+        chosen = given if isinstance(given, list | tuple) else [given]
+        return any(value in self.values for value in chosen)
 
 
 @frozen

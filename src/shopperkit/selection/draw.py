@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -14,7 +13,7 @@ from attrs import evolve, frozen
 from shopperkit import __version__
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data, to_data
-from shopperkit.io.files import RecordError, atomic_write, csv_rows, open_text, read_json
+from shopperkit.io.files import RecordError, atomic_write, csv_rows, dumps, open_text, read_json
 from shopperkit.io.schemas import check as check_schema
 from shopperkit.selection.audit import (
     DRAW_RULE,
@@ -48,11 +47,6 @@ COHORT = "cohort.csv"
 RESULT = "result.json"
 COMMITMENT = "commitment.json"
 FEASIBILITY = "feasibility.json"
-
-
-def dumps(data: Any) -> str:
-    """Stable JSON text."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def load_problem(pool: Path, quotas: QuotaSet, warn: Callable[[str], None]) -> tuple[Problem, str]:

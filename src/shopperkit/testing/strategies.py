@@ -478,14 +478,6 @@ def forms(draw: st.DrawFn) -> Form:
     )
 
 
-def _shown(question: Question, answers: dict[str, Any]) -> bool:
-    if question.show_if is None:
-        return True
-    given = answers.get(question.show_if.question)
-    chosen = given if isinstance(given, list) else [given]
-    return any(value in question.show_if.values for value in chosen)
-
-
 @st.composite
 def _answer(draw: st.DrawFn, question: Question) -> Any:
     if question.type == "text":
@@ -503,7 +495,7 @@ def _answer(draw: st.DrawFn, question: Question) -> Any:
 def _answers(draw: st.DrawFn, form: Form) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     for index, (_, question) in enumerate(form.questions().values()):
-        if not _shown(question, answers):
+        if question.show_if is not None and not question.show_if.holds(answers):
             continue
         if index > 0 and not question.required and draw(st.booleans()):
             continue
