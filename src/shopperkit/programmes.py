@@ -36,6 +36,12 @@ def available_programmes(plugins: Plugins) -> dict[str, tuple[str, Programme]]:
     return found
 
 
+def programme_plugin(plugins: Plugins, name: str) -> str | None:
+    """The plugin that provides programme ``name``; None for a name no plugin provides."""
+    known = available_programmes(plugins)
+    return known[name][0] if name in known else None
+
+
 def find_programme(plugins: Plugins, name: str) -> Programme:
     """A programme by id (from the installed plugins) or by the path of its file."""
     if name.endswith(DOCUMENT_SUFFIXES) or Path(name).is_file():

@@ -21,7 +21,7 @@ from shopperkit.lifecycle.folding import PersonRecord
 from shopperkit.lifecycle.states import State
 from shopperkit.model.services import Directory
 from shopperkit.plugins import Plugins
-from shopperkit.programmes import available_programmes
+from shopperkit.programmes import programme_plugin
 
 T = TypeVar("T")
 
@@ -116,10 +116,10 @@ def read_directory(source: Path | str | ProgrammeSource) -> Directory:
 
 def programme_directory(plugins: Plugins, programme: str) -> Directory | None:
     """The directory shipped by the plugin that provides ``programme``, if it ships one."""
-    known = available_programmes(plugins)
-    if programme not in known:
+    plugin = programme_plugin(plugins, programme)
+    if plugin is None:
         return None
-    sources = plugins.directory_sources().get(known[programme][0], [])
+    sources = plugins.directory_sources().get(plugin, [])
     if len(sources) > 1:
         raise InputError("directory_ambiguous", {"programme": programme, "count": len(sources)})
     return read_directory(sources[0]) if sources else None

@@ -14,7 +14,7 @@ from shopperkit.io.convert import to_data
 from shopperkit.io.files import RecordError, atomic_stream, atomic_write, dumps
 from shopperkit.model.forms import Form
 from shopperkit.plugins import Plugins
-from shopperkit.programmes import available_programmes
+from shopperkit.programmes import available_programmes, programme_plugin
 from shopperkit.scoring import Aggregates, Scoring, render_card
 
 NAME = "score"
@@ -46,10 +46,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def programme_forms(plugins: Plugins, name: str) -> list[Form]:
     """The forms shipped by the plugin that provides programme ``name``."""
-    programmes = available_programmes(plugins)
-    if name not in programmes:
-        raise InputError("programme_unknown", {"name": name, "known": sorted(programmes)})
-    plugin = programmes[name][0]
+    plugin = programme_plugin(plugins, name)
+    if plugin is None:
+        known = sorted(available_programmes(plugins))
+        raise InputError("programme_unknown", {"name": name, "known": known})
     forms = [form for owner, form in available_forms(plugins).values() if owner == plugin]
     if not forms:
         raise InputError("form_unknown", {"name": f"{name} (any)", "known": []})
