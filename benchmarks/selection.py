@@ -46,11 +46,12 @@ def instance(size: int, folder: Path) -> Path:
 def ours(path: Path, method: str, out: Path, hc: Any) -> dict[str, Any]:
     """Time one ``shopperkit select`` (library call, the same work as the command).
 
-    As on the peer's side, imports are done before the clock starts: the solver is imported
-    lazily by the draw, so it is imported here first.
+    As on the peer's side, imports are done before the clock starts: the solver and the
+    compiled move search are imported lazily by the draw, so they are imported here first.
     """
     import highspy  # noqa: F401
 
+    import shopperkit.selection.moves  # noqa: F401
     from shopperkit.selection.draw import load_problem, select
     from shopperkit.selection.lottery import LEGACY_DRAWS
     from shopperkit.selection.quotas import read_quotas

@@ -37,6 +37,8 @@ SLACK = 1e-9
 LEGACY_DRAWS = 1000
 GAP = 1e-9
 """A level is final when no lottery can raise it by more than this share of its value."""
+IDLE = 1e-6
+"""Between levels, unused panels whose reduced cost is below ``-IDLE`` leave the master."""
 
 
 @frozen
@@ -81,14 +83,18 @@ class Swaps:
 
     A move from profile ``s`` to profile ``t`` keeps every quota when, on each feature where
     the two differ, ``s``'s value stays at or above its minimum and ``t``'s at or below its
-    maximum. Climbing from the best known panels finds improving panels in milliseconds;
-    the integer programme is asked only when this finds none, so optimality is still proved.
+    maximum. Climbing from the best known panels (compiled, in :mod:`.moves`) finds improving
+    panels in microseconds; the integer programme is asked only when this finds none, so
+    optimality is still proved.
     """
 
     def __init__(self, problem: Problem, starts: int = 12, steps: int = 300) -> None:
         import numpy as np
 
+        from shopperkit.selection import moves
+
         self.np = np
+        self.moves = moves
         quotas = problem.quotas.quotas
         index = {(q.feature, q.value): i for i, q in enumerate(quotas)}
         features = problem.quotas.features
@@ -102,41 +108,33 @@ class Swaps:
         # Bit f set: the two profiles differ on feature f (features as bits of one integer).
         bits = (1 << np.arange(len(features), dtype=np.int64))[None, None, :]
         self.differ = ((self.values[:, None, :] != self.values[None, :, :]) * bits).sum(axis=2)
-        self.bits = bits[0]
-        self.low = np.array([q.min for q in quotas])
-        self.high = np.array([q.max for q in quotas])
-        self.sizes = np.array(problem.sizes)
-        self.quotas = len(quotas)
+        self.low = np.array([q.min for q in quotas], dtype=np.int64)
+        self.high = np.array([q.max for q in quotas], dtype=np.int64)
+        self.sizes = np.array(problem.sizes, dtype=np.int64)
         self.starts = starts
         self.steps = steps
         self.matrix: Any = np.zeros((0, len(problem.profiles)), dtype=np.int64)
+        self.seen: set[Counts] = set()
+        self.unseen: list[Counts] = []
 
-    def forget(self) -> None:
-        """Drop the cached panel matrix (the panel list was rebuilt)."""
-        self.matrix = self.np.zeros((0, len(self.sizes)), dtype=self.np.int64)
+    def remember(self, panel: Counts) -> None:
+        """Keep ``panel`` as a starting point for later climbs (even once the master drops it)."""
+        if panel not in self.seen:
+            self.seen.add(panel)
+            self.unseen.append(panel)
 
     def climb(self, panel: Any, weights: Any) -> Any:
         """The panel after repeatedly taking the best improving one-seat move."""
-        np = self.np
-        panel = panel.copy()
-        for _ in range(self.steps):
-            counts = np.bincount(
-                self.values.ravel(), np.repeat(panel, self.values.shape[1]), self.quotas
-            )
-            held = np.nonzero(panel > 0)[0]
-            out = ((counts[self.values[held]] > self.low[self.values[held]]) * self.bits).sum(1)
-            into = ((counts[self.values] < self.high[self.values]) * self.bits).sum(1)
-            blocked = self.differ[held] & ~(out[:, None] & into[None, :])
-            allowed = (blocked == 0) & (panel < self.sizes)[None, :]
-            gain = np.where(allowed, weights[None, :] - weights[held][:, None], -np.inf)
-            best = int(np.argmax(gain))
-            row, t = divmod(best, len(panel))
-            if gain[row, t] <= 1e-12:
-                break
-            s = int(held[row])
-            panel[s] -= 1
-            panel[t] += 1
-        return panel
+        return self.moves.climb(
+            panel,
+            self.np.asarray(weights, dtype=float),
+            self.values,
+            self.low,
+            self.high,
+            self.sizes,
+            self.differ,
+            self.steps,
+        )
 
     def spread(self, panels: list[Counts], excluded: Sequence[int], rounds: int) -> list[Counts]:
         """Diverse starting panels by multiplicative weights.
@@ -161,15 +159,14 @@ class Swaps:
             weights /= weights.sum()
         return found
 
-    def improve(
-        self, panels: Sequence[Counts], weights: Sequence[float], bound: float
-    ) -> list[Counts]:
-        """Distinct panels worth more than ``bound``, climbed from the best known panels."""
+    def improve(self, weights: Sequence[float], bound: float) -> list[Counts]:
+        """Distinct panels worth more than ``bound``, climbed from the best remembered panels."""
         np = self.np
         w = np.array(weights)
-        if len(self.matrix) < len(panels):
-            extra = np.array(panels[len(self.matrix) :], dtype=np.int64)
-            self.matrix = np.vstack([self.matrix, extra]) if len(self.matrix) else extra
+        if self.unseen:
+            extra = np.array(self.unseen, dtype=np.int64)
+            self.matrix = np.vstack([self.matrix, extra])
+            self.unseen = []
         known = self.matrix
         order = np.argsort(-(known @ w), kind="stable")[: self.starts]
         found: list[Counts] = []
@@ -192,6 +189,7 @@ class _Leximin:
 
     def __init__(self, problem: Problem, panels: list[Counts], excluded: Sequence[int]) -> None:
         self.problem = problem
+        self.sizes = problem.sizes
         n = len(problem.profiles)
         self.fixed: dict[int, float] = dict.fromkeys(excluded, 0.0)
         self.swaps = Swaps(problem)
@@ -221,7 +219,6 @@ class _Leximin:
         self.master.option("primal_feasibility_tolerance", 1e-9)
         self.panels: list[Counts] = []
         self.known: set[Counts] = set()
-        self.swaps.forget()
         for panel in panels:
             self.add(panel)
 
@@ -231,9 +228,23 @@ class _Leximin:
             return
         self.known.add(panel)
         self.panels.append(panel)
-        sizes = self.problem.sizes
+        self.swaps.remember(panel)
+        sizes = self.sizes
         entries = {0: 1.0} | {1 + t: c / sizes[t] for t, c in enumerate(panel) if c}
         self.master.add_column(0.0, 0.0, INF, entries)
+
+    def drop_idle(self) -> None:
+        """Delete the panels the last solution leaves out and prices clearly below the bound.
+
+        They only slow the simplex down; pricing finds any of them again if a later level
+        needs it (so they are forgotten as known panels too).
+        """
+        gone = {j - 1 for j in self.master.delete_idle_columns(1, IDLE)}
+        if gone:
+            self.known.difference_update(self.panels[j] for j in gone)
+            kept = [j for j in range(len(self.panels)) if j not in gone]
+            self.panels = [self.panels[j] for j in kept]
+            self.weights = [self.weights[j] for j in kept]
 
     def level(self) -> tuple[float, list[float]]:
         """Raise the lowest free profile as far as possible: the level and the dual weights.
@@ -241,7 +252,7 @@ class _Leximin:
         Adds panels the dual weights value more than the bound (from one-seat moves, else
         from the integer programme) until there is none.
         """
-        sizes = self.problem.sizes
+        sizes = self.sizes
         while True:
             solution = self.master.run()
             if solution is None:  # pragma: no cover - the levels are reachable by construction
@@ -250,9 +261,7 @@ class _Leximin:
             bound = solution.duals[0] + TOLERANCE
             dual = [max(-d, 0.0) for d in solution.duals[1:]]
             per_seat = [w / s for w, s in zip(dual, sizes, strict=True)]
-            found = [
-                p for p in self.swaps.improve(self.panels, per_seat, bound) if p not in self.known
-            ]
+            found = [p for p in self.swaps.improve(per_seat, bound) if p not in self.known]
             if not found:
                 # The integer programme proves a bound: no lottery beats z + (best - mu).
                 self.pricing.set_costs(per_seat)
@@ -270,7 +279,11 @@ class _Leximin:
                 self.add(panel)
 
     def fix(self, profiles: Sequence[int], level: float) -> None:
-        """Fix ``profiles`` at ``level``: their rows no longer involve ``z``."""
+        """Fix ``profiles`` at ``level``: their rows no longer involve ``z``.
+
+        Idle panels are deleted first, while the last solution still describes the programme.
+        """
+        self.drop_idle()
         for t in profiles:
             self.fixed[t] = level
             self.master.set_coefficient(1 + t, 0, 0.0)

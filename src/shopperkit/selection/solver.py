@@ -149,6 +149,29 @@ class Program:
         )
         self.columns += 1
 
+    def delete_idle_columns(self, first: int, below: float) -> list[int]:
+        """Delete the columns from ``first`` on that are zero, non-basic and cost more than
+        ``below`` to bring in (at the last solution); the rest keep their basis.
+
+        Returns the deleted columns, in increasing order.
+        """
+        np = self._np
+        h = self._h
+        solution = h.getSolution()
+        status = h.getBasis().col_status
+        basic = self._hs.HighsBasisStatus.kBasic
+        values = solution.col_value
+        reduced = solution.col_dual
+        idle = [
+            j
+            for j in range(first, self.columns)
+            if status[j] != basic and values[j] == 0.0 and abs(reduced[j]) > below
+        ]
+        if idle:
+            h.deleteCols(len(idle), np.array(idle, dtype=np.int32))
+            self.columns -= len(idle)
+        return idle
+
     def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
         """Change one row's bounds."""
         self._h.changeRowBounds(row, *self._vector([lower, upper]))

@@ -1,0 +1,81 @@
+"""The one-seat-move climb, compiled to machine code by numba.
+
+Compiled when this module is first imported and cached beside it, so later imports only load
+the machine code. Imported only when a fair lottery is computed, so ``import shopperkit``
+never needs numba.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numba import njit  # type: ignore[import-untyped, unused-ignore]
+
+SIGNATURE = "i8[::1](i8[::1], f8[::1], i8[:, ::1], i8[::1], i8[::1], i8[::1], i8[:, ::1], i8)"
+
+
+@njit(SIGNATURE, cache=True)  # type: ignore[misc, untyped-decorator, unused-ignore]
+def climb(
+    panel: Any,
+    weights: Any,
+    values: Any,
+    low: Any,
+    high: Any,
+    sizes: Any,
+    differ: Any,
+    steps: int,
+) -> Any:
+    """The panel after repeatedly taking the best improving one-seat move.
+
+    ``values[t, f]`` is the quota that profile ``t``'s value on feature ``f`` counts towards;
+    ``differ[s, t]`` has bit ``f`` set when profiles ``s`` and ``t`` differ on feature ``f``.
+    A move from ``s`` to ``t`` keeps every quota when, on each feature where they differ,
+    ``s``'s quota stays at or above its minimum and ``t``'s at or below its maximum. Each step
+    takes the move of largest gain ``weights[t] - weights[s]`` (above ``1e-12``); profiles are
+    scanned by weight, so the search stops as soon as no larger gain is possible.
+    """
+    n, features = values.shape
+    panel = panel.copy()
+    order = np.argsort(-weights, kind="mergesort")
+    counts = np.zeros(len(low), dtype=np.int64)
+    for t in range(n):
+        for f in range(features):
+            counts[values[t, f]] += panel[t]
+    can_leave = np.zeros(n, dtype=np.int64)
+    can_enter = np.zeros(n, dtype=np.int64)
+    for _ in range(steps):
+        for t in range(n):
+            leave = 0
+            enter = 0
+            for f in range(features):
+                q = values[t, f]
+                if counts[q] > low[q]:
+                    leave |= 1 << f
+                if counts[q] < high[q]:
+                    enter |= 1 << f
+            can_leave[t] = leave
+            can_enter[t] = enter
+        best = 1e-12
+        source = -1
+        target = -1
+        for s in range(n):
+            if panel[s] == 0:
+                continue
+            for k in range(n):
+                t = order[k]
+                if weights[t] - weights[s] <= best:
+                    break
+                if panel[t] < sizes[t] and differ[s, t] & ~(can_leave[s] & can_enter[t]) == 0:
+                    best = weights[t] - weights[s]
+                    source = s
+                    target = t
+                    break
+        if source < 0:
+            break
+        panel[source] -= 1
+        panel[target] += 1
+        for f in range(features):
+            counts[values[source, f]] -= 1
+            counts[values[target, f]] += 1
+    return panel
