@@ -4,8 +4,9 @@ Instances are the shared synthetic Mystery-Shopper pools (``../shared/benchmarks
 500, 2,000 and 10,000 candidates, 50 seats, quotas on citizenship, nationality, age band,
 profession and gender). For each method it prints seconds per selection, the minimum and
 median selection probability of each engine, and the ratio of the peer's seconds to ours.
-Fairness figures come from the shared ``harness_common.py``; every shopperkit panel in the
-distribution is checked against the quotas with it too.
+shopperkit's files are scored by the shared ``score.py`` (every panel of the distribution and
+the drawn panel checked against the quotas, fairness figures from the distribution); the
+peer's probabilities go through the same ``harness_common.fairness_stats``.
 
 The peer runs in a child process with a time limit (``--peer-timeout``); its ``legacy`` is
 estimated from ``--draws`` repeated draws. For ``legacy`` both columns give the seconds of
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,11 +45,14 @@ def instance(size: int, folder: Path) -> Path:
     return out
 
 
-def ours(path: Path, method: str, out: Path, hc: Any) -> dict[str, Any]:
-    """Time one ``shopperkit select`` (library call, the same work as the command).
+def ours(path: Path, method: str, out: Path) -> dict[str, Any]:
+    """Time one ``shopperkit select`` (library call, the same work as the command), then
+    score its files with the shared ``score.py``.
 
     As on the peer's side, imports are done before the clock starts: the solver and the
     compiled move search are imported lazily by the draw, so they are imported here first.
+    ``score.py`` checks every panel of the distribution and the drawn panel against the
+    quotas; it writes its own ``result.json``, so it scores a copy of the three files.
     """
     import highspy  # noqa: F401
 
@@ -64,11 +69,23 @@ def ours(path: Path, method: str, out: Path, hc: Any) -> dict[str, Any]:
     if method == "legacy":
         # shopperkit's legacy lottery is LEGACY_DRAWS greedy draws: time one of them.
         seconds /= LEGACY_DRAWS
-    inst = hc.load_instance(path)
-    panels, _ = hc.read_distribution(out / "distribution.csv")
-    valid = all(hc.check_panel(inst, panel)["ok"] for panel in panels[:200])
-    probabilities = hc.read_probabilities(out / "probabilities.csv")
-    return {"seconds": seconds, "probabilities": probabilities, "valid": valid}
+    scored = out.with_name(f"{out.name}_scored")
+    scored.mkdir(exist_ok=True)
+    for name in ("panel.csv", "probabilities.csv", "distribution.csv"):
+        shutil.copyfile(out / name, scored / name)
+    subprocess.run(
+        [
+            sys.executable,
+            str(SHARED / "score.py"),
+            *("--instance", str(path), "--run-dir", str(scored)),
+            *("--engine", "shopperkit", "--algorithm", method, "--wall-s", f"{seconds:.3f}"),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    result: dict[str, Any] = json.loads((scored / "result.json").read_text(encoding="utf-8"))
+    valid = result["distribution_invalid_panels"] == 0 and result["panel_check"]["ok"]
+    return {"seconds": seconds, "stats": result["stats"], "valid": valid}
 
 
 def peer(path: Path, method: str, timeout: float, draws: int) -> dict[str, Any] | None:
@@ -138,9 +155,9 @@ def main(argv: list[str] | None = None) -> int:
         for size in args.sizes:
             path = instance(size, folder)
             for method in args.methods:
-                mine = ours(path, method, Path(scratch) / f"run_{size}_{method}", hc)
+                mine = ours(path, method, Path(scratch) / f"run_{size}_{method}")
                 theirs = None if args.no_peer else peer(path, method, args.peer_timeout, args.draws)
-                a = hc.fairness_stats(mine["probabilities"], SEATS)
+                a = mine["stats"]
                 b = hc.fairness_stats(theirs["probabilities"], SEATS) if theirs else {}
                 ratio = f"{theirs['seconds'] / mine['seconds']:.1f}x" if theirs else "-"
                 peer_seconds = f"{theirs['seconds']:.2f}" if theirs else f"> {args.peer_timeout:g}"
