@@ -213,6 +213,23 @@ def test_leximin_minimum_is_at_least_any_single_panel_mix(problem: Problem) -> N
         assert (probabilities[group[0]] > 0) == reachable
 
 
+@settings(max_examples=25, deadline=None)
+@given(problem=pools_with_quotas())
+def test_nash_gives_the_largest_product_of_chances(problem: Problem) -> None:
+    # The leximin and legacy lotteries are valid lotteries too: nash's product of everyone's
+    # chances (as a sum of logarithms over people who can be selected) is at least theirs.
+    import math
+
+    def welfare(probabilities: dict[str, Fraction]) -> float:
+        return sum(math.log(p) for p in probabilities.values() if p > 0)
+
+    nash = person_probabilities(problem, "nash")
+    for other in ("leximin", "legacy"):
+        theirs = person_probabilities(problem, other)
+        assert {p for p, v in theirs.items() if v > 0} <= {p for p, v in nash.items() if v > 0}
+        assert welfare(nash) >= welfare(theirs) - 1e-5
+
+
 @settings(max_examples=40, deadline=None)
 @given(problem=pools_with_quotas(), data=st.data())
 def test_the_move_search_ends_on_a_valid_panel_no_single_move_improves(

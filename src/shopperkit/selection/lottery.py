@@ -28,7 +28,7 @@ from typing import Any
 from attrs import frozen
 
 from shopperkit.selection.feasibility import Counts, Problem, find_panel
-from shopperkit.selection.solver import INF, Program, Row, solve
+from shopperkit.selection.solver import INF, Program, Row
 
 METHODS = ("leximin", "maximin", "nash", "legacy")
 GRAIN = 10**9
@@ -310,61 +310,116 @@ def leximin(
     return _exact(state.panels, state.weights)
 
 
+class _Nash:
+    """The outer approximation behind :func:`nash`, kept in one linear programme.
+
+    Columns: one variable ``s_t`` per live profile (the objective is the sum of ``size_t *
+    s_t``), then one weight per panel. Row 0 makes the weights sum to one; every other row is
+    a tangent of log at a probability ``point`` seen for profile ``t``:
+    ``s_t - pi_t / point <= log(point) - 1``, with ``pi_t`` the profile's probability.
+    """
+
+    def __init__(self, problem: Problem, live: Sequence[int]) -> None:
+        self.sizes = problem.sizes
+        self.live = list(live)
+        self.program = Program(
+            [float(self.sizes[t]) for t in live],
+            [-INF] * len(live),
+            [INF] * len(live),
+            [Row((), (), 1.0, 1.0)],
+            maximize=True,
+            integer=False,
+        )
+        self.panels: list[Counts] = []
+        self.points: dict[int, list[tuple[int, float]]] = {t: [] for t in live}
+        self.rows = 1
+
+    def add_tangent(self, k: int, point: float) -> None:
+        """Bound ``s`` of the ``k``-th live profile by the tangent of log at ``point``."""
+        t = self.live[k]
+        first = len(self.live)
+        used = [j for j, panel in enumerate(self.panels) if panel[t]]
+        self.program.add_row(
+            Row(
+                (k, *(first + j for j in used)),
+                (1.0, *(-self.panels[j][t] / self.sizes[t] / point for j in used)),
+                -INF,
+                math.log(point) - 1.0,
+            )
+        )
+        self.points[t].append((self.rows, point))
+        self.rows += 1
+
+    def add_panel(self, panel: Counts) -> None:
+        """Add a panel's weight as a column, with its entries in every tangent row."""
+        entries = {0: 1.0}
+        for t in self.live:
+            for row, point in self.points[t] if panel[t] else ():
+                entries[row] = -panel[t] / self.sizes[t] / point
+        self.program.add_column(0.0, 0.0, INF, entries)
+        self.panels.append(panel)
+
+    def new_point(self, t: int, probability: float) -> bool:
+        """Whether ``probability`` is not yet (to a millionth) a tangent point of ``t``."""
+        return all(abs(probability - p) > 1e-6 * p for _, p in self.points[t])
+
+
 def nash(
     problem: Problem, panels: list[Counts], excluded: Sequence[int], *, rounds: int = 60
 ) -> Lottery:
     """Maximise the sum over people of log(probability) by outer approximation.
 
-    Each round solves a linear programme in which every profile's log is bounded by its
-    tangents at the probabilities seen so far, then adds the panel the gradient values most.
+    Each round solves the programme of :class:`_Nash` (changed, not rebuilt, so the simplex
+    starts from the last basis), then adds tangents at the new probabilities and the panels
+    the gradient values more than the current lottery: from one-seat moves, else from the
+    integer programme. It stops when a round adds nothing, or after ``rounds`` rounds.
     """
     n = len(problem.profiles)
     sizes = problem.sizes
     live = [t for t in range(n) if t not in set(excluded)]
-    points: dict[int, list[float]] = {t: [problem.quotas.seats / sum(sizes)] for t in live}
-    weights: list[float] = [1.0 / len(panels)] * len(panels)
+    state = _Nash(problem, live)
+    swaps = Swaps(problem)
+    for panel in dict.fromkeys(panels):
+        state.add_panel(panel)
+        swaps.remember(panel)
+    start = problem.quotas.seats / sum(sizes)
+    for k in range(len(live)):
+        state.add_tangent(k, start)
+    weights: list[float] = []
     for _ in range(rounds):
-        m = len(panels)
-        # columns: lambda_0..lambda_{m-1}, then s_t for each live profile
-        costs = [0.0] * m + [float(sizes[t]) for t in live]
-        lower = [0.0] * m + [-INF] * len(live)
-        upper = [INF] * (m + len(live))
-        rows = [Row(tuple(range(m)), (1.0,) * m, 1.0, 1.0)]
-        for k, t in enumerate(live):
-            used = tuple(j for j in range(m) if panels[j][t])
-            for point in points[t]:
-                # s_t <= log(point) + (pi_t - point) / point
-                rows.append(
-                    Row(
-                        (*used, m + k),
-                        (*(-panels[j][t] / sizes[t] / point for j in used), 1.0),
-                        -INF,
-                        math.log(point) - 1.0,
-                    )
-                )
-        solution = solve(costs, lower, upper, rows, maximize=True, integer=False)
+        solution = state.program.run()
         assert solution is not None
-        weights = list(solution.values[:m])
-        pi = {
-            t: max(sum(weights[j] * panels[j][t] for j in range(m)) / sizes[t], 1e-9) for t in live
-        }
+        weights = list(solution.values[len(live) :])
+        totals = [0.0] * n
+        for weight, panel in zip(weights, state.panels, strict=True):
+            if weight > 0:
+                for t, count in enumerate(panel):
+                    totals[t] += weight * count
+        pi = {t: max(totals[t] / sizes[t], 1e-9) for t in live}
         gradient = [1.0 / pi[t] if t in pi else 0.0 for t in range(n)]
-        best = find_panel(problem, gradient)
-        assert best is not None
-        current = sum(gradient[t] * pi[t] * sizes[t] for t in live)
-        gain = sum(gradient[t] * best[t] for t in live)
+        current = sum(sizes[t] for t in live)  # the gradient's value of the current lottery
         added = False
-        for t in live:
-            if all(abs(pi[t] - p) > 1e-6 * p for p in points[t]):
-                points[t].append(pi[t])
+        for k, t in enumerate(live):
+            if state.new_point(t, pi[t]):
+                state.add_tangent(k, pi[t])
                 added = True
-        if best not in panels and gain > current * (1 + 1e-6):
-            panels.append(best)
+        known = set(state.panels)
+        found = [p for p in swaps.improve(gradient, current * (1 + 1e-6)) if p not in known]
+        if not found:
+            best = find_panel(problem, gradient)
+            assert best is not None
+            if best not in known and sum(gradient[t] * best[t] for t in live) > current * (
+                1 + 1e-6
+            ):
+                found = [best]
+        for panel in found:
+            state.add_panel(panel)
+            swaps.remember(panel)
             weights.append(0.0)
             added = True
         if not added:
             break
-    return _exact(panels, weights)
+    return _exact(state.panels, weights)
 
 
 def greedy(problem: Problem, rng: random.Random, attempts: int = 100) -> Counts | None:
