@@ -354,8 +354,9 @@ class _Nash:
         """Add a panel's weight as a column, with its entries in every tangent row."""
         entries = {0: 1.0}
         for t in self.live:
-            for row, point in self.points[t] if panel[t] else ():
-                entries[row] = -panel[t] / self.sizes[t] / point
+            if panel[t]:
+                for row, point in self.points[t]:
+                    entries[row] = -panel[t] / self.sizes[t] / point
         self.program.add_column(0.0, 0.0, INF, entries)
         self.panels.append(panel)
 

@@ -32,8 +32,8 @@ def climb(
     ``differ[s, t]`` has bit ``f`` set when profiles ``s`` and ``t`` differ on feature ``f``.
     A move from ``s`` to ``t`` keeps every quota when, on each feature where they differ,
     ``s``'s quota stays at or above its minimum and ``t``'s at or below its maximum. Each step
-    takes the move of largest gain ``weights[t] - weights[s]`` (above ``1e-12``); profiles are
-    scanned by weight, so the search stops as soon as no larger gain is possible.
+    takes the move of largest gain ``weights[t] - weights[s]`` (above ``1e-12``). Targets are
+    scanned from the heaviest, so each source's scan stops once no larger gain is possible.
     """
     n, features = values.shape
     panel = panel.copy()
