@@ -34,6 +34,17 @@ from tests.helpers import with_parameter
 from tests.test_docs import run_blocks
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "operations"
+
+
+def assign_command(shoppers: Path, targets: Path, out: Path, to: str = "2026-01-31") -> list[str]:
+    """``shopperkit assign`` for the Qatar programme and the example directory, from 4 January."""
+    return [
+        *("assign", "--programme", "qatar-cgb", str(shoppers), str(targets)),
+        *("--directory", str(EXAMPLES / "directory.json")),
+        *("--from", "2026-01-04", "--to", to, "--out", str(out)),
+    ]
+
+
 PERIOD = Period(date(2026, 1, 4), date(2026, 1, 31))
 
 
@@ -229,21 +240,9 @@ def test_bad_targets_are_refused_naming_the_target(
 def test_assign_command_writes_three_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = [
-        "assign",
-        "--programme",
-        "qatar-cgb",
-        str(EXAMPLES / "shoppers.csv"),
-        str(EXAMPLES / "targets.csv"),
-        "--directory",
-        str(EXAMPLES / "directory.json"),
-        "--from",
-        "2026-01-04",
-        "--to",
-        "2026-01-31",
-    ]
-    assert main([*args, "--out", str(tmp_path / "a")]) == 0
-    assert main([*args, "--out", str(tmp_path / "b")]) == 0
+    shoppers, targets = EXAMPLES / "shoppers.csv", EXAMPLES / "targets.csv"
+    assert main(assign_command(shoppers, targets, tmp_path / "a")) == 0
+    assert main(assign_command(shoppers, targets, tmp_path / "b")) == 0
     for name in ("schedule.csv", "unmet.json", "summary.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     assert "8 of 10" in capsys.readouterr().err
@@ -255,23 +254,7 @@ def test_assign_command_reports_bad_input_in_one_line(
     shoppers = tmp_path / "shoppers.csv"
     shoppers.write_text("id,employer\nS-1,x\n", encoding="utf-8")
     shutil.copy(EXAMPLES / "targets.csv", tmp_path / "targets.csv")
-    code = main(
-        [
-            "assign",
-            "--programme",
-            "qatar-cgb",
-            str(shoppers),
-            str(tmp_path / "targets.csv"),
-            "--directory",
-            str(EXAMPLES / "directory.json"),
-            "--from",
-            "2026-01-04",
-            "--to",
-            "2026-01-31",
-            "--out",
-            str(tmp_path / "out"),
-        ]
-    )
+    code = main(assign_command(shoppers, tmp_path / "targets.csv", tmp_path / "out"))
     err = capsys.readouterr().err
     assert code == 2
     assert str(shoppers) in err
@@ -304,21 +287,7 @@ def test_assign_command_takes_the_active_shoppers_of_an_event_log(tmp_path: Path
         encoding="utf-8",
     )
     code = main(
-        [
-            "assign",
-            "--programme",
-            "qatar-cgb",
-            str(EXAMPLES / "events.jsonl"),
-            str(targets),
-            "--directory",
-            str(EXAMPLES / "directory.json"),
-            "--from",
-            "2026-01-04",
-            "--to",
-            "2026-01-10",
-            "--out",
-            str(tmp_path / "out"),
-        ]
+        assign_command(EXAMPLES / "events.jsonl", targets, tmp_path / "out", to="2026-01-10")
     )
     assert code == 0
     # only Q-001 is active, and she now works for Kahramaa
