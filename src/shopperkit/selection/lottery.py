@@ -331,6 +331,7 @@ class _Nash:
             integer=False,
         )
         self.panels: list[Counts] = []
+        self.known: set[Counts] = set()
         self.points: dict[int, list[tuple[int, float]]] = {t: [] for t in live}
         self.rows = 1
 
@@ -359,6 +360,7 @@ class _Nash:
                     entries[row] = -panel[t] / self.sizes[t] / point
         self.program.add_column(0.0, 0.0, INF, entries)
         self.panels.append(panel)
+        self.known.add(panel)
 
     def new_point(self, t: int, probability: float) -> bool:
         """Whether ``probability`` is not yet (to a millionth) a tangent point of ``t``."""
@@ -404,7 +406,7 @@ def nash(
             if state.new_point(t, pi[t]):
                 state.add_tangent(k, pi[t])
                 added = True
-        known = set(state.panels)
+        known = state.known
         found = [p for p in swaps.improve(gradient, current * (1 + 1e-6)) if p not in known]
         if not found:
             best = find_panel(problem, gradient)
