@@ -27,7 +27,7 @@ from shopperkit.assignment import (
 )
 from shopperkit.model.services import Directory, Entity, Service, ServiceCentre
 from shopperkit.plugins import Plugins
-from shopperkit.programmes import find_programme
+from shopperkit.registry import Registry
 
 SERVICE_LANGUAGES = [(("ar", "en"), 74), (("ar",), 8), (("ur",), 8), (("hi",), 7), (("en",), 3)]
 SHOPPER_LANGUAGES = [
@@ -193,7 +193,7 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=13)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    programme = find_programme(Plugins(), "qatar-cgb")
+    programme = Registry(Plugins()).programme("qatar-cgb")
     limits = Limits.of(programme)
     start = date(2026, 1, 4)
     period = Period(start, start + timedelta(days=7 * args.weeks - 1))

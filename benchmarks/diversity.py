@@ -23,7 +23,7 @@ from shopperkit.cli import main as shopperkit
 from shopperkit.io.files import csv_rows
 from shopperkit.model.programme import Programme
 from shopperkit.plugins import Plugins
-from shopperkit.programmes import find_programme
+from shopperkit.registry import Registry
 from shopperkit.selection.draw import load_problem, select
 from shopperkit.selection.quotas import pool_values, quotas_from_programme, read_pool_rows
 
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=3000, help="applicants to generate")
     parser.add_argument("--seed", type=int, default=2022, help="seed of the applicants")
     args = parser.parse_args(argv)
-    shipped = find_programme(Plugins(), "qatar-cgb")
+    shipped = Registry(Plugins()).programme("qatar-cgb")
     kept = {
         name: parameter
         for name, parameter in shipped.parameters.items()

@@ -26,10 +26,11 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from shopperkit.errors import InputError
-from shopperkit.forms import find_form, load_form
+from shopperkit.forms import load_form
 from shopperkit.forms.export import record_schema
 from shopperkit.model.forms import Form
 from shopperkit.plugins import Plugins
+from shopperkit.registry import Registry
 from shopperkit.scoring import Aggregates, Scoring
 from shopperkit.synthetic import evaluations
 
@@ -40,7 +41,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples/forms/example-visit
 def pick_form(name: str) -> Form:
     """The named form, or the example form when no installed plugin provides it."""
     try:
-        return find_form(Plugins(), name)
+        return Registry(Plugins()).form(name)
     except InputError:
         print(f"form {name!r} is not installed; using {EXAMPLE.name}")
         return load_form(EXAMPLE)

@@ -17,7 +17,7 @@ from shopperkit.eligibility.screening import Screener
 from shopperkit.model.people import Applicant
 from shopperkit.model.programme import Programme
 from shopperkit.plugins import Plugins
-from shopperkit.programmes import find_programme
+from shopperkit.registry import Registry
 from shopperkit.synthetic import applicants
 
 
@@ -80,7 +80,7 @@ def main() -> None:
     args = parser.parse_args()
 
     plugins = Plugins()
-    programme = find_programme(plugins, "qatar-cgb")
+    programme = Registry(plugins).programme("qatar-cgb")
     people = list(applicants(args.size, seed=args.seed, programme=programme))
     screener = Screener(programme, plugins)
     baseline = plain_loop(programme)

@@ -97,9 +97,9 @@ def test_lint_form_passes_the_example(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_a_programme_scores_with_the_forms_of_its_plugin() -> None:
-    from shopperkit.cli.score import programme_forms
-    from shopperkit.errors import InputError
+    from shopperkit.errors import ShopperkitError
     from shopperkit.plugins import Plugins, make_plugin_manager, module_plugin
+    from shopperkit.registry import Registry
 
     qatar = (
         FORMS.parent.parent / "plugins/shopperkit-qatar-cgb/src/shopperkit_qatar_cgb/qatar-cgb.json"
@@ -110,9 +110,9 @@ def test_a_programme_scores_with_the_forms_of_its_plugin() -> None:
         shopperkit_forms=lambda: [FORM],
     )
     plugins = Plugins(make_plugin_manager(plugins=[("example", plugin)], autoload=False))
-    assert [form.id for form in programme_forms(plugins, "qatar-cgb")] == ["example-visit"]
-    with pytest.raises(InputError) as caught:
-        programme_forms(plugins, "nowhere")
+    assert [form.id for form in Registry(plugins).forms("qatar-cgb")] == ["example-visit"]
+    with pytest.raises(ShopperkitError) as caught:
+        Registry(plugins).forms("nowhere")
     assert caught.value.code == "programme_unknown"
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from shopperkit.cli import main
-from shopperkit.forms import find_form
 from shopperkit.plugins import Plugins
+from shopperkit.registry import Registry
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "uae"
 
@@ -30,7 +30,7 @@ def test_scores_feed_the_report_with_form_labels_and_entity_names(
     args = ["report", "--programme", "uae", str(scores), "--out", str(out), "--k", "2"]
     assert main([*args, "--directory", str(directory), "--language", "ar,en"]) == 0
 
-    form = find_form(plugins, "uae-visit")
+    form = Registry(plugins).form("uae-visit")
     entities = json.loads(directory.read_text(encoding="utf-8"))["entities"]
     scored = {json.loads(line)["entity"] for line in accepted}
     arabic = (out / "report.ar.html").read_text(encoding="utf-8")

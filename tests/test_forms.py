@@ -10,11 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shopperkit.errors import InputError
-from shopperkit.forms import find_form, load_form
+from shopperkit.forms import load_form
 from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.schemas import problems
 from shopperkit.model import Evaluation, Form
 from shopperkit.plugins import Plugins, make_plugin_manager, module_plugin
+from shopperkit.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples/forms/example-visit.yaml"
@@ -67,10 +68,10 @@ def test_a_bad_form_names_file_and_path(tmp_path: Path) -> None:
 def test_forms_are_found_by_id_through_the_hook() -> None:
     plugin = module_plugin("example_forms", shopperkit_forms=lambda: [EXAMPLE])
     plugins = Plugins(make_plugin_manager(plugins=[("example", plugin)], autoload=False))
-    assert find_form(plugins, "example-visit").version == "1"
-    assert find_form(plugins, str(EXAMPLE)).id == "example-visit"
+    assert Registry(plugins).form("example-visit").version == "1"
+    assert Registry(plugins).form(str(EXAMPLE)).id == "example-visit"
     with pytest.raises(InputError) as caught:
-        find_form(plugins, "nope")
+        Registry(plugins).form("nope")
     assert caught.value.code == "form_unknown"
 
 
@@ -79,5 +80,5 @@ def test_two_plugins_with_one_form_id_clash() -> None:
     two = module_plugin("two", shopperkit_forms=lambda: [EXAMPLE])
     plugins = Plugins(make_plugin_manager(plugins=[("one", one), ("two", two)], autoload=False))
     with pytest.raises(InputError) as caught:
-        find_form(plugins, "example-visit")
+        Registry(plugins).form("example-visit")
     assert caught.value.code == "form_duplicate"

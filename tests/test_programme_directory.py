@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from shopperkit.assignment import programme_directory
 from shopperkit.cli import main
 from shopperkit.io.documents import read_document
 from shopperkit.plugins import Plugins
+from shopperkit.registry import Registry
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGED = ROOT / "plugins/shopperkit-qatar-cgb/src/shopperkit_qatar_cgb/directory.json"
@@ -59,7 +59,7 @@ def test_without_a_packaged_directory_the_command_asks_for_one(
 
 def test_each_programme_package_ships_the_example_directory(plugins: Plugins) -> None:
     for programme, example in (("qatar-cgb", "qatar"), ("uae", "uae")):
-        shipped = programme_directory(plugins, programme)
+        shipped = Registry(plugins).directory(programme)
         assert shipped is not None
         data = read_document(ROOT / "examples" / example / "directory.json")
         assert {e.id for e in shipped.entities} == {e["id"] for e in data["entities"]}

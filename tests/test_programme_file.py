@@ -13,7 +13,8 @@ from shopperkit.eligibility.screening import Screener
 from shopperkit.errors import InputError, ProgrammeError
 from shopperkit.model.programme import Programme
 from shopperkit.plugins import Plugins
-from shopperkit.programmes import find_programme, load_programme
+from shopperkit.programmes import load_programme
+from shopperkit.registry import Registry
 
 SOURCE = (
     Path(__file__).resolve().parent.parent
@@ -113,7 +114,7 @@ def test_toml_programme_equals_json(tmp_path: Path, qatar: Programme) -> None:
 
 def test_find_programme_lists_known_ones(plugins: Plugins) -> None:
     with pytest.raises(ProgrammeError) as raised:
-        find_programme(plugins, "atlantis")
+        Registry(plugins).programme("atlantis")
     assert "qatar-cgb" in raised.value.params["known"]
 
 

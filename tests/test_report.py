@@ -16,7 +16,7 @@ from shopperkit.insights.integrity import IntegrityPolicy
 from shopperkit.insights.render import BAR_COLOUR
 from shopperkit.io.schemas import problems
 from shopperkit.plugins import Plugins
-from shopperkit.programmes import find_programme
+from shopperkit.registry import Registry
 from tests.browser import png_colours, screenshot
 
 FACTORS = ("location", "reception", "waiting_time", "staff_behaviour", "payment")
@@ -145,7 +145,7 @@ def test_a_shopper_evaluating_their_employer_is_flagged(
 
 
 def test_thresholds_come_from_the_programme(plugins: Plugins) -> None:
-    programme = find_programme(plugins, "qatar-cgb")
+    programme = Registry(plugins).programme("qatar-cgb")
     parameters = json.loads(
         next(p for p in Path(__file__).parents[1].glob("plugins/*/src/*/qatar-cgb.json")).read_text(
             encoding="utf-8"

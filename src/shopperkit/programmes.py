@@ -36,17 +36,6 @@ def available_programmes(plugins: Plugins) -> dict[str, tuple[str, Programme]]:
     return found
 
 
-def programme_plugin(plugins: Plugins, name: str) -> str | None:
-    """The plugin that provides programme ``name``; None for a name no plugin provides."""
-    known = available_programmes(plugins)
-    return known[name][0] if name in known else None
-
-
-def find_programme(plugins: Plugins, name: str) -> Programme:
-    """A programme by id (from the installed plugins) or by the path of its file."""
-    if name.endswith(DOCUMENT_SUFFIXES) or Path(name).is_file():
-        return load_programme(Path(name))
-    known = available_programmes(plugins)
-    if name not in known:
-        raise ProgrammeError("programme_unknown", {"name": name, "known": sorted(known)})
-    return known[name][1]
+def is_programme_path(name: str) -> bool:
+    """Whether ``name`` names a programme file rather than a programme id."""
+    return name.endswith(DOCUMENT_SUFFIXES) or Path(name).is_file()

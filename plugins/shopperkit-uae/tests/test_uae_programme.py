@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 from shopperkit.cli import main
 from shopperkit.eligibility.screening import Screener
 from shopperkit.errors import ProgrammeError
-from shopperkit.forms import find_form
 from shopperkit.forms.lint import lint_files, localised_texts
 from shopperkit.io.documents import read_document
 from shopperkit.io.schemas import problems
 from shopperkit.model import Form
 from shopperkit.plugins import Plugins
 from shopperkit.programmes import available_programmes
+from shopperkit.registry import Registry
 from shopperkit.scoring import Scoring
 from shopperkit_uae import (
     DIRECTORY_FILE,
@@ -125,7 +125,7 @@ def letters_script(text: str) -> set[str]:
 
 @pytest.mark.parametrize("form_id", FORMS)
 def test_form_has_every_label_in_all_eight_languages(plugins: Plugins, form_id: str) -> None:
-    form = find_form(plugins, form_id)
+    form = Registry(plugins).form(form_id)
     assert form.languages == LANGUAGES
     assert form.fallback_language == "en"
     for where, text in localised_texts(form):
@@ -138,7 +138,7 @@ def test_form_has_every_label_in_all_eight_languages(plugins: Plugins, form_id: 
 
 @pytest.mark.parametrize("form_id", FORMS)
 def test_translations_are_not_copies(plugins: Plugins, form_id: str) -> None:
-    form = find_form(plugins, form_id)
+    form = Registry(plugins).form(form_id)
     texts = list(localised_texts(form))
     urdu_written = sum(bool(set(text["ur"]) & URDU_LETTERS) for _, text in texts)
     assert urdu_written > len(texts) / 2
@@ -158,7 +158,7 @@ def test_every_form_passes_the_linter(capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_visit_form_covers_the_eight_factors_and_the_focus_areas(plugins: Plugins) -> None:
     _, programme = available_programmes(plugins)["uae"]
-    form = find_form(plugins, "uae-visit")
+    form = Registry(plugins).form("uae-visit")
     assert [s.id for s in form.sections] == [
         "location",
         "access",
@@ -181,7 +181,7 @@ def test_visit_form_covers_the_eight_factors_and_the_focus_areas(plugins: Plugin
 
 
 def test_quick_form_reasons(plugins: Plugins) -> None:
-    form = find_form(plugins, "uae-quick")
+    form = Registry(plugins).form("uae-quick")
     questions = form.questions()
     assert [o.value for o in questions["thumbs"][1].options] == ["up", "down"]
     reasons = questions["reasons"][1]
@@ -202,7 +202,7 @@ def test_quick_form_reasons(plugins: Plugins) -> None:
 
 
 def test_star_table_is_a_placeholder_from_two_to_seven(plugins: Plugins) -> None:
-    form = find_form(plugins, "uae-visit")
+    form = Registry(plugins).form("uae-visit")
     assert form.bands_note
     assert [band.stars for band in form.bands] == [2, 3, 4, 5, 6, 7]
     assert [band.stars for band in star_bands()] == [2, 3, 4, 5, 6, 7]
@@ -283,7 +283,7 @@ def answers_fit(form: Form, answers: Mapping[str, Any]) -> None:
 
 @pytest.mark.parametrize("form_id", FORMS)
 def test_generated_evaluations_are_valid_and_reproducible(plugins: Plugins, form_id: str) -> None:
-    form = find_form(plugins, form_id)
+    form = Registry(plugins).form(form_id)
     document = form_document(form_id)
     records = list(generate_evaluations(document, 300, seed=7))
     assert records == list(generate_evaluations(form, 300, seed=7))
@@ -319,7 +319,7 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def test_example_evaluations_fit_the_form_except_the_bad_ones(plugins: Plugins) -> None:
-    form = find_form(plugins, "uae-visit")
+    form = Registry(plugins).form("uae-visit")
     records = read_jsonl(ROOT / "examples/uae/evaluations.jsonl")
     bad = set()
     for record in records:
@@ -338,7 +338,7 @@ def test_example_evaluations_fit_the_form_except_the_bad_ones(plugins: Plugins) 
 
 
 def test_example_quick_ratings_fit_the_form(plugins: Plugins) -> None:
-    form = find_form(plugins, "uae-quick")
+    form = Registry(plugins).form("uae-quick")
     for record in read_jsonl(ROOT / "examples/uae/quick.jsonl"):
         assert problems("evaluation", record) == []
         assert record["channel"] in {"app", "whatsapp"}
@@ -349,7 +349,7 @@ def test_example_quick_ratings_fit_the_form(plugins: Plugins) -> None:
 @given(seed=st.integers(min_value=0, max_value=2**32))
 def test_the_scorer_accepts_every_generated_evaluation(seed: int) -> None:
     plugins = Plugins()
-    forms = [find_form(plugins, form_id) for form_id in FORMS]
+    forms = [Registry(plugins).form(form_id) for form_id in FORMS]
     scoring = Scoring(forms)
     for form in forms:
         for record in generate_evaluations(form, 50, seed):

@@ -4,7 +4,6 @@ from shopperkit.assignment.constraints import Book, Eligibility, Limits
 from shopperkit.assignment.inputs import (
     active_shoppers,
     check_targets,
-    programme_directory,
     read_directory,
     read_shoppers,
     read_targets,
@@ -27,7 +26,6 @@ __all__ = [
     "active_shoppers",
     "assign",
     "check_targets",
-    "programme_directory",
     "read_directory",
     "read_shoppers",
     "read_targets",

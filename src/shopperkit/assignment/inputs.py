@@ -20,8 +20,6 @@ from shopperkit.io.schemas import check
 from shopperkit.lifecycle.folding import PersonRecord
 from shopperkit.lifecycle.states import State
 from shopperkit.model.services import Directory
-from shopperkit.plugins import Plugins
-from shopperkit.programmes import programme_plugin
 
 T = TypeVar("T")
 
@@ -112,17 +110,6 @@ def read_directory(source: Path | str | ProgrammeSource) -> Directory:
     _unique([service.id for service in directory.services], f"{where}: $.services")
     _unique([centre.id for centre in directory.centres], f"{where}: $.centres")
     return directory
-
-
-def programme_directory(plugins: Plugins, programme: str) -> Directory | None:
-    """The directory shipped by the plugin that provides ``programme``, if it ships one."""
-    plugin = programme_plugin(plugins, programme)
-    if plugin is None:
-        return None
-    sources = plugins.directory_sources().get(plugin, [])
-    if len(sources) > 1:
-        raise InputError("directory_ambiguous", {"programme": programme, "count": len(sources)})
-    return read_directory(sources[0]) if sources else None
 
 
 def _unique(ids: Sequence[str], where: str) -> None:

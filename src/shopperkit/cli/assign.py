@@ -13,7 +13,6 @@ from shopperkit.assignment import (
     active_shoppers,
     assign,
     check_targets,
-    programme_directory,
     read_directory,
     read_shoppers,
     read_targets,
@@ -22,8 +21,7 @@ from shopperkit.assignment import (
 from shopperkit.cli.common import iso_date
 from shopperkit.errors import InputError
 from shopperkit.lifecycle import Lifecycle, read_events
-from shopperkit.plugins import Plugins
-from shopperkit.programmes import find_programme
+from shopperkit.registry import Registry
 
 NAME = "assign"
 HELP = "assign active shoppers to visits and exploratory missions that meet coverage targets"
@@ -52,14 +50,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read and check the inputs, schedule, write schedule.csv, unmet.json and summary.json."""
-    plugins = Plugins()
-    programme = find_programme(plugins, args.programme)
+    registry = Registry()
+    plugins = registry.plugins
+    programme = registry.programme(args.programme)
     period = Period(args.start, args.end)
-    directory = (
-        read_directory(args.directory)
-        if args.directory
-        else programme_directory(plugins, args.programme)
-    )
+    directory = read_directory(args.directory) if args.directory else registry.directory(programme)
     if directory is None:
         raise InputError("directory_missing", {"programme": programme.id})
     if args.shoppers.suffix.lower() == ".jsonl":

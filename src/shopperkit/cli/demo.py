@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from shopperkit.cli.score import programme_forms
 from shopperkit.cli.screen import as_json
 from shopperkit.eligibility.screening import Screener
 from shopperkit.interview import InterviewPolicy, pool_rows, run_interviews
@@ -26,7 +25,7 @@ from shopperkit.model.forms import Form
 from shopperkit.model.programme import Programme
 from shopperkit.model.verdicts import Status
 from shopperkit.plugins import Plugins
-from shopperkit.programmes import find_programme
+from shopperkit.registry import Registry
 from shopperkit.synthetic import applicants, committee_scores, evaluations
 
 NAME = "demo"
@@ -142,8 +141,9 @@ def _command(*argv: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Recruit, draw, evaluate, score and report; print what happened at each stage."""
-    plugins = Plugins()
-    programme = find_programme(plugins, args.programme)
+    registry = Registry()
+    plugins = registry.plugins
+    programme = registry.programme(args.programme)
     lines = _recruit(args, programme, plugins)
     out: Path = args.out
     seed = str(args.seed)
@@ -181,7 +181,7 @@ def run(args: argparse.Namespace) -> int:
             f"{top['selected']} (at most {top['max']}); {'; '.join(floors) or 'no minimum'}; {met}"
         )
 
-    form = programme_forms(plugins, args.programme)[0]
+    form = registry.forms(programme)[0]
     submitted = _evaluations(args, form, result["cohort"])
     scores = out / "scores"
     _command(

@@ -10,8 +10,7 @@ from shopperkit.cli.common import emit
 from shopperkit.io.convert import to_data
 from shopperkit.io.files import dumps
 from shopperkit.lifecycle import Duties, allowed, duties_of, history, read_events
-from shopperkit.plugins import Plugins
-from shopperkit.programmes import find_programme
+from shopperkit.registry import Registry
 
 NAME = "history"
 HELP = "print a person's full lifecycle history (events and the state after each) as JSON"
@@ -31,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     """Fold the person's events; an illegal event stops with the error that names it."""
     duties = Duties()
     if args.programme:
-        duties = duties_of(find_programme(Plugins(), args.programme))
+        duties = duties_of(Registry().programme(args.programme))
     steps = history(read_events(args.events), args.person, duties)
     last = steps[-1][1]
     document: dict[str, Any] = {

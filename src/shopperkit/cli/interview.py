@@ -13,8 +13,7 @@ from shopperkit.io.applicants import read_applicants
 from shopperkit.io.convert import to_data
 from shopperkit.io.files import RecordError, atomic_write, csv_text, dumps
 from shopperkit.model.people import Applicant
-from shopperkit.plugins import Plugins
-from shopperkit.programmes import find_programme
+from shopperkit.registry import Registry
 
 NAME = "interview"
 HELP = "record interview scores, decide by the programme's pass rule, write the candidate pool"
@@ -39,8 +38,9 @@ def report_errors(errors: list[RecordError]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Screen, apply the interview pass rule, write outcomes and the pool."""
-    plugins = Plugins()
-    programme = find_programme(plugins, args.programme)
+    registry = Registry()
+    plugins = registry.plugins
+    programme = registry.programme(args.programme)
     screener = Screener(programme, plugins, as_of=args.as_of)
     applicants: list[Applicant] = []
     bad: list[RecordError] = []

@@ -7,10 +7,8 @@ from typing import Any
 
 from shopperkit import __version__
 from shopperkit.cli.common import emit
-from shopperkit.forms import available_forms
 from shopperkit.io.files import dumps
-from shopperkit.plugins import Plugins
-from shopperkit.programmes import available_programmes
+from shopperkit.registry import Registry
 
 NAME = "plugins"
 HELP = "list loaded plugins as JSON: name, version, hooks, programmes, forms"
@@ -22,12 +20,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def describe() -> list[dict[str, Any]]:
     """Every loaded plugin with the programmes and forms it provides."""
-    plugins = Plugins()
+    registry = Registry()
+    plugins = registry.plugins
     programmes: dict[str, list[str]] = {}
-    for programme_id, (plugin, _) in sorted(available_programmes(plugins).items()):
+    for programme_id, (plugin, _) in sorted(registry.programmes().items()):
         programmes.setdefault(plugin, []).append(programme_id)
     forms: dict[str, list[str]] = {}
-    for form_id, (plugin, _) in sorted(available_forms(plugins).items()):
+    for form_id, (plugin, _) in sorted(registry.all_forms().items()):
         forms.setdefault(plugin, []).append(form_id)
     rows = plugins.info()
     for row in rows:

@@ -8,8 +8,7 @@ from shopperkit.cli.common import emit, iso_date
 from shopperkit.eligibility.screening import Screener
 from shopperkit.interview import InterviewPolicy
 from shopperkit.io.files import dumps
-from shopperkit.plugins import Plugins
-from shopperkit.programmes import find_programme
+from shopperkit.registry import Registry
 
 NAME = "programme"
 HELP = "validate a programme (by name or file) and print its screening plan as JSON"
@@ -23,8 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build the screener (which checks every rule and parameter) and print its plan."""
-    plugins = Plugins()
-    programme = find_programme(plugins, args.programme)
+    registry = Registry()
+    plugins = registry.plugins
+    programme = registry.programme(args.programme)
     plan = Screener(programme, plugins, as_of=args.as_of).explain()
     if programme.judged_criteria:
         policy = InterviewPolicy.of(programme)

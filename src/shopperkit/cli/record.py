@@ -17,8 +17,7 @@ from shopperkit.errors import InputError
 from shopperkit.io.files import open_text
 from shopperkit.lifecycle import Event, Lifecycle, Replace, no_replacement, read_events
 from shopperkit.lifecycle.events import events_text
-from shopperkit.plugins import Plugins
-from shopperkit.programmes import find_programme
+from shopperkit.registry import Registry
 
 NAME = "record"
 HELP = "append lifecycle events to a log, checked against each person's state, with consequences"
@@ -59,8 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Record every new event in order, then rewrite the log once."""
-    plugins = Plugins()
-    lifecycle = Lifecycle(find_programme(plugins, args.programme), plugins)
+    registry = Registry()
+    plugins = registry.plugins
+    lifecycle = Lifecycle(registry.programme(args.programme), plugins)
     log = read_events(args.events) if args.events.exists() else []
     replace = replacement_from(args.selection) if args.selection else no_replacement
     added: list[Event] = []

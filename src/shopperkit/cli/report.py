@@ -7,9 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from shopperkit.assignment.inputs import programme_directory, read_directory, read_shoppers
+from shopperkit.assignment.inputs import read_directory, read_shoppers
 from shopperkit.errors import InputError
-from shopperkit.forms import available_forms
 from shopperkit.insights.findings import FindingPolicy
 from shopperkit.insights.integrity import IntegrityPolicy
 from shopperkit.insights.recommendations import read_status_log
@@ -24,8 +23,7 @@ from shopperkit.insights.report import (
 )
 from shopperkit.io.convert import to_data
 from shopperkit.io.files import atomic_write, dumps
-from shopperkit.plugins import Plugins
-from shopperkit.programmes import find_programme
+from shopperkit.registry import Registry
 
 NAME = "report"
 HELP = "write the HTML and Markdown report, findings and recommendations from scored evaluations"
@@ -72,11 +70,12 @@ def _secret(args: argparse.Namespace) -> bytes:
 
 def run(args: argparse.Namespace) -> int:
     """Analyse the scores and write the report files."""
-    plugins = Plugins()
-    programme = find_programme(plugins, args.programme)
+    registry = Registry()
+    plugins = registry.plugins
+    programme = registry.programme(args.programme)
     languages = tuple(args.language.split(",")) if args.language else programme.strings("languages")
     k = args.k if args.k is not None else programme.integer("minimum_group_size", 5)
-    known = available_forms(plugins)
+    known = registry.all_forms()
     records = read_scored(
         args.scores / "scores.jsonl", handoff_sections(form for _, form in known.values())
     )
@@ -88,11 +87,7 @@ def run(args: argparse.Namespace) -> int:
     entities: dict[str, dict[str, str]] = {}
     services: dict[str, dict[str, str]] = {}
     owners: dict[str, str] = {}
-    directory = (
-        read_directory(args.directory)
-        if args.directory
-        else programme_directory(plugins, args.programme)
-    )
+    directory = read_directory(args.directory) if args.directory else registry.directory(programme)
     if directory is not None:
         entities = {e.id: dict(e.name) for e in directory.entities}
         services = {s.id: dict(s.name) for s in directory.services}

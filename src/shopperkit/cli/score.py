@@ -9,12 +9,9 @@ from pathlib import Path
 
 from shopperkit.cli.screen import error_record
 from shopperkit.errors import InputError
-from shopperkit.forms import available_forms, find_form
 from shopperkit.io.convert import to_data
 from shopperkit.io.files import RecordError, atomic_stream, atomic_write, dumps
-from shopperkit.model.forms import Form
-from shopperkit.plugins import Plugins
-from shopperkit.programmes import available_programmes, programme_plugin
+from shopperkit.registry import Registry
 from shopperkit.scoring import Aggregates, Scoring, render_card
 
 NAME = "score"
@@ -44,26 +41,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def programme_forms(plugins: Plugins, name: str) -> list[Form]:
-    """The forms shipped by the plugin that provides programme ``name``."""
-    plugin = programme_plugin(plugins, name)
-    if plugin is None:
-        known = sorted(available_programmes(plugins))
-        raise InputError("programme_unknown", {"name": name, "known": known})
-    forms = [form for owner, form in available_forms(plugins).values() if owner == plugin]
-    if not forms:
-        raise InputError("form_unknown", {"name": f"{name} (any)", "known": []})
-    return forms
-
-
 def run(args: argparse.Namespace) -> int:
     """Score every record; write ``scores.jsonl``, ``rejects.jsonl`` and ``aggregates.json``."""
-    plugins = Plugins()
+    registry = Registry()
     if args.programme:
-        forms = programme_forms(plugins, args.programme)
+        forms = list(registry.forms(args.programme))
     else:
-        forms = [find_form(plugins, name) for name in args.form]
-    scoring = Scoring(forms, plugins.question_scorers())
+        forms = [registry.form(name) for name in args.form]
+    scoring = Scoring(forms, registry.plugins.question_scorers())
     aggregates = Aggregates([key.strip() for key in args.by.split(",") if key.strip()])
     source = str(args.evaluations)
     progress = sys.stderr.isatty()

@@ -17,8 +17,7 @@ from shopperkit.io.applicants import read_applicants
 from shopperkit.io.convert import to_data
 from shopperkit.io.files import RecordError, dumps
 from shopperkit.model.verdicts import Verdict
-from shopperkit.plugins import Plugins
-from shopperkit.programmes import find_programme
+from shopperkit.registry import Registry
 
 NAME = "screen"
 HELP = "screen applications (CSV, JSON or JSONL) against a programme's eligibility rules"
@@ -102,8 +101,9 @@ def summary(results: Iterable[Result]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Screen every record; bad records become error records, the rest get verdicts."""
-    plugins = Plugins()
-    programme = find_programme(plugins, args.programme)
+    registry = Registry()
+    plugins = registry.plugins
+    programme = registry.programme(args.programme)
     screener = Screener(programme, plugins, as_of=args.as_of)
     results: list[Result] = []
     for record in read_applicants(args.applicants, warn=warn):

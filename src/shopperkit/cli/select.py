@@ -41,10 +41,9 @@ def resolve_quotas(args: argparse.Namespace) -> QuotaSet:
     seats = args.seats
     programme = None
     if args.programme:
-        from shopperkit.plugins import Plugins
-        from shopperkit.programmes import find_programme
+        from shopperkit.registry import Registry
 
-        programme = find_programme(Plugins(), args.programme)
+        programme = Registry().programme(args.programme)
         if seats is None:
             seats = programme.integer("seats")
     if args.quotas is not None:

@@ -41,11 +41,6 @@ def available_forms(plugins: Plugins) -> dict[str, tuple[str, Form]]:
     return found
 
 
-def find_form(plugins: Plugins, name: str) -> Form:
-    """A form by id (from the installed plugins) or by the path of its file."""
-    if name.endswith(DOCUMENT_SUFFIXES) or Path(name).is_file():
-        return load_form(Path(name))
-    known = available_forms(plugins)
-    if name not in known:
-        raise InputError("form_unknown", {"name": name, "known": sorted(known)})
-    return known[name][1]
+def is_form_path(name: str) -> bool:
+    """Whether ``name`` names a form file rather than a form id."""
+    return name.endswith(DOCUMENT_SUFFIXES) or Path(name).is_file()

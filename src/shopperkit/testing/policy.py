@@ -20,7 +20,6 @@ from attrs import evolve, field, frozen
 
 from shopperkit.eligibility.screening import Screener
 from shopperkit.errors import InputError
-from shopperkit.forms import find_form
 from shopperkit.io.convert import from_data
 from shopperkit.io.documents import read_document
 from shopperkit.io.files import csv_rows, csv_text
@@ -29,7 +28,7 @@ from shopperkit.model.forms import Form
 from shopperkit.model.people import Applicant
 from shopperkit.model.programme import Programme
 from shopperkit.plugins import Plugins
-from shopperkit.programmes import find_programme
+from shopperkit.registry import Registry
 from shopperkit.scoring import Scoring
 from shopperkit.selection.draw import PROBABILITIES, select
 from shopperkit.selection.feasibility import Feasibility, Problem
@@ -101,15 +100,12 @@ class PolicyRunner:
 
     def __init__(self, plugins: Plugins) -> None:
         self.plugins = plugins
-        self._programmes: dict[str, Programme] = {}
+        self.registry = Registry(plugins)
         self._screeners: dict[tuple[str, date | None], Screener] = {}
-        self._forms: dict[str, Form] = {}
 
     def programme(self, name: str) -> Programme:
         """The programme called ``name`` (an id, or the path of a programme file)."""
-        if name not in self._programmes:
-            self._programmes[name] = find_programme(self.plugins, name)
-        return self._programmes[name]
+        return self.registry.programme(name)
 
     def screener(self, name: str, as_of: date | None) -> Screener:
         """The screener of programme ``name`` at ``as_of`` (default: its reference date)."""
@@ -120,9 +116,7 @@ class PolicyRunner:
 
     def form(self, name: str) -> Form:
         """The form called ``name`` (an id, or the path of a form file)."""
-        if name not in self._forms:
-            self._forms[name] = find_form(self.plugins, name)
-        return self._forms[name]
+        return self.registry.form(name)
 
     def run(self, case: PolicyCase) -> list[str]:
         """Check one case; an empty list means the programme decides as expected."""
