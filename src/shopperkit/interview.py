@@ -26,13 +26,14 @@ from shopperkit.dimensions import require_dimension
 from shopperkit.eligibility.rules import make_reason
 from shopperkit.eligibility.screening import feb29_policy, reference_date
 from shopperkit.errors import ProgrammeError
-from shopperkit.io.files import FieldProblem, RecordError, csv_rows
+from shopperkit.io.files import csv_rows
 from shopperkit.messages import Templates
 from shopperkit.model.interview import InterviewOutcome, InterviewScore
 from shopperkit.model.people import Applicant
 from shopperkit.model.programme import Programme
 from shopperkit.model.verdicts import Reason, Status, Verdict
 from shopperkit.plugins import Plugins
+from shopperkit.problems import FieldProblem, RecordError
 
 PASS_RULES = ("each_criterion_mean", "overall_mean", "majority_of_members")
 SCORE_COLUMNS = ("applicant", "member", "criterion", "score")

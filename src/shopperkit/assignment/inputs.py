@@ -15,11 +15,12 @@ from shopperkit.errors import InputError
 from shopperkit.hookspecs import ProgrammeSource
 from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.documents import read_document
-from shopperkit.io.files import FieldProblem, csv_rows, read_json, split_list
+from shopperkit.io.files import csv_rows, read_json, split_list
 from shopperkit.io.schemas import check
 from shopperkit.lifecycle.folding import PersonRecord
 from shopperkit.lifecycle.states import State
 from shopperkit.model.services import Directory
+from shopperkit.problems import FieldProblem
 
 T = TypeVar("T")
 

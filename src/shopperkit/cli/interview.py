@@ -11,8 +11,9 @@ from shopperkit.eligibility.screening import Screener
 from shopperkit.interview import InterviewPolicy, pool_rows, read_scores, run_interviews
 from shopperkit.io.applicants import read_applicants
 from shopperkit.io.convert import to_data
-from shopperkit.io.files import RecordError, atomic_write, csv_text, dumps
+from shopperkit.io.files import atomic_write, csv_text, dumps
 from shopperkit.model.people import Applicant
+from shopperkit.problems import RecordError
 from shopperkit.registry import Registry
 
 NAME = "interview"

@@ -10,7 +10,8 @@ from pathlib import Path
 from shopperkit.cli.screen import error_record
 from shopperkit.errors import InputError
 from shopperkit.io.convert import to_data
-from shopperkit.io.files import RecordError, atomic_stream, atomic_write, dumps
+from shopperkit.io.files import atomic_stream, atomic_write, dumps
+from shopperkit.problems import RecordError
 from shopperkit.registry import Registry
 from shopperkit.scoring import Aggregates, Scoring, render_card
 

@@ -15,8 +15,9 @@ from shopperkit.cli.common import emit, iso_date, warn
 from shopperkit.eligibility.screening import Screener
 from shopperkit.io.applicants import read_applicants
 from shopperkit.io.convert import to_data
-from shopperkit.io.files import RecordError, dumps
+from shopperkit.io.files import dumps
 from shopperkit.model.verdicts import Verdict
+from shopperkit.problems import RecordError
 from shopperkit.registry import Registry
 
 NAME = "screen"

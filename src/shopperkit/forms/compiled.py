@@ -16,7 +16,6 @@ from typing import Any
 from attrs import frozen
 
 from shopperkit.errors import InputError
-from shopperkit.io.files import FieldProblem
 from shopperkit.model.evaluations import CHANNELS, NA
 from shopperkit.model.forms import (
     BAND_TYPES,
@@ -28,6 +27,7 @@ from shopperkit.model.forms import (
     PointsBand,
     Question,
 )
+from shopperkit.problems import FieldProblem
 
 REQUIRED_TEXT = ("id", "form", "shopper", "entity", "centre", "service")
 OPTIONAL_TEXT = ("form_version", "programme")

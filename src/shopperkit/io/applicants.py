@@ -17,8 +17,6 @@ from typing import Any
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data
 from shopperkit.io.files import (
-    FieldProblem,
-    RecordError,
     csv_rows,
     open_text,
     read_json,
@@ -26,6 +24,7 @@ from shopperkit.io.files import (
 )
 from shopperkit.io.schemas import problems
 from shopperkit.model.people import Applicant, Residency
+from shopperkit.problems import FieldProblem, RecordError
 
 CSV_REQUIRED = ("id", "birth_date", "nationality", "residency", "applied_on")
 CSV_OPTIONAL = (

@@ -18,6 +18,7 @@ from shopperkit.errors import InputError
 from shopperkit.model.evaluations import Answer
 from shopperkit.model.forms import GradeBand, Option, PointsBand, Scalar, ShowIf
 from shopperkit.model.programme import Parameter, ParameterValue
+from shopperkit.problems import FieldProblem
 
 T = TypeVar("T")
 
@@ -105,6 +106,8 @@ _register_renamed(
     },
 )
 _register_renamed(Option, {"label": override(omit_if_default=True)})
+# A problem's parameters stay in memory; files carry its code, where and English message.
+_register_renamed(FieldProblem, {"params": override(omit=True)})
 
 
 def to_data(obj: object) -> Any:

@@ -12,11 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from attrs import frozen
-
 from shopperkit.errors import InputError
 from shopperkit.io.schemas import check
-from shopperkit.messages import render
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -44,30 +41,6 @@ def csv_text(header: Sequence[str], rows: Iterable[Mapping[str, object]]) -> str
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
-
-
-@frozen
-class FieldProblem:
-    """One problem in one record: a stable code, where (CSV column or JSON path), a message."""
-
-    code: str
-    where: str
-    message: str
-
-    @classmethod
-    def of(cls, code: str, where: str, **params: object) -> FieldProblem:
-        """A problem with its English message rendered from the catalogue."""
-        return cls(code=code, where=where, message=render(code, params))
-
-
-@frozen
-class RecordError:
-    """A record that could not be read: which file and row, and every problem in it."""
-
-    file: str
-    row: int
-    id: str | None
-    errors: tuple[FieldProblem, ...]
 
 
 def dumps(data: Any) -> str:

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from shopperkit.forms.compiled import QuestionScorer
-from shopperkit.io.files import FieldProblem, RecordError
 from shopperkit.model.forms import Form
+from shopperkit.problems import FieldProblem, RecordError
 from shopperkit.scoring.engine import ScoreCard, Scorer
 from shopperkit.scoring.fast import compile_fast
 

@@ -13,8 +13,9 @@ from attrs import evolve, frozen
 from shopperkit import __version__
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data, to_data
-from shopperkit.io.files import RecordError, atomic_write, csv_rows, dumps, open_text, read_json
+from shopperkit.io.files import atomic_write, csv_rows, dumps, open_text, read_json
 from shopperkit.io.schemas import check as check_schema
+from shopperkit.problems import RecordError
 from shopperkit.selection.audit import (
     DRAW_RULE,
     FORMAT,

@@ -21,8 +21,9 @@ from pathlib import Path
 from attrs import frozen
 
 from shopperkit.errors import InputError, ProgrammeError
-from shopperkit.io.files import FieldProblem, RecordError, csv_rows, csv_text
+from shopperkit.io.files import csv_rows, csv_text
 from shopperkit.model.programme import Programme
+from shopperkit.problems import FieldProblem, RecordError
 
 QUOTA_COLUMNS = ("feature", "value", "min", "max")
 FLEX_COLUMNS = ("min_flex", "max_flex")
