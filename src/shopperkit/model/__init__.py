@@ -2,6 +2,7 @@
 
 from shopperkit.model.interview import InterviewOutcome, InterviewScore
 from shopperkit.model.people import Applicant, Application, Residency
+from shopperkit.model.pool import Candidate, Pool
 from shopperkit.model.programme import (
     Declaration,
     JudgedCriterion,
@@ -17,6 +18,7 @@ from shopperkit.model.verdicts import Deferred, Reason, Status, Verdict
 __all__ = [
     "Applicant",
     "Application",
+    "Candidate",
     "Declaration",
     "Deferred",
     "Directory",
@@ -27,6 +29,7 @@ __all__ = [
     "Override",
     "Parameter",
     "ParameterValue",
+    "Pool",
     "Programme",
     "Reason",
     "Residency",
