@@ -8,13 +8,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from attrs import evolve
 
+from shopperkit import InputError, Registry, Status, screen
 from shopperkit.cli import main
 from shopperkit.eligibility.screening import Screener
-from shopperkit.interview import InterviewPolicy, decide, pool_rows, run_interviews
+from shopperkit.interview import InterviewPolicy, build_pool, decide, interview, run_interviews
+from shopperkit.io.convert import to_data
 from shopperkit.io.schemas import problems
 from shopperkit.model.interview import InterviewScore
 from shopperkit.model.people import Residency
+from shopperkit.model.pool import Candidate
 from shopperkit.model.programme import Programme
 from shopperkit.plugins import Plugins
 from tests.helpers import applicant, with_parameter
@@ -84,26 +88,53 @@ def test_nobody_is_dropped(qatar: Programme, plugins: Plugins) -> None:
     assert outcomes["ok"].passed
     assert outcomes["young"].reasons[0].code == "interview_not_eligible"
     assert outcomes["waiting"].reasons[0].code == "interview_missing"
-    header, rows = pool_rows(qatar, plugins, people, outcomes.values())
-    assert header == ["id", "residency", "nationality", "age_group", "profession"]
-    assert rows == [
-        {
-            "id": "ok",
-            "residency": "resident",
-            "nationality": "Indian",
-            "age_group": "25-34",  # born 14 March 1992: 30 on 6 July 2022
-            "profession": "teacher",
-        }
-    ]
+    pool = build_pool(qatar, plugins, people, outcomes.values())
+    assert pool.dimensions == ("residency", "nationality", "age_group", "profession")
+    assert pool.candidates == (
+        Candidate(
+            "ok",
+            {
+                "residency": "resident",
+                "nationality": "Indian",
+                "age_group": "25-34",  # born 14 March 1992: 30 on 6 July 2022
+                "profession": "teacher",
+            },
+        ),
+    )
 
 
 def test_age_group_uses_the_reference_date(qatar: Programme, plugins: Plugins) -> None:
     person = applicant(birth_date=date(1997, 7, 7), residency=Residency("citizen"))
     outcome = decide(InterviewPolicy.of(qatar), person.id, scores(person.id, {"m": [4.0, 4.0]}), {})
-    _, rows = pool_rows(qatar, plugins, [person], [outcome])
-    assert rows[0]["age_group"] == "18-24"  # 24 on 6 July 2022, 25 the day after
-    _, rows = pool_rows(qatar, plugins, [person], [outcome], as_of=date(2022, 7, 7))
-    assert rows[0]["age_group"] == "25-34"
+    pool = build_pool(qatar, plugins, [person], [outcome])
+    assert pool.candidates[0].values["age_group"] == "18-24"  # 24 on 6 July 2022, 25 the day after
+    pool = build_pool(qatar, plugins, [person], [outcome], as_of=date(2022, 7, 7))
+    assert pool.candidates[0].values["age_group"] == "25-34"
+
+
+def test_interview_takes_the_verdicts_and_models_or_mappings(qatar: Programme) -> None:
+    registry = Registry()
+    people = [applicant(id="ok"), applicant(id="young", birth_date=date(2010, 1, 1))]
+    verdicts = screen(people, qatar, registry)
+    assert [v.status for v in verdicts] == [Status.ELIGIBLE, Status.INELIGIBLE]
+    given = scores("ok", {"m1": [4.0, 4.0]}) + scores("young", {"m1": [5.0, 5.0]})
+    as_data = [to_data(person) for person in people]
+    done = interview(as_data, verdicts, given, qatar, registry)
+    assert done.pool.ids == ("ok",)
+    assert {o.applicant: o.passed for o in done.outcomes} == {"ok": True, "young": False}
+    # The verdicts decide: an applicant screened ineligible is not interviewed, whatever the
+    # applicant record now says.
+    only_young_eligible = [evolve(verdicts[0], id="young")]
+    done = interview(people, only_young_eligible, given, qatar, registry)
+    assert done.pool.ids == ("young",)
+
+
+def test_a_bad_applicant_mapping_names_its_position(qatar: Programme) -> None:
+    bad = {**to_data(applicant(id="x")), "birth_date": "not a date"}
+    with pytest.raises(InputError) as caught:
+        screen([to_data(applicant(id="a")), bad], qatar, Registry())
+    assert caught.value.where is not None
+    assert caught.value.where.startswith("$[1]")
 
 
 def test_interview_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -131,3 +162,27 @@ def test_interview_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         assert problems("interview-outcome", outcome) == []
     for row in rows:
         assert problems("pool-row", row) == []
+
+
+def test_interview_command_takes_the_screening_result(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    verdicts = tmp_path / "verdicts.json"
+    applicants = str(EXAMPLES / "applicants.csv")
+    assert main(["screen", "--programme", "qatar-cgb", applicants, "-o", str(verdicts)]) == 0
+    screened = json.loads(verdicts.read_text())
+    # The committee decides on the verdicts it is given: an eligible applicant whose verdict
+    # is withdrawn (as a review would) is not interviewed, though the applicant file is unchanged.
+    kept = [
+        item for item in screened if not (item["id"] == "Q-001" and item["status"] == "eligible")
+    ]
+    verdicts.write_text(json.dumps(kept))
+    pool = tmp_path / "pool.csv"
+    args = ["interview", "--programme", "qatar-cgb", applicants]
+    args += [str(EXAMPLES / "interview-scores.csv"), "--pool", str(pool)]
+    assert main([*args, "--verdicts", str(verdicts)]) == 0
+    assert [row["id"] for row in csv.DictReader(pool.open())] == ["Q-004", "Q-013"]
+    capsys.readouterr()
+    verdicts.write_text('[{"id": 3}]')
+    assert main([*args, "--verdicts", str(verdicts)]) == 2
+    assert "verdicts.json" in capsys.readouterr().err

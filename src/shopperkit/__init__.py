@@ -25,4 +25,52 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 hookimpl = pluggy.HookimplMarker("shopperkit")
 """Decorator marking a plugin's hook implementation."""
 
-__all__ = ["__version__", "hookimpl"]
+# The public API, gathered for app developers (each stage's own package exports it too).
+from shopperkit.eligibility import applicant_of, screen  # noqa: E402
+from shopperkit.errors import InputError, PluginError, ProgrammeError, ShopperkitError  # noqa: E402
+from shopperkit.interview import Interviewed, interview  # noqa: E402
+from shopperkit.model import (  # noqa: E402
+    Applicant,
+    Candidate,
+    Directory,
+    Evaluation,
+    Form,
+    InterviewOutcome,
+    InterviewScore,
+    Pool,
+    Programme,
+    Status,
+    Verdict,
+)
+from shopperkit.plugins import Plugins, make_plugin_manager  # noqa: E402
+from shopperkit.problems import FieldProblem, RecordError  # noqa: E402
+from shopperkit.registry import Registry  # noqa: E402
+
+__all__ = [
+    "Applicant",
+    "Candidate",
+    "Directory",
+    "Evaluation",
+    "FieldProblem",
+    "Form",
+    "InputError",
+    "InterviewOutcome",
+    "InterviewScore",
+    "Interviewed",
+    "PluginError",
+    "Plugins",
+    "Pool",
+    "Programme",
+    "ProgrammeError",
+    "RecordError",
+    "Registry",
+    "ShopperkitError",
+    "Status",
+    "Verdict",
+    "__version__",
+    "applicant_of",
+    "hookimpl",
+    "interview",
+    "make_plugin_manager",
+    "screen",
+]

@@ -17,26 +17,27 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from pathlib import Path
 from statistics import fmean
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
 from shopperkit.dimensions import require_dimension
 from shopperkit.eligibility.rules import make_reason
-from shopperkit.eligibility.screening import feb29_policy, reference_date
+from shopperkit.eligibility.screening import applicant_of, feb29_policy, reference_date
 from shopperkit.errors import ProgrammeError
-from shopperkit.io.files import csv_rows
 from shopperkit.messages import Templates
 from shopperkit.model.interview import InterviewOutcome, InterviewScore
 from shopperkit.model.people import Applicant
+from shopperkit.model.pool import Candidate, Pool
 from shopperkit.model.programme import Programme
 from shopperkit.model.verdicts import Reason, Status, Verdict
 from shopperkit.plugins import Plugins
-from shopperkit.problems import FieldProblem, RecordError
+
+if TYPE_CHECKING:
+    from shopperkit.registry import Registry
 
 PASS_RULES = ("each_criterion_mean", "overall_mean", "majority_of_members")
-SCORE_COLUMNS = ("applicant", "member", "criterion", "score")
 RULE = "interview"
 
 
@@ -63,48 +64,6 @@ class InterviewPolicy:
             scale_min=programme.number("interview_scale_min", 1.0),
             scale_max=programme.number("interview_scale_max", 5.0),
         )
-
-
-def read_scores(
-    path: Path, policy: InterviewPolicy
-) -> tuple[list[InterviewScore], list[RecordError]]:
-    """Committee scores from a CSV with columns ``applicant,member,criterion,score``."""
-    _, rows = csv_rows(path, SCORE_COLUMNS)
-    scores: list[InterviewScore] = []
-    errors: list[RecordError] = []
-    for line, row in rows:
-        found = [FieldProblem.of("value_missing", c) for c in SCORE_COLUMNS if not row.get(c)]
-        value = 0.0
-        if row.get("score"):
-            try:
-                value = float(row["score"])
-            except ValueError:
-                found.append(FieldProblem.of("number_unparseable", "score", value=row["score"]))
-            else:
-                if not policy.scale_min <= value <= policy.scale_max:
-                    found.append(
-                        FieldProblem.of(
-                            "score_out_of_range",
-                            "score",
-                            value=value,
-                            low=policy.scale_min,
-                            high=policy.scale_max,
-                        )
-                    )
-        if row.get("criterion") and row["criterion"] not in policy.criteria:
-            found.append(
-                FieldProblem.of(
-                    "criterion_unknown",
-                    "criterion",
-                    value=row["criterion"],
-                    allowed=list(policy.criteria),
-                )
-            )
-        if found:
-            errors.append(RecordError(str(path), line, row.get("applicant") or None, tuple(found)))
-            continue
-        scores.append(InterviewScore(row["applicant"], row["member"], row["criterion"], value))
-    return scores, errors
 
 
 def decide(
@@ -200,17 +159,18 @@ def run_interviews(
     return outcomes
 
 
-def pool_rows(
+def build_pool(
     programme: Programme,
     plugins: Plugins,
     applicants: Iterable[Applicant],
     outcomes: Iterable[InterviewOutcome],
     *,
     as_of: date | None = None,
-) -> tuple[list[str], list[dict[str, str]]]:
-    """The candidate pool: passed applicants, column ``id`` plus one per diversity dimension.
+) -> Pool:
+    """The candidate pool: the applicants who passed, in id order, with their value on every
+    diversity dimension of the programme.
 
-    A dimension value that cannot be told (say, no profession given) is written ``unknown``.
+    A dimension value that cannot be told (say, no profession given) is ``unknown``.
     """
     day = reference_date(programme, as_of)
     policy = feb29_policy(programme)
@@ -220,11 +180,54 @@ def pool_rows(
         (name, require_dimension(known, name).build(programme, day, policy)) for name in names
     ]
     passed = {outcome.applicant for outcome in outcomes if outcome.passed}
-    rows = []
-    for applicant in sorted(applicants, key=lambda a: a.id):
-        if applicant.id in passed:
-            row = {"id": applicant.id}
-            for name, function in derive:
-                row[name] = function(applicant) or "unknown"
-            rows.append(row)
-    return ["id", *names], rows
+    candidates = tuple(
+        Candidate(
+            applicant.id, {name: function(applicant) or "unknown" for name, function in derive}
+        )
+        for applicant in sorted(applicants, key=lambda a: a.id)
+        if applicant.id in passed
+    )
+    return Pool(tuple(names), candidates)
+
+
+@frozen
+class Interviewed:
+    """The outcome of stage 2: every applicant's interview outcome, and the candidate pool."""
+
+    outcomes: tuple[InterviewOutcome, ...]
+    pool: Pool
+
+
+def interview(
+    applicants: Iterable[Applicant | Mapping[str, Any]],
+    verdicts: Iterable[Verdict],
+    scores: Iterable[InterviewScore],
+    programme: Programme | str,
+    registry: Registry,
+    *,
+    as_of: date | None = None,
+) -> Interviewed:
+    """Stage 2: apply the programme's pass rule to the committee's scores and build the pool.
+
+    ``verdicts`` are the screening verdicts (from :func:`shopperkit.screen`), by applicant id;
+    ``applicants`` give the pool its diversity values (models, or mappings shaped as
+    ``applicant.schema.json``). Nobody is dropped silently: scores for someone not eligible,
+    and eligible applicants without scores, give failed outcomes that say so.
+    """
+    chosen = registry.programme(programme)
+    people = [applicant_of(item, f"$[{index}]") for index, item in enumerate(applicants)]
+    by_id = {verdict.id: verdict for verdict in verdicts}
+    outcomes = run_interviews(chosen, by_id, scores, registry.plugins.messages())
+    pool = build_pool(chosen, registry.plugins, people, outcomes, as_of=as_of)
+    return Interviewed(tuple(outcomes), pool)
+
+
+__all__ = [
+    "PASS_RULES",
+    "InterviewPolicy",
+    "Interviewed",
+    "build_pool",
+    "decide",
+    "interview",
+    "run_interviews",
+]

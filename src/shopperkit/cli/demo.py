@@ -17,14 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from shopperkit.cli.screen import as_json
-from shopperkit.eligibility.screening import Screener
-from shopperkit.interview import InterviewPolicy, pool_rows, run_interviews
+from shopperkit.eligibility.screening import reference_date, screen
+from shopperkit.interview import InterviewPolicy, interview
 from shopperkit.io.convert import to_data
 from shopperkit.io.files import atomic_write, csv_rows, csv_text, dumps
 from shopperkit.model.forms import Form
 from shopperkit.model.programme import Programme
 from shopperkit.model.verdicts import Status
-from shopperkit.plugins import Plugins
 from shopperkit.registry import Registry
 from shopperkit.synthetic import applicants, committee_scores, evaluations
 
@@ -47,18 +46,20 @@ def _bar(count: int, total: int, width: int = 30) -> str:
     return "#" * round(width * count / total) if total else ""
 
 
-def _recruit(args: argparse.Namespace, programme: Programme, plugins: Plugins) -> list[str]:
+def _recruit(args: argparse.Namespace, programme: Programme, registry: Registry) -> list[str]:
     """Stages 1 and 2 on generated applicants; the pool is written to ``OUT/pool.csv``."""
     people = list(applicants(args.size, seed=args.seed, programme=programme))
-    screener = Screener(programme, plugins)
-    verdicts = {person.id: screener.screen(person) for person in people}
+    screened = screen(people, programme, registry)
+    verdicts = {verdict.id: verdict for verdict in screened}
     eligible = [i for i, verdict in verdicts.items() if verdict.status is Status.ELIGIBLE]
     policy = InterviewPolicy.of(programme)
     scores = committee_scores(
         eligible, policy.criteria, seed=args.seed, low=policy.scale_min, high=policy.scale_max
     )
-    outcomes = run_interviews(programme, verdicts, scores, plugins.messages())
-    header, pool = pool_rows(programme, plugins, people, outcomes)
+    done = interview(people, screened, scores, programme, registry)
+    outcomes = done.outcomes
+    header = ["id", *done.pool.dimensions]
+    pool = [{"id": c.id, **c.values} for c in done.pool.candidates]
 
     out: Path = args.out
     atomic_write(out / "applicants.json", dumps(to_data(people)))
@@ -75,7 +76,7 @@ def _recruit(args: argparse.Namespace, programme: Programme, plugins: Plugins) -
     codes = Counter(reason.code for v in verdicts.values() for reason in v.reasons)
     lines = [
         f"{title} ({programme.id} {programme.version})",
-        f"Reference date {screener.as_of}; {programme.integer('seats')} seats to fill.",
+        f"Reference date {reference_date(programme)}; {programme.integer('seats')} seats to fill.",
         "",
         f"Stage 1, screening {len(people)} generated applicants (seed {args.seed}):",
     ]
@@ -142,9 +143,8 @@ def _command(*argv: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Recruit, draw, evaluate, score and report; print what happened at each stage."""
     registry = Registry()
-    plugins = registry.plugins
     programme = registry.programme(args.programme)
-    lines = _recruit(args, programme, plugins)
+    lines = _recruit(args, programme, registry)
     out: Path = args.out
     seed = str(args.seed)
 

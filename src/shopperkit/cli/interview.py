@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 
 from shopperkit.cli.common import emit, iso_date, warn
-from shopperkit.eligibility.screening import Screener
-from shopperkit.interview import InterviewPolicy, pool_rows, read_scores, run_interviews
+from shopperkit.eligibility.screening import screen
+from shopperkit.interview import InterviewPolicy, interview
 from shopperkit.io.applicants import read_applicants
+from shopperkit.io.committee import read_scores
 from shopperkit.io.convert import to_data
 from shopperkit.io.files import atomic_write, csv_text, dumps
+from shopperkit.io.verdicts import read_verdicts
 from shopperkit.model.people import Applicant
 from shopperkit.problems import RecordError
 from shopperkit.registry import Registry
@@ -21,11 +23,17 @@ HELP = "record interview scores, decide by the programme's pass rule, write the 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--programme P APPLICANTS SCORES --pool POOL.csv [--outcomes FILE] [--as-of DATE]``."""
+    """``--programme P APPLICANTS SCORES --pool POOL.csv [--verdicts FILE] [--outcomes FILE]``."""
     parser.add_argument("applicants", type=Path, help="applicants file (.csv, .json, .jsonl)")
     parser.add_argument("scores", type=Path, help="CSV: applicant,member,criterion,score")
     parser.add_argument("--programme", required=True, help="programme id or file")
     parser.add_argument("--pool", type=Path, required=True, help="where to write the pool CSV")
+    parser.add_argument(
+        "--verdicts",
+        type=Path,
+        help="screening result (`screen --format json` or `jsonl`); without it, applicants are "
+        "screened here",
+    )
     parser.add_argument("--outcomes", type=Path, help="where to write every outcome as JSON")
     parser.add_argument("--as-of", type=iso_date, help="reference date, overriding the programme's")
 
@@ -38,11 +46,9 @@ def report_errors(errors: list[RecordError]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Screen, apply the interview pass rule, write outcomes and the pool."""
+    """Read, apply the interview pass rule, write outcomes and the pool."""
     registry = Registry()
-    plugins = registry.plugins
     programme = registry.programme(args.programme)
-    screener = Screener(programme, plugins, as_of=args.as_of)
     applicants: list[Applicant] = []
     bad: list[RecordError] = []
     for record in read_applicants(args.applicants, warn=warn):
@@ -50,14 +56,19 @@ def run(args: argparse.Namespace) -> int:
             bad.append(record)
         else:
             applicants.append(record[1])
-    verdicts = {applicant.id: screener.screen(applicant) for applicant in applicants}
+    if args.verdicts is not None:
+        verdicts = read_verdicts(args.verdicts)
+    else:
+        verdicts = screen(applicants, programme, registry, as_of=args.as_of)
     scores, score_errors = read_scores(args.scores, InterviewPolicy.of(programme))
     report_errors(bad + score_errors)
-    outcomes = run_interviews(programme, verdicts, scores, plugins.messages())
-    header, rows = pool_rows(programme, plugins, applicants, outcomes, as_of=args.as_of)
-    atomic_write(args.pool, csv_text(header, rows))
+    done = interview(applicants, verdicts, scores, programme, registry, as_of=args.as_of)
+    pool = done.pool
+    rows = [{"id": c.id, **c.values} for c in pool.candidates]
+    atomic_write(args.pool, csv_text(["id", *pool.dimensions], rows))
+    outcomes = done.outcomes
     if args.outcomes is not None:
-        emit(dumps(to_data(outcomes)), args.outcomes)
+        emit(dumps(to_data(list(outcomes))), args.outcomes)
     passed = sum(outcome.passed for outcome in outcomes)
     print(
         f"shopperkit: interviewed {len(outcomes)}: passed {passed}, "

@@ -1,6 +1,6 @@
 """Stage 1: eligibility rules, evaluated at the programme's reference date."""
 
 from shopperkit.eligibility.rules import Check, RuleContext, RuleDefinition
-from shopperkit.eligibility.screening import Screener
+from shopperkit.eligibility.screening import Screener, applicant_of, screen
 
-__all__ = ["Check", "RuleContext", "RuleDefinition", "Screener"]
+__all__ = ["Check", "RuleContext", "RuleDefinition", "Screener", "applicant_of", "screen"]

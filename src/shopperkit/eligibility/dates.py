@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 FEB28 = "feb28"
 MAR1 = "mar1"
-FEB29_POLICIES = (FEB28, MAR1)
 _DAY = timedelta(days=1)
 
 

@@ -21,6 +21,7 @@ from shopperkit.model.verdicts import Deferred, Reason, Status, Verdict
 
 if TYPE_CHECKING:
     from shopperkit.plugins import Plugins
+    from shopperkit.registry import Registry
 
 
 @frozen
@@ -274,3 +275,36 @@ def _json_value(value: object) -> object:
 
 
 __all__ = ["PlannedRule", "Reason", "Screener", "plan_rules", "reference_date"]
+
+
+def applicant_of(data: Applicant | Mapping[str, Any], where: str = "$") -> Applicant:
+    """An applicant model from itself or from a plain mapping shaped as
+    ``applicant.schema.json``; a mapping that breaks the schema raises :class:`InputError`
+    naming ``where`` and the JSON path."""
+    if isinstance(data, Applicant):
+        return data
+    from shopperkit.io.convert import from_data
+    from shopperkit.io.schemas import check
+
+    check("applicant", data, where=where)
+    return from_data(Applicant, data, where=where)
+
+
+def screen(
+    applicants: Iterable[Applicant | Mapping[str, Any]],
+    programme: Programme | str,
+    registry: Registry,
+    *,
+    as_of: date | None = None,
+) -> list[Verdict]:
+    """Stage 1: the verdict of every applicant under ``programme``'s rules, in input order.
+
+    ``applicants`` are :class:`Applicant` models or plain mappings shaped as
+    ``applicant.schema.json`` (a bad mapping raises :class:`InputError` naming its position,
+    ``$[i]``, and the JSON path). ``as_of`` overrides the programme's reference date.
+    """
+    chosen = registry.programme(programme)
+    screener = Screener(chosen, registry.plugins, as_of=as_of)
+    return [
+        screener.screen(applicant_of(item, f"$[{index}]")) for index, item in enumerate(applicants)
+    ]
