@@ -18,15 +18,13 @@ from shopperkit.assignment import (
     active_shoppers,
     assign,
     check_targets,
-    read_directory,
-    read_shoppers,
-    read_targets,
-    schedule_files,
 )
 from shopperkit.cli import main
 from shopperkit.errors import InputError, ProgrammeError
+from shopperkit.io.events import read_events
+from shopperkit.io.operations import read_directory, read_shoppers, read_targets, schedule_files
 from shopperkit.io.schemas import problems
-from shopperkit.lifecycle import Lifecycle, read_events
+from shopperkit.lifecycle import Lifecycle
 from shopperkit.model.programme import Programme
 from shopperkit.model.services import Directory, Entity, Service, ServiceCentre
 from shopperkit.plugins import Plugins

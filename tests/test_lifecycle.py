@@ -11,6 +11,7 @@ from attrs import evolve
 
 from shopperkit.cli import main
 from shopperkit.errors import InputError
+from shopperkit.io.events import read_events
 from shopperkit.io.schemas import load_schema
 from shopperkit.lifecycle import (
     KINDS,
@@ -19,7 +20,6 @@ from shopperkit.lifecycle import (
     LifecycleError,
     State,
     allowed,
-    read_events,
 )
 from shopperkit.model.programme import Programme, RuleUse
 from shopperkit.plugins import Plugins

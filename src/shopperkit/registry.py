@@ -109,7 +109,7 @@ class Registry:
             if len(sources) > 1:
                 raise InputError("directory_ambiguous", {"programme": name, "count": len(sources)})
             if sources:
-                from shopperkit.assignment.inputs import read_directory
+                from shopperkit.io.operations import read_directory
 
                 self._directories[name] = read_directory(sources[0])
             else:

@@ -1,15 +1,8 @@
 """Mission assignment: visits and exploratory missions under coverage targets and constraints."""
 
 from shopperkit.assignment.constraints import Book, Eligibility, Limits
-from shopperkit.assignment.inputs import (
-    active_shoppers,
-    check_targets,
-    read_directory,
-    read_shoppers,
-    read_targets,
-)
+from shopperkit.assignment.inputs import active_shoppers, check_targets
 from shopperkit.assignment.model import Period, Shopper, Target, Unmet, Visit
-from shopperkit.assignment.output import schedule_files, write_schedule
 from shopperkit.assignment.scheduler import METHODS, Schedule, assign
 
 __all__ = [
@@ -26,9 +19,4 @@ __all__ = [
     "active_shoppers",
     "assign",
     "check_targets",
-    "read_directory",
-    "read_shoppers",
-    "read_targets",
-    "schedule_files",
-    "write_schedule",
 ]

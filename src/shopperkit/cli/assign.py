@@ -13,14 +13,12 @@ from shopperkit.assignment import (
     active_shoppers,
     assign,
     check_targets,
-    read_directory,
-    read_shoppers,
-    read_targets,
-    write_schedule,
 )
 from shopperkit.cli.common import iso_date
 from shopperkit.errors import InputError
-from shopperkit.lifecycle import Lifecycle, read_events
+from shopperkit.io.events import read_events
+from shopperkit.io.operations import read_directory, read_shoppers, read_targets, write_schedule
+from shopperkit.lifecycle import Lifecycle
 from shopperkit.registry import Registry
 
 NAME = "assign"

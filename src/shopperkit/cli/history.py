@@ -8,8 +8,9 @@ from typing import Any
 
 from shopperkit.cli.common import emit
 from shopperkit.io.convert import to_data
+from shopperkit.io.events import read_events
 from shopperkit.io.files import dumps
-from shopperkit.lifecycle import Duties, allowed, duties_of, history, read_events
+from shopperkit.lifecycle import Duties, allowed, duties_of, history
 from shopperkit.registry import Registry
 
 NAME = "history"

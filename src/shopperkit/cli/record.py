@@ -14,9 +14,9 @@ from pathlib import Path
 
 from shopperkit.cli.common import emit, warn
 from shopperkit.errors import InputError
+from shopperkit.io.events import events_text, read_events
 from shopperkit.io.files import open_text
-from shopperkit.lifecycle import Event, Lifecycle, Replace, no_replacement, read_events
-from shopperkit.lifecycle.events import events_text
+from shopperkit.lifecycle import Event, Lifecycle, Replace, no_replacement
 from shopperkit.registry import Registry
 
 NAME = "record"

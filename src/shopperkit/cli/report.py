@@ -7,7 +7,6 @@ import os
 import sys
 from pathlib import Path
 
-from shopperkit.assignment.inputs import read_directory, read_shoppers
 from shopperkit.errors import InputError
 from shopperkit.insights.findings import FindingPolicy
 from shopperkit.insights.integrity import IntegrityPolicy
@@ -23,6 +22,7 @@ from shopperkit.insights.report import (
 )
 from shopperkit.io.convert import to_data
 from shopperkit.io.files import atomic_write, dumps
+from shopperkit.io.operations import read_directory, read_shoppers
 from shopperkit.registry import Registry
 
 NAME = "report"

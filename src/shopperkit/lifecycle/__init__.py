@@ -1,6 +1,6 @@
 """Event-sourced lifecycle of applicants and shoppers: events, states, folding, duties."""
 
-from shopperkit.lifecycle.events import Event, read_events, write_events
+from shopperkit.lifecycle.events import Event
 from shopperkit.lifecycle.folding import Duties, LifecycleError, PersonRecord, apply, fold, history
 from shopperkit.lifecycle.responsibilities import Lifecycle, Replace, duties_of, no_replacement
 from shopperkit.lifecycle.states import KINDS, TRANSITIONS, State, allowed
@@ -21,6 +21,4 @@ __all__ = [
     "fold",
     "history",
     "no_replacement",
-    "read_events",
-    "write_events",
 ]

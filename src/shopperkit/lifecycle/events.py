@@ -1,18 +1,12 @@
-"""The immutable event log: one JSON event per line (``event.schema.json``)."""
+"""Lifecycle events: something that happened to one person on one day (``event.schema.json``)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from attrs import frozen
-
-from shopperkit.errors import InputError
-from shopperkit.io.convert import from_data, to_data
-from shopperkit.io.files import atomic_write, read_jsonl
 
 
 @frozen
@@ -24,36 +18,3 @@ class Event:
     kind: str
     at: date
     data: Mapping[str, Any] = {}
-
-
-def read_events(path: Path | str) -> list[Event]:
-    """Every event of a JSONL file, in order.
-
-    A malformed line, an event that breaks the schema or a repeated id raises
-    :class:`InputError` naming the file and line: a log is used whole or not at all.
-    """
-    path = Path(path)
-    events: list[Event] = []
-    seen: dict[str, int] = {}
-    for where, number, data in read_jsonl(path, "event"):
-        event = from_data(Event, data, where=where)
-        if event.id in seen:
-            raise InputError(
-                "duplicate_id", {"id": event.id, "first": f"line {seen[event.id]}"}, where=where
-            )
-        seen[event.id] = number
-        events.append(event)
-    return events
-
-
-def events_text(events: Iterable[Event]) -> str:
-    """Events as JSONL, one compact line each, keys in model order."""
-    return "".join(
-        json.dumps(to_data(event), ensure_ascii=False, separators=(",", ":")) + "\n"
-        for event in events
-    )
-
-
-def write_events(path: Path, events: Iterable[Event]) -> None:
-    """Write a whole log atomically."""
-    atomic_write(path, events_text(events))
