@@ -20,12 +20,13 @@ from pathlib import Path
 from attrs import evolve
 
 from shopperkit.cli import main as shopperkit
+from shopperkit.io.draws import write_draw
 from shopperkit.io.files import csv_rows
+from shopperkit.io.pool import read_pool
 from shopperkit.model.programme import Programme
 from shopperkit.plugins import Plugins
 from shopperkit.registry import Registry
-from shopperkit.selection.draw import load_problem, select
-from shopperkit.selection.quotas import pool_values, quotas_from_programme, read_pool_rows
+from shopperkit.selection import draw as draw_cohort
 
 DIMENSIONS = ("nationality", "age_group", "profession")
 
@@ -33,14 +34,14 @@ DIMENSIONS = ("nationality", "age_group", "profession")
 def draw(programme: Programme, pool: Path, out: Path) -> tuple[float, dict[str, int]]:
     """Seconds of one leximin draw (quotas, lottery, draw) and values held per dimension."""
     start = time.perf_counter()
-    header, rows = read_pool_rows(pool)
-    quotas = quotas_from_programme(programme, pool_values(header, rows))
-    problem, pool_text = load_problem(pool, quotas, print)
-    select(problem, pool_text, "leximin", "benchmark", out)
+    pool_file = read_pool(pool)
+    drawn = draw_cohort(pool_file.pool, programme, None, "benchmark", source=pool_file.text)
+    write_draw(out, drawn)
     seconds = time.perf_counter() - start
     _, cohort = csv_rows(out / "cohort.csv", ("id",))
     chosen = {row["id"] for _, row in cohort}
-    held = {d: len(Counter(row[d] for _, row in rows if row["id"] in chosen)) for d in DIMENSIONS}
+    candidates = pool_file.pool.candidates
+    held = {d: len(Counter(c.values[d] for c in candidates if c.id in chosen)) for d in DIMENSIONS}
     return seconds, held
 
 

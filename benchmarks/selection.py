@@ -57,21 +57,25 @@ def ours(path: Path, method: str, out: Path) -> dict[str, Any]:
     import highspy  # noqa: F401
 
     import shopperkit.selection.moves  # noqa: F401
-    from shopperkit.selection.draw import load_problem, select
+    from shopperkit.io.draws import write_draw
+    from shopperkit.io.pool import read_pool
+    from shopperkit.io.quotas import read_quotas
+    from shopperkit.selection import draw
     from shopperkit.selection.lottery import LEGACY_DRAWS
-    from shopperkit.selection.quotas import read_quotas
 
     start = time.perf_counter()
     quotas = read_quotas(path / "quotas.csv", SEATS)
-    problem, pool_text = load_problem(path / "pool.csv", quotas, print)
-    select(problem, pool_text, method, "benchmark", out)
+    pool = read_pool(path / "pool.csv")
+    write_draw(out, draw(pool.pool, quotas, None, "benchmark", method, source=pool.text))
     seconds = time.perf_counter() - start
     if method == "legacy":
         # shopperkit's legacy lottery is LEGACY_DRAWS greedy draws: time one of them.
         seconds /= LEGACY_DRAWS
     scored = out.with_name(f"{out.name}_scored")
     scored.mkdir(exist_ok=True)
-    for name in ("panel.csv", "probabilities.csv", "distribution.csv"):
+    # score.py reads the drawn cohort as panel.csv.
+    shutil.copyfile(out / "cohort.csv", scored / "panel.csv")
+    for name in ("probabilities.csv", "distribution.csv"):
         shutil.copyfile(out / name, scored / name)
     subprocess.run(
         [

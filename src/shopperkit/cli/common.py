@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from shopperkit.errors import InputError
 from shopperkit.io.files import atomic_write
+
+if TYPE_CHECKING:
+    from shopperkit.selection.drawing import PoolInvalid
 
 
 def warn(message: str) -> None:
@@ -29,3 +35,13 @@ def emit(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
     else:
         atomic_write(output, text)
+
+
+def pool_refused(error: PoolInvalid, path: Path, lines: Sequence[int] = ()) -> InputError:
+    """Warn about each unusable candidate of the pool file ``path`` (by line when ``lines``
+    gives each candidate's line, else by row), then the error to raise, naming the file."""
+    for record in error.problems:
+        at = f"{path}:{lines[record.row - 1]}" if lines else f"{path}: row {record.row}"
+        for problem in record.errors:
+            warn(f"{at}: {problem.where}: {problem.message}")
+    return InputError(error.code, error.params, where=str(path))

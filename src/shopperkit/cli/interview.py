@@ -12,7 +12,8 @@ from shopperkit.interview import InterviewPolicy, interview
 from shopperkit.io.applicants import read_applicants
 from shopperkit.io.committee import read_scores
 from shopperkit.io.convert import to_data
-from shopperkit.io.files import atomic_write, csv_text, dumps
+from shopperkit.io.files import dumps
+from shopperkit.io.pool import write_pool
 from shopperkit.io.verdicts import read_verdicts
 from shopperkit.model.people import Applicant
 from shopperkit.problems import RecordError
@@ -64,15 +65,15 @@ def run(args: argparse.Namespace) -> int:
     report_errors(bad + score_errors)
     done = interview(applicants, verdicts, scores, programme, registry, as_of=args.as_of)
     pool = done.pool
-    rows = [{"id": c.id, **c.values} for c in pool.candidates]
-    atomic_write(args.pool, csv_text(["id", *pool.dimensions], rows))
+    write_pool(args.pool, pool)
+    size = len(pool.candidates)
     outcomes = done.outcomes
     if args.outcomes is not None:
         emit(dumps(to_data(list(outcomes))), args.outcomes)
     passed = sum(outcome.passed for outcome in outcomes)
     print(
         f"shopperkit: interviewed {len(outcomes)}: passed {passed}, "
-        f"not passed {len(outcomes) - passed}; pool of {len(rows)} written to {args.pool}",
+        f"not passed {len(outcomes) - passed}; pool of {size} written to {args.pool}",
         file=sys.stderr,
     )
     return 0

@@ -29,11 +29,11 @@ def replacement_from(draw: Path) -> Replace:
     Someone the draw cannot replace (not a cohort member, or no one on the waitlist keeps every
     quota) gets none: the request is recorded with ``"replacement": null`` for the bureau.
     """
-    from shopperkit.selection.draw import replace_in
+    from shopperkit.cli.replace import replace_in
 
     def replace(person: str, on: date) -> str | None:
         try:
-            made = replace_in(draw, person, f"condition change reported on {on}", warn)
+            made = replace_in(draw, person, f"condition change reported on {on}")
         except InputError as error:
             if error.code in ("withdraw_not_member", "replacement_impossible"):
                 warn(f"no replacement for {person}: {error}")

@@ -6,17 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from shopperkit.cli.common import warn
+from shopperkit.cli.common import pool_refused, warn
 from shopperkit.errors import InputError
+from shopperkit.model.programme import Programme
 from shopperkit.selection.feasibility import Feasibility
 from shopperkit.selection.lottery import METHODS
-from shopperkit.selection.quotas import (
-    QuotaSet,
-    pool_values,
-    quotas_from_programme,
-    read_pool_rows,
-    read_quotas,
-)
+from shopperkit.selection.quotas import QuotaSet
 
 NAME = "select"
 HELP = "draw a cohort from the pool by a fair lottery that meets every quota"
@@ -36,24 +31,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True, help="directory for the draw's files")
 
 
-def resolve_quotas(args: argparse.Namespace) -> QuotaSet:
-    """Quotas from ``--quotas`` (seats from ``--seats`` or the programme) or the programme."""
+def resolve_quotas(args: argparse.Namespace) -> tuple[QuotaSet | Programme, int | None]:
+    """What the draw is asked to meet: the ``--quotas`` file (seats from ``--seats`` or the
+    programme), or the programme itself (its quotas follow from the pool), and the seats."""
+    from shopperkit.io.quotas import read_quotas
+
     seats = args.seats
     programme = None
     if args.programme:
         from shopperkit.registry import Registry
 
         programme = Registry().programme(args.programme)
-        if seats is None:
-            seats = programme.integer("seats")
     if args.quotas is not None:
+        if seats is None and programme is not None:
+            seats = programme.integer("seats")
         if seats is None:
             raise InputError("seats_missing")
-        return read_quotas(args.quotas, seats)
+        return read_quotas(args.quotas, seats), None
     if programme is None:
         raise InputError("seats_missing")
-    header, rows = read_pool_rows(args.pool)
-    return quotas_from_programme(programme, pool_values(header, rows))
+    return programme, seats
 
 
 def explain(feasibility: Feasibility) -> list[str]:
@@ -75,25 +72,43 @@ def explain(feasibility: Feasibility) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Check, compute, publish or draw; exit 1 when the quotas cannot be met."""
-    from shopperkit.selection.draw import FEASIBILITY, load_problem, select
+    from shopperkit.io.draws import (
+        COMMITMENT,
+        FEASIBILITY,
+        read_commitment,
+        write_draw,
+        write_feasibility,
+    )
+    from shopperkit.io.pool import read_pool
+    from shopperkit.selection import PoolInvalid, QuotasInfeasible, draw, reveal
 
-    quotas = resolve_quotas(args)
-    problem, pool_text = load_problem(args.pool, quotas, warn)
-    feasibility, result = select(problem, pool_text, args.method, args.seed, args.out)
-    if not feasibility.feasible:
-        for line in explain(feasibility):
+    pool_file = read_pool(args.pool)
+    quotas, seats = resolve_quotas(args)
+    try:
+        drawn = draw(pool_file.pool, quotas, seats, None, args.method, source=pool_file.text)
+    except PoolInvalid as error:
+        raise pool_refused(error, args.pool, pool_file.lines) from None
+    except QuotasInfeasible as error:
+        write_feasibility(args.out, error.feasibility)
+        for line in explain(error.feasibility):
             print(f"shopperkit: {line}", file=sys.stderr)
         print(f"shopperkit: the explanation is in {args.out / FEASIBILITY}", file=sys.stderr)
         return EXIT_INFEASIBLE
-    for excluded in feasibility.excluded:
+    if args.seed is not None:
+        committed = args.out / COMMITMENT
+        commitment = read_commitment(committed) if committed.exists() else None
+        try:
+            drawn = reveal(drawn, args.seed, commitment=commitment)
+        except InputError as error:
+            raise InputError(error.code, error.params, where=str(committed)) from None
+    write_draw(args.out, drawn)
+    for excluded in drawn.feasibility.excluded:
         profile = ", ".join(f"{k}={v}" for k, v in excluded.profile.items())
         rules = ", ".join(
             f"{b.feature}={b.value} {b.kind} {b.seats}" for b in excluded.ruled_out_by
         )
         warn(f"{excluded.candidates} candidate(s) with {profile} can never be selected: {rules}")
-    if result is None:
-        from shopperkit.selection.draw import COMMITMENT
-
+    if drawn.audit is None:
         print(
             f"shopperkit: lottery written to {args.out}; publish {args.out / COMMITMENT} "
             "before the seed is known",
@@ -101,9 +116,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     print(
-        f"shopperkit: drew {len(result.panel)} of {sum(problem.sizes)} "
-        f"by {result.audit.method} (distribution {result.audit.distribution_sha256[:12]}, row "
-        f"{result.audit.panel_index}); files in {args.out}",
+        f"shopperkit: drew {len(drawn.cohort)} of {len(drawn.pool.candidates)} "
+        f"by {drawn.audit.method} (distribution {drawn.audit.distribution_sha256[:12]}, row "
+        f"{drawn.audit.panel_index}); files in {args.out}",
         file=sys.stderr,
     )
     return 0

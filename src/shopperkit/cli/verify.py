@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from shopperkit.cli.common import warn
+from shopperkit.cli.common import pool_refused
 
 NAME = "verify"
-HELP = "check a draw directory: hashes, quotas of every panel, the seeded draw, replacements"
+HELP = (
+    "check a draw directory: hashes, quotas of every panel, the seeded draw, the waitlist, "
+    "replacements and the published cohort"
+)
 EXIT_REFUTED = 1
 
 
@@ -22,13 +25,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print each check; exit 0 when the draw is confirmed, 1 when refuted."""
-    from shopperkit.selection.draw import POOL, QUOTAS, load_problem, read_result, verify
-    from shopperkit.selection.quotas import read_quotas
+    from shopperkit.io.draws import POOL, read_draw
+    from shopperkit.selection import PoolInvalid, verify
 
-    result = read_result(args.directory)
-    quotas = read_quotas(args.directory / QUOTAS, result.audit.seats)
-    problem, pool_text = load_problem(args.directory / POOL, quotas, warn)
-    checks = verify(args.directory, problem, pool_text, recompute=not args.no_recompute)
+    drawn = read_draw(args.directory)
+    try:
+        checks = verify(drawn, recompute=not args.no_recompute)
+    except PoolInvalid as error:
+        raise pool_refused(error, args.directory / POOL) from None
     for check in checks:
         mark = "ok" if check.ok else "FAILED"
         detail = f" ({check.detail})" if check.detail and not check.ok else ""

@@ -87,14 +87,15 @@ def open_text(path: Path) -> str:
 
 
 def csv_rows(
-    path: Path, required: tuple[str, ...]
+    path: Path, required: tuple[str, ...], *, text: str | None = None
 ) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """The header and ``(line number, row)`` pairs of a CSV file.
+    """The header and ``(line number, row)`` pairs of a CSV file (or of its ``text``, when
+    already read).
 
     A missing file, a header without a required column or broken quoting raise
     :class:`InputError`; values are stripped of surrounding spaces.
     """
-    lines = open_text(path).splitlines(keepends=True)
+    lines = (open_text(path) if text is None else text).splitlines(keepends=True)
     reader = csv.reader(lines, strict=True)
     try:
         header = [name.strip() for name in next(reader)]

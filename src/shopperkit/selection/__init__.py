@@ -1,4 +1,115 @@
 """Cohort selection: quotas, feasibility and its explanation, fair lotteries, audit.
 
-Nothing here imports the solver until a draw needs it.
+Draw a cohort in memory with :func:`draw` (a :class:`Draw`), :func:`reveal` it with a seed
+published after the lottery, :func:`replace` a member who withdraws and :func:`verify` a draw;
+:mod:`shopperkit.io.draws` writes and reads draw directories.
+
+Names are imported on first use, so ``import shopperkit.selection`` stays light and nothing
+imports the solver until a draw needs it.
 """
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shopperkit.selection.audit import (
+        Audit,
+        Commitment,
+        QuotaReport,
+        Replacement,
+        SelectionResult,
+    )
+    from shopperkit.selection.drawing import (
+        METHODS,
+        Check,
+        Draw,
+        Panel,
+        PoolInvalid,
+        Progress,
+        Published,
+        QuotasInfeasible,
+        check_pool,
+        draw,
+        replace,
+        reveal,
+        verify,
+    )
+    from shopperkit.selection.feasibility import (
+        BoundReport,
+        Excluded,
+        Feasibility,
+        Move,
+    )
+    from shopperkit.selection.quotas import Quota, QuotaSet, quotas_for
+
+_HOMES = {
+    "Audit": "audit",
+    "Commitment": "audit",
+    "QuotaReport": "audit",
+    "Replacement": "audit",
+    "SelectionResult": "audit",
+    "METHODS": "drawing",
+    "Check": "drawing",
+    "Draw": "drawing",
+    "Panel": "drawing",
+    "PoolInvalid": "drawing",
+    "Progress": "drawing",
+    "Published": "drawing",
+    "QuotasInfeasible": "drawing",
+    "check_pool": "drawing",
+    "draw": "drawing",
+    "replace": "drawing",
+    "reveal": "drawing",
+    "verify": "drawing",
+    "BoundReport": "feasibility",
+    "Excluded": "feasibility",
+    "Feasibility": "feasibility",
+    "Move": "feasibility",
+    "Quota": "quotas",
+    "QuotaSet": "quotas",
+    "quotas_for": "quotas",
+}
+
+__all__ = [
+    "METHODS",
+    "Audit",
+    "BoundReport",
+    "Check",
+    "Commitment",
+    "Draw",
+    "Excluded",
+    "Feasibility",
+    "Move",
+    "Panel",
+    "PoolInvalid",
+    "Progress",
+    "Published",
+    "Quota",
+    "QuotaReport",
+    "QuotaSet",
+    "QuotasInfeasible",
+    "Replacement",
+    "SelectionResult",
+    "check_pool",
+    "draw",
+    "quotas_for",
+    "replace",
+    "reveal",
+    "verify",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from the module it lives in, on first use."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

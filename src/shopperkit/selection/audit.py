@@ -2,7 +2,9 @@
 
 A draw directory holds ``pool.csv`` and ``quotas.csv`` (the inputs, as used),
 ``distribution.csv`` (the lottery over named cohorts), ``probabilities.csv``,
-``panel.csv``, ``cohort.csv`` (the panel after replacements) and ``result.json``.
+``feasibility.json``, ``cohort.csv`` (the published cohort: the drawn panel, after
+replacements) and ``result.json``; before the seed is known, ``commitment.json`` instead of
+the last two.
 
 The draw rule needs only ``distribution.csv`` and the seed: take the SHA-256 of the text
 ``shopperkit-draw/1``, the distribution's SHA-256 and the seed (one per line), read it as a
@@ -21,6 +23,7 @@ from pathlib import Path
 
 from attrs import frozen
 
+from shopperkit.errors import InputError
 from shopperkit.io.files import csv_rows, csv_text
 from shopperkit.selection.feasibility import Excluded, Problem
 from shopperkit.selection.people import Cohort
@@ -29,6 +32,7 @@ FORMAT = "shopperkit-selection/1"
 DRAW_RULE = "shopperkit-draw/1"
 PROBABILITY_DIGITS = 10
 DISTRIBUTION_DIGITS = 15
+DISTRIBUTION_COLUMNS = ("panel_index", "probability", "member_ids")
 
 
 def sha256_text(text: str) -> str:
@@ -48,7 +52,7 @@ def decimal(value: Fraction, digits: int) -> str:
 def distribution_text(rows: Sequence[tuple[Fraction, Cohort]]) -> str:
     """``distribution.csv``: ``panel_index,probability,member_ids`` (ids space-separated)."""
     return csv_text(
-        ("panel_index", "probability", "member_ids"),
+        DISTRIBUTION_COLUMNS,
         (
             {
                 "panel_index": i,
@@ -76,13 +80,25 @@ def ids_text(ids: Sequence[str]) -> str:
     return csv_text(("id",), ({"id": person} for person in ids))
 
 
-def read_distribution(path: Path) -> list[tuple[Decimal, Cohort]]:
-    """The rows of ``distribution.csv``, probabilities as exact decimals."""
-    _, rows = csv_rows(path, ("panel_index", "probability", "member_ids"))
-    return [(Decimal(row["probability"]), tuple(row["member_ids"].split())) for _, row in rows]
+def parse_distribution(text: str) -> list[tuple[Decimal, Cohort]]:
+    """The rows of a ``distribution.csv`` text, probabilities as exact decimals."""
+    _, rows = csv_rows(Path("distribution.csv"), DISTRIBUTION_COLUMNS, text=text)
+    try:
+        return [(Decimal(row["probability"]), tuple(row["member_ids"].split())) for _, row in rows]
+    except ArithmeticError:
+        raise InputError("distribution_malformed", where="distribution.csv") from None
 
 
-def draw(probabilities: Sequence[Decimal], seed: str, distribution_sha256: str) -> int:
+def parse_probabilities(text: str) -> list[tuple[str, Fraction]]:
+    """The rows of a ``probabilities.csv`` text: each id and its probability, exactly."""
+    _, rows = csv_rows(Path("probabilities.csv"), ("id", "probability"), text=text)
+    try:
+        return [(row["id"], Fraction(row["probability"])) for _, row in rows]
+    except (ValueError, ZeroDivisionError):
+        raise InputError("distribution_malformed", where="probabilities.csv") from None
+
+
+def draw_index(probabilities: Sequence[Decimal], seed: str, distribution_sha256: str) -> int:
     """The row the seed picks (see the module's docstring for the rule)."""
     digest = hashlib.sha256(f"{DRAW_RULE}\n{distribution_sha256}\n{seed}".encode()).digest()
     u = Fraction(int.from_bytes(digest, "big"), 2**256)

@@ -12,11 +12,13 @@ one out.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from attrs import frozen
 
-from shopperkit.selection.quotas import Pool, Profile, Quota, QuotaSet
+from shopperkit.model.pool import Pool
+from shopperkit.selection.quotas import Profile, Quota, QuotaSet
 from shopperkit.selection.solver import INF, Row, solve
 
 Counts = tuple[int, ...]
@@ -47,10 +49,16 @@ class Problem:
 
     @classmethod
     def of(cls, quotas: QuotaSet, pool: Pool) -> Problem:
-        """The problem for ``pool`` under ``quotas``."""
-        groups = pool.groups()
+        """The problem for ``pool`` under ``quotas`` (a pool that passes
+        :func:`shopperkit.selection.check_pool`): candidates grouped by profile, profiles and
+        ids sorted."""
+        features = quotas.features
+        found: dict[Profile, list[str]] = defaultdict(list)
+        for candidate in pool.candidates:
+            found[tuple(candidate.values[feature] for feature in features)].append(candidate.id)
+        groups = {profile: sorted(found[profile]) for profile in sorted(found)}
         profiles = tuple(groups)
-        position = {feature: i for i, feature in enumerate(pool.features)}
+        position = {feature: i for i, feature in enumerate(features)}
         counted = tuple(
             tuple(
                 t

@@ -83,4 +83,20 @@ SELECTION_MESSAGES: dict[str, dict[str, str]] = {
         "en": "no draw here: run 'shopperkit select ... --seed S --out DIR' first",
         "ar": "لا يوجد سحب هنا: شغّل ‎'shopperkit select ... --seed S --out DIR' أولاً",
     },
+    "pool_dimensions_missing": {
+        "en": "the pool has no value on the quota dimension(s) {dimensions}",
+        "ar": "المجموعة ليس فيها قيم لأبعاد الحصص {dimensions}",
+    },
+    "draw_seats_mismatch": {
+        "en": "{seats} seats were asked for, but the quotas were set for {quotas} seats",
+        "ar": "طُلب {seats} مقعداً لكن الحصص محددة لـ {quotas} مقعداً",
+    },
+    "draw_not_revealed": {
+        "en": "the draw has no panel yet: reveal it with a seed first",
+        "ar": "لم يُسحب الفريق بعد: اكشف السحب ببذرة أولاً",
+    },
+    "distribution_malformed": {
+        "en": "a probability is not a decimal number",
+        "ar": "إحدى الاحتمالات ليست عدداً عشرياً",
+    },
 }

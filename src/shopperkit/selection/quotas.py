@@ -3,7 +3,8 @@
 A quota bounds how many seats go to one value of one feature (``nationality=local``): a
 minimum and a maximum count of seats. Quotas come from a CSV with header
 ``feature,value,min,max`` (the Sortition Foundation's format; extra columns such as
-``min_flex,max_flex`` are allowed) or from a programme's parameters.
+``min_flex,max_flex`` are allowed; read by :func:`shopperkit.io.quotas.read_quotas`) or from a
+programme's parameters (:func:`quotas_for`).
 
 Shares become seats by an explicit rule: a minimum share is rounded **up** (at least 50% of
 49 seats is 25 seats) and a maximum share is rounded **down** (at most 30% of 49 seats is 14),
@@ -14,16 +15,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from pathlib import Path
 
 from attrs import frozen
 
 from shopperkit.errors import InputError, ProgrammeError
-from shopperkit.io.files import csv_rows, csv_text
+from shopperkit.io.files import csv_text
+from shopperkit.model.pool import Pool
 from shopperkit.model.programme import Programme
-from shopperkit.problems import FieldProblem, RecordError
 
 QUOTA_COLUMNS = ("feature", "value", "min", "max")
 FLEX_COLUMNS = ("min_flex", "max_flex")
@@ -107,7 +107,7 @@ def parse_share(text: str) -> Fraction | None:
     return share if 0 <= share <= 1 else None
 
 
-def _bound(text: str, seats: int, minimum: bool) -> int | None:
+def bound_seats(text: str, seats: int, minimum: bool) -> int | None:
     """A bound in seats: a whole number, or a share turned into seats (``50%``, ``0.5``)."""
     if text.isdigit():
         return int(text)
@@ -118,76 +118,22 @@ def _bound(text: str, seats: int, minimum: bool) -> int | None:
     return None
 
 
-def read_quotas(path: Path, seats: int) -> QuotaSet:
-    """Quotas from a CSV ``feature,value,min,max[,min_flex,max_flex]``.
-
-    ``min`` and ``max`` are seat counts or shares (``50%`` or ``0.5``) turned into seats by
-    :func:`min_seats` and :func:`max_seats`. Every bad row is reported with row and column.
-    """
-    if seats < 1:
-        raise InputError("seats_invalid", {"value": seats})
-    header, rows = csv_rows(path, QUOTA_COLUMNS)
-    quotas: list[Quota] = []
-    seen: dict[str, int] = {}
-    problems: list[str] = []
-    for line, row in rows:
-        found: list[FieldProblem] = []
-        bounds: dict[str, int | None] = {}
-        for column in QUOTA_COLUMNS:
-            if not row.get(column):
-                found.append(FieldProblem.of("value_missing", column))
-        for column in ("min", "max", *FLEX_COLUMNS):
-            text = row.get(column, "")
-            if not text:
-                bounds[column] = None
-                continue
-            bounds[column] = _bound(text, seats, column.startswith("min"))
-            if bounds[column] is None:
-                found.append(FieldProblem.of("quota_value_invalid", column, value=text))
-        low, high = bounds.get("min"), bounds.get("max")
-        if low is not None and high is not None and low > high:
-            found.append(FieldProblem.of("quota_min_above_max", "min", min=low, max=high))
-        key = f"{row.get('feature')}={row.get('value')}"
-        if key in seen:
-            found.append(
-                FieldProblem.of(
-                    "quota_duplicate",
-                    "value",
-                    feature=row.get("feature"),
-                    value=row.get("value"),
-                    first=f"row {seen[key]}",
-                )
-            )
-        seen.setdefault(key, line)
-        if found or low is None or high is None:
-            problems.extend(f"{path}:{line}: {p.where}: {p.message}" for p in found)
-            continue
-        quotas.append(
-            Quota(row["feature"], row["value"], low, high, bounds["min_flex"], bounds["max_flex"])
-        )
-    if problems:
-        raise InputError("schema_violation", {"reason": "; ".join(problems)}, where=str(path))
-    if not quotas:
-        raise InputError("quotas_empty", where=str(path))
-    del header
-    return QuotaSet(seats, tuple(quotas))
-
-
 def quotas_from_programme(
-    programme: Programme, pool_values: Mapping[str, Iterable[str]]
+    programme: Programme, pool_values: Mapping[str, Iterable[str]], seats: int | None = None
 ) -> QuotaSet:
     """Quotas a programme states through its parameters.
 
-    ``pool_values`` gives each column's value in every pool row (repeats count). ``seats`` is
-    the cohort size; ``citizen_share`` is the minimum share of ``residency=citizen``. Every
-    other diversity dimension is capped per value by ``dimension_max_share`` (a share per
-    dimension), else ``value_max_share``, else not at all; ``dimension_min_seats`` (seats per
+    ``pool_values`` gives each column's value in every pool row (repeats count). The
+    parameter ``seats`` is the cohort size (the argument ``seats``, when given, stands in for
+    it); ``citizen_share`` is the minimum share of ``residency=citizen``. Every other
+    diversity dimension is capped per value by ``dimension_max_share`` (a share per dimension), else ``value_max_share``, else not at all; ``dimension_min_seats`` (seats per
     dimension) is a floor for every value of that dimension, lowered to the value's pool count
     when the pool has fewer. Every value found in the pool gets a row, so no candidate is left
     without a quota.
     """
     where = f"programme {programme.id}"
-    seats = programme.integer("seats")
+    if seats is None:
+        seats = programme.integer("seats")
     if seats < 1:
         raise InputError("seats_invalid", {"value": seats}, where=where)
     citizen = Fraction(str(programme.number("citizen_share", 0.0)))
@@ -226,85 +172,9 @@ def quotas_from_programme(
     return QuotaSet(seats, tuple(quotas))
 
 
-@frozen
-class Pool:
-    """The candidates: each id with its profile (its value on every quota feature)."""
-
-    features: tuple[str, ...]
-    ids: tuple[str, ...]
-    profiles: tuple[Profile, ...]
-
-    def groups(self) -> dict[Profile, list[str]]:
-        """The ids of each distinct profile, profiles and ids sorted."""
-        found: dict[Profile, list[str]] = defaultdict(list)
-        for person, profile in zip(self.ids, self.profiles, strict=True):
-            found[profile].append(person)
-        return {profile: sorted(found[profile]) for profile in sorted(found)}
-
-    def profile_of(self) -> dict[str, Profile]:
-        """Each id's profile."""
-        return dict(zip(self.ids, self.profiles, strict=True))
-
-
-def read_pool_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The pool CSV's header and rows (column ``id`` is required)."""
-    header, rows = csv_rows(path, ("id",))
-    return header, list(rows)
-
-
-def build_pool(
-    path: Path,
-    header: Sequence[str],
-    rows: Sequence[tuple[int, dict[str, str]]],
-    quotas: QuotaSet,
-) -> tuple[Pool, list[RecordError]]:
-    """The pool, and every row that cannot be used (unknown value, duplicate id) by row/column."""
-    features = quotas.features
-    missing = [feature for feature in features if feature not in header]
-    if missing:
-        raise InputError("csv_missing_columns", {"columns": missing}, where=str(path))
-    known = quotas.values()
-    first: dict[str, int] = {}
-    ids: list[str] = []
-    profiles: list[Profile] = []
-    errors: list[RecordError] = []
-    for line, row in rows:
-        found: list[FieldProblem] = []
-        person = row.get("id", "")
-        if not person:
-            found.append(FieldProblem.of("value_missing", "id"))
-        elif person in first:
-            found.append(
-                FieldProblem.of("duplicate_id", "id", id=person, first=f"row {first[person]}")
-            )
-        for feature in features:
-            if row[feature] not in known[feature]:
-                found.append(
-                    FieldProblem.of(
-                        "pool_value_unknown",
-                        feature,
-                        value=row[feature],
-                        feature=feature,
-                        known=known[feature],
-                    )
-                )
-        if person:
-            first.setdefault(person, line)
-        if found:
-            errors.append(RecordError(str(path), line, person or None, tuple(found)))
-            continue
-        ids.append(person)
-        profiles.append(tuple(row[feature] for feature in features))
-    return Pool(features, tuple(ids), tuple(profiles)), errors
-
-
-def pool_values(
-    header: Sequence[str], rows: Iterable[tuple[int, dict[str, str]]]
-) -> dict[str, list[str]]:
-    """Each column's value in every row, sorted (for quotas derived from a programme: the
-    values and how many candidates have each)."""
-    values: dict[str, list[str]] = {name: [] for name in header}
-    for _, row in rows:
-        for name in header:
-            values[name].append(row.get(name, ""))
-    return {name: sorted(found) for name, found in values.items()}
+def quotas_for(programme: Programme, pool: Pool, seats: int | None = None) -> QuotaSet:
+    """The quotas ``programme`` sets for ``pool`` (see :func:`quotas_from_programme`);
+    ``seats``, when given, replaces the programme's ``seats``."""
+    return quotas_from_programme(
+        programme, {dimension: pool.column(dimension) for dimension in pool.dimensions}, seats
+    )

@@ -9,36 +9,30 @@ registered in :data:`CASE_KINDS`.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from attrs import evolve, field, frozen
+from attrs import field, frozen
 
 from shopperkit.eligibility.screening import Screener
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data
 from shopperkit.io.documents import read_document
-from shopperkit.io.files import csv_rows, csv_text
+from shopperkit.io.files import csv_text
 from shopperkit.io.schemas import check
 from shopperkit.model.forms import Form
 from shopperkit.model.people import Applicant
+from shopperkit.model.pool import Candidate, Pool
 from shopperkit.model.programme import Programme
 from shopperkit.plugins import Plugins
 from shopperkit.registry import Registry
 from shopperkit.scoring import Scoring
-from shopperkit.selection.draw import PROBABILITIES, select
-from shopperkit.selection.feasibility import Feasibility, Problem
-from shopperkit.selection.quotas import (
-    Quota,
-    QuotaSet,
-    build_pool,
-    pool_values,
-    quotas_from_programme,
-)
+from shopperkit.selection.drawing import PoolInvalid, QuotasInfeasible, draw, rounded
+from shopperkit.selection.feasibility import Feasibility
+from shopperkit.selection.quotas import Quota, QuotaSet, quotas_for
 
 POLICY_SUFFIXES = (".policy.yaml", ".policy.yml", ".policy.json")
 
@@ -217,39 +211,35 @@ def draw_selection(runner: PolicyRunner, case: PolicyCase) -> Drawn:
     ]
     if gaps:
         raise InputError("schema_violation", {"reason": f"{', '.join(gaps)}: value is missing"})
-    rows = [(i, dict(row)) for i, row in enumerate(spec.pool)]
+    pool = Pool(
+        tuple(name for name in header if name != "id"),
+        tuple(
+            Candidate(row.get("id", ""), {name: row[name] for name in header if name != "id"})
+            for row in spec.pool
+        ),
+    )
     if spec.quotas is not None:
         if spec.seats is None:
             raise InputError("seats_missing", where="$.input.selection")
         quotas = QuotaSet(spec.seats, spec.quotas)
     else:
-        programme = runner.programme(case.programme)
-        if spec.seats is not None:
-            seats = evolve(programme.parameter("seats"), value=spec.seats)
-            programme = evolve(programme, parameters={**programme.parameters, "seats": seats})
-        quotas = quotas_from_programme(programme, pool_values(header, rows))
-    pool, errors = build_pool(Path(where), header, rows, quotas)
-    if errors:
+        quotas = quotas_for(runner.programme(case.programme), pool, spec.seats)
+    try:
+        drawn = draw(pool, quotas, None, spec.seed, spec.method, source=csv_text(header, spec.pool))
+    except QuotasInfeasible as error:
+        return Drawn(quotas, error.feasibility)
+    except PoolInvalid as error:
+        if error.code != "pool_rows_invalid":
+            raise InputError(error.code, error.params, where=where) from None
         reason = "; ".join(
-            f"{where}[{error.row}].{problem.where}: {problem.message}"
-            for error in errors
-            for problem in error.errors
+            f"{where}[{record.row - 1}].{problem.where}: {problem.message}"
+            for record in error.problems
+            for problem in record.errors
         )
-        raise InputError("schema_violation", {"reason": reason})
-    if len(pool.ids) < quotas.seats:
-        raise InputError(
-            "pool_too_small", {"pool": len(pool.ids), "seats": quotas.seats}, where=where
-        )
-    problem = Problem.of(quotas, pool)
-    with tempfile.TemporaryDirectory() as out:
-        feasibility, result = select(
-            problem, csv_text(header, spec.pool), spec.method, spec.seed, Path(out)
-        )
-        if result is None:
-            return Drawn(quotas, feasibility)
-        _, chances = csv_rows(Path(out) / PROBABILITIES, ("id", "probability"))
-        probabilities = {row["id"]: Fraction(row["probability"]) for _, row in chances}
-    return Drawn(quotas, feasibility, result.panel, probabilities)
+        raise InputError("schema_violation", {"reason": reason}) from None
+    if drawn.panel is None:
+        return Drawn(quotas, drawn.feasibility)
+    return Drawn(quotas, drawn.feasibility, drawn.panel.members, rounded(drawn.probabilities))
 
 
 def quota_violations(

@@ -658,8 +658,9 @@ def pools_with_quotas(draw: st.DrawFn, max_people: int = 12) -> Any:
     A panel is drawn first, then every quota is set around that panel's own counts, so at
     least that panel meets them all.
     """
+    from shopperkit.model.pool import Candidate, Pool
     from shopperkit.selection.feasibility import Problem
-    from shopperkit.selection.quotas import Pool, Quota, QuotaSet
+    from shopperkit.selection.quotas import Quota, QuotaSet
 
     features = [f"f{i}" for i in range(draw(st.integers(1, 3)))]
     values = {f: [f"v{j}" for j in range(draw(st.integers(1, 3)))] for f in features}
@@ -675,5 +676,11 @@ def pools_with_quotas(draw: st.DrawFn, max_people: int = 12) -> Any:
             low = max(0, taken - draw(st.integers(0, 2)))
             high = min(seats, taken + draw(st.integers(0, 2)))
             quotas.append(Quota(feature, value, low, high))
-    pool = Pool(tuple(features), tuple(ids), tuple(profiles))
+    pool = Pool(
+        tuple(features),
+        tuple(
+            Candidate(person, dict(zip(features, profile, strict=True)))
+            for person, profile in zip(ids, profiles, strict=True)
+        ),
+    )
     return Problem.of(QuotaSet(seats, tuple(quotas)), pool)

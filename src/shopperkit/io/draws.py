@@ -1,0 +1,150 @@
+"""Draw directories: a :class:`~shopperkit.selection.Draw` written as files anyone can check,
+and read back.
+
+A directory holds ``pool.csv`` and ``quotas.csv`` (the inputs as used), ``distribution.csv``,
+``probabilities.csv`` and ``feasibility.json``; before the seed is known ``commitment.json``
+(to publish), after it ``cohort.csv`` (the published cohort, column ``id``) and
+``result.json``.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+from shopperkit.errors import InputError
+from shopperkit.io.convert import from_data, to_data
+from shopperkit.io.files import atomic_write, dumps, open_text, read_json
+from shopperkit.io.pool import pool_from_text
+from shopperkit.io.quotas import read_quotas
+from shopperkit.io.schemas import check as check_schema
+from shopperkit.selection.audit import (
+    Commitment,
+    SelectionResult,
+    parse_distribution,
+    parse_probabilities,
+)
+from shopperkit.selection.drawing import Draw, Panel, Published
+from shopperkit.selection.feasibility import Feasibility
+
+POOL = "pool.csv"
+QUOTAS = "quotas.csv"
+DISTRIBUTION = "distribution.csv"
+PROBABILITIES = "probabilities.csv"
+COHORT = "cohort.csv"
+RESULT = "result.json"
+COMMITMENT = "commitment.json"
+FEASIBILITY = "feasibility.json"
+
+
+def write_feasibility(out: Path, feasibility: Feasibility) -> None:
+    """Write ``feasibility.json``: feasible or not, the conflict, the smallest relaxation and
+    the profiles that can never be drawn."""
+    atomic_write(out / FEASIBILITY, dumps(to_data(feasibility)))
+
+
+def write_draw(out: Path, drawn: Draw) -> None:
+    """Write every file of ``drawn`` to ``out``: the lottery, then ``commitment.json``
+    (not revealed yet) or ``cohort.csv`` and ``result.json``."""
+    texts = drawn.published
+    atomic_write(out / POOL, texts.pool)
+    atomic_write(out / QUOTAS, texts.quotas)
+    atomic_write(out / DISTRIBUTION, texts.distribution)
+    atomic_write(out / PROBABILITIES, texts.probabilities)
+    write_feasibility(out, drawn.feasibility)
+    if drawn.result is None:
+        data = to_data(drawn.commitment)
+        check_schema("commitment", data, where=str(out / COMMITMENT))
+        atomic_write(out / COMMITMENT, dumps(data))
+        return
+    write_result(out, drawn)
+
+
+def write_result(out: Path, drawn: Draw) -> None:
+    """Write ``cohort.csv`` and ``result.json`` (checked against its schema first): what a
+    replacement changes."""
+    if drawn.result is None:
+        raise InputError("draw_not_revealed", where=str(out))
+    data = to_data(drawn.result)
+    check_schema("selection-result", data, where=str(out / RESULT))
+    atomic_write(out / COHORT, drawn.published.cohort)
+    atomic_write(out / RESULT, dumps(data))
+
+
+def read_commitment(path: Path) -> Commitment:
+    """A ``commitment.json``, checked against its schema."""
+    return from_data(Commitment, read_json(path, "commitment"), where=str(path))
+
+
+def read_result(out: Path) -> SelectionResult:
+    """``result.json`` of a draw directory, checked against its schema."""
+    path = out / RESULT
+    if not path.exists():
+        raise InputError("draw_missing", where=str(out))
+    return from_data(SelectionResult, read_json(path, "selection-result"), where=str(path))
+
+
+def read_draw(out: Path) -> Draw:
+    """The revealed draw kept in ``out``, every file read once and kept as published (so
+    :func:`~shopperkit.selection.verify` checks the files byte for byte).
+
+    Probabilities are those written (rounded); the pool is refused by row when it cannot be
+    drawn from (:class:`~shopperkit.selection.PoolInvalid`).
+    """
+    result = read_result(out)
+    audit = result.audit
+    pool_file = pool_from_text(open_text(out / POOL), out / POOL)
+    quotas = read_quotas(out / QUOTAS, audit.seats)
+    distribution = open_text(out / DISTRIBUTION)
+    probabilities = open_text(out / PROBABILITIES)
+    cohort = open_text(out / COHORT) if (out / COHORT).exists() else ""
+    feasibility = (
+        from_data(Feasibility, read_json(out / FEASIBILITY), where=str(out / FEASIBILITY))
+        if (out / FEASIBILITY).exists()
+        else Feasibility(True, audit.seats, excluded=result.excluded)
+    )
+    commitment = (
+        read_commitment(out / COMMITMENT)
+        if (out / COMMITMENT).exists()
+        else Commitment(
+            format=result.format,
+            method=audit.method,
+            seats=audit.seats,
+            shopperkit_version=audit.shopperkit_version,
+            pool_sha256=audit.pool_sha256,
+            quotas_sha256=audit.quotas_sha256,
+            distribution_sha256=audit.distribution_sha256,
+            probabilities_sha256=audit.probabilities_sha256,
+        )
+    )
+    return Draw(
+        pool=pool_file.pool,
+        quotas=quotas,
+        method=audit.method,
+        feasibility=feasibility,
+        distribution=tuple(
+            Panel(Fraction(p), members) for p, members in parse_distribution(distribution)
+        ),
+        probabilities=dict(parse_probabilities(probabilities)),
+        published=Published(pool_file.text, quotas.csv(), distribution, probabilities, cohort),
+        commitment=commitment,
+        result=result,
+    )
+
+
+__all__ = [
+    "COHORT",
+    "COMMITMENT",
+    "DISTRIBUTION",
+    "FEASIBILITY",
+    "POOL",
+    "PROBABILITIES",
+    "QUOTAS",
+    "RESULT",
+    "read_commitment",
+    "read_draw",
+    "read_result",
+    "write_draw",
+    "write_feasibility",
+    "write_result",
+]

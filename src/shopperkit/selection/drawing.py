@@ -1,0 +1,575 @@
+"""Draw a cohort in memory: check the pool, compute the fair lottery, reveal it with a seed,
+replace a member who withdraws, and verify a draw.
+
+Nothing here reads or writes a file: :mod:`shopperkit.io.draws` writes a :class:`Draw` as a
+draw directory and reads one back. The published texts (distribution, probabilities, the
+cohort file) are part of the draw, because the audit hashes them byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+from attrs import evolve, field, frozen
+
+from shopperkit import __version__
+from shopperkit.errors import InputError
+from shopperkit.model.pool import Pool
+from shopperkit.model.programme import Programme
+from shopperkit.problems import FieldProblem, RecordError
+from shopperkit.selection.audit import (
+    DRAW_RULE,
+    FORMAT,
+    PROBABILITY_DIGITS,
+    Audit,
+    Commitment,
+    QuotaReport,
+    Replacement,
+    SelectionResult,
+    decimal,
+    distribution_text,
+    draw_index,
+    ids_text,
+    parse_distribution,
+    parse_probabilities,
+    probabilities_text,
+    profile_index,
+    quota_report,
+    sha256_text,
+    waitlist,
+)
+from shopperkit.selection.feasibility import Feasibility, Problem, check
+from shopperkit.selection.lottery import METHODS
+from shopperkit.selection.quotas import QuotaSet, quotas_for
+
+Progress = Callable[[str], None]
+"""Told the name of each stage as a draw reaches it: ``feasibility``, ``lottery``,
+``cohorts``, ``reveal``."""
+
+ZERO = Decimal(0)
+
+
+class PoolInvalid(InputError):
+    """The pool cannot be drawn from. ``problems`` names each unusable candidate: its row (1
+    for the pool's first candidate), its id and each problem's code and parameters."""
+
+    def __init__(
+        self,
+        code: str,
+        params: Mapping[str, object] | None = None,
+        *,
+        problems: Sequence[RecordError] = (),
+        where: str | None = None,
+    ) -> None:
+        self.problems = tuple(problems)
+        super().__init__(code, params, where=where)
+
+
+class QuotasInfeasible(InputError):
+    """No cohort can meet every quota; ``feasibility`` holds the conflicting bounds and the
+    smallest relaxation, as data."""
+
+    def __init__(self, feasibility: Feasibility, *, where: str | None = None) -> None:
+        self.feasibility = feasibility
+        conflict = ", ".join(
+            f"{b.feature}={b.value} {b.kind} {b.seats}" for b in feasibility.conflict
+        )
+        super().__init__("selection_infeasible", {"conflict": conflict}, where=where)
+
+
+@frozen
+class Panel:
+    """One cohort of the lottery: its probability (exact) and its members' ids, sorted."""
+
+    probability: Fraction
+    members: tuple[str, ...]
+
+
+@frozen
+class Published:
+    """The texts a draw publishes, hashed into its audit: the pool and quotas as used, the
+    distribution, the probabilities and (once revealed) the cohort file ``cohort.csv``."""
+
+    pool: str
+    quotas: str
+    distribution: str
+    probabilities: str
+    cohort: str = ""
+
+
+@frozen
+class Check:
+    """One verification step and whether it held."""
+
+    name: str
+    ok: bool
+    detail: str = ""
+
+
+@frozen
+class Draw:
+    """A cohort draw held in memory.
+
+    Before :func:`reveal` only the lottery is known (``result`` is None): publish
+    :attr:`commitment` before the seed is known. After it, :attr:`panel` is the drawn cohort,
+    :attr:`cohort` the cohort after replacements, :attr:`waitlist` who joins next.
+    """
+
+    pool: Pool
+    quotas: QuotaSet
+    method: str
+    feasibility: Feasibility
+    distribution: tuple[Panel, ...]
+    probabilities: Mapping[str, Fraction] = field(eq=False)
+    published: Published
+    commitment: Commitment
+    result: SelectionResult | None = None
+
+    @property
+    def revealed(self) -> bool:
+        """Whether a seed has drawn the panel."""
+        return self.result is not None
+
+    @property
+    def panel(self) -> Panel | None:
+        """The drawn row of the distribution (None before :func:`reveal`)."""
+        if self.result is None:
+            return None
+        return self.distribution[self.result.audit.panel_index]
+
+    @property
+    def cohort(self) -> tuple[str, ...]:
+        """The cohort after replacements, ids sorted (empty before :func:`reveal`)."""
+        return () if self.result is None else self.result.cohort
+
+    @property
+    def waitlist(self) -> tuple[str, ...]:
+        """Everyone else who could be drawn, in the order the seed gives them."""
+        return () if self.result is None else self.result.waitlist
+
+    @property
+    def quota_report(self) -> tuple[QuotaReport, ...]:
+        """How the current cohort meets each quota (empty before :func:`reveal`)."""
+        return () if self.result is None else self.result.quotas
+
+    @property
+    def replacements(self) -> tuple[Replacement, ...]:
+        """Who withdrew and who took each seat, in order."""
+        return () if self.result is None else self.result.replacements
+
+    @property
+    def audit(self) -> Audit | None:
+        """What anyone needs to check the draw (None before :func:`reveal`)."""
+        return None if self.result is None else self.result.audit
+
+
+def check_pool(pool: Pool, quotas: QuotaSet) -> tuple[RecordError, ...]:
+    """Every candidate that cannot be drawn, with its row (1 for the first) and problems:
+    ``value_missing`` (no id), ``duplicate_id``, ``pool_value_unknown`` (a value no quota
+    names). A pool without a quota's dimension raises :class:`PoolInvalid`
+    (``pool_dimensions_missing``)."""
+    features = quotas.features
+    missing = [feature for feature in features if feature not in pool.dimensions]
+    if missing:
+        raise PoolInvalid("pool_dimensions_missing", {"dimensions": missing})
+    known = quotas.values()
+    first: dict[str, int] = {}
+    errors: list[RecordError] = []
+    for row, candidate in enumerate(pool.candidates, start=1):
+        found: list[FieldProblem] = []
+        person = candidate.id
+        if not person:
+            found.append(FieldProblem.of("value_missing", "id"))
+        elif person in first:
+            found.append(
+                FieldProblem.of("duplicate_id", "id", id=person, first=f"row {first[person]}")
+            )
+        for feature in features:
+            value = candidate.values.get(feature, "")
+            if value not in known[feature]:
+                found.append(
+                    FieldProblem.of(
+                        "pool_value_unknown",
+                        feature,
+                        value=value,
+                        feature=feature,
+                        known=known[feature],
+                    )
+                )
+        if person:
+            first.setdefault(person, row)
+        if found:
+            errors.append(RecordError("pool", row, person or None, tuple(found)))
+    return tuple(errors)
+
+
+def problem_of(pool: Pool, quotas: QuotaSet) -> Problem:
+    """The selection problem of ``pool`` under ``quotas``; a pool with unusable candidates
+    or fewer candidates than seats raises :class:`PoolInvalid`."""
+    errors = check_pool(pool, quotas)
+    if errors:
+        raise PoolInvalid("pool_rows_invalid", {"count": len(errors)}, problems=errors)
+    if len(pool.candidates) < quotas.seats:
+        raise PoolInvalid("pool_too_small", {"pool": len(pool.candidates), "seats": quotas.seats})
+    return Problem.of(quotas, pool)
+
+
+def resolve_quotas(pool: Pool, quotas: QuotaSet | Programme, seats: int | None) -> QuotaSet:
+    """The quotas of a draw: ``quotas`` as given, or those a programme sets for ``pool``
+    (:func:`~shopperkit.selection.quotas.quotas_for`); ``seats``, when given, must agree
+    with a quota set and replaces a programme's ``seats``."""
+    if isinstance(quotas, Programme):
+        return quotas_for(quotas, pool, seats)
+    if seats is not None and seats != quotas.seats:
+        raise InputError("draw_seats_mismatch", {"seats": seats, "quotas": quotas.seats})
+    return quotas
+
+
+def _nothing(stage: str) -> None:
+    del stage
+
+
+def lottery(
+    problem: Problem, method: str, salt: str, progress: Progress = _nothing
+) -> tuple[Feasibility, tuple[Panel, ...], dict[str, Fraction]]:
+    """Check feasibility, then compute the lottery of ``method``: the feasibility report, the
+    cohorts with their probabilities and each candidate's exact probability.
+
+    ``salt`` seeds the ``legacy`` method's repeated greedy draws (the inputs' hashes, so the
+    distribution is fixed before the draw's seed is known). Raises :class:`QuotasInfeasible`.
+    """
+    from shopperkit.selection.lottery import compute
+    from shopperkit.selection.people import cohorts
+
+    if method not in METHODS:
+        raise InputError("method_unknown", {"name": method, "known": list(METHODS)})
+    progress("feasibility")
+    feasibility, panels = check(problem)
+    if not feasibility.feasible:
+        raise QuotasInfeasible(feasibility)
+    excluded_profiles = {tuple(e.profile.values()) for e in feasibility.excluded}
+    excluded = [t for t, p in enumerate(problem.profiles) if p in excluded_profiles]
+    progress("lottery")
+    result = compute(problem, method, panels, excluded, salt)
+    progress("cohorts")
+    rows = cohorts(result, problem.members)
+    exact = result.profile_probabilities(problem.sizes)
+    probabilities = {
+        person: exact[t] for t, group in enumerate(problem.members) for person in group
+    }
+    return feasibility, tuple(Panel(p, cohort) for p, cohort in rows), probabilities
+
+
+def draw(
+    pool: Pool,
+    quotas: QuotaSet | Programme,
+    seats: int | None,
+    seed: str | None,
+    method: str = "leximin",
+    *,
+    source: str | None = None,
+    progress: Progress | None = None,
+) -> Draw:
+    """Draw a cohort of ``pool`` meeting ``quotas`` (or a programme's quotas) by a fair
+    lottery, in memory.
+
+    With ``seed`` None only the lottery is computed: publish :attr:`Draw.commitment`, then
+    :func:`reveal` with a seed announced in public. ``source`` is the pool's text as
+    published (the file it was read from; by default the pool written as CSV), hashed into
+    the audit. Raises :class:`PoolInvalid` and :class:`QuotasInfeasible`.
+    """
+    from shopperkit.io.pool import pool_text
+
+    tell = progress or _nothing
+    chosen = resolve_quotas(pool, quotas, seats)
+    problem = problem_of(pool, chosen)
+    pool_csv = pool_text(pool) if source is None else source
+    quotas_csv = chosen.csv()
+    feasibility, distribution, probabilities = lottery(
+        problem, method, sha256_text(pool_csv + quotas_csv), tell
+    )
+    published = Published(
+        pool_csv,
+        quotas_csv,
+        distribution_text([(panel.probability, panel.members) for panel in distribution]),
+        probabilities_text(probabilities),
+    )
+    commitment = Commitment(
+        format=FORMAT,
+        method=method,
+        seats=chosen.seats,
+        shopperkit_version=__version__,
+        pool_sha256=sha256_text(published.pool),
+        quotas_sha256=sha256_text(published.quotas),
+        distribution_sha256=sha256_text(published.distribution),
+        probabilities_sha256=sha256_text(published.probabilities),
+    )
+    drawn = Draw(
+        pool, chosen, method, feasibility, distribution, probabilities, published, commitment
+    )
+    if seed is None:
+        return drawn
+    return reveal(drawn, seed, progress=progress)
+
+
+def reveal(
+    drawn: Draw,
+    seed: str,
+    *,
+    commitment: Commitment | None = None,
+    progress: Progress | None = None,
+) -> Draw:
+    """The draw with its panel drawn by ``seed`` and the waitlist ordered by it.
+
+    ``commitment``, the one published before the seed was known, must name this lottery's
+    distribution (else ``commitment_mismatch``); the audit then records it.
+    """
+    (progress or _nothing)("reveal")
+    hashes = drawn.commitment
+    committed: str | None = None
+    if commitment is not None:
+        committed = commitment.distribution_sha256
+        if committed != hashes.distribution_sha256:
+            raise InputError(
+                "commitment_mismatch",
+                {"actual": hashes.distribution_sha256, "committed": committed},
+            )
+    rows = parse_distribution(drawn.published.distribution)
+    index = draw_index([p for p, _ in rows], seed, hashes.distribution_sha256)
+    panel = rows[index][1]
+    problem = problem_of(drawn.pool, drawn.quotas)
+    members = set(panel)
+    ranked = waitlist(_drawable(drawn.published.probabilities), seed)
+    result = SelectionResult(
+        format=FORMAT,
+        panel=panel,
+        cohort=panel,
+        waitlist=tuple(person for person in ranked if person not in members),
+        quotas=quota_report(problem, panel),
+        excluded=drawn.feasibility.excluded,
+        audit=Audit(
+            shopperkit_version=__version__,
+            method=drawn.method,
+            seed=seed,
+            seats=drawn.quotas.seats,
+            draw_rule=DRAW_RULE,
+            pool_sha256=hashes.pool_sha256,
+            quotas_sha256=hashes.quotas_sha256,
+            distribution_sha256=hashes.distribution_sha256,
+            probabilities_sha256=hashes.probabilities_sha256,
+            panel_index=index,
+            committed_sha256=committed,
+        ),
+    )
+    return evolve(drawn, result=result, published=evolve(drawn.published, cohort=ids_text(panel)))
+
+
+def _drawable(probabilities: str) -> list[str]:
+    """Everyone whose published probability is positive."""
+    return [person for person, p in parse_probabilities(probabilities) if p > 0]
+
+
+def _replaced(
+    problem: Problem, result: SelectionResult, withdrawn: str, reason: str | None
+) -> SelectionResult:
+    """``result`` with ``withdrawn`` replaced by the first waitlisted person keeping every
+    quota; people who already left the cohort are skipped."""
+    cohort = list(result.cohort)
+    if withdrawn not in cohort:
+        raise InputError("withdraw_not_member", {"id": withdrawn})
+    gone = {r.withdrawn for r in result.replacements}
+    remaining = [person for person in cohort if person != withdrawn]
+    for position, person in enumerate(result.waitlist):
+        if person in gone or person in cohort:
+            continue
+        trial = sorted([*remaining, person])
+        if all(q.met for q in quota_report(problem, trial)):
+            return evolve(
+                result,
+                cohort=tuple(trial),
+                quotas=quota_report(problem, trial),
+                replacements=(
+                    *result.replacements,
+                    Replacement(withdrawn, person, position, reason),
+                ),
+            )
+    raise InputError("replacement_impossible", {"id": withdrawn})
+
+
+def replace(drawn: Draw, withdrawn_id: str, *, reason: str | None = None) -> Draw:
+    """The draw with ``withdrawn_id`` replaced by the first person on the waitlist who keeps
+    every quota (the waitlist order was fixed by the seed). The replacement is the last of
+    ``result.replacements``; the cohort file is updated too."""
+    if drawn.result is None:
+        raise InputError("draw_not_revealed")
+    problem = problem_of(drawn.pool, drawn.quotas)
+    result = _replaced(problem, drawn.result, withdrawn_id, reason)
+    return evolve(
+        drawn, result=result, published=evolve(drawn.published, cohort=ids_text(result.cohort))
+    )
+
+
+def verify(
+    drawn: Draw, pool: Pool | None = None, quotas: QuotaSet | None = None, *, recompute: bool = True
+) -> list[Check]:
+    """Check a revealed draw against its published texts: every hash, every panel of the
+    distribution, the seeded draw, the waitlist order, the replacements and the published
+    cohort file; with ``recompute``, the lottery is computed again.
+
+    ``pool`` and ``quotas`` are the inputs as the verifier knows them (by default the draw's
+    own). A draw read back from files is checked on the files' texts, byte for byte.
+    """
+    if drawn.result is None:
+        raise InputError("draw_not_revealed")
+    pool = drawn.pool if pool is None else pool
+    quotas = drawn.quotas if quotas is None else quotas
+    result = drawn.result
+    audit = result.audit
+    texts = drawn.published
+    checks: list[Check] = []
+    for name, text, recorded in (
+        ("pool", texts.pool, audit.pool_sha256),
+        ("quotas", quotas.csv(), audit.quotas_sha256),
+        ("distribution", texts.distribution, audit.distribution_sha256),
+        ("probabilities", texts.probabilities, audit.probabilities_sha256),
+    ):
+        actual = sha256_text(text)
+        checks.append(Check(f"{name} SHA-256", actual == recorded, actual))
+    if audit.committed_sha256 is not None:
+        checks.append(
+            Check(
+                "distribution matches the commitment",
+                audit.committed_sha256 == sha256_text(texts.distribution),
+                audit.committed_sha256,
+            )
+        )
+    problem = problem_of(pool, quotas)
+    rows = parse_distribution(texts.distribution)
+    of = profile_index(problem)
+    bad = [
+        i
+        for i, (_, cohort) in enumerate(rows)
+        if not all(q.met for q in _report(problem, cohort, of))
+    ]
+    checks.append(Check("every panel in the distribution meets every quota", not bad, str(bad[:5])))
+    total = sum((Fraction(p) for p, _ in rows), Fraction(0))
+    checks.append(
+        Check(
+            "distribution probabilities sum to 1", abs(total - 1) < Fraction(1, 10**9), str(total)
+        )
+    )
+    # Decimal sums of 15-decimal numbers are exact here (28 significant digits).
+    marginal: dict[str, Decimal] = {}
+    for p, cohort in rows:
+        for person in cohort:
+            marginal[person] = marginal.get(person, ZERO) + p
+    published = parse_probabilities(texts.probabilities)
+    worst = max(
+        (abs(p - Fraction(marginal.get(person, ZERO))) for person, p in published),
+        default=Fraction(0),
+    )
+    checks.append(
+        Check(
+            "probabilities agree with the distribution",
+            worst < Fraction(1, 10**8),
+            f"{float(worst):.2e}",
+        )
+    )
+    index = draw_index([p for p, _ in rows], audit.seed, sha256_text(texts.distribution))
+    checks.append(
+        Check(
+            "the seed draws the recorded panel",
+            index == audit.panel_index and index < len(rows) and rows[index][1] == result.panel,
+            f"row {index}",
+        )
+    )
+    members = set(result.panel)
+    expected = tuple(
+        person
+        for person in waitlist([person for person, p in published if p > 0], audit.seed)
+        if person not in members
+    )
+    first = next(
+        (i for i, (a, b) in enumerate(zip(expected, result.waitlist, strict=False)) if a != b),
+        min(len(expected), len(result.waitlist)),
+    )
+    checks.append(
+        Check(
+            "the waitlist is in the seed's order",
+            expected == result.waitlist,
+            f"first difference at position {first + 1}",
+        )
+    )
+    replayed = evolve(
+        result, cohort=result.panel, quotas=quota_report(problem, result.panel), replacements=()
+    )
+    ok = True
+    for replacement in result.replacements:
+        try:
+            replayed = _replaced(problem, replayed, replacement.withdrawn, replacement.reason)
+        except InputError:
+            ok = False
+            break
+        ok = ok and replayed.replacements[-1] == replacement
+    checks.append(
+        Check("replacements follow the waitlist", ok and replayed.cohort == result.cohort)
+    )
+    checks.append(
+        Check(
+            "the published cohort file lists the cohort",
+            texts.cohort == ids_text(result.cohort),
+        )
+    )
+    if recompute:
+        try:
+            _, again, _ = lottery(problem, audit.method, sha256_text(texts.pool + quotas.csv()))
+            same = distribution_text([(p.probability, p.members) for p in again])
+        except QuotasInfeasible:
+            same = ""
+        checks.append(
+            Check(
+                "re-running the lottery gives the same distribution",
+                same == texts.distribution,
+            )
+        )
+    return checks
+
+
+def _report(problem: Problem, cohort: Sequence[str], of: dict[str, int]) -> tuple[QuotaReport, ...]:
+    if (
+        len(cohort) != problem.quotas.seats
+        or len(set(cohort)) != len(cohort)
+        or not set(cohort) <= of.keys()
+    ):
+        if not problem.quotas.quotas:
+            return ()
+        return (evolve(quota_report(problem, [], of)[0], met=False),)
+    return quota_report(problem, cohort, of)
+
+
+def rounded(probabilities: Mapping[str, Fraction]) -> dict[str, Fraction]:
+    """Each probability as published (rounded to ``PROBABILITY_DIGITS`` decimals)."""
+    return {person: Fraction(decimal(p, PROBABILITY_DIGITS)) for person, p in probabilities.items()}
+
+
+__all__ = [
+    "METHODS",
+    "Check",
+    "Draw",
+    "Panel",
+    "PoolInvalid",
+    "Progress",
+    "Published",
+    "QuotasInfeasible",
+    "check_pool",
+    "draw",
+    "lottery",
+    "problem_of",
+    "replace",
+    "resolve_quotas",
+    "reveal",
+    "rounded",
+    "verify",
+]
