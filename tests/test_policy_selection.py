@@ -14,7 +14,8 @@ from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.schemas import problems
 from shopperkit.plugins import Plugins
 from shopperkit.selection.feasibility import Problem
-from shopperkit.selection.quotas import Pool, Quota, QuotaSet
+from shopperkit.model.pool import Candidate, Pool
+from shopperkit.selection.quotas import Quota, QuotaSet
 from shopperkit.testing.policy import (
     PolicyCase,
     PolicyRunner,
@@ -65,10 +66,13 @@ def test_leximin_draws_this_feasible_pool() -> None:
         "111": ["P006"],
     }  # fmt: skip
     people = [(person, key) for key, group in groups.items() for person in group]
+    features = ("f0", "f1", "f2")
     pool = Pool(
-        ("f0", "f1", "f2"),
-        tuple(person for person, _ in people),
-        tuple(tuple(f"v{digit}" for digit in key) for _, key in people),
+        features,
+        tuple(
+            Candidate(person, {f: f"v{digit}" for f, digit in zip(features, key, strict=True)})
+            for person, key in people
+        ),
     )
     problem = Problem.of(QuotaSet(9, quotas), pool)
     assert draw_selection(RUNNER, case_of(selection_of(problem, "0"))).feasibility.feasible

@@ -11,18 +11,43 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from attrs import evolve
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shopperkit.cli import main
 from shopperkit.errors import InputError
-from shopperkit.selection.audit import decimal, draw, read_distribution, sha256_text
-from shopperkit.selection.draw import load_problem
+from shopperkit.io.draws import read_draw, write_draw
+from shopperkit.io.pool import pool_from_text, read_pool
+from shopperkit.io.quotas import read_quotas
+from shopperkit.model.pool import Candidate, Pool
+from shopperkit.selection.audit import decimal, draw_index, parse_distribution, sha256_text
+from shopperkit.selection.drawing import (
+    Check,
+    PoolInvalid,
+    QuotasInfeasible,
+    check_pool,
+    replace,
+    reveal,
+    verify,
+)
+from shopperkit.selection.drawing import draw as draw_cohort
 from shopperkit.selection.feasibility import Problem, check, find_panel
 from shopperkit.selection.lottery import compute
 from shopperkit.selection.people import cohorts
-from shopperkit.selection.quotas import Pool, Quota, QuotaSet, max_seats, min_seats, read_quotas
+from shopperkit.selection.quotas import Quota, QuotaSet, max_seats, min_seats, quotas_for
 from shopperkit.testing.strategies import pools_with_quotas
+
+
+def pool_of(features: tuple[str, ...], ids: list[str], profiles: list[tuple[str, ...]]) -> Pool:
+    """A pool of ``ids``, each with the values of its profile on ``features``."""
+    return Pool(
+        features,
+        tuple(
+            Candidate(person, dict(zip(features, profile, strict=True)))
+            for person, profile in zip(ids, profiles, strict=True)
+        ),
+    )
 
 
 def write(path: Path, text: str) -> Path:
@@ -38,7 +63,7 @@ def problem_of(groups: dict[str, int], quotas: list[tuple[str, int, int]], seats
             ids.append(f"{value}{i}")
             profiles.append((value,))
     quota_set = QuotaSet(seats, tuple(Quota("g", v, low, high) for v, low, high in quotas))
-    return Problem.of(quota_set, Pool(("g",), tuple(ids), tuple(profiles)))
+    return Problem.of(quota_set, pool_of(("g",), ids, profiles))
 
 
 def person_probabilities(problem: Problem, method: str = "leximin") -> dict[str, Fraction]:
@@ -91,11 +116,12 @@ def test_bad_quota_rows_name_row_and_column(tmp_path: Path) -> None:
 def test_bad_pool_rows_are_each_reported_and_nothing_is_drawn(tmp_path: Path) -> None:
     pool = write(tmp_path / "pool.csv", "id,g\nA,a\nB,zz\nA,b\nC,b\n")
     quotas = QuotaSet(1, (Quota("g", "a", 0, 1), Quota("g", "b", 0, 1)))
-    warnings: list[str] = []
-    with pytest.raises(InputError) as caught:
-        load_problem(pool, quotas, warnings.append)
+    read = read_pool(pool)
+    with pytest.raises(PoolInvalid) as caught:
+        draw_cohort(read.pool, quotas, None, "1")
     assert caught.value.code == "pool_rows_invalid"
-    assert [w.split(": ")[0:2] for w in warnings] == [[f"{pool}:3", "g"], [f"{pool}:4", "id"]]
+    found = [(read.where(r.row), [p.code for p in r.errors]) for r in caught.value.problems]
+    assert found == [(f"{pool}:3", ["pool_value_unknown"]), (f"{pool}:4", ["duplicate_id"])]
 
 
 # --- feasibility ---------------------------------------------------------------------------
@@ -114,7 +140,7 @@ def conflicting(min_flex: int | None = None) -> Problem:
             Quota("nationality", "other", 0, 4),
         ),
     )
-    return Problem.of(quotas, Pool(("citizen", "nationality"), tuple(ids), tuple(profiles)))
+    return Problem.of(quotas, pool_of(("citizen", "nationality"), ids, profiles))
 
 
 def test_conflict_names_both_quotas_and_the_smallest_relaxation() -> None:
@@ -270,8 +296,8 @@ def test_the_draw_follows_the_seed(weights: list[int], seed: str) -> None:
     from decimal import Decimal
 
     values = [Decimal(r) for r in rows]
-    first = draw(values, seed, "x" * 64)
-    assert first == draw(values, seed, "x" * 64)
+    first = draw_index(values, seed, "x" * 64)
+    assert first == draw_index(values, seed, "x" * 64)
     assert 0 <= first < len(weights)
 
 
@@ -316,7 +342,7 @@ def test_select_is_byte_identical_and_meets_quotas(
         [
             "cohort.csv",
             "distribution.csv",
-            "panel.csv",
+            "feasibility.json",
             "pool.csv",
             "probabilities.csv",
             "quotas.csv",
@@ -331,7 +357,7 @@ def test_select_is_byte_identical_and_meets_quotas(
     citizens = sum(1 for person in panel if int(person[1:]) % 3 == 0)
     assert citizens >= 3  # 50% of 5 seats, rounded up
     assert all(q["met"] for q in result["quotas"])
-    rows = read_distribution(tmp_path / "a/distribution.csv")
+    rows = parse_distribution((tmp_path / "a/distribution.csv").read_text())
     assert sum(Fraction(p) for p, _ in rows) == pytest.approx(1, abs=1e-12)
 
 
@@ -355,11 +381,37 @@ def test_verify_confirms_a_draw_and_refutes_a_changed_one(
     assert "REFUTED" in capsys.readouterr().out
 
 
+def test_verify_refutes_a_tampered_cohort_file_or_waitlist(
+    inputs: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "draw"
+    assert select(inputs, out, "--seed", "5") == 0
+    assert main(["verify", str(out), "--no-recompute"]) == 0
+    capsys.readouterr()
+    result_text = (out / "result.json").read_text()
+    result = json.loads(result_text)
+    cohort_text = (out / "cohort.csv").read_text()
+    members = cohort_text.split()[1:]
+    stranger = result["waitlist"][0]
+    (out / "cohort.csv").write_text("id\n" + "\n".join(sorted([stranger, *members[1:]])) + "\n")
+    assert main(["verify", str(out), "--no-recompute"]) == 1
+    printed = capsys.readouterr().out
+    assert "FAILED the published cohort file lists the cohort" in printed
+    assert "REFUTED" in printed
+    (out / "cohort.csv").write_text(cohort_text)
+    result["waitlist"] = list(reversed(result["waitlist"]))
+    (out / "result.json").write_text(json.dumps(result))
+    assert main(["verify", str(out), "--no-recompute"]) == 1
+    assert "FAILED the waitlist is in the seed's order" in capsys.readouterr().out
+    (out / "result.json").write_text(result_text)
+    assert main(["verify", str(out), "--no-recompute"]) == 0
+
+
 def test_commit_then_reveal(inputs: tuple[Path, Path], tmp_path: Path) -> None:
     out = tmp_path / "draw"
     assert select(inputs, out) == 0
     commitment = json.loads((out / "commitment.json").read_text())
-    assert not (out / "panel.csv").exists()
+    assert not (out / "cohort.csv").exists()
     published = (out / "distribution.csv").read_text()
     assert commitment["distribution_sha256"] == sha256_text(published)
     assert select(inputs, out, "--seed", "2026-11-23 draw 12 34 56") == 0
@@ -409,7 +461,7 @@ def test_infeasible_quotas_exit_non_zero_with_json(tmp_path: Path) -> None:
     report = json.loads((out / "feasibility.json").read_text())
     assert report["feasible"] is False
     assert {(b["value"], b["kind"]) for b in report["conflict"]} == {("a", "max"), ("b", "max")}
-    assert not (out / "panel.csv").exists()
+    assert not (out / "cohort.csv").exists()
 
 
 def test_programme_quotas_come_from_its_parameters(qatar_pool: Path, tmp_path: Path) -> None:
@@ -457,10 +509,23 @@ def qatar_pool(tmp_path: Path) -> Path:
 
 def test_import_shopperkit_does_not_import_the_solver() -> None:
     code = (
-        "import sys, shopperkit, shopperkit.cli, shopperkit.selection.draw;"
+        "import sys, shopperkit, shopperkit.cli, shopperkit.selection.drawing;"
         "assert not {'highspy', 'numpy', 'numba'} & set(sys.modules), sys.modules.keys()"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def pool_from(problem: Problem) -> Pool:
+    """The pool of a generated problem: its people with their profiles."""
+    return pool_of(
+        problem.quotas.features,
+        [person for group in problem.members for person in group],
+        [
+            profile
+            for profile, group in zip(problem.profiles, problem.members, strict=True)
+            for _ in group
+        ],
+    )
 
 
 @settings(max_examples=10, deadline=None)
@@ -468,16 +533,192 @@ def test_import_shopperkit_does_not_import_the_solver() -> None:
 def test_same_seed_same_files(problem: Problem, seed: str) -> None:
     from tempfile import TemporaryDirectory
 
-    from shopperkit.selection.draw import select as run_select
-
-    pool_text = "".join(f"{person}\n" for group in problem.members for person in group)
+    pool = pool_from(problem)
     texts = []
     for _ in range(2):
+        drawn = draw_cohort(pool, problem.quotas, None, seed)
+        assert drawn.panel is not None
+        assert all(q.met for q in drawn.quota_report)
         with TemporaryDirectory() as folder:
-            _, result = run_select(problem, pool_text, "leximin", seed, Path(folder))
-            assert result is not None
-            assert all(q.met for q in result.quotas)
+            write_draw(Path(folder), drawn)
             texts.append(
                 [(Path(folder) / name).read_bytes() for name in sorted(os.listdir(folder))]
             )
     assert texts[0] == texts[1]
+
+
+# --- the library: draw in memory, reveal, replace, verify ----------------------------------
+
+
+@pytest.fixture
+def small() -> tuple[Pool, QuotaSet]:
+    """The pool and quotas of ``POOL`` and ``QUOTAS`` with 5 seats, as models."""
+    read = pool_from_text(POOL, Path("pool.csv"))
+    quotas = QuotaSet(
+        5,
+        (
+            Quota("citizen", "citizen", 3, 5),
+            Quota("citizen", "resident", 0, 2),
+            Quota("gender", "female", 2, 3),
+            Quota("gender", "male", 2, 3),
+        ),
+    )
+    return read.pool, quotas
+
+
+def test_draw_is_held_in_memory_and_verifies(
+    small: tuple[Pool, QuotaSet], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    pool, quotas = small
+    drawn = draw_cohort(pool, quotas, 5, "seed 1")
+    assert os.listdir(tmp_path) == []
+    assert drawn.panel is not None
+    assert drawn.audit is not None
+    values = {c.id: c.values for c in pool.candidates}
+    members = drawn.panel.members
+    assert len(members) == 5 == len(set(members))
+    assert sum(values[m]["citizen"] == "citizen" for m in members) >= 3
+    assert drawn.cohort == members
+    assert not set(drawn.waitlist) & set(members)
+    assert set(drawn.waitlist) | set(members) <= set(values)
+    assert sum(panel.probability for panel in drawn.distribution) == 1
+    assert sum(drawn.probabilities.values()) == 5
+    assert all(check.ok for check in verify(drawn, pool, quotas))
+
+
+def test_the_api_is_exported_from_selection() -> None:
+    import shopperkit.selection as selection
+
+    for name in ("draw", "reveal", "replace", "verify", "check_pool", "Draw", "QuotaSet"):
+        assert name in selection.__all__
+        assert getattr(selection, name) is not None
+    assert selection.draw is draw_cohort
+
+
+def test_reveal_after_a_commitment(small: tuple[Pool, QuotaSet]) -> None:
+    pool, quotas = small
+    lottery_only = draw_cohort(pool, quotas, None, None)
+    assert lottery_only.panel is None
+    assert lottery_only.cohort == ()
+    with pytest.raises(InputError) as caught:
+        verify(lottery_only, pool, quotas)
+    assert caught.value.code == "draw_not_revealed"
+    revealed = reveal(lottery_only, "announced", commitment=lottery_only.commitment)
+    direct = draw_cohort(pool, quotas, None, "announced")
+    assert revealed.audit is not None
+    assert direct.audit is not None
+    assert revealed.audit.committed_sha256 == lottery_only.commitment.distribution_sha256
+    assert revealed.cohort == direct.cohort
+    assert revealed.waitlist == direct.waitlist
+    other = evolve(lottery_only.commitment, distribution_sha256="0" * 64)
+    with pytest.raises(InputError) as caught:
+        reveal(lottery_only, "announced", commitment=other)
+    assert caught.value.code == "commitment_mismatch"
+
+
+def test_replace_in_memory_keeps_quotas_and_verifies(small: tuple[Pool, QuotaSet]) -> None:
+    pool, quotas = small
+    drawn = draw_cohort(pool, quotas, None, "3")
+    gone = drawn.cohort[0]
+    after = replace(drawn, gone, reason="moved abroad")
+    [made] = after.replacements
+    assert made.withdrawn == gone
+    assert made.reason == "moved abroad"
+    assert made.replacement == drawn.waitlist[made.waitlist_position]
+    assert gone not in after.cohort
+    assert made.replacement in after.cohort
+    assert all(q.met for q in after.quota_report)
+    assert after.published.cohort.split()[1:] == list(after.cohort)
+    assert all(check.ok for check in verify(after, recompute=False))
+    with pytest.raises(InputError) as caught:
+        replace(after, gone)
+    assert caught.value.code == "withdraw_not_member"
+
+
+def failed(checks: list[Check]) -> set[str]:
+    return {check.name for check in checks if not check.ok}
+
+
+def test_verify_refutes_a_reordered_waitlist_or_a_changed_cohort_file(
+    small: tuple[Pool, QuotaSet],
+) -> None:
+    pool, quotas = small
+    drawn = draw_cohort(pool, quotas, None, "9")
+    assert drawn.result is not None
+    assert len(drawn.waitlist) >= 2
+    waitlist = drawn.waitlist
+    swapped = (waitlist[1], waitlist[0], *waitlist[2:])
+    reordered = evolve(drawn, result=evolve(drawn.result, waitlist=swapped))
+    assert failed(verify(reordered, recompute=False)) >= {"the waitlist is in the seed's order"}
+    stranger = waitlist[0]
+    cohort = "id\n" + "".join(f"{p}\n" for p in sorted([stranger, *drawn.cohort[1:]]))
+    tampered = evolve(drawn, published=evolve(drawn.published, cohort=cohort))
+    assert failed(verify(tampered, recompute=False)) == {
+        "the published cohort file lists the cohort"
+    }
+
+
+def test_draw_refuses_bad_pools_and_seats_as_data(small: tuple[Pool, QuotaSet]) -> None:
+    pool, quotas = small
+    with pytest.raises(InputError) as caught:
+        draw_cohort(pool, quotas, 6, "1")
+    assert (caught.value.code, caught.value.params) == (
+        "draw_seats_mismatch",
+        {"seats": 6, "quotas": 5},
+    )
+    narrow = Pool(
+        ("gender",), tuple(Candidate(c.id, {"gender": c.values["gender"]}) for c in pool.candidates)
+    )
+    with pytest.raises(PoolInvalid) as refused:
+        draw_cohort(narrow, quotas, None, "1")
+    assert (refused.value.code, refused.value.params) == (
+        "pool_dimensions_missing",
+        {"dimensions": ["citizen"]},
+    )
+    few = Pool(pool.dimensions, pool.candidates[:4])
+    with pytest.raises(PoolInvalid) as refused:
+        draw_cohort(few, quotas, None, "1")
+    assert refused.value.code == "pool_too_small"
+    strange = Pool(
+        pool.dimensions, (*pool.candidates, Candidate("", {"citizen": "alien", "gender": "male"}))
+    )
+    assert [(r.row, [p.code for p in r.errors]) for r in check_pool(strange, quotas)] == [
+        (len(strange.candidates), ["value_missing", "pool_value_unknown"])
+    ]
+
+
+def test_infeasible_quotas_raise_with_the_conflict_as_data() -> None:
+    pool = pool_of(("g",), ["A", "B", "C", "D"], [("a",), ("a",), ("b",), ("b",)])
+    quotas = QuotaSet(3, (Quota("g", "a", 0, 1), Quota("g", "b", 0, 1)))
+    with pytest.raises(QuotasInfeasible) as caught:
+        draw_cohort(pool, quotas, None, "1")
+    assert caught.value.code == "selection_infeasible"
+    assert {(b.value, b.kind) for b in caught.value.feasibility.conflict} == {
+        ("a", "max"),
+        ("b", "max"),
+    }
+
+
+def test_a_programme_gives_the_quotas_of_a_draw(qatar_pool: Path) -> None:
+    from shopperkit.registry import Registry
+
+    programme = Registry().programme("qatar-cgb")
+    pool = read_pool(qatar_pool).pool
+    drawn = draw_cohort(pool, programme, None, "1", "maximin")
+    assert drawn.quotas == quotas_for(programme, pool)
+    assert drawn.quotas.seats == 50
+    assert draw_cohort(pool, programme, 40, None, "maximin").quotas.seats == 40
+
+
+def test_a_draw_read_back_from_its_files_is_the_same_draw(
+    small: tuple[Pool, QuotaSet], tmp_path: Path
+) -> None:
+    pool, quotas = small
+    drawn = draw_cohort(pool, quotas, None, "7", source=POOL)
+    write_draw(tmp_path, drawn)
+    back = read_draw(tmp_path)
+    assert back.result == drawn.result
+    assert back.published == drawn.published
+    assert back.distribution == drawn.distribution
+    assert all(check.ok for check in verify(back))
