@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.schemas import problems
+from shopperkit.model.pool import Candidate, Pool
 from shopperkit.plugins import Plugins
 from shopperkit.selection.feasibility import Problem
-from shopperkit.model.pool import Candidate, Pool
 from shopperkit.selection.quotas import Quota, QuotaSet
 from shopperkit.testing.policy import (
     PolicyCase,

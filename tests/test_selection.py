@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -39,7 +40,9 @@ from shopperkit.selection.quotas import Quota, QuotaSet, max_seats, min_seats, q
 from shopperkit.testing.strategies import pools_with_quotas
 
 
-def pool_of(features: tuple[str, ...], ids: list[str], profiles: list[tuple[str, ...]]) -> Pool:
+def pool_of(
+    features: tuple[str, ...], ids: Sequence[str], profiles: Sequence[tuple[str, ...]]
+) -> Pool:
     """A pool of ``ids``, each with the values of its profile on ``features``."""
     return Pool(
         features,
@@ -510,6 +513,8 @@ def qatar_pool(tmp_path: Path) -> Path:
 def test_import_shopperkit_does_not_import_the_solver() -> None:
     code = (
         "import sys, shopperkit, shopperkit.cli, shopperkit.selection.drawing;"
+        "from shopperkit.selection import draw, Draw, verify;"
+        "import shopperkit.io.draws;"
         "assert not {'highspy', 'numpy', 'numba'} & set(sys.modules), sys.modules.keys()"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -722,3 +727,18 @@ def test_a_draw_read_back_from_its_files_is_the_same_draw(
     assert back.published == drawn.published
     assert back.distribution == drawn.distribution
     assert all(check.ok for check in verify(back))
+
+
+@settings(max_examples=10, deadline=None)
+@given(problem=pools_with_quotas(max_people=8), seed=st.text(min_size=1, max_size=8))
+def test_every_draw_verifies_and_a_moved_waitlist_entry_is_refuted(
+    problem: Problem, seed: str
+) -> None:
+    drawn = draw_cohort(pool_from(problem), problem.quotas, None, seed)
+    assert failed(verify(drawn, recompute=False)) == set()
+    assert drawn.result is not None
+    waitlist = drawn.waitlist
+    if len(waitlist) >= 2:
+        moved = (*waitlist[1:], waitlist[0])
+        changed = evolve(drawn, result=evolve(drawn.result, waitlist=moved))
+        assert "the waitlist is in the seed's order" in failed(verify(changed, recompute=False))

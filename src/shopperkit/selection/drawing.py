@@ -12,10 +12,11 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from attrs import evolve, field, frozen
+from attrs import evolve, frozen
 
 from shopperkit import __version__
 from shopperkit.errors import InputError
+from shopperkit.io.pool import pool_text
 from shopperkit.model.pool import Pool
 from shopperkit.model.programme import Programme
 from shopperkit.problems import FieldProblem, RecordError
@@ -122,7 +123,7 @@ class Draw:
     method: str
     feasibility: Feasibility
     distribution: tuple[Panel, ...]
-    probabilities: Mapping[str, Fraction] = field(eq=False)
+    probabilities: Mapping[str, Fraction]
     published: Published
     commitment: Commitment
     result: SelectionResult | None = None
@@ -231,7 +232,7 @@ def _nothing(stage: str) -> None:
     del stage
 
 
-def lottery(
+def compute_lottery(
     problem: Problem, method: str, salt: str, progress: Progress = _nothing
 ) -> tuple[Feasibility, tuple[Panel, ...], dict[str, Fraction]]:
     """Check feasibility, then compute the lottery of ``method``: the feasibility report, the
@@ -280,14 +281,12 @@ def draw(
     published (the file it was read from; by default the pool written as CSV), hashed into
     the audit. Raises :class:`PoolInvalid` and :class:`QuotasInfeasible`.
     """
-    from shopperkit.io.pool import pool_text
-
     tell = progress or _nothing
     chosen = resolve_quotas(pool, quotas, seats)
     problem = problem_of(pool, chosen)
     pool_csv = pool_text(pool) if source is None else source
     quotas_csv = chosen.csv()
-    feasibility, distribution, probabilities = lottery(
+    feasibility, distribution, probabilities = compute_lottery(
         problem, method, sha256_text(pool_csv + quotas_csv), tell
     )
     published = Published(
@@ -524,7 +523,9 @@ def verify(
     )
     if recompute:
         try:
-            _, again, _ = lottery(problem, audit.method, sha256_text(texts.pool + quotas.csv()))
+            _, again, _ = compute_lottery(
+                problem, audit.method, sha256_text(texts.pool + quotas.csv())
+            )
             same = distribution_text([(p.probability, p.members) for p in again])
         except QuotasInfeasible:
             same = ""
@@ -565,7 +566,7 @@ __all__ = [
     "QuotasInfeasible",
     "check_pool",
     "draw",
-    "lottery",
+    "compute_lottery",
     "problem_of",
     "replace",
     "resolve_quotas",

@@ -126,7 +126,8 @@ def quotas_from_programme(
     ``pool_values`` gives each column's value in every pool row (repeats count). The
     parameter ``seats`` is the cohort size (the argument ``seats``, when given, stands in for
     it); ``citizen_share`` is the minimum share of ``residency=citizen``. Every other
-    diversity dimension is capped per value by ``dimension_max_share`` (a share per dimension), else ``value_max_share``, else not at all; ``dimension_min_seats`` (seats per
+    diversity dimension is capped per value by ``dimension_max_share`` (a share per
+    dimension), else ``value_max_share``, else not at all; ``dimension_min_seats`` (seats per
     dimension) is a floor for every value of that dimension, lowered to the value's pool count
     when the pool has fewer. Every value found in the pool gets a row, so no candidate is left
     without a quota.

@@ -186,14 +186,6 @@ class Program:
         n = len(costs)
         self._h.changeColsCost(n, np.arange(n, dtype=np.int32), np.array(costs, dtype=float))
 
-    def set_bounds(self, lower: Sequence[float], upper: Sequence[float]) -> None:
-        """Replace every column's bounds."""
-        np = self._np
-        n = len(lower)
-        self._h.changeColsBounds(
-            n, np.arange(n, dtype=np.int32), self._vector(lower), self._vector(upper)
-        )
-
     def run(self) -> Solution | None:
         """Solve; None when infeasible. Any other failure raises."""
         hs = self._hs
