@@ -24,7 +24,7 @@ from shopperkit.selection.audit import (
     parse_distribution,
     parse_probabilities,
 )
-from shopperkit.selection.drawing import Draw, Panel, Published
+from shopperkit.selection.drawing import Draw, Published
 from shopperkit.selection.feasibility import Feasibility
 
 POOL = "pool.csv"
@@ -122,9 +122,7 @@ def read_draw(out: Path) -> Draw:
         quotas=quotas,
         method=audit.method,
         feasibility=feasibility,
-        distribution=tuple(
-            Panel(Fraction(p), members) for p, members in parse_distribution(distribution)
-        ),
+        lottery=tuple((Fraction(p), members) for p, members in parse_distribution(distribution)),
         probabilities=dict(parse_probabilities(probabilities)),
         published=Published(pool_file.text, quotas.csv(), distribution, probabilities, cohort),
         commitment=commitment,

@@ -122,7 +122,8 @@ class Draw:
     quotas: QuotaSet
     method: str
     feasibility: Feasibility
-    distribution: tuple[Panel, ...]
+    lottery: tuple[tuple[Fraction, tuple[str, ...]], ...]
+    """The cohorts with their probabilities, most probable first (see :attr:`distribution`)."""
     probabilities: Mapping[str, Fraction]
     published: Published
     commitment: Commitment
@@ -134,11 +135,16 @@ class Draw:
         return self.result is not None
 
     @property
+    def distribution(self) -> tuple[Panel, ...]:
+        """The lottery: every cohort that can be drawn and its probability."""
+        return tuple(Panel(p, members) for p, members in self.lottery)
+
+    @property
     def panel(self) -> Panel | None:
         """The drawn row of the distribution (None before :func:`reveal`)."""
         if self.result is None:
             return None
-        return self.distribution[self.result.audit.panel_index]
+        return Panel(*self.lottery[self.result.audit.panel_index])
 
     @property
     def cohort(self) -> tuple[str, ...]:
@@ -234,7 +240,7 @@ def _nothing(stage: str) -> None:
 
 def compute_lottery(
     problem: Problem, method: str, salt: str, progress: Progress = _nothing
-) -> tuple[Feasibility, tuple[Panel, ...], dict[str, Fraction]]:
+) -> tuple[Feasibility, tuple[tuple[Fraction, tuple[str, ...]], ...], dict[str, Fraction]]:
     """Check feasibility, then compute the lottery of ``method``: the feasibility report, the
     cohorts with their probabilities and each candidate's exact probability.
 
@@ -260,7 +266,7 @@ def compute_lottery(
     probabilities = {
         person: exact[t] for t, group in enumerate(problem.members) for person in group
     }
-    return feasibility, tuple(Panel(p, cohort) for p, cohort in rows), probabilities
+    return feasibility, tuple(rows), probabilities
 
 
 def draw(
@@ -286,13 +292,13 @@ def draw(
     problem = problem_of(pool, chosen)
     pool_csv = pool_text(pool) if source is None else source
     quotas_csv = chosen.csv()
-    feasibility, distribution, probabilities = compute_lottery(
+    feasibility, rows, probabilities = compute_lottery(
         problem, method, sha256_text(pool_csv + quotas_csv), tell
     )
     published = Published(
         pool_csv,
         quotas_csv,
-        distribution_text([(panel.probability, panel.members) for panel in distribution]),
+        distribution_text(rows),
         probabilities_text(probabilities),
     )
     commitment = Commitment(
@@ -305,12 +311,11 @@ def draw(
         distribution_sha256=sha256_text(published.distribution),
         probabilities_sha256=sha256_text(published.probabilities),
     )
-    drawn = Draw(
-        pool, chosen, method, feasibility, distribution, probabilities, published, commitment
-    )
+    drawn = Draw(pool, chosen, method, feasibility, rows, probabilities, published, commitment)
     if seed is None:
         return drawn
-    return reveal(drawn, seed, progress=progress)
+    tell("reveal")
+    return _reveal(drawn, problem, seed, None)
 
 
 def reveal(
@@ -326,6 +331,10 @@ def reveal(
     distribution (else ``commitment_mismatch``); the audit then records it.
     """
     (progress or _nothing)("reveal")
+    return _reveal(drawn, problem_of(drawn.pool, drawn.quotas), seed, commitment)
+
+
+def _reveal(drawn: Draw, problem: Problem, seed: str, commitment: Commitment | None) -> Draw:
     hashes = drawn.commitment
     committed: str | None = None
     if commitment is not None:
@@ -338,7 +347,6 @@ def reveal(
     rows = parse_distribution(drawn.published.distribution)
     index = draw_index([p for p, _ in rows], seed, hashes.distribution_sha256)
     panel = rows[index][1]
-    problem = problem_of(drawn.pool, drawn.quotas)
     members = set(panel)
     ranked = waitlist(_drawable(drawn.published.probabilities), seed)
     result = SelectionResult(
@@ -526,7 +534,7 @@ def verify(
             _, again, _ = compute_lottery(
                 problem, audit.method, sha256_text(texts.pool + quotas.csv())
             )
-            same = distribution_text([(p.probability, p.members) for p in again])
+            same = distribution_text(again)
         except QuotasInfeasible:
             same = ""
         checks.append(
@@ -565,8 +573,8 @@ __all__ = [
     "Published",
     "QuotasInfeasible",
     "check_pool",
-    "draw",
     "compute_lottery",
+    "draw",
     "problem_of",
     "replace",
     "resolve_quotas",
