@@ -145,6 +145,28 @@ CORE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "programme '{name}' is provided by both {first} and {second}",
         "ar": "البرنامج '{name}' مقدم من {first} و{second} معاً",
     },
+    "programme_extends_cycle": {
+        "en": "programme '{programme}' is built on itself: {chain}",
+        "ar": "البرنامج '{programme}' مبني على نفسه: {chain}",
+    },
+    "removed_rule_unknown": {
+        "en": "rule '{name}' cannot be removed: programme '{programme}' does not use it; "
+        "it uses {known}",
+        "ar": "لا يمكن حذف القاعدة '{name}': البرنامج '{programme}' لا يستخدمها؛ "
+        "وهو يستخدم {known}",
+    },
+    "removed_parameter_unknown": {
+        "en": "parameter '{name}' cannot be removed: programme '{programme}' has no such "
+        "parameter; it has {known}",
+        "ar": "لا يمكن حذف المعامل '{name}': البرنامج '{programme}' ليس فيه هذا المعامل؛ "
+        "معاملاته {known}",
+    },
+    "rule_already_used": {
+        "en": "rule '{name}' is already used by programme '{programme}'; remove it in "
+        "removed_rules first, or replace it through overrides",
+        "ar": "القاعدة '{name}' مستخدمة أصلاً في البرنامج '{programme}'؛ احذفها أولاً في "
+        "removed_rules أو استبدلها عبر overrides",
+    },
     "programme_not_recruited": {
         "en": "programme '{programme}' has no recruitment stage (participation is "
         "'{participation}'): there is nothing to screen, interview or draw",

@@ -4,6 +4,7 @@ from shopperkit.model.interview import InterviewOutcome, InterviewScore
 from shopperkit.model.people import Applicant, Application, Residency
 from shopperkit.model.pool import Candidate, Pool
 from shopperkit.model.programme import (
+    Basis,
     Declaration,
     JudgedCriterion,
     Override,
@@ -18,6 +19,7 @@ from shopperkit.model.verdicts import Deferred, Reason, Status, Verdict
 __all__ = [
     "Applicant",
     "Application",
+    "Basis",
     "Candidate",
     "Declaration",
     "Deferred",
