@@ -69,6 +69,8 @@ def programme_from_data(
     try:
         base = (lookup or _no_lookup)(name)
     except ProgrammeError as error:
+        if error.where is not None:  # a problem further down the chain names its own file
+            raise
         raise ProgrammeError(error.code, error.params, where=f"{where}: $.extends") from None
     return extend(base, document, where=where)
 
@@ -194,7 +196,9 @@ def available_programmes(plugins: Plugins) -> dict[str, tuple[str, Programme]]:
         if name in building:
             chain = " -> ".join([*building[building.index(name) :], name])
             raise ProgrammeError(
-                "programme_extends_cycle", {"programme": name, "chain": chain}, where=where
+                "programme_extends_cycle",
+                {"programme": name, "chain": chain},
+                where=f"{where}: $.extends",
             )
         building.append(name)
         try:
