@@ -17,7 +17,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from shopperkit.dimensions import DimensionDefinition
-    from shopperkit.eligibility.rules import RuleDefinition
+    from shopperkit.eligibility.rules import RuleDefinition, RuleExample
     from shopperkit.insights.findings import FindingRule
     from shopperkit.insights.recommendations import RecommendationRule
 
@@ -51,6 +51,18 @@ def shopperkit_eligibility_rules() -> Sequence[RuleDefinition]:
     Called once when a screener is built. A programme uses a rule by naming it in its
     ``rules`` list. A rule whose name is already taken is an error: a programme replaces a
     rule only through an explicit ``overrides`` entry, which is recorded in every verdict.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def shopperkit_rule_examples() -> Sequence[RuleExample]:
+    """How to build applicants that pass or fail this plugin's rules, one per rule.
+
+    Called by the testing kit when it generates applicants for a programme that uses a rule
+    from a plugin (``applicants_for``); a programme using a plugin rule that has no example is
+    an error there, never a silently wrong applicant. Two plugins giving an example for the
+    same rule is an error naming both.
     """
     raise NotImplementedError
 

@@ -167,6 +167,22 @@ CORE_MESSAGES: dict[str, dict[str, str]] = {
         "ar": "القاعدة '{name}' مستخدمة أصلاً في البرنامج '{programme}'؛ احذفها أولاً في "
         "removed_rules أو استبدلها عبر overrides",
     },
+    "rule_example_duplicate": {
+        "en": "rule '{name}' has examples from both {first} and {second}",
+        "ar": "للقاعدة '{name}' أمثلة من {first} و{second} معاً",
+    },
+    "rule_example_missing": {
+        "en": "rule '{rule}' from {plugin} has no example of an applicant who must {side} it; "
+        "the plugin gives examples through the shopperkit_rule_examples hook",
+        "ar": "القاعدة '{rule}' من {plugin} ليس لها مثال لمتقدم يجب أن {side} فيها؛ "
+        "يقدم الملحق الأمثلة عبر الخطاف shopperkit_rule_examples",
+    },
+    "rule_example_wrong": {
+        "en": "the example of rule '{rule}' from {plugin} should make applicant '{applicant}' "
+        "{side} it, but it does not",
+        "ar": "مثال القاعدة '{rule}' من {plugin} يجب أن يجعل المتقدم '{applicant}' {side} فيها، "
+        "لكنه لا يفعل",
+    },
     "programme_not_recruited": {
         "en": "programme '{programme}' has no recruitment stage (participation is "
         "'{participation}'): there is nothing to screen, interview or draw",

@@ -23,7 +23,7 @@ import pluggy
 
 from shopperkit import __version__, builtin, hookimpl, hookspecs
 from shopperkit.dimensions import DimensionDefinition
-from shopperkit.eligibility.rules import RuleDefinition
+from shopperkit.eligibility.rules import RuleDefinition, RuleExample
 from shopperkit.errors import PluginError, plugin_failure
 from shopperkit.hookspecs import ProgrammeSource
 from shopperkit.insights.findings import FindingRule
@@ -190,6 +190,11 @@ class Plugins:
         """Which plugin provides each rule."""
         named = self._named("shopperkit_eligibility_rules", RuleDefinition, "rule_duplicate")
         return {name: plugin for name, (plugin, _) in named.items()}
+
+    def rule_examples(self) -> dict[str, RuleExample]:
+        """How to build applicants passing or failing each plugin rule, by rule name."""
+        named = self._named("shopperkit_rule_examples", RuleExample, "rule_example_duplicate")
+        return {name: example for name, (_, example) in named.items()}
 
     def dimensions(self) -> dict[str, DimensionDefinition]:
         """Every diversity dimension by name."""
