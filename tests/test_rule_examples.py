@@ -177,3 +177,19 @@ def test_an_example_hook_returning_something_else_is_named() -> None:
         Plugins(make_plugin_manager(plugins=[("odd", plugin)])).rule_examples()
     assert raised.value.code == "plugin_invalid"
     assert raised.value.params["plugin"] == "odd"
+
+
+def undated(applicant: Applicant, ctx: RuleContext, draw: Any) -> Applicant:
+    return evolve(applicant, employer=None, applied_on=None)
+
+
+@settings(max_examples=5)
+@given(data=st.data())
+def test_an_example_that_changes_another_rule_is_named(
+    data: st.DataObject, programme: Programme
+) -> None:
+    plugins = plugins_with(RuleExample("no_listed_employer", passing=undated))
+    with pytest.raises(PluginError) as raised:
+        data.draw(applicants_for(programme, plugins))
+    assert raised.value.code == "rule_example_wrong"
+    assert raised.value.params["others"] == ["registration_window"]

@@ -179,9 +179,10 @@ CORE_MESSAGES: dict[str, dict[str, str]] = {
     },
     "rule_example_wrong": {
         "en": "the example of rule '{rule}' from {plugin} should make applicant '{applicant}' "
-        "{side} it, but it does not",
-        "ar": "مثال القاعدة '{rule}' من {plugin} يجب أن يجعل المتقدم '{applicant}' {side} فيها، "
-        "لكنه لا يفعل",
+        "{side} it and change no other rule's decision, but it does not (other rules "
+        "failing: {others})",
+        "ar": "مثال القاعدة '{rule}' من {plugin} يجب أن يجعل المتقدم '{applicant}' {side} فيها "
+        "دون تغيير قرار أي قاعدة أخرى، لكنه لا يفعل (قواعد أخرى لم تتحقق: {others})",
     },
     "programme_not_recruited": {
         "en": "programme '{programme}' has no recruitment stage (participation is "

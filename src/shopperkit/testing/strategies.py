@@ -289,30 +289,42 @@ def _example_steps(
 def _applicants_with_examples(draw: st.DrawFn, plan: _Plan) -> Applicant:
     programme, steps, screener = plan.programme, plan.steps, plan.screener
     applicant = _eligible(draw, programme)
+    if screener is None:
+        return applicant
+    # Rules the built-in part already fails are left alone; an example may change only its own.
+    allowed = {r.rule for r in screener.screen(applicant).reasons}
+    allowed |= {step.context.rule for step in steps if step.fail}
     for step in steps:
         change = step.example.failing if step.fail else step.example.passing
         assert change is not None  # checked when the steps were made
         applicant = change(applicant, step.context, draw)
-    if screener is None:
-        return applicant
+        _check_step(step, applicant, screener.screen(applicant), allowed)
     verdict = screener.screen(applicant)
-    for step in steps:
-        failed = any(
-            reason.rule == step.context.rule and reason.outcome is Status.INELIGIBLE
-            for reason in verdict.reasons
-        )
-        passed = not any(reason.rule == step.context.rule for reason in verdict.reasons)
-        if (step.fail and not failed) or (not step.fail and not passed):
-            raise PluginError(
-                "rule_example_wrong",
-                {
-                    "rule": step.context.rule,
-                    "plugin": step.plugin,
-                    "applicant": applicant.id,
-                    "side": "fail" if step.fail else "pass",
-                },
-            )
+    for step in steps:  # a later example must not undo an earlier one
+        _check_step(step, applicant, verdict, allowed)
     return applicant
+
+
+def _check_step(
+    step: _ExampleStep, applicant: Applicant, verdict: Verdict, allowed: set[str]
+) -> None:
+    """Raise ``rule_example_wrong`` unless the step's rule decides as asked and no rule
+    outside ``allowed`` fails."""
+    own = [reason for reason in verdict.reasons if reason.rule == step.context.rule]
+    ineligible = any(reason.outcome is Status.INELIGIBLE for reason in own)
+    right = ineligible if step.fail else not own
+    others = sorted({reason.rule for reason in verdict.reasons} - allowed)
+    if not right or others:
+        raise PluginError(
+            "rule_example_wrong",
+            {
+                "rule": step.context.rule,
+                "plugin": step.plugin,
+                "applicant": applicant.id,
+                "side": "fail" if step.fail else "pass",
+                "others": others or "none",
+            },
+        )
 
 
 @st.composite
