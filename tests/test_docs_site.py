@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import griffe
 import pytest
 import yaml
 
@@ -82,17 +83,40 @@ def load_roles_extension() -> Any:
     return module
 
 
+KNOWN = {"Reason": "shopperkit.model.Reason", "Problem": "shopperkit.selection.Problem"}
+
+
 @pytest.mark.parametrize(
     ("docstring", "markdown"),
     [
-        (":class:`Reason` when not", "`Reason` when not"),
-        ("a :class:`~shopperkit.model.Reason`.", "a `Reason`."),
+        (":class:`Tally` when not", "`Tally` when not"),
+        ("a :class:`~shopperkit.model.Tally`.", "a `Tally`."),
         ("see :func:`shopperkit.screen` and :meth:`add`", "see `shopperkit.screen` and `add`"),
-        ("one of :data:`METHODS`, :attr:`Problem.seats`", "one of `METHODS`, `Problem.seats`"),
         ("only :data:`hookimpl`::\n\n    import y", "only `hookimpl`:\n\n    import y"),
         ("a ratio 2::3 stays", "a ratio 2::3 stays"),
         ("``code`` stays", "``code`` stays"),
+        (
+            "a :class:`Reason`, :attr:`Problem.seats`",
+            'a <autoref identifier="shopperkit.model.Reason" optional>'
+            "<code>Reason</code></autoref>, "
+            '<autoref identifier="shopperkit.selection.Problem.seats" optional>'
+            "<code>Problem.seats</code></autoref>",
+        ),
     ],
 )
-def test_rest_roles_become_inline_code(docstring: str, markdown: str) -> None:
-    assert load_roles_extension().markdown_of(docstring) == markdown
+def test_rest_roles_become_inline_code_linked_when_known(docstring: str, markdown: str) -> None:
+    def resolve(name: str) -> str | None:
+        first, dot, rest = name.partition(".")
+        return KNOWN[first] + dot + rest if first in KNOWN else None
+
+    assert load_roles_extension().markdown_of(docstring, resolve) == markdown
+
+
+def test_names_resolve_in_the_scope_of_the_docstring() -> None:
+    package = griffe.load("shopperkit", search_paths=[ROOT / "src"])
+    rules = package["eligibility.rules"]
+    resolve = load_roles_extension().resolver_in(rules)
+    assert resolve("RuleContext") == "shopperkit.eligibility.rules.RuleContext"
+    assert resolve("Reason.code") == "shopperkit.model.verdicts.Reason.code"
+    assert resolve("shopperkit.screen") == "shopperkit.screen"
+    assert resolve("datetime.date.weekday") is None
