@@ -345,9 +345,13 @@ def fstring_pattern(node: ast.JoinedStr) -> str:
     )
 
 
-def parse(files: Iterable[Path]) -> dict[str, ast.Module]:
-    """Each file's syntax tree by its path."""
-    return {str(path): ast.parse(path.read_text(encoding="utf-8"), str(path)) for path in files}
+def parse(files: Iterable[Path], root: Path | None = None) -> dict[str, ast.Module]:
+    """Each file's syntax tree by its path (relative to ``root`` when given)."""
+    trees = {}
+    for path in files:
+        name = str(path.relative_to(root)) if root else str(path)
+        trees[name] = ast.parse(path.read_text(encoding="utf-8"), name)
+    return trees
 
 
 def emissions(trees: dict[str, ast.Module], scanned: Iterable[str] | None = None) -> list[Emission]:

@@ -7,6 +7,7 @@ import ast
 import re
 import textwrap
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from shopperkit.errors import PluginError, ProgrammeError
+from shopperkit.insights.integrity import check_integrity
 from shopperkit.messages import (
     REQUIRED_LANGUAGES,
     RTL_LANGUAGES,
@@ -29,6 +31,7 @@ from shopperkit.messages import (
 from shopperkit.plugins import Plugins, make_plugin_manager, module_plugin
 from tests import message_scan
 from tests.message_scan import Emission
+from tests.test_integrity import RATED, START, Record
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = sorted((ROOT / "src" / "shopperkit").rglob("*.py"))
@@ -109,6 +112,19 @@ def test_a_missing_parameter_stays_visible_instead_of_emptying_the_message() -> 
     assert "{second}" in shown
 
 
+def test_integrity_flags_explain_themselves_from_their_evidence() -> None:
+    quick = Record("quick", "s1", submitted_at=START + timedelta(minutes=2))
+    flat = Record("flat", "s2", answers=dict.fromkeys(RATED, 5))
+    flags = check_integrity([quick, flat], rated_questions=RATED)
+    assert {flag.code for flag in flags} == {"visit_too_short", "straight_lining"}
+    for flag in flags:
+        for language in REQUIRED_LANGUAGES:
+            shown = flag.text(language)
+            assert "{" not in shown
+            for value in flag.evidence.values():
+                assert str(value) in shown
+
+
 # --- one merge, refusing duplicates -----------------------------------------------------------
 
 codes = st.from_regex(r"[a-z][a-z_]{0,12}", fullmatch=True)
@@ -186,9 +202,9 @@ def test_a_plugin_adds_its_own_codes() -> None:
 
 def library_emissions() -> tuple[list[Emission], list[Emission]]:
     """What the library emits, and what the plugin packages emit."""
-    trees = message_scan.parse([*LIBRARY, *PLUGIN_SOURCES])
-    library = message_scan.emissions(trees, [str(path) for path in LIBRARY])
-    plugins = message_scan.emissions(trees, [str(path) for path in PLUGIN_SOURCES])
+    trees = message_scan.parse([*LIBRARY, *PLUGIN_SOURCES], ROOT)
+    library = message_scan.emissions(trees, [str(p.relative_to(ROOT)) for p in LIBRARY])
+    plugins = message_scan.emissions(trees, [str(p.relative_to(ROOT)) for p in PLUGIN_SOURCES])
     return library, plugins
 
 
