@@ -35,7 +35,6 @@ Catalogue = Mapping[str, Templates]
 """Messages by code."""
 
 CORE_MESSAGES: dict[str, dict[str, str]] = {
-    # interview
     # input files and records
     "file_not_found": {"en": "file not found", "ar": "الملف غير موجود"},
     "file_unreadable": {"en": "cannot read file: {reason}", "ar": "تعذرت قراءة الملف: {reason}"},
