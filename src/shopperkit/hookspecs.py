@@ -146,7 +146,9 @@ def shopperkit_recommendation_rules() -> Sequence[RecommendationRule]:
 def shopperkit_messages() -> Mapping[str, Mapping[str, str]]:
     """Message templates this plugin adds: code -> language -> template with ``{fields}``.
 
-    Called when a screener or report is built. Every code needs at least ``en`` and ``ar``.
-    A plugin may not redefine a core code.
+    Called when a screener or report is built. Every code needs every language of
+    ``shopperkit.messages.REQUIRED_LANGUAGES`` (``en`` and ``ar``), each naming the same
+    fields as English. A plugin adds codes: one the built-ins or another plugin define is
+    ``message_duplicate``.
     """
     raise NotImplementedError

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 from attrs import frozen
 
+from shopperkit.messages import render
 from shopperkit.model.programme import Programme
 
 MAD_TO_Z = 0.6745
@@ -62,6 +63,10 @@ class Flag:
     evaluation: str
     code: str
     evidence: Mapping[str, Any]
+
+    def text(self, language: str = "en") -> str:
+        """The flag explained in ``language``, filled from its evidence."""
+        return render(self.code, self.evidence, language)
 
 
 @frozen
