@@ -40,7 +40,7 @@ __all__ = [
     "Verdict",
 ]
 
-from shopperkit.model.evaluations import Evaluation, ScoreRecord
+from shopperkit.model.evaluations import Evaluation, ScoredEvaluation
 from shopperkit.model.forms import (
     Form,
     GradeBand,
@@ -60,7 +60,7 @@ __all__ += [
     "PointsBand",
     "Policy",
     "Question",
-    "ScoreRecord",
+    "ScoredEvaluation",
     "Section",
     "ShowIf",
 ]
