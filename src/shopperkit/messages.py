@@ -450,8 +450,8 @@ CORE_MESSAGES.update(FORM_MESSAGES)
 SCORING_MESSAGES: dict[str, dict[str, str]] = {
     # score cards as text (render_card) and report inputs
     "score_card_heading": {
-        "en": "{evaluation} ({form} {version}): overall {score}",
-        "ar": "{evaluation} ({form} {version}): الدرجة الكلية {score}",
+        "en": "{evaluation} ({form}): overall {score}",
+        "ar": "{evaluation} ({form}): الدرجة الكلية {score}",
     },
     "score_card_band": {"en": ", band {band}", "ar": "، الفئة {band}"},
     "score_card_overall_zeroed": {

@@ -46,7 +46,22 @@ _HOMES = {
     "Sample": "stats",
 }
 
-__all__ = sorted(_HOMES)
+__all__ = [
+    "REPORT_KEYS",
+    "Finding",
+    "FindingPolicy",
+    "Flag",
+    "GroupScores",
+    "Insights",
+    "IntegrityPolicy",
+    "Pseudonymiser",
+    "Recommendation",
+    "Report",
+    "Sample",
+    "StatusChange",
+    "insights",
+    "report_aggregates",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -381,14 +381,8 @@ def render_card(card: ScoreCard, language: str = "en", *, form: Form | None = No
         text = word("score_card_adds", score="\0", contribution=shown(contribution))
         return text.replace("\0", shown(score) + marks, 1)
 
-    version = form.version if form is not None else ""
-    heading = word(
-        "score_card_heading",
-        evaluation=card.evaluation,
-        form=card.form,
-        version=version,
-        score=card.shown,
-    ).replace(f"{card.form} )", f"{card.form})")
+    named = f"{card.form} {form.version}" if form is not None else card.form
+    heading = word("score_card_heading", evaluation=card.evaluation, form=named, score=card.shown)
     band = word("score_card_band", band=card.band) if card.band is not None else ""
     lines = [heading + band]
     if card.zeroed:
