@@ -80,18 +80,6 @@ class Tally:
     def __repr__(self) -> str:
         return f"Tally(count={self.count}, mean={self.mean!r}, m2={self.m2!r})"
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Tally):
-            return NotImplemented
-        return (self.count, self.mean, self.m2, self.shoppers) == (
-            other.count,
-            other.mean,
-            other.m2,
-            other.shoppers,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
 
 def _interval(count: int, mean: float, std: float) -> tuple[float, float]:
     if count < 2:
