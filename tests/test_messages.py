@@ -114,7 +114,7 @@ def test_a_missing_parameter_stays_visible_instead_of_emptying_the_message() -> 
 
 def test_integrity_flags_explain_themselves_from_their_evidence() -> None:
     quick = Record("quick", "s1", submitted_at=START + timedelta(minutes=2))
-    flat = Record("flat", "s2", answers=dict.fromkeys(RATED, 5))
+    flat = Record("flat", "s2", items=dict.fromkeys(RATED, 50.0))
     flags = check_integrity([quick, flat], rated_questions=RATED)
     assert {flag.code for flag in flags} == {"visit_too_short", "straight_lining"}
     for flag in flags:

@@ -353,7 +353,7 @@ def test_the_scorer_accepts_every_generated_evaluation(seed: int) -> None:
     scoring = Scoring(forms)
     for form in forms:
         for record in generate_evaluations(form, 50, seed):
-            assert isinstance(scoring.score(record), dict), record
+            assert isinstance(scoring.score_data(record), dict), record
 
 
 def test_the_open_programme_loads_and_validates(plugins: Plugins) -> None:

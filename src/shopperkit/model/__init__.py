@@ -42,7 +42,7 @@ __all__ = [
     "Verdict",
 ]
 
-from shopperkit.model.evaluations import Evaluation, ScoreRecord
+from shopperkit.model.evaluations import Evaluation, ScoredEvaluation
 from shopperkit.model.forms import (
     Form,
     GradeBand,
@@ -62,7 +62,7 @@ __all__ += [
     "PointsBand",
     "Policy",
     "Question",
-    "ScoreRecord",
+    "ScoredEvaluation",
     "Section",
     "ShowIf",
 ]

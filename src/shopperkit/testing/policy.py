@@ -159,7 +159,7 @@ def _evaluation_case(runner: PolicyRunner, case: PolicyCase) -> list[str]:
     if not name:
         return [mismatch("form", "a form id or file", None)]
     scoring = Scoring([runner.form(name)], runner.plugins.question_scorers())
-    result = scoring.score(dict(record))
+    result = scoring.score_data(dict(record))
     want = case.expected
     if isinstance(result, list):
         got = sorted({problem.code for problem in result})

@@ -43,7 +43,7 @@ from shopperkit.model import (
     Status,
     Verdict,
 )
-from shopperkit.model.evaluations import CHANNELS, Evaluation
+from shopperkit.model.evaluations import CHANNELS, Evaluation, ScoredEvaluation
 from shopperkit.model.forms import (
     BAND_TYPES,
     OPTION_TYPES,
@@ -492,6 +492,7 @@ def registry() -> dict[type, st.SearchStrategy[Any]]:
         Override: overrides,
         Form: forms(),
         Evaluation: forms().flatmap(evaluations_for),
+        ScoredEvaluation: scored_evaluations(),
     } | _selection_registry()
 
 
@@ -673,6 +674,39 @@ def evaluations_for(draw: st.DrawFn, form: Form) -> Evaluation:
         },
         comment=draw(st.text(max_size=20)),
         journey=draw(st.none() | _journeys(form, service)),
+    )
+
+
+_scores = st.floats(0.0, 100.0, allow_nan=False)
+
+
+@st.composite
+def scored_evaluations(draw: st.DrawFn) -> ScoredEvaluation:
+    """Scored evaluations as ``score.schema.json`` describes them (scores on 0 to 100)."""
+    visited = draw(
+        st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31))
+    ).replace(tzinfo=UTC)
+    sections = draw(st.dictionaries(identifiers, st.none() | _scores, min_size=1, max_size=4))
+    return ScoredEvaluation(
+        id=draw(identifiers),
+        form=draw(identifiers),
+        form_version=draw(st.sampled_from(("1", "2024.1"))),
+        programme=draw(st.none() | identifiers),
+        shopper=draw(identifiers),
+        entity=draw(st.sampled_from(("ent-1", "ent-2"))),
+        centre=draw(st.sampled_from(("c-1", "c-2", "c-3"))),
+        service=draw(st.sampled_from(("svc-1", "svc-2"))),
+        channel=draw(st.sampled_from(CHANNELS)),
+        language=draw(st.sampled_from(("en", "ar"))),
+        visited_at=visited,
+        submitted_at=draw(st.none() | st.just(visited + timedelta(hours=1))),
+        comment=draw(st.text(max_size=20)),
+        overall=draw(_scores),
+        sections=sections,
+        items=draw(st.dictionaries(identifiers, st.none() | _scores, max_size=6)),
+        handoffs=draw(st.dictionaries(identifiers, _scores, max_size=2)),
+        failed_critical=tuple(draw(st.lists(identifiers, max_size=2))),
+        band=draw(st.none() | st.sampled_from(("A", "B", "C"))),
     )
 
 
