@@ -1,17 +1,31 @@
-"""Screening throughput: shopperkit's screener next to a plain hand-written loop.
+"""Screening throughput, whole process: ``shopperkit screen`` next to Python's ``csv`` module.
 
-Both screen the same generated applicants against the Qatar-style programme's rules in the
-same run, on one core, and the ratio is printed. Run with ``make bench`` or::
+Generates applicants to the Qatar-style programme as a CSV file, then in the same run times
 
-    .venv/bin/python benchmarks/screening.py [--size 1000000] [--seed 7]
+* ``python -c 'csv.reader(...)'`` merely reading that file (the floor), and
+* ``shopperkit screen --format jsonl -o FILE`` on it: start-up, reading, screening and
+  writing every verdict,
+
+each as its own process, and prints applicants/s, the ratio to the floor and the peak
+resident memory of each process, at every size asked for (memory should stay flat as the
+input grows). ``--library`` also times the screener in memory next to a hand-written loop.
+Run with ``make bench`` or::
+
+    .venv/bin/python benchmarks/screening.py [--sizes 250000 1000000] [--seed 7] [--library]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import os
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 
 from shopperkit.eligibility.screening import Screener
 from shopperkit.model.people import Applicant
@@ -19,6 +33,89 @@ from shopperkit.model.programme import Programme
 from shopperkit.plugins import Plugins
 from shopperkit.registry import Registry
 from shopperkit.synthetic import applicants
+
+HEADER = (
+    "id",
+    "birth_date",
+    "nationality",
+    "residency",
+    "resident_since",
+    "gender",
+    "profession",
+    "employer",
+    "applied_on",
+    "declarations",
+    "languages",
+)
+CSV_READER = "import csv, sys\nwith open(sys.argv[1], newline='') as f:\n    for _ in csv.reader(f): pass"
+
+
+def write_applicants(path: Path, count: int, seed: int, programme: Programme) -> None:
+    """``count`` generated applicants as the CSV that ``shopperkit screen`` reads."""
+
+    def day(value: date | None) -> str:
+        return "" if value is None else value.isoformat()
+
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(HEADER)
+        for person in applicants(count, seed=seed, programme=programme):
+            writer.writerow(
+                (
+                    person.id,
+                    day(person.birth_date),
+                    person.nationality,
+                    person.residency.status,
+                    day(person.residency.since),
+                    person.gender or "",
+                    person.profession or "",
+                    person.employer or "",
+                    day(person.applied_on),
+                    ";".join(sorted(person.declarations)),
+                    ";".join(person.languages),
+                )
+            )
+
+
+def run_process(command: Sequence[str]) -> tuple[float, float]:
+    """Run ``command`` to its end: wall seconds and its own peak resident memory in MiB."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    errors = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{errors.decode(errors='replace')}")
+    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+
+
+def whole_process(size: int, seed: int, programme: Programme, folder: Path) -> None:
+    """Generate ``size`` applicants, then time the csv floor and ``shopperkit screen``."""
+    source = folder / f"applicants-{size}.csv"
+    output = folder / f"verdicts-{size}.jsonl"
+    write_applicants(source, size, seed, programme)
+    floor, floor_rss = run_process([sys.executable, "-c", CSV_READER, str(source)])
+    command = [sys.executable, "-m", "shopperkit", "screen", "--programme", "qatar-cgb"]
+    screen, screen_rss = run_process([*command, str(source), "--format", "jsonl", "-o", str(output)])
+    with output.open("rb") as stream:
+        lines = sum(1 for _ in stream)
+    if lines != size:
+        sys.exit(f"expected {size:,} verdicts, found {lines:,}")
+    megabytes = output.stat().st_size / 2**20
+    print(f"applicants:                                  {size:>10,}")
+    print(
+        f"python csv.reader, reading only:            {size / floor:>10,.0f} applicants/s"
+        f"   peak RSS {floor_rss:6.0f} MiB"
+    )
+    print(
+        f"shopperkit screen --format jsonl (process): {size / screen:>10,.0f} applicants/s"
+        f"   peak RSS {screen_rss:6.0f} MiB   ratio {screen / floor:.2f}x the csv floor"
+        f"   ({megabytes:,.0f} MiB written)"
+    )
+    source.unlink()
+    output.unlink()
 
 
 def _years(start: date, on: date) -> int:
@@ -72,16 +169,9 @@ def plain_loop(programme: Programme) -> Callable[[Sequence[Applicant]], list[tup
     return screen
 
 
-def main() -> None:
-    """Generate, then time both screeners on the same list of applicants."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--size", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
-
-    plugins = Plugins()
-    programme = Registry(plugins).programme("qatar-cgb")
-    people = list(applicants(args.size, seed=args.seed, programme=programme))
+def in_memory(size: int, seed: int, programme: Programme, plugins: Plugins) -> None:
+    """Time the screener on models already in memory next to a plain hand-written loop."""
+    people = list(applicants(size, seed=seed, programme=programme))
     screener = Screener(programme, plugins)
     baseline = plain_loop(programme)
 
@@ -99,7 +189,7 @@ def main() -> None:
         v.status is s and s.value == p[1] for v, s, p in zip(verdicts, statuses, plain, strict=True)
     )
     n = len(people)
-    print(f"applicants screened:                   {n:>10,}")
+    print(f"in memory, applicants screened:        {n:>10,}")
     print(f"plain hand-written loop (status):      {n / loop:>10,.0f} applicants/s")
     print(
         f"shopperkit Screener.status:            {n / fast:>10,.0f} applicants/s"
@@ -110,6 +200,23 @@ def main() -> None:
         f"   ratio {loop / full:.2f}   (every reason, en + ar messages)"
     )
     print(f"all three agree on the status:         {agree:>10,} of {n:,}")
+
+
+def main() -> None:
+    """Whole-process runs at every size, then (with ``--library``) the in-memory comparison."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[250_000, 1_000_000])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--library", action="store_true", help="also time the screener in memory")
+    args = parser.parse_args()
+
+    plugins = Plugins()
+    programme = Registry(plugins).programme("qatar-cgb")
+    with tempfile.TemporaryDirectory(prefix="shopperkit-bench-") as folder:
+        for size in args.sizes:
+            whole_process(size, args.seed, programme, Path(folder))
+    if args.library:
+        in_memory(max(args.sizes), args.seed, programme, plugins)
 
 
 if __name__ == "__main__":

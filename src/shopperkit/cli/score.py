@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from shopperkit.cli.screen import error_record
+from shopperkit.io.verdicts import error_record
 from shopperkit.errors import InputError
 from shopperkit.io.convert import to_data
 from shopperkit.io.files import atomic_stream, atomic_write, dumps

@@ -175,27 +175,31 @@ class Screener:
 
     def screen(self, applicant: Applicant) -> Verdict:
         """The verdict for one applicant, listing every rule that did not pass."""
+        reasons: list[Reason] | None = None
+        status = Status.ELIGIBLE
         try:
-            reasons = [
-                reason for check in self._only_checks if (reason := check(applicant)) is not None
-            ]
+            for check in self._only_checks:
+                reason = check(applicant)
+                if reason is not None:
+                    if reasons is None:
+                        reasons = [reason]
+                    else:
+                        reasons.append(reason)
+                    if reason.outcome is Status.INELIGIBLE:
+                        status = Status.INELIGIBLE
+                    elif status is Status.ELIGIBLE:
+                        status = Status.NEEDS_REVIEW
         except Exception:
             self._raise_for_failing_rule(applicant)
             raise
-        if not reasons:
-            status = Status.ELIGIBLE
-        elif any(reason.outcome is Status.INELIGIBLE for reason in reasons):
-            status = Status.INELIGIBLE
-        else:
-            status = Status.NEEDS_REVIEW
         return Verdict(
-            id=applicant.id,
-            programme=self.programme.id,
-            as_of=self.as_of,
-            status=status,
-            reasons=tuple(reasons),
-            deferred=self.deferred,
-            rules=self.rules,
+            applicant.id,
+            self.programme.id,
+            self.as_of,
+            status,
+            () if reasons is None else tuple(reasons),
+            self.deferred,
+            self.rules,
         )
 
     def status(self, applicant: Applicant) -> Status:

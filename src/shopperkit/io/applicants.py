@@ -3,11 +3,13 @@
 A bad record never stops the batch: it is reported with its row and column (CSV) or JSON path
 (JSON, JSONL) while every other record is still read. Only unusable input (a missing file, a
 header without the required columns, a JSON file that is not a list) raises.
+
+CSV and JSONL are read one record at a time, so memory does not grow with the file beyond
+the ids kept to find duplicates; a JSON list is read whole.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -16,12 +18,7 @@ from typing import Any
 
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data
-from shopperkit.io.files import (
-    csv_rows,
-    open_text,
-    read_json,
-    split_list,
-)
+from shopperkit.io.files import binary_lines, csv_lists, parse_json, read_json, split_list
 from shopperkit.io.schemas import problems
 from shopperkit.model.people import Applicant, Residency
 from shopperkit.problems import FieldProblem, RecordError
@@ -41,6 +38,10 @@ Record = tuple[int, Applicant] | RecordError
 """What a reader yields: a row number with its applicant, or the error of a bad row."""
 
 
+CACHE_LIMIT = 65_536
+"""Distinct cell texts (dates, lists) each CSV reader remembers the parsed value of."""
+
+
 def parse_date(text: str) -> date:
     """A ``YYYY-MM-DD`` date; ``ValueError`` otherwise."""
     if not _ISO_DATE.match(text):
@@ -48,43 +49,115 @@ def parse_date(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def _applicant_from_csv(row: dict[str, str]) -> Applicant | list[FieldProblem]:
-    found: list[FieldProblem] = []
-    for column in CSV_REQUIRED:
-        if not row.get(column):
-            found.append(FieldProblem.of("value_missing", column))
-    dates: dict[str, date | None] = {}
-    for column in ("birth_date", "applied_on", "resident_since"):
-        text = row.get(column, "")
-        dates[column] = None
-        if text:
-            try:
-                dates[column] = parse_date(text)
-            except ValueError:
-                found.append(FieldProblem.of("date_unparseable", column, value=text))
-    if found:
+class _CsvApplicants:
+    """Turns CSV rows into applicants by column position, remembering the values of cells
+    that repeat (dates, declarations, languages), up to :data:`CACHE_LIMIT` each, so memory
+    stays bounded."""
+
+    def __init__(self, header: list[str]) -> None:
+        self.header = header
+        self._width = len(header)
+        position = {name: index for index, name in enumerate(header)}
+        absent = len(header)  # rows get one empty value at this position
+        (
+            self._id,
+            self._born,
+            self._nationality,
+            self._residency,
+            self._applied,
+            self._since,
+            self._gender,
+            self._profession,
+            self._employer,
+            self._declarations_at,
+            self._languages_at,
+        ) = (
+            position.get(name, absent)
+            for name in (*CSV_REQUIRED, *CSV_OPTIONAL)
+        )
+        self._dates: dict[str, date] = {}
+        self._declarations: dict[str, frozenset[str]] = {}
+        self._languages: dict[str, tuple[str, ...]] = {}
+
+    def _date(self, text: str) -> date:
+        known = self._dates.get(text)
+        if known is None:
+            known = parse_date(text)
+            if len(self._dates) < CACHE_LIMIT:
+                self._dates[text] = known
+        return known
+
+    def _declared(self, text: str) -> frozenset[str]:
+        known = self._declarations.get(text)
+        if known is None:
+            known = frozenset(split_list(text))
+            if len(self._declarations) < CACHE_LIMIT:
+                self._declarations[text] = known
+        return known
+
+    def _spoken(self, text: str) -> tuple[str, ...]:
+        known = self._languages.get(text)
+        if known is None:
+            known = split_list(text)
+            if len(self._languages) < CACHE_LIMIT:
+                self._languages[text] = known
+        return known
+
+    def __call__(self, values: list[str]) -> Applicant | list[FieldProblem]:
+        del values[self._width :]
+        values.append("")
+        ident = values[self._id]
+        nationality = values[self._nationality]
+        residency = values[self._residency]
+        born_text = values[self._born]
+        applied_text = values[self._applied]
+        since_text = values[self._since]
+        if not (ident and nationality and residency and born_text and applied_text):
+            return self._problems(values)
+        try:
+            born = self._date(born_text)
+            applied = self._date(applied_text)
+            since = self._date(since_text) if since_text else None
+        except ValueError:
+            return self._problems(values)
+        return Applicant(
+            ident,
+            born,
+            nationality,
+            Residency(residency.lower(), since),
+            values[self._gender] or None,
+            values[self._profession] or None,
+            self._spoken(values[self._languages_at]),
+            values[self._employer] or None,
+            self._declared(values[self._declarations_at]),
+            applied,
+        )
+
+    def _problems(self, values: list[str]) -> list[FieldProblem]:
+        row = dict(zip(self.header, values, strict=False))
+        found: list[FieldProblem] = []
+        for column in CSV_REQUIRED:
+            if not row.get(column):
+                found.append(FieldProblem.of("value_missing", column))
+        for column in ("birth_date", "applied_on", "resident_since"):
+            text = row.get(column, "")
+            if text:
+                try:
+                    parse_date(text)
+                except ValueError:
+                    found.append(FieldProblem.of("date_unparseable", column, value=text))
         return found
-    return Applicant(
-        id=row["id"],
-        birth_date=dates["birth_date"],
-        nationality=row["nationality"],
-        residency=Residency(status=row["residency"].lower(), since=dates["resident_since"]),
-        gender=row.get("gender") or None,
-        profession=row.get("profession") or None,
-        languages=split_list(row.get("languages", "")),
-        employer=row.get("employer") or None,
-        declarations=frozenset(split_list(row.get("declarations", ""))),
-        applied_on=dates["applied_on"],
-    )
 
 
 def _read_csv(path: Path, warn: Callable[[str], None]) -> Iterator[tuple[int, str | None, Any]]:
-    header, rows = csv_rows(path, CSV_REQUIRED)
+    header, rows = csv_lists(path, CSV_REQUIRED)
     unknown = [name for name in header if name not in CSV_REQUIRED + CSV_OPTIONAL]
     if unknown:
         warn(InputError("csv_unknown_columns", {"columns": unknown}, where=str(path)).message())
-    for line, row in rows:
-        yield line, row.get("id") or None, _applicant_from_csv(row)
+    applicant = _CsvApplicants(header)
+    at = applicant._id
+    for line, values in rows:
+        yield line, values[at] or None, applicant(values)
 
 
 def _from_json_record(data: Any) -> Applicant | list[FieldProblem]:
@@ -110,13 +183,14 @@ def _read_json(path: Path) -> Iterator[tuple[int, str | None, Any]]:
 
 
 def _read_jsonl(path: Path) -> Iterator[tuple[int, str | None, Any]]:
-    for number, line in enumerate(open_text(path).splitlines(), start=1):
+    for number, line in binary_lines(path):
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield number, None, [FieldProblem.of("json_malformed", "$", reason=str(error))]
+            item = parse_json(line)
+        except InputError as error:
+            where = str(error.params.get("path", "$"))
+            yield number, None, [FieldProblem.of(error.code, where, **error.params)]
             continue
         yield number, _json_id(item), _from_json_record(item)
 
