@@ -47,7 +47,9 @@ HEADER = (
     "declarations",
     "languages",
 )
-CSV_READER = "import csv, sys\nwith open(sys.argv[1], newline='') as f:\n    for _ in csv.reader(f): pass"
+CSV_READER = (
+    "import csv, sys\nwith open(sys.argv[1], newline='') as f:\n    for _ in csv.reader(f): pass"
+)
 
 
 def write_applicants(path: Path, count: int, seed: int, programme: Programme) -> None:
@@ -98,7 +100,9 @@ def whole_process(size: int, seed: int, programme: Programme, folder: Path) -> N
     write_applicants(source, size, seed, programme)
     floor, floor_rss = run_process([sys.executable, "-c", CSV_READER, str(source)])
     command = [sys.executable, "-m", "shopperkit", "screen", "--programme", "qatar-cgb"]
-    screen, screen_rss = run_process([*command, str(source), "--format", "jsonl", "-o", str(output)])
+    screen, screen_rss = run_process(
+        [*command, str(source), "--format", "jsonl", "-o", str(output)]
+    )
     with output.open("rb") as stream:
         lines = sum(1 for _ in stream)
     if lines != size:

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from shopperkit.io.verdicts import error_record
 from shopperkit.errors import InputError
 from shopperkit.io.convert import to_data
-from shopperkit.io.files import atomic_stream, atomic_write, dumps
+from shopperkit.io.files import (
+    atomic_binary,
+    atomic_stream,
+    atomic_write,
+    dumps,
+    json_line,
+    parse_json,
+)
+from shopperkit.io.verdicts import error_record
 from shopperkit.problems import RecordError
 from shopperkit.registry import Registry
 from shopperkit.scoring import Aggregates, Scoring, render_card
@@ -61,16 +67,16 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     with (
         stream,
-        atomic_stream(out / "scores.jsonl") as scores,
-        atomic_stream(out / "rejects.jsonl") as rejects,
+        atomic_binary(out / "scores.jsonl") as scores,
+        atomic_binary(out / "rejects.jsonl") as rejects,
     ):
         for result in scoring.lines(stream, source):
             if isinstance(result, RecordError):
                 rejected += 1
-                rejects.write(json.dumps(error_record(result), ensure_ascii=False) + "\n")
+                rejects.write(json_line(error_record(result)))
             else:
                 accepted += 1
-                scores.write(json.dumps(result, ensure_ascii=False) + "\n")
+                scores.write(json_line(result))
                 aggregates.add(result)
             if progress and (accepted + rejected) % PROGRESS_EVERY == 0:
                 print(f"\rscored {accepted + rejected}", end="", file=sys.stderr)
@@ -101,18 +107,18 @@ def write_cards(scoring: Scoring, evaluations: Path, path: Path) -> None:
     """
     with (
         evaluations.open("rb") as stream,
-        atomic_stream(path) as cards,
+        atomic_binary(path) as cards,
         atomic_stream(path.with_suffix(".txt")) as text,
     ):
         for line in stream:
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except ValueError:
+                record = parse_json(line)
+            except InputError:
                 continue
             card = scoring.card(record)
             if not isinstance(card, list):
-                cards.write(json.dumps(to_data(card), ensure_ascii=False) + "\n")
+                cards.write(json_line(to_data(card)))
                 form = scoring.scorers[card.form].form
                 text.write(render_card(card, form, record["language"]) + "\n")

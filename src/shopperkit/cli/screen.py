@@ -7,16 +7,16 @@ import csv
 import io
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
 from shopperkit.cli.common import iso_date, warn
 from shopperkit.eligibility.screening import Screener
 from shopperkit.io.applicants import read_applicants
-from shopperkit.io.files import output_stream
-from shopperkit.io.verdicts import VerdictEncoder, error_record
-from shopperkit.model.verdicts import Verdict
+from shopperkit.io.files import output_stream, write_json_lines, write_json_list
+from shopperkit.io.verdicts import VerdictEncoder
+from shopperkit.model.verdicts import Status, Verdict
 from shopperkit.problems import RecordError
 from shopperkit.registry import Registry
 
@@ -46,22 +46,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def write_jsonl(results: Iterable[Result], stream: IO[bytes]) -> None:
     """One verdict or error record per line (``screening-line.schema.json``), streamed."""
-    line = VerdictEncoder().line
-    write = stream.write
-    for result in results:
-        write(line(result))
+    write_json_lines(stream, map(VerdictEncoder().json, results))
 
 
 def write_json(results: Iterable[Result], stream: IO[bytes]) -> None:
     """A JSON list (``screening-result.schema.json``), one compact verdict a line, streamed."""
-    encode = VerdictEncoder().json
-    write = stream.write
-    separator = b"[\n"
-    for result in results:
-        write(separator)
-        write(encode(result))
-        separator = b",\n"
-    write(b"[]\n" if separator == b"[\n" else b"\n]\n")
+    write_json_list(stream, map(VerdictEncoder().json, results))
 
 
 def write_csv(results: Iterable[Result], stream: IO[bytes]) -> None:
@@ -105,19 +95,11 @@ FORMATS: dict[str, Callable[[Iterable[Result], IO[bytes]], None]] = {
 }
 
 
-def write_results(results: Iterable[Result], format: str, output: Path | None) -> Counter[str]:
-    """Write ``results`` in ``format`` to ``output`` (atomically) or standard output, as they
-    come; the count of each status written."""
-    counts: Counter[str] = Counter()
-
-    def counted() -> Iterator[Result]:
-        for result in results:
-            counts["error" if isinstance(result, RecordError) else result.status.value] += 1
-            yield result
-
+def write_results(results: Iterable[Result], format: str, output: Path | None) -> None:
+    """Write ``results`` in ``format`` to ``output`` (atomically) or standard output, one at
+    a time as they come."""
     with output_stream(output) as stream:
-        FORMATS[format](counted(), stream)
-    return counts
+        FORMATS[format](results, stream)
 
 
 def as_json(results: Iterable[Result]) -> str:
@@ -127,10 +109,12 @@ def as_json(results: Iterable[Result]) -> str:
     return buffer.getvalue().decode("utf-8")
 
 
-def summary(counts: Counter[str]) -> str:
-    """``screened N: eligible a, ineligible b, needs_review c, error d``."""
-    parts = ", ".join(f"{status} {counts[status]}" for status in STATUSES)
-    return f"screened {counts.total()}: {parts}"
+def summary(counts: Mapping[Status | str, int]) -> str:
+    """``screened N: eligible a, ineligible b, needs_review c, error d`` from the count of
+    each status (:class:`Status` or its value) and of ``error``."""
+    by_name = Counter({str(status): count for status, count in counts.items()})
+    parts = ", ".join(f"{status} {by_name[status]}" for status in STATUSES)
+    return f"screened {by_name.total()}: {parts}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -139,11 +123,18 @@ def run(args: argparse.Namespace) -> int:
     plugins = registry.plugins
     programme = registry.programme(args.programme)
     screen = Screener(programme, plugins, as_of=args.as_of).screen
+    counts: Counter[Status | str] = Counter()
 
     def results() -> Iterator[Result]:
         for record in read_applicants(args.applicants, warn=warn):
-            yield record if isinstance(record, RecordError) else screen(record[1])
+            if isinstance(record, RecordError):
+                counts["error"] += 1
+                yield record
+            else:
+                verdict = screen(record[1])
+                counts[verdict.status] += 1
+                yield verdict
 
-    counts = write_results(results(), args.format, args.output)
+    write_results(results(), args.format, args.output)
     print(f"shopperkit: {summary(counts)}", file=sys.stderr)
     return 0

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data
@@ -40,6 +41,7 @@ Record = tuple[int, Applicant] | RecordError
 
 CACHE_LIMIT = 65_536
 """Distinct cell texts (dates, lists) each CSV reader remembers the parsed value of."""
+T = TypeVar("T")
 
 
 def parse_date(text: str) -> date:
@@ -49,92 +51,33 @@ def parse_date(text: str) -> date:
     return date.fromisoformat(text)
 
 
-class _CsvApplicants:
+def _remembered(parse: Callable[[str], T]) -> tuple[Callable[[str], T | None], Callable[[str], T]]:
+    """``(known, parse)``: ``known(text)`` is the value already parsed for ``text`` (or None)
+    and ``parse`` parses, remembering up to :data:`CACHE_LIMIT` distinct texts."""
+    values: dict[str, T] = {}
+
+    def remembered(text: str) -> T:
+        value = parse(text)
+        if len(values) < CACHE_LIMIT:
+            values[text] = value
+        return value
+
+    return values.get, remembered
+
+
+def _csv_applicants(header: list[str]) -> Callable[[list[str]], Applicant | list[FieldProblem]]:
     """Turns CSV rows into applicants by column position, remembering the values of cells
-    that repeat (dates, declarations, languages), up to :data:`CACHE_LIMIT` each, so memory
-    stays bounded."""
+    that repeat (dates, declarations, languages) so that memory stays bounded."""
+    width = len(header)
+    position = {name: index for index, name in enumerate(header)}
+    # Rows get one empty value at ``width``, where every absent optional column points.
+    cells = itemgetter(*(position.get(name, width) for name in (*CSV_REQUIRED, *CSV_OPTIONAL)))
+    known_day, day = _remembered(parse_date)
+    known_declared, declared = _remembered(lambda text: frozenset(split_list(text)))
+    known_spoken, spoken = _remembered(split_list)
 
-    def __init__(self, header: list[str]) -> None:
-        self.header = header
-        self._width = len(header)
-        position = {name: index for index, name in enumerate(header)}
-        absent = len(header)  # rows get one empty value at this position
-        (
-            self._id,
-            self._born,
-            self._nationality,
-            self._residency,
-            self._applied,
-            self._since,
-            self._gender,
-            self._profession,
-            self._employer,
-            self._declarations_at,
-            self._languages_at,
-        ) = (
-            position.get(name, absent)
-            for name in (*CSV_REQUIRED, *CSV_OPTIONAL)
-        )
-        self._dates: dict[str, date] = {}
-        self._declarations: dict[str, frozenset[str]] = {}
-        self._languages: dict[str, tuple[str, ...]] = {}
-
-    def _date(self, text: str) -> date:
-        known = self._dates.get(text)
-        if known is None:
-            known = parse_date(text)
-            if len(self._dates) < CACHE_LIMIT:
-                self._dates[text] = known
-        return known
-
-    def _declared(self, text: str) -> frozenset[str]:
-        known = self._declarations.get(text)
-        if known is None:
-            known = frozenset(split_list(text))
-            if len(self._declarations) < CACHE_LIMIT:
-                self._declarations[text] = known
-        return known
-
-    def _spoken(self, text: str) -> tuple[str, ...]:
-        known = self._languages.get(text)
-        if known is None:
-            known = split_list(text)
-            if len(self._languages) < CACHE_LIMIT:
-                self._languages[text] = known
-        return known
-
-    def __call__(self, values: list[str]) -> Applicant | list[FieldProblem]:
-        del values[self._width :]
-        values.append("")
-        ident = values[self._id]
-        nationality = values[self._nationality]
-        residency = values[self._residency]
-        born_text = values[self._born]
-        applied_text = values[self._applied]
-        since_text = values[self._since]
-        if not (ident and nationality and residency and born_text and applied_text):
-            return self._problems(values)
-        try:
-            born = self._date(born_text)
-            applied = self._date(applied_text)
-            since = self._date(since_text) if since_text else None
-        except ValueError:
-            return self._problems(values)
-        return Applicant(
-            ident,
-            born,
-            nationality,
-            Residency(residency.lower(), since),
-            values[self._gender] or None,
-            values[self._profession] or None,
-            self._spoken(values[self._languages_at]),
-            values[self._employer] or None,
-            self._declared(values[self._declarations_at]),
-            applied,
-        )
-
-    def _problems(self, values: list[str]) -> list[FieldProblem]:
-        row = dict(zip(self.header, values, strict=False))
+    def problems(values: list[str]) -> list[FieldProblem]:
+        row = dict(zip(header, values, strict=False))
         found: list[FieldProblem] = []
         for column in CSV_REQUIRED:
             if not row.get(column):
@@ -148,14 +91,50 @@ class _CsvApplicants:
                     found.append(FieldProblem.of("date_unparseable", column, value=text))
         return found
 
+    def applicant(values: list[str]) -> Applicant | list[FieldProblem]:
+        del values[width:]
+        values.append("")
+        (
+            ident,
+            born,
+            nationality,
+            residency,
+            applied,
+            since,
+            gender,
+            profession,
+            employer,
+            declarations,
+            languages,
+        ) = cells(values)
+        if not (ident and born and nationality and residency and applied):
+            return problems(values)
+        try:
+            return Applicant(
+                ident,
+                known_day(born) or day(born),
+                nationality,
+                Residency(residency.lower(), (known_day(since) or day(since)) if since else None),
+                gender or None,
+                profession or None,
+                known_spoken(languages) or spoken(languages),
+                employer or None,
+                known_declared(declarations) or declared(declarations),
+                known_day(applied) or day(applied),
+            )
+        except ValueError:
+            return problems(values)
+
+    return applicant
+
 
 def _read_csv(path: Path, warn: Callable[[str], None]) -> Iterator[tuple[int, str | None, Any]]:
     header, rows = csv_lists(path, CSV_REQUIRED)
     unknown = [name for name in header if name not in CSV_REQUIRED + CSV_OPTIONAL]
     if unknown:
         warn(InputError("csv_unknown_columns", {"columns": unknown}, where=str(path)).message())
-    applicant = _CsvApplicants(header)
-    at = applicant._id
+    applicant = _csv_applicants(header)
+    at = {name: index for index, name in enumerate(header)}["id"]
     for line, values in rows:
         yield line, values[at] or None, applicant(values)
 
@@ -217,10 +196,11 @@ def read_applicants(
     else:
         raise InputError("unknown_file_format", where=str(path))
     seen: dict[str, int] = {}
+    first_row = seen.setdefault
     for row, raw_id, result in raw:
-        if isinstance(result, Applicant):
-            first = seen.setdefault(result.id, row)
-            if first == row:
+        if type(result) is Applicant:
+            first = first_row(result.id, row)
+            if first is row:
                 yield row, result
                 continue
             result = [FieldProblem.of("duplicate_id", "id", id=result.id, first=f"row {first}")]

@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, Any, TextIO, cast
 
 import orjson
 
@@ -74,6 +74,43 @@ def json_bytes(data: Any) -> bytes:
 def json_line(data: Any) -> bytes:
     """One line of JSON Lines: :func:`json_bytes` and a newline."""
     return orjson.dumps(data, option=_LINE_OPTIONS)
+
+
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def is_json_lines(path: Path) -> bool:
+    """Whether ``path`` names a JSON Lines file (``.jsonl`` or ``.ndjson``)."""
+    return path.suffix.lower() in JSON_LINES_SUFFIXES
+
+
+def write_json_list(stream: IO[bytes], encoded: Iterable[bytes]) -> None:
+    """Write already-encoded JSON values as one JSON list, a value per line, as they come."""
+    separator = b"[\n"
+    for value in encoded:
+        stream.write(separator)
+        stream.write(value)
+        separator = b",\n"
+    stream.write(b"[]\n" if separator == b"[\n" else b"\n]\n")
+
+
+def write_json_lines(stream: IO[bytes], encoded: Iterable[bytes]) -> None:
+    """Write already-encoded JSON values as JSON Lines, as they come."""
+    write = stream.write
+    for value in encoded:
+        write(value)
+        write(b"\n")
+
+
+def write_records(path: Path | None, items: Iterable[Any]) -> None:
+    """JSON-ready ``items`` to ``path`` (atomically) or standard output, streamed: JSON Lines
+    when ``path`` ends in ``.jsonl`` or ``.ndjson``, else a JSON list, one item a line."""
+    with output_stream(path) as stream:
+        encoded = map(json_bytes, items)
+        if path is not None and is_json_lines(path):
+            write_json_lines(stream, encoded)
+        else:
+            write_json_list(stream, encoded)
 
 
 class _NonFinite:
@@ -275,15 +312,13 @@ def output_stream(path: Path | None) -> Iterator[IO[bytes]]:
     buffer = getattr(sys.stdout, "buffer", None)
     if isinstance(buffer, io.BufferedIOBase | io.RawIOBase):
         try:
-            yield buffer
+            yield cast(IO[bytes], buffer)
         finally:
             buffer.flush()
         return
-    text = io.BytesIO()
-    try:
-        yield text
-    finally:
-        sys.stdout.write(text.getvalue().decode("utf-8"))
+    gathered = io.BytesIO()  # standard output replaced by a text-only stream
+    yield gathered
+    sys.stdout.write(gathered.getvalue().decode("utf-8"))
 
 
 @contextmanager

@@ -33,10 +33,13 @@ class _Frame:
     """What verdicts of one screening share, encoded once: the fields between ``id`` and
     ``status``, and everything after ``reasons``."""
 
-    __slots__ = ("deferred", "middle", "tail")
+    __slots__ = ("as_of", "deferred", "middle", "programme", "rules", "tail")
 
     def __init__(self, verdict: Verdict) -> None:
+        self.programme = verdict.programme
+        self.as_of = verdict.as_of
         self.deferred = verdict.deferred
+        self.rules = verdict.rules
         programme = json_bytes(verdict.programme)
         as_of = json_bytes(verdict.as_of.isoformat())
         self.middle = b',"programme":' + programme + b',"as_of":' + as_of + b',"status":'
@@ -56,16 +59,27 @@ class VerdictEncoder:
 
     def __init__(self) -> None:
         self._frames: dict[tuple[str, date, int, tuple[str, ...]], _Frame] = {}
+        self._last: _Frame | None = None
         self._reasons: dict[int, tuple[Reason, bytes]] = {}
         self._statuses = {status: json_bytes(status.value) for status in Status}
 
     def _frame(self, verdict: Verdict) -> _Frame:
+        last = self._last
+        if (
+            last is not None
+            and last.deferred is verdict.deferred
+            and last.rules is verdict.rules
+            and last.programme == verdict.programme
+            and last.as_of == verdict.as_of
+        ):
+            return last
         key = (verdict.programme, verdict.as_of, id(verdict.deferred), verdict.rules)
         frame = self._frames.get(key)
         if frame is None or frame.deferred is not verdict.deferred:
             frame = _Frame(verdict)
             if len(self._frames) < CACHE_LIMIT:
                 self._frames[key] = frame
+        self._last = frame
         return frame
 
     def _reason(self, reason: Reason) -> bytes:
