@@ -8,7 +8,6 @@ time in an append-only log: ``open`` -> ``accepted`` -> ``done`` (or ``open`` ->
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -25,7 +24,7 @@ from shopperkit.insights.findings import (
     service_name,
 )
 from shopperkit.io.convert import from_data, to_data
-from shopperkit.io.files import read_jsonl
+from shopperkit.io.files import json_line, read_jsonl
 from shopperkit.messages import Templates, format_message
 
 OPEN, ACCEPTED, DONE = "open", "accepted", "done"
@@ -211,7 +210,7 @@ def append_status(log: Path, change: StatusChange) -> None:
     changes = read_status_log(log) if log.exists() else []
     current_status([*changes, change])
     with log.open("a", encoding="utf-8") as stream:
-        stream.write(json.dumps(to_data(change), ensure_ascii=False) + "\n")
+        stream.write(json_line(to_data(change)).decode("utf-8"))
 
 
 def read_status_log(log: Path) -> list[StatusChange]:

@@ -130,6 +130,8 @@ def _number(text: str) -> float | _NonFinite:
 def _find_non_finite(data: Any, path: str = "$") -> tuple[str, str] | None:
     if isinstance(data, _NonFinite):
         return path, data.text
+    if isinstance(data, float) and not math.isfinite(data):
+        return path, "NaN" if math.isnan(data) else "Infinity" if data > 0 else "-Infinity"
     if isinstance(data, dict):
         for key, value in data.items():
             found = _find_non_finite(value, f"{path}.{key}")
@@ -141,6 +143,14 @@ def _find_non_finite(data: Any, path: str = "$") -> tuple[str, str] | None:
             if found is not None:
                 return found
     return None
+
+
+def check_finite(data: Any) -> None:
+    """Raise :class:`InputError` ``number_not_finite`` (parameters ``path`` and ``value``) if
+    parsed JSON data holds a NaN or an infinite number; the caller adds where."""
+    found = _find_non_finite(data)
+    if found is not None:
+        raise InputError("number_not_finite", {"path": found[0], "value": found[1]})
 
 
 def parse_json(text: str | bytes) -> Any:
@@ -158,9 +168,7 @@ def parse_json(text: str | bytes) -> Any:
         lenient = json.loads(text, parse_constant=_NonFinite, parse_float=_number)
     except (ValueError, RecursionError):
         lenient = None
-    found = _find_non_finite(lenient)
-    if found is not None:
-        raise InputError("number_not_finite", {"path": found[0], "value": found[1]})
+    check_finite(lenient)
     raise InputError("json_malformed", {"reason": reason})
 
 

@@ -6,11 +6,12 @@ rejection (with its line number), so accepted plus rejected equals read.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from shopperkit.errors import InputError
 from shopperkit.forms.compiled import QuestionScorer
+from shopperkit.io.files import parse_json
 from shopperkit.model.forms import Form
 from shopperkit.problems import FieldProblem, RecordError
 from shopperkit.scoring.engine import ScoreCard, Scorer
@@ -116,9 +117,10 @@ class Scoring:
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except ValueError as error:
-                problem = FieldProblem.of("json_malformed", "$", reason=str(error))
+                record = parse_json(line)
+            except InputError as error:
+                where = str(error.params.get("path", "$"))
+                problem = FieldProblem.of(error.code, where, **error.params)
                 yield RecordError(source, number, None, (problem,))
                 continue
             result = self.score(record)
