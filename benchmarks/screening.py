@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from shopperkit.eligibility.screening import Screener
 from shopperkit.model.people import Applicant
@@ -79,8 +80,16 @@ def write_applicants(path: Path, count: int, seed: int, programme: Programme) ->
             )
 
 
-def run_process(command: Sequence[str]) -> tuple[float, float]:
-    """Run ``command`` to its end: wall seconds and its own peak resident memory in MiB."""
+class Run(NamedTuple):
+    """One finished process: wall seconds, CPU seconds (user + system), peak RSS in MiB."""
+
+    wall: float
+    cpu: float
+    rss: float
+
+
+def run_process(command: Sequence[str]) -> Run:
+    """Run ``command`` to its end and measure it alone (``wait4`` gives its own usage)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert process.stderr is not None
@@ -90,36 +99,41 @@ def run_process(command: Sequence[str]) -> tuple[float, float]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{errors.decode(errors='replace')}")
-    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    # ru_maxrss is in KiB on Linux
+    return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def whole_process(size: int, seed: int, programme: Programme, folder: Path) -> None:
+def whole_process(size: int, seed: int, programme: Programme, folder: Path) -> Run:
     """Generate ``size`` applicants, then time the csv floor and ``shopperkit screen``."""
     source = folder / f"applicants-{size}.csv"
     output = folder / f"verdicts-{size}.jsonl"
     write_applicants(source, size, seed, programme)
-    floor, floor_rss = run_process([sys.executable, "-c", CSV_READER, str(source)])
+    floor = run_process([sys.executable, "-c", CSV_READER, str(source)])
     command = [sys.executable, "-m", "shopperkit", "screen", "--programme", "qatar-cgb"]
-    screen, screen_rss = run_process(
-        [*command, str(source), "--format", "jsonl", "-o", str(output)]
-    )
+    command += [str(source), "--format", "jsonl", "-o", str(output)]
+    screen = run_process(command)
     with output.open("rb") as stream:
         lines = sum(1 for _ in stream)
     if lines != size:
         sys.exit(f"expected {size:,} verdicts, found {lines:,}")
     megabytes = output.stat().st_size / 2**20
-    print(f"applicants:                                  {size:>10,}")
+    print(f"applicants: {size:,}   ({megabytes:,.0f} MiB of JSON Lines written)")
+    print(f"{'':36}{'wall':>16}{'CPU (user+sys)':>26}{'peak RSS':>14}")
+    for name, run in (
+        ("python csv.reader, reading only", floor),
+        ("shopperkit screen --format jsonl", screen),
+    ):
+        print(
+            f"  {name:34}{size / run.wall:>10,.0f} /s{size / run.cpu:>20,.0f} /s"
+            f"{run.rss:>10,.0f} MiB"
+        )
     print(
-        f"python csv.reader, reading only:            {size / floor:>10,.0f} applicants/s"
-        f"   peak RSS {floor_rss:6.0f} MiB"
-    )
-    print(
-        f"shopperkit screen --format jsonl (process): {size / screen:>10,.0f} applicants/s"
-        f"   peak RSS {screen_rss:6.0f} MiB   ratio {screen / floor:.2f}x the csv floor"
-        f"   ({megabytes:,.0f} MiB written)"
+        f"  ratio to the csv floor: {screen.wall / floor.wall:.1f}x wall, "
+        f"{screen.cpu / floor.cpu:.1f}x CPU"
     )
     source.unlink()
     output.unlink()
+    return screen
 
 
 def _years(start: date, on: date) -> int:
@@ -216,9 +230,17 @@ def main() -> None:
 
     plugins = Plugins()
     programme = Registry(plugins).programme("qatar-cgb")
+    runs = {}
     with tempfile.TemporaryDirectory(prefix="shopperkit-bench-") as folder:
         for size in args.sizes:
-            whole_process(size, args.seed, programme, Path(folder))
+            runs[size] = whole_process(size, args.seed, programme, Path(folder))
+    if len(runs) > 1:
+        small, large = min(runs), max(runs)
+        grown = (runs[large].rss - runs[small].rss) * 2**20 / (large - small)
+        print(
+            f"peak RSS grows {grown:,.0f} bytes per applicant from {small:,} to {large:,} "
+            "(the ids kept to find duplicates)"
+        )
     if args.library:
         in_memory(max(args.sizes), args.seed, programme, plugins)
 

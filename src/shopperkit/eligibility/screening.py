@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from shopperkit.registry import Registry
 
 
+# Read once: looking a member up on the enum class costs more than the rule it decides.
+_ELIGIBLE, _INELIGIBLE, _NEEDS_REVIEW = Status.ELIGIBLE, Status.INELIGIBLE, Status.NEEDS_REVIEW
+
+
 @frozen
 class PlannedRule:
     """A rule as the programme will apply it: which definition, bound to which parameters.
@@ -176,7 +180,7 @@ class Screener:
     def screen(self, applicant: Applicant) -> Verdict:
         """The verdict for one applicant, listing every rule that did not pass."""
         reasons: list[Reason] | None = None
-        status = Status.ELIGIBLE
+        status = _ELIGIBLE
         try:
             for check in self._only_checks:
                 reason = check(applicant)
@@ -185,10 +189,10 @@ class Screener:
                         reasons = [reason]
                     else:
                         reasons.append(reason)
-                    if reason.outcome is Status.INELIGIBLE:
-                        status = Status.INELIGIBLE
-                    elif status is Status.ELIGIBLE:
-                        status = Status.NEEDS_REVIEW
+                    if reason.outcome is _INELIGIBLE:
+                        status = _INELIGIBLE
+                    elif status is _ELIGIBLE:
+                        status = _NEEDS_REVIEW
         except Exception:
             self._raise_for_failing_rule(applicant)
             raise

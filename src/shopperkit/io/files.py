@@ -84,22 +84,36 @@ def is_json_lines(path: Path) -> bool:
     return path.suffix.lower() in JSON_LINES_SUFFIXES
 
 
+BATCH = 1024
+"""Encoded values a streaming writer joins into one write."""
+
+
+def _batches(encoded: Iterable[bytes]) -> Iterator[list[bytes]]:
+    batch: list[bytes] = []
+    append = batch.append
+    for value in encoded:
+        append(value)
+        if len(batch) == BATCH:
+            yield batch
+            batch.clear()
+    if batch:
+        yield batch
+
+
 def write_json_list(stream: IO[bytes], encoded: Iterable[bytes]) -> None:
     """Write already-encoded JSON values as one JSON list, a value per line, as they come."""
-    separator = b"[\n"
-    for value in encoded:
-        stream.write(separator)
-        stream.write(value)
-        separator = b",\n"
-    stream.write(b"[]\n" if separator == b"[\n" else b"\n]\n")
+    opening = b"[\n"
+    for batch in _batches(encoded):
+        stream.write(opening + b",\n".join(batch))
+        opening = b",\n"
+    stream.write(b"[]\n" if opening == b"[\n" else b"\n]\n")
 
 
 def write_json_lines(stream: IO[bytes], encoded: Iterable[bytes]) -> None:
     """Write already-encoded JSON values as JSON Lines, as they come."""
-    write = stream.write
-    for value in encoded:
-        write(value)
-        write(b"\n")
+    for batch in _batches(encoded):
+        batch.append(b"")
+        stream.write(b"\n".join(batch))
 
 
 def write_records(path: Path | None, items: Iterable[Any]) -> None:
