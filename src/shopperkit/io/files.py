@@ -335,8 +335,11 @@ def output_stream(path: Path | None) -> Iterator[IO[bytes]]:
     if isinstance(buffer, io.BufferedIOBase | io.RawIOBase):
         try:
             yield cast(IO[bytes], buffer)
-        finally:
             buffer.flush()
+        except BrokenPipeError:
+            # The reader stopped reading (``| head``): stop writing, quietly, as ``cat`` does.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
         return
     gathered = io.BytesIO()  # standard output replaced by a text-only stream
     yield gathered
