@@ -88,31 +88,35 @@ BATCH = 1024
 """Encoded values a streaming writer joins into one write."""
 
 
-def _batches(encoded: Iterable[bytes]) -> Iterator[list[bytes]]:
+def write_json_list(stream: IO[bytes], encoded: Iterable[bytes]) -> None:
+    """Write already-encoded JSON values as one JSON list, a value per line, as they come."""
+    separator = b"[\n"
     batch: list[bytes] = []
     append = batch.append
     for value in encoded:
         append(value)
         if len(batch) == BATCH:
-            yield batch
+            stream.write(separator + b",\n".join(batch))
+            separator = b",\n"
             batch.clear()
     if batch:
-        yield batch
-
-
-def write_json_list(stream: IO[bytes], encoded: Iterable[bytes]) -> None:
-    """Write already-encoded JSON values as one JSON list, a value per line, as they come."""
-    opening = b"[\n"
-    for batch in _batches(encoded):
-        stream.write(opening + b",\n".join(batch))
-        opening = b",\n"
-    stream.write(b"[]\n" if opening == b"[\n" else b"\n]\n")
+        stream.write(separator + b",\n".join(batch))
+        separator = b",\n"
+    stream.write(b"[]\n" if separator == b"[\n" else b"\n]\n")
 
 
 def write_json_lines(stream: IO[bytes], encoded: Iterable[bytes]) -> None:
     """Write already-encoded JSON values as JSON Lines, as they come."""
-    for batch in _batches(encoded):
-        batch.append(b"")
+    batch: list[bytes] = []
+    append = batch.append
+    for value in encoded:
+        append(value)
+        if len(batch) == BATCH:
+            append(b"")
+            stream.write(b"\n".join(batch))
+            batch.clear()
+    if batch:
+        append(b"")
         stream.write(b"\n".join(batch))
 
 

@@ -33,7 +33,7 @@ class _Frame:
     """What verdicts of one screening share, encoded once: the fields between ``id`` and
     ``status``, and everything after ``reasons``."""
 
-    __slots__ = ("as_of", "deferred", "middle", "programme", "rules", "tail")
+    __slots__ = ("as_of", "deferred", "middle", "no_reasons", "programme", "rules", "tail")
 
     def __init__(self, verdict: Verdict) -> None:
         self.programme = verdict.programme
@@ -46,6 +46,11 @@ class _Frame:
         deferred = json_bytes(to_data(list(verdict.deferred)))
         rules = json_bytes(list(verdict.rules))
         self.tail = b',"deferred":' + deferred + b',"rules":' + rules + b"}"
+        # Everything after the id, for each status, when no rule gave a reason.
+        self.no_reasons = {
+            status: self.middle + json_bytes(status.value) + b',"reasons":[]' + self.tail
+            for status in Status
+        }
 
 
 class VerdictEncoder:
@@ -96,17 +101,18 @@ class VerdictEncoder:
         if isinstance(result, RecordError):
             return json_bytes(error_record(result))
         frame = self._frame(result)
-        if result.reasons:
-            reasons = b',"reasons":[' + b",".join(map(self._reason, result.reasons)) + b"]"
-        else:
-            reasons = b',"reasons":[]'
+        if not result.reasons:
+            return b"".join((b'{"id":', json_bytes(result.id), frame.no_reasons[result.status]))
+        reasons = b",".join(map(self._reason, result.reasons))
         return b"".join(
             (
                 b'{"id":',
                 json_bytes(result.id),
                 frame.middle,
                 self._statuses[result.status],
+                b',"reasons":[',
                 reasons,
+                b"]",
                 frame.tail,
             )
         )
