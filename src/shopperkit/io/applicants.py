@@ -75,6 +75,14 @@ def _csv_applicants(header: list[str]) -> Callable[[list[str]], Applicant | list
     known_day, day = _remembered(parse_date)
     known_declared, declared = _remembered(lambda text: frozenset(split_list(text)))
     known_spoken, spoken = _remembered(split_list)
+    # Residencies are immutable and few: one shared model per (status, start) text.
+    residencies: dict[tuple[str, str], Residency] = {}
+
+    def residency_of(status: str, since: str) -> Residency:
+        made = Residency(status.lower(), (known_day(since) or day(since)) if since else None)
+        if len(residencies) < CACHE_LIMIT:
+            residencies[status, since] = made
+        return made
 
     def problems(values: list[str]) -> list[FieldProblem]:
         row = dict(zip(header, values, strict=False))
@@ -114,7 +122,7 @@ def _csv_applicants(header: list[str]) -> Callable[[list[str]], Applicant | list
                 ident,
                 known_day(born) or day(born),
                 nationality,
-                Residency(residency.lower(), (known_day(since) or day(since)) if since else None),
+                residencies.get((residency, since)) or residency_of(residency, since),
                 gender or None,
                 profession or None,
                 known_spoken(languages) or spoken(languages),
