@@ -72,6 +72,9 @@ def _csv_applicants(header: list[str]) -> Callable[[list[str]], Applicant | list
     position = {name: index for index, name in enumerate(header)}
     # Rows get one empty value at ``width``, where every absent optional column points.
     cells = itemgetter(*(position.get(name, width) for name in (*CSV_REQUIRED, *CSV_OPTIONAL)))
+    # Rows are padded to the header's length, so they need the extra value only when an
+    # optional column is absent.
+    complete = all(name in position for name in CSV_OPTIONAL)
     known_day, day = _remembered(parse_date)
     known_declared, declared = _remembered(lambda text: frozenset(split_list(text)))
     known_spoken, spoken = _remembered(split_list)
@@ -100,8 +103,9 @@ def _csv_applicants(header: list[str]) -> Callable[[list[str]], Applicant | list
         return found
 
     def applicant(values: list[str]) -> Applicant | list[FieldProblem]:
-        del values[width:]
-        values.append("")
+        if not complete:
+            del values[width:]
+            values.append("")
         (
             ident,
             born,
@@ -143,7 +147,7 @@ def _read_csv(path: Path, warn: Callable[[str], None]) -> Iterator[Record]:
         warn(InputError("csv_unknown_columns", {"columns": unknown}, where=str(path)).message())
     applicant = _csv_applicants(header)
     at = {name: index for index, name in enumerate(header)}["id"]
-    first_row = _FirstRows()
+    first_row = _first_rows()
     # The duplicate check of :func:`_checked`, inlined: this loop runs once per applicant.
     for line, values in rows:
         result = applicant(values)
@@ -196,11 +200,11 @@ def _json_id(item: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-class _FirstRows(dict[str, int]):
-    """The row each id was first seen at; calling it records ``id`` at ``row`` if new and
-    returns the row of the first (``row`` itself when new). About 150 bytes per id."""
-
-    __call__ = dict.setdefault
+def _first_rows() -> Callable[[str, int], int]:
+    """Records ``id`` at ``row`` if new and returns the row it was first seen at (``row``
+    itself when new): the one thing kept per applicant, about 120 bytes per id."""
+    seen: dict[str, int] = {}
+    return seen.setdefault
 
 
 def _duplicate(ident: str, first: int) -> FieldProblem:
@@ -209,7 +213,7 @@ def _duplicate(ident: str, first: int) -> FieldProblem:
 
 def _checked(path: Path, raw: Iterator[tuple[int, str | None, Any]]) -> Iterator[Record]:
     """Records from ``(row, id, applicant or problems)``, a repeated id an error."""
-    first_row = _FirstRows()
+    first_row = _first_rows()
     for row, raw_id, result in raw:
         if isinstance(result, Applicant):
             first = first_row(result.id, row)
