@@ -164,7 +164,7 @@ def test_memory_does_not_grow_with_the_verdicts(tmp_path: Path, qatar: Programme
     _peak_screening_memory(small, tmp_path / "warm.jsonl")  # imports and caches, once
     base = _peak_screening_memory(small, tmp_path / "small.jsonl")
     grown = _peak_screening_memory(large, tmp_path / "large.jsonl")
-    # Only the ids kept to find duplicates grow (about 150 bytes each); a verdict held in
+    # Only the ids kept to find duplicates grow (about 130 bytes each); a verdict held in
     # memory costs several kilobytes.
     assert (grown - base) / 10_000 < 400
     assert len((tmp_path / "large.jsonl").read_bytes().splitlines()) == 11_000
