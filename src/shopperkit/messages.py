@@ -43,6 +43,10 @@ CORE_MESSAGES: dict[str, dict[str, str]] = {
         "ar": "تعذر معرفة صيغة الملف من اسمه؛ استخدم ‎.csv أو ‎.json أو ‎.jsonl",
     },
     "json_malformed": {"en": "malformed JSON: {reason}", "ar": "صيغة JSON غير صحيحة: {reason}"},
+    "number_not_finite": {
+        "en": "{path}: {value} is not a finite number; JSON allows only finite numbers",
+        "ar": "{path}: القيمة {value} ليست عددًا منتهيًا؛ لا يقبل JSON إلا الأعداد المنتهية",
+    },
     "toml_malformed": {"en": "malformed TOML: {reason}", "ar": "صيغة TOML غير صحيحة: {reason}"},
     "yaml_malformed": {"en": "malformed YAML: {reason}", "ar": "صيغة YAML غير صحيحة: {reason}"},
     "csv_malformed": {"en": "malformed CSV: {reason}", "ar": "صيغة CSV غير صحيحة: {reason}"},

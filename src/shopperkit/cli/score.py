@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from shopperkit.errors import InputError
+from shopperkit.io.files import parse_json
 from shopperkit.io.scores import (
     card_files,
     open_evaluations,
@@ -86,8 +87,8 @@ def write_cards(scoring: Scoring, evaluations: Path, path: Path) -> None:
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except ValueError:
+                record = parse_json(line)
+            except InputError:
                 continue
             card = scoring.card(record)
             if not isinstance(card, list):

@@ -3,17 +3,24 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import IO, Any, BinaryIO, TextIO
 
 from attrs import define
 
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data, to_data
-from shopperkit.io.files import atomic_stream, atomic_write, dumps, read_jsonl
+from shopperkit.io.files import (
+    atomic_binary,
+    atomic_stream,
+    atomic_write,
+    dumps,
+    json_line,
+    read_jsonl,
+)
+from shopperkit.io.verdicts import error_record
 from shopperkit.model.evaluations import ScoredEvaluation
 from shopperkit.problems import RecordError
 from shopperkit.scoring.engine import ScoreCard
@@ -39,41 +46,29 @@ def open_evaluations(path: Path) -> BinaryIO:
         raise InputError("file_unreadable", {"reason": str(error)}, where=str(path)) from None
 
 
-def rejection_data(error: RecordError) -> dict[str, Any]:
-    """A rejected record as a line of ``rejects.jsonl`` (``record-error.schema.json``)."""
-    return {
-        "id": error.id,
-        "status": "error",
-        "reasons": [],
-        "file": error.file,
-        "row": error.row,
-        "errors": to_data(list(error.errors)),
-    }
-
-
 @define
 class ScoreWriter:
     """Writes ``scores.jsonl`` and ``rejects.jsonl`` line by line (see :func:`score_files`)."""
 
-    scores: TextIO
-    rejects: TextIO
+    scores: IO[bytes]
+    rejects: IO[bytes]
 
     def score(self, record: dict[str, Any] | ScoredEvaluation) -> None:
         """Write one score record (plain data or the model)."""
         data = to_data(record) if isinstance(record, ScoredEvaluation) else record
-        self.scores.write(json.dumps(data, ensure_ascii=False) + "\n")
+        self.scores.write(json_line(data))
 
     def reject(self, error: RecordError) -> None:
         """Write one rejected record with every problem."""
-        self.rejects.write(json.dumps(rejection_data(error), ensure_ascii=False) + "\n")
+        self.rejects.write(json_line(error_record(error)))
 
 
 @contextmanager
 def score_files(out: Path) -> Iterator[ScoreWriter]:
     """``out/scores.jsonl`` and ``out/rejects.jsonl``, each replaced only when done well."""
     with (
-        atomic_stream(out / "scores.jsonl") as scores,
-        atomic_stream(out / "rejects.jsonl") as rejects,
+        atomic_binary(out / "scores.jsonl") as scores,
+        atomic_binary(out / "rejects.jsonl") as rejects,
     ):
         yield ScoreWriter(scores, rejects)
 
@@ -84,13 +79,13 @@ def write_aggregates(path: Path, document: dict[str, Any]) -> None:
 
 
 @contextmanager
-def card_files(path: Path) -> Iterator[tuple[TextIO, TextIO]]:
+def card_files(path: Path) -> Iterator[tuple[IO[bytes], TextIO]]:
     """``cards.jsonl`` at ``path`` and ``cards.txt`` beside it, replaced when done well."""
-    with atomic_stream(path) as cards, atomic_stream(path.with_suffix(".txt")) as text:
+    with atomic_binary(path) as cards, atomic_stream(path.with_suffix(".txt")) as text:
         yield cards, text
 
 
-def write_card(cards: TextIO, text: TextIO, card: ScoreCard, rendered: str) -> None:
+def write_card(cards: IO[bytes], text: TextIO, card: ScoreCard, rendered: str) -> None:
     """One score card as a JSON line, and as text for people."""
-    cards.write(json.dumps(to_data(card), ensure_ascii=False) + "\n")
+    cards.write(json_line(to_data(card)))
     text.write(rendered + "\n")

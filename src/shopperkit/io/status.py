@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from shopperkit.insights.recommendations import StatusChange, current_status
 from shopperkit.io.convert import from_data, to_data
-from shopperkit.io.files import read_jsonl
+from shopperkit.io.files import json_line, read_jsonl
 
 
 def read_status_log(log: Path | str) -> list[StatusChange]:
@@ -28,4 +27,4 @@ def append_status(log: Path | str, change: StatusChange) -> None:
     current_status([*read_status_log(log), change])
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("a", encoding="utf-8") as stream:
-        stream.write(json.dumps(to_data(change), ensure_ascii=False) + "\n")
+        stream.write(json_line(to_data(change)).decode("utf-8"))

@@ -9,14 +9,15 @@ exactly one scored evaluation or one rejection, so accepted plus rejected equals
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
+from shopperkit.errors import InputError
 from shopperkit.forms.compiled import QuestionScorer
+from shopperkit.io.files import parse_json
 from shopperkit.model.evaluations import Evaluation, ScoredEvaluation
 from shopperkit.model.forms import Form
 from shopperkit.problems import FieldProblem, RecordError
@@ -149,9 +150,10 @@ class Scoring:
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except ValueError as error:
-                problem = FieldProblem.of("json_malformed", "$", reason=str(error))
+                record = parse_json(line)
+            except InputError as error:
+                where = str(error.params.get("path", "$"))
+                problem = FieldProblem.of(error.code, where, **error.params)
                 yield RecordError(source, number, None, (problem,))
                 continue
             result = self.score_data(record)
