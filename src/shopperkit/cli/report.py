@@ -9,9 +9,8 @@ from pathlib import Path
 
 from shopperkit.errors import InputError
 from shopperkit.insights import insights
-from shopperkit.io.convert import to_data
-from shopperkit.io.files import atomic_write, dumps
 from shopperkit.io.operations import read_directory, read_shoppers
+from shopperkit.io.reports import write_report
 from shopperkit.io.scores import read_scores
 from shopperkit.io.status import read_status_log
 from shopperkit.registry import Registry
@@ -85,13 +84,7 @@ def run(args: argparse.Namespace) -> int:
         ),
     )
     out: Path = args.out
-    for language in found.languages:
-        report = found.report(language)
-        atomic_write(out / f"report.{language}.html", report.html())
-        atomic_write(out / f"report.{language}.md", report.markdown())
-    atomic_write(out / "recommendations.json", dumps(found.recommendations_data()))
-    atomic_write(out / "flags.json", dumps(to_data(list(found.flags))))
-    atomic_write(out / "reliability.json", dumps(dict(found.reliability)))
+    write_report(out, found)
     print(
         f"shopperkit: {found.evaluations} evaluations, {len(found.flags)} flags, "
         f"{len(found.findings)} findings, {len(found.recommendations)} recommendations, "

@@ -23,6 +23,7 @@ from shopperkit.io.files import (
 from shopperkit.io.verdicts import error_record
 from shopperkit.model.evaluations import ScoredEvaluation
 from shopperkit.problems import RecordError
+from shopperkit.scoring.batch import Scored
 from shopperkit.scoring.engine import ScoreCard
 
 
@@ -89,3 +90,14 @@ def write_card(cards: IO[bytes], text: TextIO, card: ScoreCard, rendered: str) -
     """One score card as a JSON line, and as text for people."""
     cards.write(json_line(to_data(card)))
     text.write(rendered + "\n")
+
+
+def write_scored(out: Path, scored: Scored) -> None:
+    """Write evaluations scored in memory (:func:`shopperkit.scoring.score`) as the ``score``
+    command does: ``scores.jsonl``, ``rejects.jsonl`` and ``aggregates.json`` in ``out``."""
+    with score_files(out) as files:
+        for evaluation in scored.evaluations:
+            files.score(evaluation)
+        for error in scored.rejected:
+            files.reject(error)
+    write_aggregates(out / "aggregates.json", scored.document())

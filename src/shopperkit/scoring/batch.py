@@ -226,6 +226,12 @@ class Scored:
         """How many evaluations were given (scored plus rejected)."""
         return len(self.evaluations) + len(self.rejected)
 
+    def document(self) -> dict[str, Any]:
+        """The ``aggregates.json`` document of these evaluations."""
+        return aggregates_document(
+            len(self.evaluations), len(self.rejected), self.forms, self.aggregates
+        )
+
 
 class ScoreStream:
     """Scores evaluations one at a time and folds each into :class:`Aggregates`.
@@ -271,15 +277,24 @@ class ScoreStream:
 
     def document(self) -> dict[str, Any]:
         """The ``aggregates.json`` document: counts, forms and versions, then the tallies."""
-        forms = self.scoring.forms
-        section_ids = [section.id for form in forms for section in form.sections]
-        return {
-            "read": self.read,
-            "accepted": self.accepted,
-            "rejected": self.rejected,
-            "forms": {form.id: form.version for form in forms},
-            **self.aggregates.to_data(section_ids),
-        }
+        return aggregates_document(
+            self.accepted, self.rejected, self.scoring.forms, self.aggregates
+        )
+
+
+def aggregates_document(
+    accepted: int, rejected: int, forms: Sequence[Form], aggregates: Aggregates
+) -> dict[str, Any]:
+    """The ``aggregates.json`` document (``aggregates.schema.json``): counts, the forms and
+    their versions, then the tallies with sections in form order."""
+    section_ids = [section.id for form in forms for section in form.sections]
+    return {
+        "read": accepted + rejected,
+        "accepted": accepted,
+        "rejected": rejected,
+        "forms": {form.id: form.version for form in forms},
+        **aggregates.to_data(section_ids),
+    }
 
 
 def scoring_for(
