@@ -7,18 +7,18 @@ PLUGINS := $(wildcard plugins/*)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint typecheck pytest bench browser clean
+.PHONY: demo test lint typecheck pytest docs bench browser clean
 
 $(STAMP): pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]' $(foreach p,$(PLUGINS),-e $(p))
+	$(BIN)/python -m pip install --quiet -e '.[dev,docs]' $(foreach p,$(PLUGINS),-e $(p))
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/shopperkit demo
 
-test: $(STAMP) browser lint typecheck pytest
+test: $(STAMP) browser lint typecheck pytest docs
 
 # Report tests open the HTML in Debian's headless Chromium.
 browser:
@@ -30,10 +30,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict conftest.py src $(foreach p,$(PLUGINS),$(p)/src $(wildcard $(p)/tests)) tests benchmarks
+	$(BIN)/mypy --strict conftest.py src $(foreach p,$(PLUGINS),$(p)/src $(wildcard $(p)/tests)) tests benchmarks docs
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The documentation site with its API reference, into build/site; any warning fails it.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -103,7 +103,7 @@ def score_all(scoring: Scoring, aggregates: Aggregates, lines: list[str]) -> int
     """Parse, check, score and tally every line; the number accepted."""
     accepted = 0
     for line in lines:
-        result = scoring.score(json.loads(line))
+        result = scoring.score_data(json.loads(line))
         if not isinstance(result, list):
             accepted += 1
             aggregates.add(result)

@@ -1,17 +1,32 @@
-"""Screening throughput: shopperkit's screener next to a plain hand-written loop.
+"""Screening throughput, whole process: ``shopperkit screen`` next to Python's ``csv`` module.
 
-Both screen the same generated applicants against the Qatar-style programme's rules in the
-same run, on one core, and the ratio is printed. Run with ``make bench`` or::
+Generates applicants to the Qatar-style programme as a CSV file, then in the same run times
 
-    .venv/bin/python benchmarks/screening.py [--size 1000000] [--seed 7]
+* ``python -c 'csv.reader(...)'`` merely reading that file (the floor), and
+* ``shopperkit screen --format jsonl -o FILE`` on it: start-up, reading, screening and
+  writing every verdict,
+
+each as its own process, and prints applicants/s, the ratio to the floor and the peak
+resident memory of each process, at every size asked for (memory should stay flat as the
+input grows). ``--library`` also times the screener in memory next to a hand-written loop.
+Run with ``make bench`` or::
+
+    .venv/bin/python benchmarks/screening.py [--sizes 250000 1000000] [--seed 7] [--library]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import os
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
+from typing import NamedTuple
 
 from shopperkit.eligibility.screening import Screener
 from shopperkit.model.people import Applicant
@@ -19,6 +34,106 @@ from shopperkit.model.programme import Programme
 from shopperkit.plugins import Plugins
 from shopperkit.registry import Registry
 from shopperkit.synthetic import applicants
+
+HEADER = (
+    "id",
+    "birth_date",
+    "nationality",
+    "residency",
+    "resident_since",
+    "gender",
+    "profession",
+    "employer",
+    "applied_on",
+    "declarations",
+    "languages",
+)
+CSV_READER = (
+    "import csv, sys\nwith open(sys.argv[1], newline='') as f:\n    for _ in csv.reader(f): pass"
+)
+
+
+def write_applicants(path: Path, count: int, seed: int, programme: Programme) -> None:
+    """``count`` generated applicants as the CSV that ``shopperkit screen`` reads."""
+
+    def day(value: date | None) -> str:
+        return "" if value is None else value.isoformat()
+
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(HEADER)
+        for person in applicants(count, seed=seed, programme=programme):
+            writer.writerow(
+                (
+                    person.id,
+                    day(person.birth_date),
+                    person.nationality,
+                    person.residency.status,
+                    day(person.residency.since),
+                    person.gender or "",
+                    person.profession or "",
+                    person.employer or "",
+                    day(person.applied_on),
+                    ";".join(sorted(person.declarations)),
+                    ";".join(person.languages),
+                )
+            )
+
+
+class Run(NamedTuple):
+    """One finished process: wall seconds, CPU seconds (user + system), peak RSS in MiB."""
+
+    wall: float
+    cpu: float
+    rss: float
+
+
+def run_process(command: Sequence[str]) -> Run:
+    """Run ``command`` to its end and measure it alone (``wait4`` gives its own usage)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    errors = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{errors.decode(errors='replace')}")
+    # ru_maxrss is in KiB on Linux
+    return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def whole_process(size: int, seed: int, programme: Programme, folder: Path) -> Run:
+    """Generate ``size`` applicants, then time the csv floor and ``shopperkit screen``."""
+    source = folder / f"applicants-{size}.csv"
+    output = folder / f"verdicts-{size}.jsonl"
+    write_applicants(source, size, seed, programme)
+    floor = run_process([sys.executable, "-c", CSV_READER, str(source)])
+    command = [sys.executable, "-m", "shopperkit", "screen", "--programme", "qatar-cgb"]
+    command += [str(source), "--format", "jsonl", "-o", str(output)]
+    screen = run_process(command)
+    with output.open("rb") as stream:
+        lines = sum(1 for _ in stream)
+    if lines != size:
+        sys.exit(f"expected {size:,} verdicts, found {lines:,}")
+    megabytes = output.stat().st_size / 2**20
+    print(f"applicants: {size:,}   ({megabytes:,.0f} MiB of JSON Lines written)")
+    print(f"{'':36}{'wall':>16}{'CPU (user+sys)':>26}{'peak RSS':>14}")
+    for name, run in (
+        ("python csv.reader, reading only", floor),
+        ("shopperkit screen --format jsonl", screen),
+    ):
+        print(
+            f"  {name:34}{size / run.wall:>10,.0f} /s{size / run.cpu:>20,.0f} /s"
+            f"{run.rss:>10,.0f} MiB"
+        )
+    print(
+        f"  ratio to the csv floor: {screen.wall / floor.wall:.1f}x wall, "
+        f"{screen.cpu / floor.cpu:.1f}x CPU"
+    )
+    source.unlink()
+    output.unlink()
+    return screen
 
 
 def _years(start: date, on: date) -> int:
@@ -72,16 +187,9 @@ def plain_loop(programme: Programme) -> Callable[[Sequence[Applicant]], list[tup
     return screen
 
 
-def main() -> None:
-    """Generate, then time both screeners on the same list of applicants."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--size", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
-
-    plugins = Plugins()
-    programme = Registry(plugins).programme("qatar-cgb")
-    people = list(applicants(args.size, seed=args.seed, programme=programme))
+def in_memory(size: int, seed: int, programme: Programme, plugins: Plugins) -> None:
+    """Time the screener on models already in memory next to a plain hand-written loop."""
+    people = list(applicants(size, seed=seed, programme=programme))
     screener = Screener(programme, plugins)
     baseline = plain_loop(programme)
 
@@ -99,7 +207,7 @@ def main() -> None:
         v.status is s and s.value == p[1] for v, s, p in zip(verdicts, statuses, plain, strict=True)
     )
     n = len(people)
-    print(f"applicants screened:                   {n:>10,}")
+    print(f"in memory, applicants screened:        {n:>10,}")
     print(f"plain hand-written loop (status):      {n / loop:>10,.0f} applicants/s")
     print(
         f"shopperkit Screener.status:            {n / fast:>10,.0f} applicants/s"
@@ -110,6 +218,31 @@ def main() -> None:
         f"   ratio {loop / full:.2f}   (every reason, en + ar messages)"
     )
     print(f"all three agree on the status:         {agree:>10,} of {n:,}")
+
+
+def main() -> None:
+    """Whole-process runs at every size, then (with ``--library``) the in-memory comparison."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[250_000, 1_000_000])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--library", action="store_true", help="also time the screener in memory")
+    args = parser.parse_args()
+
+    plugins = Plugins()
+    programme = Registry(plugins).programme("qatar-cgb")
+    runs = {}
+    with tempfile.TemporaryDirectory(prefix="shopperkit-bench-") as folder:
+        for size in args.sizes:
+            runs[size] = whole_process(size, args.seed, programme, Path(folder))
+    if len(runs) > 1:
+        small, large = min(runs), max(runs)
+        grown = (runs[large].rss - runs[small].rss) * 2**20 / (large - small)
+        print(
+            f"peak RSS grows {grown:,.0f} bytes per applicant from {small:,} to {large:,} "
+            "(the ids kept to find duplicates)"
+        )
+    if args.library:
+        in_memory(max(args.sizes), args.seed, programme, plugins)
 
 
 if __name__ == "__main__":

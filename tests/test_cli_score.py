@@ -54,7 +54,10 @@ def test_score_writes_scores_rejects_and_aggregates(tmp_path: Path) -> None:
     for card in jsonl(out / "cards.jsonl"):
         assert problems("score-card", card) == []
     text = (out / "cards.txt").read_text(encoding="utf-8")
-    assert text.count("(example-visit 1): overall") == len(scores)
+    # one card per accepted record, in input order, each headed by its evaluation's id
+    headings = [block.splitlines()[0] for block in text.split("\n\n") if block.strip()]
+    assert [h.split(" ")[0].strip("\u2068\u2069") for h in headings] == [r["id"] for r in scores]
+    assert all("example-visit" in heading for heading in headings)
     # every group's count adds up to the accepted records, and its mean is theirs
     assert sum(group["overall"]["count"] for group in aggregates["groups"]) == len(scores)
     ent2 = [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import json
 import re
 import sys
 import types
@@ -17,7 +16,6 @@ from shopperkit.testing.policy import PolicyRunner, load_policy_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-QATAR_FILE = ROOT / "plugins/shopperkit-qatar-cgb/src/shopperkit_qatar_cgb/qatar-cgb.json"
 
 
 def blocks(path: Path, language: str = "python") -> list[str]:
@@ -70,17 +68,19 @@ def test_every_hook_is_documented_with_its_signature(hook: object) -> None:
 def test_policy_guide_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The guide's programme change, policy cases and property test all hold."""
+    """The guide's extending programme, policy cases and properties all hold, and the
+    policy file finds the programme next to it from any working directory."""
     guide = DOCS / "test-your-policy.md"
-    change = json.loads(blocks(guide, "json")[0])
-    qatar = json.loads(QATAR_FILE.read_text(encoding="utf-8"))
-    qatar["parameters"].update(change["parameters"])
-    qatar["rules"].extend(change["rules"])
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "qatar-cgb-max-age.json").write_text(json.dumps(qatar), encoding="utf-8")
-    cases_file = tmp_path / "max-age.policy.yaml"
+    folder = tmp_path / "policy"
+    folder.mkdir()
+    (folder / "qatar-cgb-max-age.json").write_text(blocks(guide, "json")[0], encoding="utf-8")
+    cases_file = folder / "max-age.policy.yaml"
     cases_file.write_text(blocks(guide, "yaml")[0], encoding="utf-8")
+    monkeypatch.chdir(folder)
     module = run_blocks(guide, capsys)
+    based_on = module.programme.based_on
+    assert (based_on.programme, based_on.added_rules) == ("qatar-cgb", ("maximum_age",))
+    monkeypatch.chdir(tmp_path)
     runner = PolicyRunner(module.plugins)
     cases = load_policy_file(cases_file)
     assert len(cases) == 4

@@ -19,12 +19,11 @@ from shopperkit.insights.findings import (
 from shopperkit.insights.recommendations import (
     BUILTIN_RULES,
     StatusChange,
-    append_status,
     current_status,
-    read_status_log,
     recommend,
 )
 from shopperkit.insights.stats import Sample
+from shopperkit.io.status import append_status, read_status_log
 
 BASELINE = {"waiting_time": Sample(2000, 70.0, 15.0), "reception": Sample(2000, 80.0, 12.0)}
 

@@ -39,3 +39,36 @@ def test_scores_feed_the_report_with_form_labels_and_entity_names(
     assert all(e["name"]["ar"] in arabic for e in entities if e["id"] in scored)
     shoppers = {json.loads(line)["shopper"] for line in accepted}
     assert not any(shopper in arabic for shopper in shoppers)
+
+
+def test_an_open_programme_reports_from_python_without_files(plugins: Plugins) -> None:
+    """No cohort: score -> report aggregates (merged from parts) -> report, all in memory."""
+    from shopperkit.insights import insights, report_aggregates
+    from shopperkit.scoring import score
+
+    registry = Registry(plugins)
+    programme = registry.programme("uae")
+    directory = registry.directory(programme)
+    lines = (EXAMPLES / "evaluations.jsonl").read_text(encoding="utf-8").splitlines()
+    scored = score([json.loads(line) for line in lines if line], registry, by=["entity"])
+    assert (
+        len(scored.evaluations) + len(scored.rejected)
+        == scored.read
+        == len([line for line in lines if line])
+    )
+    used = {s.form for s in scored.evaluations}
+    forms = [form for form in registry.forms(programme) if form.id in used]
+    secret = b"a-test-secret-of-enough-length"
+    half = len(scored.evaluations) // 2
+    parts = [
+        report_aggregates(part, forms, secret=secret)
+        for part in (scored.evaluations[:half], scored.evaluations[half:])
+    ]
+    found = insights(parts[0].merge(parts[1]), forms, programme=programme, directory=directory, k=2)
+    assert found.evaluations == len(scored.evaluations)
+    page = found.report("ar").html()
+    assert 'dir="rtl"' in page
+    assert directory is not None
+    named = {e.id: e.name["ar"] for e in directory.entities}
+    assert all(named[s.entity] in page for s in scored.evaluations if s.entity in named)
+    assert all(section.title["ar"] in page for form in forms for section in form.sections)

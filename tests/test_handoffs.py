@@ -96,7 +96,7 @@ def both_paths(form: Form, record: dict[str, Any]) -> dict[str, Any] | list[tupl
     journey = record.get("journey") or []
     if len(set(journey)) < len(journey):
         assert fast is None  # a service visited twice: the exact path decides
-        assert scoring.score(record) == exact
+        assert scoring.score_data(record) == exact
     else:
         assert fast == exact
     assert problems("score", exact) == []
@@ -168,13 +168,13 @@ def test_the_score_card_shows_the_hand_off_services() -> None:
     assert isinstance(card, ScoreCard)
     assert [line.handoff for line in card.sections] == [None, "a>b", "b>c"]
     assert problems("score-card", to_data(card)) == []
-    text = render_card(card, form)
+    text = render_card(card, form=form)
     assert "Hand-off 1 (a -> b): 100.0" in text
     assert "Hand-off 2 (b -> c): 0.0" in text
     plain = Scoring([form]).card(evaluation())
     assert isinstance(plain, ScoreCard)
     assert [line.handoff for line in plain.sections] == [None, "h1", "h2"]
-    assert "Hand-off 1: 100.0" in render_card(plain, form)
+    assert "Hand-off 1: 100.0" in render_card(plain, form=form)
 
 
 # End to end on the Qatar missions: the hand-off that fails most is recommended first.

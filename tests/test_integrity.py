@@ -2,33 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from attrs import evolve, frozen
+from attrs import evolve
 
 from shopperkit.insights.integrity import check_integrity, reliability
+from shopperkit.model.evaluations import ScoredEvaluation
 
 START = datetime(2024, 3, 4, 10, 0)  # a Monday
 
 
-@frozen
-class Record:
-    id: str
-    shopper: str
-    entity: str = "moi"
-    centre: str = "c1"
-    service: str = "s1"
-    visited_at: datetime = START
-    submitted_at: datetime | None = START + timedelta(minutes=40)
-    answers: Mapping[str, Any] = {"q1": 4, "q2": 3, "q3": 5, "q4": 2, "q5": 4}
+def Record(ident: str, shopper: str, **changes: Any) -> ScoredEvaluation:
+    """A scored evaluation at centre c1 of entity moi, changed as asked."""
+    scored = ScoredEvaluation(
+        id=ident,
+        form="visit",
+        form_version="1",
+        programme=None,
+        shopper=shopper,
+        entity="moi",
+        centre="c1",
+        service="s1",
+        channel="visit",
+        language="en",
+        visited_at=START,
+        submitted_at=START + timedelta(minutes=40),
+        comment="",
+        overall=70.0,
+        sections={"desk": 70.0},
+        items={"q1": 75.0, "q2": 50.0, "q3": 100.0, "q4": 25.0, "q5": 75.0},
+        handoffs={},
+        failed_critical=(),
+        band=None,
+    )
+    return evolve(scored, **changes)
 
 
 RATED = ("q1", "q2", "q3", "q4", "q5")
 
 
-def codes(records: list[Record], **kwargs: Any) -> set[tuple[str, str]]:
+def codes(records: list[ScoredEvaluation], **kwargs: Any) -> set[tuple[str, str]]:
     return {
         (f.evaluation, f.code) for f in check_integrity(records, rated_questions=RATED, **kwargs)
     }
@@ -46,7 +60,7 @@ def test_each_check_catches_its_case() -> None:
         base,
         evolve(base, id="quick", shopper="s1", submitted_at=START + timedelta(minutes=2)),
         evolve(base, id="again", submitted_at=START + timedelta(minutes=50)),
-        evolve(base, id="flat", shopper="s2", answers=dict.fromkeys(RATED, 5)),
+        evolve(base, id="flat", shopper="s2", items=dict.fromkeys(RATED, 100.0)),
         evolve(base, id="insider", shopper="s3"),
     ]
     found = codes(records, employers={"s3": "MOI"})

@@ -17,6 +17,7 @@ from shopperkit.model import (
     InterviewOutcome,
     InterviewScore,
     Programme,
+    ScoredEvaluation,
     Verdict,
 )
 from shopperkit.testing import strategies
@@ -29,6 +30,7 @@ SCHEMA_OF: dict[type, str] = {
     Directory: "directory",
     InterviewScore: "interview-score",
     InterviewOutcome: "interview-outcome",
+    ScoredEvaluation: "score",
 }
 
 

@@ -18,7 +18,7 @@ from shopperkit.forms import load_form
 from shopperkit.forms.export import record_schema
 from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.schemas import problems
-from shopperkit.model import Evaluation, Form, ScoreRecord, Section
+from shopperkit.model import Evaluation, Form, ScoredEvaluation, Section
 from shopperkit.scoring import Aggregates, Scoring, Tally
 from shopperkit.synthetic import evaluations
 from shopperkit.testing.strategies import broken_evaluations_for, evaluations_for, forms
@@ -45,7 +45,7 @@ def test_valid_evaluations_are_accepted_and_scores_stay_in_range(
     assert isinstance(exact, dict)
     _close(result, exact)
     assert problems("score", result) == []
-    assert from_data(ScoreRecord, result).id == evaluation.id
+    assert from_data(ScoredEvaluation, result).id == evaluation.id
     values = [result["overall"], *result["sections"].values(), *result["items"].values()]
     for value in values:
         if value is not None:
@@ -62,7 +62,7 @@ def test_broken_evaluations_are_rejected_with_their_problem(data: st.DataObject)
     scoring = Scoring([form])
     assert scoring.scorers[form.id].compiled.read(record) is None
     assert scoring.fast[form.id](record) is None
-    found = scoring.score(record)
+    found = scoring.score_data(record)
     assert isinstance(found, list)
     assert (code, where) in [(problem.code, problem.where) for problem in found]
     assert not Draft202012Validator(record_schema(form)).is_valid(record)
@@ -110,11 +110,11 @@ def test_na_only_renormalises_the_other_weights(data: st.DataObject) -> None:
     answers = {k: v for k, v in evaluation["answers"].items() if k not in removed}
     full_record = {**evaluation, "answers": {**answers, target: "na"}}
     by_hand = {**evaluation, "answers": answers}
-    full = Scoring([form]).score(full_record)
+    full = Scoring([form]).score_data(full_record)
     if isinstance(full, list):  # the target was the only answer that counted
         assert [problem.code for problem in full] == ["no_scored_answers"]
         return
-    reduced = Scoring([smaller]).score(by_hand)
+    reduced = Scoring([smaller]).score_data(by_hand)
     assert isinstance(reduced, dict)
     assert math.isclose(full["overall"], reduced["overall"], rel_tol=1e-9, abs_tol=1e-9)
     for section, score in reduced["sections"].items():
@@ -160,7 +160,7 @@ def test_scoring_in_random_parts_then_merging_gives_the_one_pass_aggregates(
 ) -> None:
     form = load_form(EXAMPLE)
     scoring = Scoring([form])
-    records = [scoring.score(r) for r in evaluations(form, 300, seed=seed)]
+    records = [scoring.score_data(r) for r in evaluations(form, 300, seed=seed)]
     rng = random.Random(seed)
     split: list[Aggregates] = [Aggregates(["centre", "month"]) for _ in range(parts)]
     one = Aggregates(["centre", "month"])
@@ -230,7 +230,7 @@ def test_any_change_to_a_record_is_scored_or_explained_never_raises(data: st.Dat
     else:
         record["answers"].pop(data.draw(st.sampled_from(questions)), None)
     scoring = Scoring([form])
-    result = scoring.score(record)
+    result = scoring.score_data(record)
     exact = scoring.exact(record)
     if isinstance(result, dict):
         assert isinstance(exact, dict)

@@ -130,8 +130,8 @@ def test_without_the_new_parameters_quotas_are_as_before(
 @pytest.mark.parametrize(
     ("caps", "floors", "code"),
     [
-        ({"gender": 0.2}, {}, "dimension_unknown"),
-        ({}, {"residency": 1}, "dimension_unknown"),
+        ({"gender": 0.2}, {}, "quota_dimension_unknown"),
+        ({}, {"residency": 1}, "quota_dimension_unknown"),
         ({"age_group": 0.1}, {"age_group": 6}, "dimension_floor_above_cap"),
     ],
 )

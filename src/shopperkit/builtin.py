@@ -13,7 +13,7 @@ from shopperkit.eligibility.rules import BUILTIN_RULES, RuleDefinition
 from shopperkit.insights.findings import BUILTIN_FINDING_RULES, FindingRule
 from shopperkit.insights.recommendations import BUILTIN_RULES as BUILTIN_RECOMMENDATIONS
 from shopperkit.insights.recommendations import RecommendationRule
-from shopperkit.messages import CORE_MESSAGES
+from shopperkit.messages import builtin_messages
 
 
 @hookimpl
@@ -28,7 +28,7 @@ def shopperkit_dimensions() -> Sequence[DimensionDefinition]:
 
 @hookimpl
 def shopperkit_messages() -> Mapping[str, Mapping[str, str]]:
-    return CORE_MESSAGES
+    return builtin_messages()
 
 
 @hookimpl

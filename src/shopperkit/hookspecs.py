@@ -17,7 +17,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from shopperkit.dimensions import DimensionDefinition
-    from shopperkit.eligibility.rules import RuleDefinition
+    from shopperkit.eligibility.rules import RuleDefinition, RuleExample
     from shopperkit.insights.findings import FindingRule
     from shopperkit.insights.recommendations import RecommendationRule
 
@@ -51,6 +51,18 @@ def shopperkit_eligibility_rules() -> Sequence[RuleDefinition]:
     Called once when a screener is built. A programme uses a rule by naming it in its
     ``rules`` list. A rule whose name is already taken is an error: a programme replaces a
     rule only through an explicit ``overrides`` entry, which is recorded in every verdict.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def shopperkit_rule_examples() -> Sequence[RuleExample]:
+    """How to build applicants that pass or fail this plugin's rules, one per rule.
+
+    Called by the testing kit when it generates applicants for a programme that uses a rule
+    from a plugin (``applicants_for``); a programme using a plugin rule that has no example is
+    an error there, never a silently wrong applicant. Two plugins giving an example for the
+    same rule is an error naming both.
     """
     raise NotImplementedError
 
@@ -134,7 +146,9 @@ def shopperkit_recommendation_rules() -> Sequence[RecommendationRule]:
 def shopperkit_messages() -> Mapping[str, Mapping[str, str]]:
     """Message templates this plugin adds: code -> language -> template with ``{fields}``.
 
-    Called when a screener or report is built. Every code needs at least ``en`` and ``ar``.
-    A plugin may not redefine a core code.
+    Called when a screener or report is built. Every code needs every language of
+    ``shopperkit.messages.REQUIRED_LANGUAGES`` (``en`` and ``ar``), each naming the same
+    fields as English. A plugin adds codes: one the built-ins or another plugin define is
+    ``message_duplicate``.
     """
     raise NotImplementedError

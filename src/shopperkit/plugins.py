@@ -23,12 +23,17 @@ import pluggy
 
 from shopperkit import __version__, builtin, hookimpl, hookspecs
 from shopperkit.dimensions import DimensionDefinition
-from shopperkit.eligibility.rules import RuleDefinition
+from shopperkit.eligibility.rules import RuleDefinition, RuleExample
 from shopperkit.errors import PluginError, plugin_failure
 from shopperkit.hookspecs import ProgrammeSource
 from shopperkit.insights.findings import FindingRule
 from shopperkit.insights.recommendations import RecommendationRule
-from shopperkit.messages import Templates
+from shopperkit.messages import (
+    DuplicateMessageCode,
+    Templates,
+    catalogue_problems,
+    merge_catalogues,
+)
 
 ENTRY_POINT_GROUP = "shopperkit"
 BLOCK_ENV = "SHOPPERKIT_BLOCK_PLUGINS"
@@ -191,6 +196,11 @@ class Plugins:
         named = self._named("shopperkit_eligibility_rules", RuleDefinition, "rule_duplicate")
         return {name: plugin for name, (plugin, _) in named.items()}
 
+    def rule_examples(self) -> dict[str, RuleExample]:
+        """How to build applicants passing or failing each plugin rule, by rule name."""
+        named = self._named("shopperkit_rule_examples", RuleExample, "rule_example_duplicate")
+        return {name: example for name, (_, example) in named.items()}
+
     def dimensions(self) -> dict[str, DimensionDefinition]:
         """Every diversity dimension by name."""
         named = self._named("shopperkit_dimensions", DimensionDefinition, "dimension_duplicate")
@@ -208,11 +218,28 @@ class Plugins:
         return [rule for _, rule in plugins_first]
 
     def messages(self) -> dict[str, Templates]:
-        """The message catalogue: the core's codes plus every plugin's."""
-        keyed = self._keyed(
-            "shopperkit_messages", "message_duplicate", lambda _, answer: answer.items()
-        )
-        return {code: templates for code, (_, templates) in keyed.items()}
+        """The message catalogue: the built-in codes plus every plugin's.
+
+        Merged by :func:`shopperkit.messages.merge_catalogues`: a code defined twice (by the
+        built-ins and a plugin, or by two plugins) is ``message_duplicate``; a catalogue
+        without every required language, or whose translations name other fields than
+        English, is ``plugin_invalid``.
+        """
+        hook_name = "shopperkit_messages"
+        if hook_name not in self._cache:
+            answers = self._collect(hook_name)
+            for plugin, answer in answers:
+                problems = catalogue_problems(answer)
+                if problems:
+                    reason = f"{hook_name}: " + "; ".join(problems)
+                    raise PluginError("plugin_invalid", {"plugin": plugin, "reason": reason})
+            try:
+                self._cache[hook_name] = merge_catalogues(*answers)
+            except DuplicateMessageCode as clash:
+                params = {"name": clash.code, "first": clash.first, "second": clash.second}
+                raise PluginError("message_duplicate", params) from None
+        merged: dict[str, Templates] = self._cache[hook_name]
+        return dict(merged)
 
     def _sources(self, hook_name: str) -> dict[str, list[ProgrammeSource]]:
         """The files a source hook returns, by the plugin that provides them."""

@@ -31,9 +31,7 @@ class FieldProblem:
         return cls(code=code, where=where, message=render(code, params), params=params)
 
     def text(self, language: str = "en", catalogue: Mapping[str, Templates] | None = None) -> str:
-        """The message in ``language`` (from ``catalogue``, the core's when left out)."""
-        if catalogue is None:
-            return render(self.code, self.params, language)
+        """The message in ``language`` (from ``catalogue``, the built-in one when left out)."""
         return render(self.code, self.params, language, catalogue)
 
 

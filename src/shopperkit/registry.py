@@ -8,7 +8,9 @@ There is no global registry: two registries with different plugins live side by 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from shopperkit.errors import InputError, ProgrammeError
 from shopperkit.model.forms import Form
@@ -49,12 +51,25 @@ class Registry:
         if isinstance(name, Path) or is_programme_path(name):
             key = str(name)
             if key not in self._files:
-                self._files[key] = load_programme(Path(name))
+                self._files[key] = load_programme(Path(name), lookup=self.installed_programme)
             return self._files[key]
+        return self.installed_programme(name)
+
+    def installed_programme(self, name: str) -> Programme:
+        """The programme with id ``name`` from the plugins (never a file)."""
         known = self.programmes()
         if name not in known:
             raise ProgrammeError("programme_unknown", {"name": name, "known": sorted(known)})
         return known[name][1]
+
+    def programme_from_data(
+        self, data: Mapping[str, Any], *, where: str = "programme"
+    ) -> Programme:
+        """A programme from a parsed programme document, in memory; one that ``extends``
+        another is built on the installed programme of that id."""
+        from shopperkit.programmes import programme_from_data
+
+        return programme_from_data(data, where=where, lookup=self.installed_programme)
 
     def provider(self, programme: str | Programme) -> str | None:
         """The plugin that provides ``programme``; None for a programme read from a file."""

@@ -124,7 +124,7 @@ def test_missions_score_each_hand_off() -> None:
     scoring = Scoring([form])
     scores = {}
     for line in path.read_text(encoding="utf-8").splitlines():
-        result = scoring.score(json.loads(line))
+        result = scoring.score_data(json.loads(line))
         assert isinstance(result, dict), result
         scores[result["id"]] = result
     # referral 4 of 5 (75) x 30, documents carried (100) x 25, data re-entered (0) x 25,

@@ -23,7 +23,7 @@ from shopperkit.io.documents import read_document
 from shopperkit.io.schemas import problems
 from shopperkit.model import Form
 from shopperkit.plugins import Plugins
-from shopperkit.programmes import available_programmes
+from shopperkit.programmes import available_programmes, programme_plan
 from shopperkit.registry import Registry
 from shopperkit.scoring import Scoring
 from shopperkit_uae import (
@@ -353,4 +353,21 @@ def test_the_scorer_accepts_every_generated_evaluation(seed: int) -> None:
     scoring = Scoring(forms)
     for form in forms:
         for record in generate_evaluations(form, 50, seed):
-            assert isinstance(scoring.score(record), dict), record
+            assert isinstance(scoring.score_data(record), dict), record
+
+
+def test_the_open_programme_loads_and_validates(plugins: Plugins) -> None:
+    """No cohort, no registration window: the plan lists languages, forms and stages."""
+    registry = Registry(plugins)
+    plan = programme_plan(registry.programme("uae"), registry)
+    assert plan["participation"] == "open"
+    assert plan["stages"] == ["evaluate", "score", "report"]
+    assert [form["form"] for form in plan["forms"]] == sorted(FORMS)
+    assert "reference_date" not in plan
+
+
+def test_programme_command_validates_the_open_programme(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["programme", "uae"]) == 0
+    assert json.loads(capsys.readouterr().out)["programme"] == "uae"

@@ -6,13 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from shopperkit.cli.common import emit, iso_date, warn
+from shopperkit.cli.common import iso_date, warn
 from shopperkit.eligibility.screening import screen
 from shopperkit.interview import InterviewPolicy, interview
 from shopperkit.io.applicants import read_applicants
 from shopperkit.io.committee import read_scores
 from shopperkit.io.convert import to_data
-from shopperkit.io.files import dumps
+from shopperkit.io.files import write_records
 from shopperkit.io.pool import write_pool
 from shopperkit.io.verdicts import read_verdicts
 from shopperkit.model.people import Applicant
@@ -35,7 +35,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="screening result (`screen --format json` or `jsonl`); without it, applicants are "
         "screened here",
     )
-    parser.add_argument("--outcomes", type=Path, help="where to write every outcome as JSON")
+    parser.add_argument(
+        "--outcomes",
+        type=Path,
+        help="where to write every outcome: JSON Lines if the name ends in .jsonl, "
+        "else a JSON list",
+    )
     parser.add_argument("--as-of", type=iso_date, help="reference date, overriding the programme's")
 
 
@@ -69,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     size = len(pool.candidates)
     outcomes = done.outcomes
     if args.outcomes is not None:
-        emit(dumps(to_data(list(outcomes))), args.outcomes)
+        write_records(args.outcomes, map(to_data, outcomes))
     passed = sum(outcome.passed for outcome in outcomes)
     print(
         f"shopperkit: interviewed {len(outcomes)}: passed {passed}, "

@@ -1,17 +1,16 @@
-"""``shopperkit programme``: check a programme and show how it will screen."""
+"""``shopperkit programme``: check a programme, recruited or open, and show how it will run."""
 
 from __future__ import annotations
 
 import argparse
 
 from shopperkit.cli.common import emit, iso_date
-from shopperkit.eligibility.screening import Screener
-from shopperkit.interview import InterviewPolicy
 from shopperkit.io.files import dumps
+from shopperkit.programmes import programme_plan
 from shopperkit.registry import Registry
 
 NAME = "programme"
-HELP = "validate a programme (by name or file) and print its screening plan as JSON"
+HELP = "validate a programme (by name or file) and print its plan as JSON"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,18 +20,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build the screener (which checks every rule and parameter) and print its plan."""
+    """Check the programme (every rule and parameter, or the forms of an open one) and print
+    its plan."""
     registry = Registry()
-    plugins = registry.plugins
     programme = registry.programme(args.programme)
-    plan = Screener(programme, plugins, as_of=args.as_of).explain()
-    if programme.judged_criteria:
-        policy = InterviewPolicy.of(programme)
-        plan["interview"] = {
-            "criteria": list(policy.criteria),
-            "pass_rule": policy.pass_rule,
-            "pass_mark": policy.pass_mark,
-            "scale": [policy.scale_min, policy.scale_max],
-        }
-    emit(dumps(plan), None)
+    emit(dumps(programme_plan(programme, registry, as_of=args.as_of)), None)
     return 0

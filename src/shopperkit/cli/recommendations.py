@@ -8,13 +8,9 @@ from datetime import date
 from pathlib import Path
 
 from shopperkit.cli.common import iso_date
-from shopperkit.insights.recommendations import (
-    StatusChange,
-    append_status,
-    current_status,
-    read_status_log,
-)
+from shopperkit.insights.recommendations import StatusChange, current_status
 from shopperkit.io.files import dumps
+from shopperkit.io.status import append_status, read_status_log
 
 NAME = "recommendations"
 HELP = "show or record the status of recommendations (open, accepted, done)"
@@ -44,6 +40,5 @@ def run(args: argparse.Namespace) -> int:
         recommendation, status = args.set
         on: date = args.on or date.today()
         append_status(log, StatusChange(recommendation, status, on, args.by, args.note))
-    changes = read_status_log(log) if log.exists() else []
-    print(dumps(current_status(changes)))
+    print(dumps(current_status(read_status_log(log))))
     return 0

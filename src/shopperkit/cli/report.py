@@ -8,21 +8,11 @@ import sys
 from pathlib import Path
 
 from shopperkit.errors import InputError
-from shopperkit.insights.findings import FindingPolicy
-from shopperkit.insights.integrity import IntegrityPolicy
-from shopperkit.insights.recommendations import read_status_log
-from shopperkit.insights.render import render_html, render_markdown
-from shopperkit.insights.report import (
-    analyse,
-    build_report,
-    factor_names,
-    handoff_sections,
-    read_scored,
-    recommendations_data,
-)
-from shopperkit.io.convert import to_data
-from shopperkit.io.files import atomic_write, dumps
+from shopperkit.insights import insights
 from shopperkit.io.operations import read_directory, read_shoppers
+from shopperkit.io.reports import write_report
+from shopperkit.io.scores import read_scores
+from shopperkit.io.status import read_status_log
 from shopperkit.registry import Registry
 
 NAME = "report"
@@ -71,62 +61,34 @@ def _secret(args: argparse.Namespace) -> bytes:
 def run(args: argparse.Namespace) -> int:
     """Analyse the scores and write the report files."""
     registry = Registry()
-    plugins = registry.plugins
     programme = registry.programme(args.programme)
-    languages = tuple(args.language.split(",")) if args.language else programme.strings("languages")
-    k = args.k if args.k is not None else programme.integer("minimum_group_size", 5)
+    scored = read_scores(args.scores / "scores.jsonl")
     known = registry.all_forms()
-    records = read_scored(
-        args.scores / "scores.jsonl", handoff_sections(form for _, form in known.values())
-    )
-    forms = [known[name][1] for name in sorted({r.form for r in records}) if name in known]
-    factors = factor_names(forms, languages)
+    forms = [known[name][1] for name in sorted({s.form for s in scored}) if name in known]
     employers = {}
     if args.shoppers:
         employers = {s.id: s.employer for s in read_shoppers(args.shoppers) if s.employer}
-    entities: dict[str, dict[str, str]] = {}
-    services: dict[str, dict[str, str]] = {}
-    owners: dict[str, str] = {}
-    directory = read_directory(args.directory) if args.directory else registry.directory(programme)
-    if directory is not None:
-        entities = {e.id: dict(e.name) for e in directory.entities}
-        services = {s.id: dict(s.name) for s in directory.services}
-        owners = {s.id: s.entity for s in directory.services}
-    insights = analyse(
-        programme.id,
-        records,
-        plugins,
+    found = insights(
+        scored,
+        forms,
+        programme=programme,
         secret=_secret(args),
-        k=k,
+        plugins=registry.plugins,
+        k=args.k,
+        languages=tuple(args.language.split(",")) if args.language else None,
         exclude_flagged=not args.keep_flagged,
-        languages=languages,
-        factor_names=factors,
-        policy=FindingPolicy.of(programme),
-        integrity=IntegrityPolicy.of(programme),
         employers=employers,
         status_log=read_status_log(args.status_log) if args.status_log else (),
-        service_entities=owners,
-        service_names=services,
+        directory=(
+            read_directory(args.directory) if args.directory else registry.directory(programme)
+        ),
     )
     out: Path = args.out
-    for language in languages:
-        report = build_report(
-            insights,
-            language,
-            k=k,
-            entity_names=entities,
-            factor_names=factors,
-            service_names=services,
-        )
-        atomic_write(out / f"report.{language}.html", render_html(report))
-        atomic_write(out / f"report.{language}.md", render_markdown(report))
-    atomic_write(out / "recommendations.json", dumps(recommendations_data(insights)))
-    atomic_write(out / "flags.json", dumps(to_data(list(insights.flags))))
-    atomic_write(out / "reliability.json", dumps(dict(insights.reliability)))
+    write_report(out, found)
     print(
-        f"shopperkit: {insights.evaluations} evaluations, {len(insights.flags)} flags, "
-        f"{len(insights.findings)} findings, {len(insights.recommendations)} recommendations, "
-        f"{insights.withheld} groups withheld; report written to {out}",
+        f"shopperkit: {found.evaluations} evaluations, {len(found.flags)} flags, "
+        f"{len(found.findings)} findings, {len(found.recommendations)} recommendations, "
+        f"{found.withheld} groups withheld; report written to {out}",
         file=sys.stderr,
     )
     return 0

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from shopperkit.cli.screen import error_record
 from shopperkit.errors import InputError
-from shopperkit.io.convert import to_data
-from shopperkit.io.files import atomic_stream, atomic_write, dumps
+from shopperkit.io.files import parse_json
+from shopperkit.io.scores import (
+    card_files,
+    open_evaluations,
+    score_files,
+    write_aggregates,
+    write_card,
+)
 from shopperkit.problems import RecordError
 from shopperkit.registry import Registry
-from shopperkit.scoring import Aggregates, Scoring, render_card
+from shopperkit.scoring import ScoreStream, Scoring, render_card
 
 NAME = "score"
 HELP = (
@@ -50,45 +54,24 @@ def run(args: argparse.Namespace) -> int:
     else:
         forms = [registry.form(name) for name in args.form]
     scoring = Scoring(forms, registry.plugins.question_scorers())
-    aggregates = Aggregates([key.strip() for key in args.by.split(",") if key.strip()])
-    source = str(args.evaluations)
+    stream = ScoreStream(scoring, [key.strip() for key in args.by.split(",") if key.strip()])
     progress = sys.stderr.isatty()
-    accepted = rejected = 0
-    try:
-        stream = args.evaluations.open("rb")  # a line that is not UTF-8 is one bad record
-    except OSError as error:
-        raise InputError("file_unreadable", {"reason": str(error)}, where=source) from None
     out: Path = args.out
-    with (
-        stream,
-        atomic_stream(out / "scores.jsonl") as scores,
-        atomic_stream(out / "rejects.jsonl") as rejects,
-    ):
-        for result in scoring.lines(stream, source):
+    with open_evaluations(args.evaluations) as lines, score_files(out) as files:
+        for result in stream.lines(lines, str(args.evaluations)):
             if isinstance(result, RecordError):
-                rejected += 1
-                rejects.write(json.dumps(error_record(result), ensure_ascii=False) + "\n")
+                files.reject(result)
             else:
-                accepted += 1
-                scores.write(json.dumps(result, ensure_ascii=False) + "\n")
-                aggregates.add(result)
-            if progress and (accepted + rejected) % PROGRESS_EVERY == 0:
-                print(f"\rscored {accepted + rejected}", end="", file=sys.stderr)
+                files.score(result)
+            if progress and stream.read % PROGRESS_EVERY == 0:
+                print(f"\rscored {stream.read}", end="", file=sys.stderr)
     if progress:
         print(file=sys.stderr)
-    section_ids = [section.id for form in forms for section in form.sections]
-    document = {
-        "read": accepted + rejected,
-        "accepted": accepted,
-        "rejected": rejected,
-        "forms": {form.id: form.version for form in forms},
-        **aggregates.to_data(section_ids),
-    }
-    atomic_write(out / "aggregates.json", dumps(document))
+    write_aggregates(out / "aggregates.json", stream.document())
     if args.cards:
         write_cards(scoring, args.evaluations, out / "cards.jsonl")
     print(
-        f"shopperkit: scored {accepted + rejected}: accepted {accepted}, rejected {rejected}",
+        f"shopperkit: scored {stream.read}: accepted {stream.accepted}, rejected {stream.rejected}",
         file=sys.stderr,
     )
     return 0
@@ -99,20 +82,15 @@ def write_cards(scoring: Scoring, evaluations: Path, path: Path) -> None:
 
     The text (``cards.txt``) gives the labels in each record's language.
     """
-    with (
-        evaluations.open("rb") as stream,
-        atomic_stream(path) as cards,
-        atomic_stream(path.with_suffix(".txt")) as text,
-    ):
+    with open_evaluations(evaluations) as stream, card_files(path) as (cards, text):
         for line in stream:
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except ValueError:
+                record = parse_json(line)
+            except InputError:
                 continue
             card = scoring.card(record)
             if not isinstance(card, list):
-                cards.write(json.dumps(to_data(card), ensure_ascii=False) + "\n")
                 form = scoring.scorers[card.form].form
-                text.write(render_card(card, form, record["language"]) + "\n")
+                write_card(cards, text, card, render_card(card, record["language"], form=form))

@@ -6,16 +6,15 @@ import argparse
 import csv
 import io
 import sys
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO
 
-from shopperkit.cli.common import emit, iso_date, warn
+from shopperkit.cli.common import iso_date, warn
 from shopperkit.eligibility.screening import Screener
 from shopperkit.io.applicants import read_applicants
-from shopperkit.io.convert import to_data
-from shopperkit.io.files import dumps
+from shopperkit.io.files import output_stream, write_json_lines, write_json_list
+from shopperkit.io.verdicts import VerdictEncoder
 from shopperkit.model.verdicts import Verdict
 from shopperkit.problems import RecordError
 from shopperkit.registry import Registry
@@ -24,6 +23,7 @@ NAME = "screen"
 HELP = "screen applications (CSV, JSON or JSONL) against a programme's eligibility rules"
 
 Result = Verdict | RecordError
+STATUSES = ("eligible", "ineligible", "needs_review", "error")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,31 +31,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("applicants", type=Path, help="applicants file (.csv, .json, .jsonl)")
     parser.add_argument("--programme", required=True, help="programme id or file")
     parser.add_argument("--as-of", type=iso_date, help="reference date, overriding the programme's")
-    parser.add_argument("--format", choices=("json", "csv", "table"), default="json")
-    parser.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
+    parser.add_argument(
+        "--format",
+        choices=tuple(FORMATS),
+        default="json",
+        help="json: a JSON list, one verdict a line; jsonl: JSON Lines, streamed in constant "
+        "memory; csv: id,status,codes,row,errors; table: aligned, for people",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, help="write here (atomically) instead of standard output"
+    )
 
 
-def error_record(error: RecordError) -> dict[str, Any]:
-    """A bad input record in the output: its id, status ``error``, row and problems."""
-    return {
-        "id": error.id,
-        "status": "error",
-        "reasons": [],
-        "file": error.file,
-        "row": error.row,
-        "errors": to_data(list(error.errors)),
-    }
+def write_jsonl(results: Iterable[Result], stream: IO[bytes]) -> None:
+    """One verdict or error record per line (``screening-line.schema.json``), streamed."""
+    write_json_lines(stream, map(VerdictEncoder().json, results))
 
 
-def as_json(results: Iterable[Result]) -> str:
-    """Verdicts and error records as a JSON list (``screening-result.schema.json``)."""
-    return dumps([error_record(r) if isinstance(r, RecordError) else to_data(r) for r in results])
+def write_json(results: Iterable[Result], stream: IO[bytes]) -> None:
+    """A JSON list (``screening-result.schema.json``), one compact verdict a line, streamed."""
+    write_json_list(stream, map(VerdictEncoder().json, results))
 
 
-def as_csv(results: Iterable[Result]) -> str:
+def write_csv(results: Iterable[Result], stream: IO[bytes]) -> None:
     """One row per applicant: ``id,status,codes,row,errors`` (codes separated by ``;``)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text, lineterminator="\n")
     writer.writerow(["id", "status", "codes", "row", "errors"])
     for result in results:
         if isinstance(result, RecordError):
@@ -64,11 +65,12 @@ def as_csv(results: Iterable[Result]) -> str:
         else:
             codes = ";".join(reason.code for reason in result.reasons)
             writer.writerow([result.id, result.status.value, codes, "", ""])
-    return buffer.getvalue()
+    text.detach()
 
 
-def as_table(results: Iterable[Result]) -> str:
-    """An aligned table for people, with the English reason of every failed rule."""
+def write_table(results: Iterable[Result], stream: IO[bytes]) -> None:
+    """An aligned table for people, with the English reason of every failed rule (held in
+    memory to align the columns)."""
     lines = []
     for result in results:
         if isinstance(result, RecordError):
@@ -81,23 +83,36 @@ def as_table(results: Iterable[Result]) -> str:
     width_status = max([len("status"), *(len(line[1]) for line in lines)])
     out = [f"{'id':<{width_id}}  {'status':<{width_status}}  reasons"]
     out += [f"{a:<{width_id}}  {b:<{width_status}}  {c}".rstrip() for a, b, c in lines]
-    return "\n".join(out) + "\n"
+    stream.write(("\n".join(out) + "\n").encode("utf-8"))
 
 
-FORMATTERS = {"json": as_json, "csv": as_csv, "table": as_table}
+FORMATS: dict[str, Callable[[Iterable[Result], IO[bytes]], None]] = {
+    "json": write_json,
+    "jsonl": write_jsonl,
+    "csv": write_csv,
+    "table": write_table,
+}
 
 
-def summary(results: Iterable[Result]) -> str:
-    """``screened N: eligible a, ineligible b, needs_review c, error d``."""
-    counts = Counter(
-        "error" if isinstance(result, RecordError) else result.status.value for result in results
-    )
-    total = sum(counts.values())
-    parts = ", ".join(
-        f"{status} {counts[status]}"
-        for status in ("eligible", "ineligible", "needs_review", "error")
-    )
-    return f"screened {total}: {parts}"
+def write_results(results: Iterable[Result], format: str, output: Path | None) -> None:
+    """Write ``results`` in ``format`` to ``output`` (atomically) or standard output, one at
+    a time as they come."""
+    with output_stream(output) as stream:
+        FORMATS[format](results, stream)
+
+
+def as_json(results: Iterable[Result]) -> str:
+    """Verdicts and error records as a JSON list (``screening-result.schema.json``)."""
+    buffer = io.BytesIO()
+    write_json(results, buffer)
+    return buffer.getvalue().decode("utf-8")
+
+
+def summary(counts: Mapping[str, int]) -> str:
+    """``screened N: eligible a, ineligible b, needs_review c, error d`` from the count of
+    each status and of ``error``."""
+    parts = ", ".join(f"{status} {counts.get(status, 0)}" for status in STATUSES)
+    return f"screened {sum(counts.values())}: {parts}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -105,13 +120,20 @@ def run(args: argparse.Namespace) -> int:
     registry = Registry()
     plugins = registry.plugins
     programme = registry.programme(args.programme)
-    screener = Screener(programme, plugins, as_of=args.as_of)
-    results: list[Result] = []
-    for record in read_applicants(args.applicants, warn=warn):
-        if isinstance(record, RecordError):
-            results.append(record)
-        else:
-            results.append(screener.screen(record[1]))
-    emit(FORMATTERS[args.format](results), args.output)
-    print(f"shopperkit: {summary(results)}", file=sys.stderr)
+    screen = Screener(programme, plugins, as_of=args.as_of).screen
+    # A Status is its value as a key: the plain dict counts both, faster than a Counter.
+    counts = dict.fromkeys(STATUSES, 0)
+
+    def results() -> Iterator[Result]:
+        for record in read_applicants(args.applicants, warn=warn):
+            if isinstance(record, RecordError):
+                counts["error"] += 1
+                yield record
+            else:
+                verdict = screen(record[1])
+                counts[verdict.status] += 1
+                yield verdict
+
+    write_results(results(), args.format, args.output)
+    print(f"shopperkit: {summary(counts)}", file=sys.stderr)
     return 0

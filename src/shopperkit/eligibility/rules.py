@@ -101,6 +101,35 @@ class RuleDefinition:
     optional_params: tuple[str, ...] = ()
 
 
+Draw = Callable[[Any], Any]
+"""Draws one value from a hypothesis strategy (the ``draw`` of ``st.composite``)."""
+
+ExampleChange = Callable[[Applicant, RuleContext, Draw], Applicant]
+"""Changes an applicant so one rule decides as wanted; see :class:`RuleExample`."""
+
+
+@frozen
+class RuleExample:
+    """How to build applicants that pass, or fail, one rule: for generated test data.
+
+    ``passing(applicant, ctx, draw)`` returns ``applicant`` changed so the rule passes;
+    ``failing`` (optional) so that the rule makes it ineligible. ``ctx`` is the rule's context
+    in the programme under test (its bound parameters, reference date); ``draw`` draws from a
+    hypothesis strategy for variety and may be ignored. Change only what the rule reads, so
+    the other rules decide as before. ``shopperkit.testing.strategies.applicants_for`` checks
+    every example it applies and names the plugin when one does not do what it says.
+    """
+
+    rule: str
+    passing: ExampleChange
+    failing: ExampleChange | None = None
+
+    @property
+    def name(self) -> str:
+        """The rule this example is for."""
+        return self.rule
+
+
 INELIGIBLE = Status.INELIGIBLE
 REVIEW = Status.NEEDS_REVIEW
 

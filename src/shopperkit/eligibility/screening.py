@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from shopperkit.registry import Registry
 
 
+# Read once: looking a member up on the enum class costs more than the rule it decides.
+_ELIGIBLE, _INELIGIBLE, _NEEDS_REVIEW = Status.ELIGIBLE, Status.INELIGIBLE, Status.NEEDS_REVIEW
+
+
 @frozen
 class PlannedRule:
     """A rule as the programme will apply it: which definition, bound to which parameters.
@@ -175,27 +179,31 @@ class Screener:
 
     def screen(self, applicant: Applicant) -> Verdict:
         """The verdict for one applicant, listing every rule that did not pass."""
+        reasons: list[Reason] | None = None
+        status = _ELIGIBLE
         try:
-            reasons = [
-                reason for check in self._only_checks if (reason := check(applicant)) is not None
-            ]
+            for check in self._only_checks:
+                reason = check(applicant)
+                if reason is not None:
+                    if reasons is None:
+                        reasons = [reason]
+                    else:
+                        reasons.append(reason)
+                    if reason.outcome is _INELIGIBLE:
+                        status = _INELIGIBLE
+                    elif status is _ELIGIBLE:
+                        status = _NEEDS_REVIEW
         except Exception:
             self._raise_for_failing_rule(applicant)
             raise
-        if not reasons:
-            status = Status.ELIGIBLE
-        elif any(reason.outcome is Status.INELIGIBLE for reason in reasons):
-            status = Status.INELIGIBLE
-        else:
-            status = Status.NEEDS_REVIEW
         return Verdict(
-            id=applicant.id,
-            programme=self.programme.id,
-            as_of=self.as_of,
-            status=status,
-            reasons=tuple(reasons),
-            deferred=self.deferred,
-            rules=self.rules,
+            applicant.id,
+            self.programme.id,
+            self.as_of,
+            status,
+            () if reasons is None else tuple(reasons),
+            self.deferred,
+            self.rules,
         )
 
     def status(self, applicant: Applicant) -> Status:

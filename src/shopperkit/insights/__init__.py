@@ -1,1 +1,71 @@
-"""Insights for the entities: privacy (pseudonyms, small cells, redaction) and integrity."""
+"""Insights for the entities: findings, recommendations, reports, privacy and integrity.
+
+From Python::
+
+    from shopperkit.insights import insights
+
+    found = insights(scored, forms, programme=programme, secret=secret, plugins=plugins)
+    html = found.report("ar").html()
+
+Names load on first use, so importing the package stays light and free of cycles.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shopperkit.insights.findings import Finding, FindingPolicy, GroupScores
+    from shopperkit.insights.integrity import Flag, IntegrityPolicy
+    from shopperkit.insights.privacy import Pseudonymiser
+    from shopperkit.insights.recommendations import Recommendation, StatusChange
+    from shopperkit.insights.render import Report
+    from shopperkit.insights.report import (
+        REPORT_KEYS,
+        Insights,
+        insights,
+        report_aggregates,
+    )
+    from shopperkit.insights.stats import Sample
+
+_HOMES = {
+    "Finding": "findings",
+    "FindingPolicy": "findings",
+    "GroupScores": "findings",
+    "Flag": "integrity",
+    "IntegrityPolicy": "integrity",
+    "Pseudonymiser": "privacy",
+    "Recommendation": "recommendations",
+    "StatusChange": "recommendations",
+    "Report": "render",
+    "REPORT_KEYS": "report",
+    "Insights": "report",
+    "insights": "report",
+    "report_aggregates": "report",
+    "Sample": "stats",
+}
+
+__all__ = [
+    "REPORT_KEYS",
+    "Finding",
+    "FindingPolicy",
+    "Flag",
+    "GroupScores",
+    "Insights",
+    "IntegrityPolicy",
+    "Pseudonymiser",
+    "Recommendation",
+    "Report",
+    "Sample",
+    "StatusChange",
+    "insights",
+    "report_aggregates",
+]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"shopperkit.insights.{home}"), name)

@@ -9,7 +9,7 @@ dropped silently.
 ``duplicate_submission``
     the same shopper, centre, service, day and answers as an earlier evaluation;
 ``straight_lining``
-    the same answer to every one of at least ``minimum_items`` rated questions;
+    the same item score on every one of at least ``minimum_items`` rated questions;
 ``conflict_of_interest``
     the shopper works for the evaluated entity;
 ``score_outlier``
@@ -22,37 +22,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
 from statistics import median
-from typing import Any, Protocol
+from typing import Any
 
 from attrs import frozen
 
+from shopperkit.messages import render
+from shopperkit.model.evaluations import ScoredEvaluation
 from shopperkit.model.programme import Programme
 
 MAD_TO_Z = 0.6745
 """The median absolute deviation of a normal sample is 0.6745 standard deviations."""
-
-
-class EvaluationLike(Protocol):
-    """What the integrity checks read from an evaluation record."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def shopper(self) -> str: ...
-    @property
-    def entity(self) -> str: ...
-    @property
-    def centre(self) -> str: ...
-    @property
-    def service(self) -> str: ...
-    @property
-    def visited_at(self) -> datetime: ...
-    @property
-    def submitted_at(self) -> datetime | None: ...
-    @property
-    def answers(self) -> Mapping[str, Any]: ...
 
 
 @frozen
@@ -62,6 +42,10 @@ class Flag:
     evaluation: str
     code: str
     evidence: Mapping[str, Any]
+
+    def text(self, language: str = "en") -> str:
+        """The flag explained in ``language``, filled from its evidence."""
+        return render(self.code, self.evidence, language)
 
 
 @frozen
@@ -85,7 +69,7 @@ class IntegrityPolicy:
         )
 
 
-def _visit_too_short(records: Sequence[EvaluationLike], policy: IntegrityPolicy) -> list[Flag]:
+def _visit_too_short(records: Sequence[ScoredEvaluation], policy: IntegrityPolicy) -> list[Flag]:
     flags = []
     for record in records:
         if record.submitted_at is None:
@@ -106,7 +90,7 @@ def _answers_key(answers: Mapping[str, Any]) -> str:
     return repr(sorted((key, repr(value)) for key, value in answers.items()))
 
 
-def _duplicates(records: Sequence[EvaluationLike]) -> list[Flag]:
+def _duplicates(records: Sequence[ScoredEvaluation]) -> list[Flag]:
     first: dict[tuple[str, ...], str] = {}
     flags = []
     for record in sorted(records, key=lambda r: (r.submitted_at or r.visited_at, r.id)):
@@ -115,7 +99,7 @@ def _duplicates(records: Sequence[EvaluationLike]) -> list[Flag]:
             record.centre,
             record.service,
             record.visited_at.date().isoformat(),
-            _answers_key(record.answers),
+            _answers_key(record.items),
         )
         if key in first:
             flags.append(Flag(record.id, "duplicate_submission", {"first": first[key]}))
@@ -125,11 +109,13 @@ def _duplicates(records: Sequence[EvaluationLike]) -> list[Flag]:
 
 
 def _straight_lining(
-    records: Sequence[EvaluationLike], rated: frozenset[str], policy: IntegrityPolicy
+    records: Sequence[ScoredEvaluation], rated: frozenset[str], policy: IntegrityPolicy
 ) -> list[Flag]:
     flags = []
     for record in records:
-        values = [value for key, value in record.answers.items() if key in rated and value != "na"]
+        values = [
+            value for key, value in record.items.items() if key in rated and value is not None
+        ]
         if len(values) >= policy.minimum_items and len({repr(v) for v in values}) == 1:
             flags.append(
                 Flag(record.id, "straight_lining", {"items": len(values), "answer": values[0]})
@@ -137,7 +123,7 @@ def _straight_lining(
     return flags
 
 
-def _conflicts(records: Sequence[EvaluationLike], employers: Mapping[str, str]) -> list[Flag]:
+def _conflicts(records: Sequence[ScoredEvaluation], employers: Mapping[str, str]) -> list[Flag]:
     return [
         Flag(record.id, "conflict_of_interest", {"entity": record.entity})
         for record in records
@@ -146,9 +132,9 @@ def _conflicts(records: Sequence[EvaluationLike], employers: Mapping[str, str]) 
 
 
 def _outliers(
-    records: Sequence[EvaluationLike], overall: Mapping[str, float], policy: IntegrityPolicy
+    records: Sequence[ScoredEvaluation], overall: Mapping[str, float], policy: IntegrityPolicy
 ) -> list[Flag]:
-    groups: dict[tuple[str, int, int], list[EvaluationLike]] = defaultdict(list)
+    groups: dict[tuple[str, int, int], list[ScoredEvaluation]] = defaultdict(list)
     for record in records:
         if record.id in overall:
             year, week, _ = record.visited_at.isocalendar()
@@ -174,7 +160,7 @@ def _outliers(
 
 
 def check_integrity(
-    records: Iterable[EvaluationLike],
+    records: Iterable[ScoredEvaluation],
     *,
     overall: Mapping[str, float] | None = None,
     rated_questions: Iterable[str] = (),
@@ -199,7 +185,7 @@ def check_integrity(
     return sorted(flags, key=lambda flag: (flag.evaluation, flag.code))
 
 
-def reliability(records: Iterable[EvaluationLike], flags: Iterable[Flag]) -> dict[str, float]:
+def reliability(records: Iterable[ScoredEvaluation], flags: Iterable[Flag]) -> dict[str, float]:
     """Per shopper, the share of their evaluations without a flag, smoothed towards 1.
 
     ``(clean + 1) / (total + 1)``: one flag among many evaluations weighs less than one flag

@@ -8,10 +8,8 @@ time in an append-only log: ``open`` -> ``accepted`` -> ``done`` (or ``open`` ->
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from pathlib import Path
 
 from attrs import frozen
 
@@ -24,8 +22,6 @@ from shopperkit.insights.findings import (
     handoff_services,
     service_name,
 )
-from shopperkit.io.convert import from_data, to_data
-from shopperkit.io.files import read_jsonl
 from shopperkit.messages import Templates, format_message
 
 OPEN, ACCEPTED, DONE = "open", "accepted", "done"
@@ -204,18 +200,3 @@ def current_status(changes: Iterable[StatusChange]) -> dict[str, str]:
             )
         status[change.recommendation] = change.status
     return status
-
-
-def append_status(log: Path, change: StatusChange) -> None:
-    """Record a status change at the end of ``log`` (JSONL), after checking it is allowed."""
-    changes = read_status_log(log) if log.exists() else []
-    current_status([*changes, change])
-    with log.open("a", encoding="utf-8") as stream:
-        stream.write(json.dumps(to_data(change), ensure_ascii=False) + "\n")
-
-
-def read_status_log(log: Path) -> list[StatusChange]:
-    """Every status change recorded in ``log``, in order; a bad line names file, line and path."""
-    return [
-        from_data(StatusChange, data) for _, _, data in read_jsonl(log, "recommendation-status")
-    ]

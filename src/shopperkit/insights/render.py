@@ -65,6 +65,14 @@ class Report:
     subtitle: str = ""
     notes: tuple[str, ...] = ()
 
+    def html(self) -> str:
+        """The report as one self-contained HTML page (see :func:`render_html`)."""
+        return render_html(self)
+
+    def markdown(self) -> str:
+        """The report as Markdown (see :func:`render_markdown`)."""
+        return render_markdown(self)
+
 
 _ROW, _LABEL, _WIDTH, _TOP = 26, 220, 640, 10
 

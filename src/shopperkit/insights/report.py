@@ -1,27 +1,31 @@
 """From scored evaluations to the report the entities read.
 
-The path: read the score records, flag unreliable evaluations (and leave them out when asked),
-replace shopper ids by keyed pseudonyms, group scores by entity, centre, service and hand-off
-for every factor, find what is supported against the programme's baseline and across months,
-turn findings into recommendations, withhold every group smaller than ``k`` evaluations or
-``k`` shoppers, and lay it all out per entity.
+The path: flag unreliable evaluations (and leave them out when asked), replace shopper ids
+by keyed pseudonyms, tally factor and hand-off scores in mergeable
+:class:`~shopperkit.scoring.tallies.Aggregates` (by entity, centre, service and month), roll
+them up into groups, find what is supported against the programme's baseline and across
+months, turn findings into recommendations, withhold every group smaller than ``k``
+evaluations or ``k`` shoppers, and lay it all out per entity.
+
+One call does it all: :func:`insights`, from scored evaluations or from report aggregates
+(:func:`report_aggregates`, which can be built in parts and merged).
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import datetime
-from pathlib import Path
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from attrs import evolve, field, frozen
 
+from shopperkit.errors import InputError
 from shopperkit.insights.findings import (
     BELOW,
+    BUILTIN_FINDING_RULES,
     Finding,
     FindingPolicy,
+    FindingRule,
     GroupScores,
     handoff_name,
     handoff_services,
@@ -29,44 +33,31 @@ from shopperkit.insights.findings import (
 from shopperkit.insights.integrity import Flag, IntegrityPolicy, check_integrity, reliability
 from shopperkit.insights.privacy import Pseudonymiser, publishable, redact
 from shopperkit.insights.recommendations import (
+    BUILTIN_RULES,
     Recommendation,
+    RecommendationRule,
     StatusChange,
     current_status,
     recommend,
 )
 from shopperkit.insights.render import Bar, Chart, Report, Section, Table
 from shopperkit.insights.stats import Sample
-from shopperkit.io.files import read_jsonl
+from shopperkit.model.evaluations import ScoredEvaluation
 from shopperkit.model.forms import Form
+from shopperkit.model.programme import Programme
+from shopperkit.model.services import Directory
 from shopperkit.plugins import Plugins
+from shopperkit.scoring.batch import Scored
+from shopperkit.scoring.tallies import Aggregates, Tally
 
 LEVELS = ("entity", "centre", "service")
-
-
-@frozen
-class ScoredEvaluation:
-    """What a report needs of one scored evaluation: its context, its factor scores (the form's
-    sections), its hand-offs and its item scores (what repeated answers are recognised by)."""
-
-    id: str
-    shopper: str
-    entity: str
-    centre: str
-    service: str
-    channel: str
-    visited_at: datetime
-    submitted_at: datetime | None
-    overall: float
-    factors: Mapping[str, float]
-    handoffs: Mapping[str, float] = field(factory=dict)
-    answers: Mapping[str, Any] = field(factory=dict)
-    comment: str = ""
-    form: str = ""
-
-
-def _scores(values: Mapping[str, float | None]) -> dict[str, float]:
-    """Scores that count: a section or item left out (``null``) is not a zero."""
-    return {key: float(value) for key, value in values.items() if value is not None}
+REPORT_KEYS = ("entity", "centre", "service", "month")
+"""What report aggregates are grouped by; coarser groups are merged from these."""
+OVERALL = "overall"
+"""Report aggregates tally the overall score by this name (it counts evaluations; it is
+not a factor)."""
+HANDOFF_PREFIX = "handoff:"
+"""Report aggregates name a hand-off's tally by this prefix and the hand-off's key."""
 
 
 def handoff_sections(forms: Iterable[Form]) -> dict[str, frozenset[str]]:
@@ -77,46 +68,50 @@ def handoff_sections(forms: Iterable[Form]) -> dict[str, frozenset[str]]:
     }
 
 
-def read_scored(
-    path: Path, handoff_sections: Mapping[str, Collection[str]] | None = None
-) -> list[ScoredEvaluation]:
-    """Score records (JSONL, ``schemas/score.schema.json``) as written by ``shopperkit score``.
+def factors_of(
+    scored: ScoredEvaluation, handoff_sections: Mapping[str, Iterable[str]] | None = None
+) -> dict[str, float]:
+    """The factor scores of a scored evaluation: its sections that count, hand-off sections
+    left out (those keyed by section id in ``handoffs``, and those ``handoff_sections``,
+    form id -> section ids, names)."""
+    skipped = frozenset((handoff_sections or {}).get(scored.form, ()))
+    return {
+        key: float(value)
+        for key, value in scored.sections.items()
+        if value is not None and key not in scored.handoffs and key not in skipped
+    }
 
-    Hand-off sections are not factors: those keyed by their section id in ``handoffs``, and
-    those ``handoff_sections`` (form id -> section ids) names, whose scores ``handoffs``
-    keys by the services they join. A line that is not JSON or breaks the schema is an error
-    naming file, line and JSON path.
+
+def fold(
+    aggregates: Aggregates,
+    scored: ScoredEvaluation,
+    handoff_sections: Mapping[str, Iterable[str]],
+    shopper: str,
+) -> None:
+    """Tally one scored evaluation's factors and hand-offs into report aggregates."""
+    group = (scored.entity, scored.centre, scored.service, scored.visited_at.strftime("%Y-%m"))
+    scores: dict[str, float | None] = dict(factors_of(scored, handoff_sections))
+    scores[OVERALL] = scored.overall
+    for key, value in scored.handoffs.items():
+        scores[HANDOFF_PREFIX + key] = value
+    aggregates.add_scores(group, scores, shopper)
+
+
+def report_aggregates(
+    evaluations: Iterable[ScoredEvaluation], forms: Iterable[Form], *, secret: bytes
+) -> Aggregates:
+    """Report aggregates of scored evaluations, shoppers kept only as keyed pseudonyms.
+
+    Build them in parts (files, processes, partitions) and :meth:`~Aggregates.merge` them;
+    :func:`insights` makes the same report from them as from the evaluations, without the
+    integrity checks (which need each evaluation).
     """
-    known = handoff_sections or {}
-    records = []
-    for _, _, data in read_jsonl(path, "score"):
-        submitted = data["submitted_at"]
-        handoffs = data["handoffs"]
-        skipped = known.get(data["form"], ())
-        sections = {
-            key: v
-            for key, v in data["sections"].items()
-            if key not in handoffs and key not in skipped
-        }
-        records.append(
-            ScoredEvaluation(
-                id=data["id"],
-                shopper=data["shopper"],
-                entity=data["entity"],
-                centre=data["centre"],
-                service=data["service"],
-                channel=data["channel"],
-                visited_at=datetime.fromisoformat(data["visited_at"]),
-                submitted_at=datetime.fromisoformat(submitted) if submitted else None,
-                overall=float(data["overall"]),
-                factors=_scores(sections),
-                handoffs=_scores(handoffs),
-                answers=_scores(data["items"]),
-                comment=data["comment"] or "",
-                form=data["form"],
-            )
-        )
-    return records
+    aggregates = Aggregates(REPORT_KEYS, shoppers=True)
+    sections = handoff_sections(forms)
+    pseudonym = Pseudonymiser(secret)
+    for scored in evaluations:
+        fold(aggregates, scored, sections, pseudonym(scored.shopper))
+    return aggregates
 
 
 def factor_names(forms: Iterable[Form], languages: Sequence[str]) -> dict[str, dict[str, str]]:
@@ -130,24 +125,6 @@ def factor_names(forms: Iterable[Form], languages: Sequence[str]) -> dict[str, d
             for key, text in labelled:
                 names.setdefault(key, {lang: form.text(text, lang) for lang in languages})
     return names
-
-
-class _Tally:
-    """Count, mean and spread of scores, with the distinct shoppers behind them."""
-
-    def __init__(self) -> None:
-        self.values: list[float] = []
-        self.shoppers: set[str] = set()
-
-    def add(self, value: float, shopper: str) -> None:
-        self.values.append(value)
-        self.shoppers.add(shopper)
-
-    def sample(self) -> Sample:
-        n = len(self.values)
-        mean = sum(self.values) / n
-        spread = math.sqrt(sum((v - mean) ** 2 for v in self.values) / (n - 1)) if n > 1 else 0.0
-        return Sample(n, mean, spread)
 
 
 @frozen
@@ -166,98 +143,177 @@ class Insights:
     recommendations: tuple[Recommendation, ...]
     comments: Mapping[str, tuple[str, ...]]
     status_log: tuple[StatusChange, ...] = ()
+    k: int = 5
+    languages: tuple[str, ...] = ("en", "ar")
+    factor_names: Mapping[str, Mapping[str, str]] = field(factory=dict)
+    entity_names: Mapping[str, Mapping[str, str]] = field(factory=dict)
+    service_names: Mapping[str, Mapping[str, str]] = field(factory=dict)
+
+    def report(self, language: str) -> Report:
+        """The report in ``language``: render it with ``.html()`` or ``.markdown()``."""
+        return build_report(self, language)
+
+    def recommendations_data(self) -> list[dict[str, Any]]:
+        """The recommendations as JSON-ready data (``recommendations.schema.json``)."""
+        return recommendations_data(self)
 
 
-def analyse(
-    programme: str,
-    records: Sequence[ScoredEvaluation],
-    plugins: Plugins,
+def _groups(
+    aggregates: Aggregates, owners: Mapping[str, str]
+) -> tuple[dict[tuple[str, str, str, str, str], Tally], dict[str, Tally]]:
+    """Roll report aggregates up by merging: (level, key, entity, factor, period) -> tally,
+    and the programme's baseline, factor -> tally."""
+    groups: dict[tuple[str, str, str, str, str], Tally] = defaultdict(lambda: Tally(shoppers=set()))
+    overall: dict[str, Tally] = defaultdict(lambda: Tally(shoppers=set()))
+
+    def into(table: dict[Any, Tally], key: Any, tally: Tally) -> None:
+        table[key] = table[key].merge(tally)
+
+    for (entity, centre, service, month), tallies in sorted(aggregates.groups.items()):
+        keys = {"entity": entity, "centre": centre, "service": service}
+        for name, tally in sorted(tallies.items()):
+            if name == OVERALL:
+                continue
+            if name.startswith(HANDOFF_PREFIX):
+                handoff = name[len(HANDOFF_PREFIX) :]
+                joined = handoff_services(handoff)
+                owner = owners.get(joined[0], entity) if joined else entity
+                into(overall, "handoff", tally)
+                into(groups, ("handoff", handoff, owner, "handoff", ""), tally)
+                continue
+            into(overall, name, tally)
+            for level in LEVELS:
+                into(groups, (level, keys[level], entity, name, ""), tally)
+            into(groups, ("centre", centre, entity, name, month), tally)
+    return groups, overall
+
+
+def _publishable(tally: Tally, k: int) -> bool:
+    return publishable(tally.count, tally.shoppers or set(), k)
+
+
+def insights(
+    source: Scored | Iterable[ScoredEvaluation] | Aggregates,
+    forms: Iterable[Form] = (),
     *,
-    secret: bytes,
-    k: int = 5,
+    programme: Programme | str = "",
+    secret: bytes | None = None,
+    plugins: Plugins | None = None,
+    k: int | None = None,
+    languages: Sequence[str] | None = None,
     exclude_flagged: bool = True,
-    languages: Sequence[str] = ("en", "ar"),
-    factor_names: Mapping[str, Mapping[str, str]] | None = None,
     policy: FindingPolicy | None = None,
-    status_log: Sequence[StatusChange] = (),
     integrity: IntegrityPolicy | None = None,
     employers: Mapping[str, str] | None = None,
-    service_entities: Mapping[str, str] | None = None,
-    service_names: Mapping[str, Mapping[str, str]] | None = None,
+    status_log: Iterable[StatusChange] = (),
+    directory: Directory | None = None,
 ) -> Insights:
-    """Flag, pseudonymise, group, find and recommend; groups under ``k`` are withheld.
+    """Findings, recommendations and what a report shows, from scored evaluations.
 
-    ``status_log`` holds the entities' answers to earlier recommendations: a recommendation
-    made again carries its current status from there. A hand-off between two services
-    (``"<from>><to>"``) is addressed to the entity of the service handing over, when
-    ``service_entities`` (service id -> entity id) knows it, else to the evaluated entity;
-    ``service_names`` (service id -> name by language) names hand-offs in the texts.
-    ``employers`` (shopper id -> entity id) lets evaluations of one's own employer be flagged.
+    ``source``: the result of :func:`~shopperkit.scoring.score`, scored evaluations, or
+    report aggregates from :func:`report_aggregates` (then no integrity checks run).
+    ``forms`` name the factors (sections) and questions in the report languages and say
+    which sections are hand-offs. A ``programme`` model gives the defaults: ``k``
+    (``minimum_group_size``, else 5), ``languages``, the finding and integrity policies.
+    ``secret`` keys the shoppers' pseudonyms (needed with evaluations). ``plugins`` add
+    finding and recommendation rules to the built-in ones. ``employers`` (shopper id ->
+    entity id) lets evaluations of one's own employer be flagged. ``status_log`` holds the
+    entities' answers to earlier recommendations. ``directory`` names entities and services,
+    and addresses a hand-off to the entity of the service handing over. Groups under ``k``
+    evaluations or shoppers are withheld.
     """
-    owners = service_entities or {}
-    flags = tuple(
-        check_integrity(
-            records,
-            overall={r.id: r.overall for r in records},
-            employers=employers,
-            policy=integrity,
-        )
-    )
-    flagged = {flag.evaluation for flag in flags}
-    kept = [r for r in records if not (exclude_flagged and r.id in flagged)]
-    pseudonym = Pseudonymiser(secret)
-    tallies: dict[tuple[str, str, str, str, str], _Tally] = defaultdict(_Tally)
-    overall: dict[str, _Tally] = defaultdict(_Tally)
+    forms = tuple(forms)
+    known = programme if isinstance(programme, Programme) else None
+    name = known.id if known is not None else str(programme)
+    if k is None:
+        k = known.integer("minimum_group_size", 5) if known is not None else 5
+    if languages is None:
+        languages = known.strings("languages", ("en", "ar")) if known is not None else ("en", "ar")
+    if policy is None:
+        policy = FindingPolicy.of(known) if known is not None else FindingPolicy()
+    if integrity is None and known is not None:
+        integrity = IntegrityPolicy.of(known)
+    owners = {s.id: s.entity for s in directory.services} if directory is not None else {}
+    flags: tuple[Flag, ...] = ()
     comments: dict[str, list[str]] = defaultdict(list)
-    for record in kept:
-        shopper = pseudonym(record.shopper)
-        month = record.visited_at.strftime("%Y-%m")
-        keys = {"entity": record.entity, "centre": record.centre, "service": record.service}
-        for factor, value in record.factors.items():
-            overall[factor].add(value, shopper)
-            for level in LEVELS:
-                tallies[(level, keys[level], record.entity, factor, "")].add(value, shopper)
-            tallies[("centre", record.centre, record.entity, factor, month)].add(value, shopper)
-        for handoff, value in record.handoffs.items():
-            overall["handoff"].add(value, shopper)
-            joined = handoff_services(handoff)
-            owner = owners.get(joined[0], record.entity) if joined else record.entity
-            tallies[("handoff", handoff, owner, "handoff", "")].add(value, shopper)
-        if record.comment:
-            comments[record.entity].append(redact(record.comment).text)
+    scores_of: dict[str, float] = {}
+    if isinstance(source, Aggregates):
+        if source.keys != REPORT_KEYS or not source.shoppers:
+            raise InputError(
+                "aggregates_not_for_report",
+                {"by": ", ".join(source.keys) or "nothing", "needed": ", ".join(REPORT_KEYS)},
+            )
+        aggregates, count, kept_count, shopper_reliability = source, None, None, {}
+    else:
+        records = list(source.evaluations if isinstance(source, Scored) else source)
+        if secret is None:
+            raise InputError("pseudonym_secret_missing", {"env": "SHOPPERKIT_PSEUDONYM_SECRET"})
+        pseudonym = Pseudonymiser(secret)
+        scores_of = {r.id: r.overall for r in records}
+        flags = tuple(
+            check_integrity(records, overall=scores_of, employers=employers, policy=integrity)
+        )
+        flagged = {flag.evaluation for flag in flags}
+        kept = [r for r in records if not (exclude_flagged and r.id in flagged)]
+        sections = handoff_sections(forms)
+        aggregates = Aggregates(REPORT_KEYS, shoppers=True)
+        for record in kept:
+            fold(aggregates, record, sections, pseudonym(record.shopper))
+            if record.comment:
+                comments[record.entity].append(redact(record.comment).text)
+        count, kept_count = len(records), len(kept)
+        shopper_reliability = {pseudonym(s): v for s, v in reliability(records, flags).items()}
+    rolled, overall = _groups(aggregates, owners)
     groups, withheld = [], 0
-    for (level, key, entity, factor, period), tally in sorted(tallies.items()):
-        if publishable(len(tally.values), tally.shoppers, k):
+    for (level, key, entity, factor, period), tally in sorted(rolled.items()):
+        if _publishable(tally, k):
             groups.append(GroupScores(level, key, entity, factor, tally.sample(), period))
         else:
             withheld += 1
     baseline = {
         factor: tally.sample()
         for factor, tally in sorted(overall.items())
-        if publishable(len(tally.values), tally.shoppers, k)
+        if _publishable(tally, k)
     }
-    rules = policy or FindingPolicy()
-    findings: list[Finding] = []
-    for rule in plugins.finding_rules().values():
-        findings += rule.find(groups, baseline, rules)
-    made = recommend(
-        findings, plugins.recommendation_rules(), languages, factor_names, service_names
+    finding_rules: Iterable[FindingRule] = (
+        plugins.finding_rules().values() if plugins is not None else BUILTIN_FINDING_RULES
     )
-    status = current_status(status_log)
+    findings: list[Finding] = []
+    for rule in finding_rules:
+        findings += rule.find(groups, baseline, policy)
+    rules: Sequence[RecommendationRule] = (
+        plugins.recommendation_rules() if plugins is not None else BUILTIN_RULES
+    )
+    factors = factor_names(forms, languages)
+    services = {s.id: dict(s.name) for s in directory.services} if directory is not None else {}
+    made = recommend(findings, rules, languages, factors, services)
+    log = tuple(status_log)
+    status = current_status(log)
     made = [evolve(r, status=status.get(r.id, r.status)) for r in made]
+    if count is None or kept_count is None:
+        count = kept_count = sum(
+            tallies[OVERALL].count for tallies in aggregates.groups.values() if OVERALL in tallies
+        )
     return Insights(
-        programme=programme,
-        evaluations=len(records),
-        excluded=len(records) - len(kept),
+        programme=name,
+        evaluations=count,
+        excluded=count - kept_count,
         flags=flags,
-        reliability={pseudonym(s): v for s, v in reliability(records, flags).items()},
+        reliability=shopper_reliability,
         baseline=baseline,
         groups=tuple(groups),
         withheld=withheld,
         findings=tuple(findings),
         recommendations=tuple(made),
         comments={entity: tuple(texts[:5]) for entity, texts in sorted(comments.items())},
-        status_log=tuple(status_log),
+        status_log=log,
+        k=k,
+        languages=tuple(languages),
+        factor_names=factors,
+        entity_names=(
+            {e.id: dict(e.name) for e in directory.entities} if directory is not None else {}
+        ),
+        service_names=services,
     )
 
 
@@ -304,20 +360,13 @@ def _label(language: str, key: str, **params: object) -> str:
     return table[key].format(**params)
 
 
-def build_report(
-    insights: Insights,
-    language: str,
-    *,
-    k: int,
-    entity_names: Mapping[str, Mapping[str, str]] | None = None,
-    factor_names: Mapping[str, Mapping[str, str]] | None = None,
-    service_names: Mapping[str, Mapping[str, str]] | None = None,
-) -> Report:
+def build_report(insights: Insights, language: str) -> Report:
     """Lay the insights out: a summary, then one section per entity (its factors, then the
     hand-offs it makes, each named by its services)."""
-    names = entity_names or {}
-    factors = factor_names or {}
-    services = service_names or {}
+    names = insights.entity_names
+    factors = insights.factor_names
+    services = insights.service_names
+    k = insights.k
 
     def name(table: Mapping[str, Mapping[str, str]], key: str) -> str:
         entry = table.get(key, {})

@@ -17,7 +17,7 @@ from cattrs.preconf.json import make_converter
 from shopperkit.errors import InputError
 from shopperkit.model.evaluations import Answer
 from shopperkit.model.forms import GradeBand, Option, PointsBand, Scalar, ShowIf
-from shopperkit.model.programme import Parameter, ParameterValue
+from shopperkit.model.programme import Parameter, ParameterValue, Programme
 from shopperkit.problems import FieldProblem
 
 T = TypeVar("T")
@@ -106,6 +106,8 @@ _register_renamed(
     },
 )
 _register_renamed(Option, {"label": override(omit_if_default=True)})
+# A programme is written out complete; what it is based on is not part of the file format.
+_register_renamed(Programme, {"based_on": override(omit=True)})
 # A problem's parameters stay in memory; files carry its code, where and English message.
 _register_renamed(FieldProblem, {"params": override(omit=True)})
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from shopperkit.errors import InputError
+from shopperkit.io.files import check_finite
 
 DOCUMENT_SUFFIXES = (".json", ".toml", ".yaml", ".yml")
 _MERGE = "tag:yaml.org,2002:merge"
@@ -76,9 +77,11 @@ def parse_document(text: str, name: str) -> Any:
     if name.endswith((".yaml", ".yml")):
         return dates_as_text(_load_yaml(text))
     try:
-        return json.loads(text, object_pairs_hook=_reject_duplicates)
+        data = json.loads(text, object_pairs_hook=_reject_duplicates)
     except json.JSONDecodeError as error:
         raise InputError("json_malformed", {"reason": str(error)}) from None
+    check_finite(data)
+    return data
 
 
 def read_document(source: Path | Traversable) -> Any:

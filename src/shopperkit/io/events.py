@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data, to_data
-from shopperkit.io.files import atomic_write, read_jsonl
+from shopperkit.io.files import atomic_write, json_line, read_jsonl
 from shopperkit.lifecycle.events import Event
 
 
@@ -34,10 +33,7 @@ def read_events(path: Path | str) -> list[Event]:
 
 def events_text(events: Iterable[Event]) -> str:
     """Events as JSONL, one compact line each, keys in model order."""
-    return "".join(
-        json.dumps(to_data(event), ensure_ascii=False, separators=(",", ":")) + "\n"
-        for event in events
-    )
+    return b"".join(json_line(to_data(event)) for event in events).decode("utf-8")
 
 
 def write_events(path: Path, events: Iterable[Event]) -> None:

@@ -1,19 +1,33 @@
-"""Atomic writes and tabular readers shared by every command."""
+"""Atomic writes, streaming writers, JSON encoding and tabular readers shared by every command.
+
+This is the one home of JSON encoding: :func:`json_bytes` and :func:`json_line` (compact,
+UTF-8, C speed) for data and JSON Lines, :func:`dumps` for the few files people read and
+diff by hand, and :func:`parse_json` for every JSON text read.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import math
 import os
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO, cast
+
+import orjson
 
 from shopperkit.errors import InputError
 from shopperkit.io.schemas import check
+
+_JSON_OPTIONS = orjson.OPT_NON_STR_KEYS
+_LINE_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
+WRITE_BUFFER = 1 << 20
+"""Bytes a streaming writer gathers before each write to the file."""
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -44,36 +58,178 @@ def csv_text(header: Sequence[str], rows: Iterable[Mapping[str, object]]) -> str
 
 
 def dumps(data: Any) -> str:
-    """Stable, readable JSON text: fields keep their model order, non-ASCII stays as written."""
+    """Stable, readable JSON text, indented: fields keep their model order, non-ASCII stays
+    as written. For the small files people read and diff; data files use :func:`json_bytes`."""
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def json_bytes(data: Any) -> bytes:
+    """Compact UTF-8 JSON: no spaces, fields in model order, non-ASCII as written.
+
+    Dates are written as ISO text; a NaN or infinite float is written as ``null``.
+    """
+    return orjson.dumps(data, option=_JSON_OPTIONS)
+
+
+def json_line(data: Any) -> bytes:
+    """One line of JSON Lines: :func:`json_bytes` and a newline."""
+    return orjson.dumps(data, option=_LINE_OPTIONS)
+
+
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def is_json_lines(path: Path) -> bool:
+    """Whether ``path`` names a JSON Lines file (``.jsonl`` or ``.ndjson``)."""
+    return path.suffix.lower() in JSON_LINES_SUFFIXES
+
+
+BATCH = 1024
+"""Encoded values a streaming writer joins into one write."""
+
+
+def write_json_list(stream: IO[bytes], encoded: Iterable[bytes]) -> None:
+    """Write already-encoded JSON values as one JSON list, a value per line, as they come."""
+    separator = b"[\n"
+    batch: list[bytes] = []
+    append = batch.append
+    for value in encoded:
+        append(value)
+        if len(batch) == BATCH:
+            stream.write(separator + b",\n".join(batch))
+            separator = b",\n"
+            batch.clear()
+    if batch:
+        stream.write(separator + b",\n".join(batch))
+        separator = b",\n"
+    stream.write(b"[]\n" if separator == b"[\n" else b"\n]\n")
+
+
+def write_json_lines(stream: IO[bytes], encoded: Iterable[bytes]) -> None:
+    """Write already-encoded JSON values as JSON Lines, as they come."""
+    batch: list[bytes] = []
+    append = batch.append
+    for value in encoded:
+        append(value)
+        if len(batch) == BATCH:
+            append(b"")
+            stream.write(b"\n".join(batch))
+            batch.clear()
+    if batch:
+        append(b"")
+        stream.write(b"\n".join(batch))
+
+
+def write_records(path: Path | None, items: Iterable[Any]) -> None:
+    """JSON-ready ``items`` to ``path`` (atomically) or standard output, streamed: JSON Lines
+    when ``path`` ends in ``.jsonl`` or ``.ndjson``, else a JSON list, one item a line."""
+    with output_stream(path) as stream:
+        encoded = map(json_bytes, items)
+        if path is not None and is_json_lines(path):
+            write_json_lines(stream, encoded)
+        else:
+            write_json_list(stream, encoded)
+
+
+class _NonFinite:
+    """Stands in, while looking for it, for a number JSON cannot hold."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _number(text: str) -> float | _NonFinite:
+    value = float(text)
+    return value if math.isfinite(value) else _NonFinite(text)
+
+
+def _find_non_finite(data: Any, path: str = "$") -> tuple[str, str] | None:
+    if isinstance(data, _NonFinite):
+        return path, data.text
+    if isinstance(data, float) and not math.isfinite(data):
+        return path, "NaN" if math.isnan(data) else "Infinity" if data > 0 else "-Infinity"
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found = _find_non_finite(value, f"{path}.{key}")
+            if found is not None:
+                return found
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found = _find_non_finite(value, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
+def check_finite(data: Any) -> None:
+    """Raise :class:`InputError` ``number_not_finite`` (parameters ``path`` and ``value``) if
+    parsed JSON data holds a NaN or an infinite number; the caller adds where."""
+    found = _find_non_finite(data)
+    if found is not None:
+        raise InputError("number_not_finite", {"path": found[0], "value": found[1]})
+
+
+def parse_json(text: str | bytes) -> Any:
+    """Strict JSON data from ``text``.
+
+    Raises :class:`InputError` ``number_not_finite`` (parameters ``path``, the JSON path,
+    and ``value``) for ``NaN``, ``Infinity`` or a number too large for a float, and
+    ``json_malformed`` for anything else that is not JSON. The caller adds where.
+    """
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as error:
+        reason = str(error)
+    try:
+        lenient = json.loads(text, parse_constant=_NonFinite, parse_float=_number)
+    except (ValueError, RecursionError):
+        lenient = None
+    check_finite(lenient)
+    raise InputError("json_malformed", {"reason": reason})
 
 
 def read_json(path: Path, schema: str | None = None) -> Any:
     """A JSON file's data, checked against ``schema`` when one is named; malformed JSON or a
     schema violation raises :class:`InputError` naming the file (and the JSON path)."""
     try:
-        data = json.loads(open_text(path))
-    except ValueError as error:
-        raise InputError("json_malformed", {"reason": str(error)}, where=str(path)) from None
+        data = parse_json(open_text(path))
+    except InputError as error:
+        raise InputError(error.code, error.params, where=str(path)) from None
     if schema is not None:
         check(schema, data, where=str(path))
     return data
 
 
 def read_jsonl(path: Path, schema: str) -> Iterator[tuple[str, int, Any]]:
-    """Each non-blank line of a JSONL file as ``(where, line number, data)``, checked
-    against ``schema``; a line that is not JSON or breaks the schema raises
-    :class:`InputError` naming file, line and JSON path."""
-    for number, line in enumerate(open_text(path).splitlines(), start=1):
+    """Each non-blank line of a JSONL file as ``(where, line number, data)``, read as the
+    file is consumed and checked against ``schema``; a line that is not JSON or breaks the
+    schema raises :class:`InputError` naming file, line and JSON path."""
+    for number, line in binary_lines(path):
         if not line.strip():
             continue
         where = f"{path}:{number}"
         try:
-            data = json.loads(line)
-        except ValueError as error:
-            raise InputError("json_malformed", {"reason": str(error)}, where=where) from None
+            data = parse_json(line)
+        except InputError as error:
+            raise InputError(error.code, error.params, where=where) from None
         check(schema, data, where=where)
         yield where, number, data
+
+
+def binary_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """``(line number, line)`` of a file, one at a time, a leading UTF-8 BOM dropped; a
+    missing or unreadable file raises :class:`InputError` naming it."""
+    try:
+        stream = path.open("rb")
+    except FileNotFoundError:
+        raise InputError("file_not_found", where=str(path)) from None
+    except OSError as error:
+        raise InputError("file_unreadable", {"reason": str(error)}, where=str(path)) from None
+    with stream:
+        for number, line in enumerate(stream, start=1):
+            yield number, line.removeprefix(b"\xef\xbb\xbf") if number == 1 else line
 
 
 def open_text(path: Path) -> str:
@@ -89,45 +245,116 @@ def open_text(path: Path) -> str:
 def csv_rows(
     path: Path, required: tuple[str, ...], *, text: str | None = None
 ) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """The header and ``(line number, row)`` pairs of a CSV file (or of its ``text``, when
-    already read).
+    """The header and ``(line number, row)`` pairs of a CSV file, read as they are consumed
+    (or of the file's ``text``, when already read; ``path`` then names it in messages).
 
-    A missing file, a header without a required column or broken quoting raise
-    :class:`InputError`; values are stripped of surrounding spaces.
+    A missing file, a header without a required column, broken quoting or text that is not
+    UTF-8 raise :class:`InputError`; values are stripped of surrounding spaces.
     """
-    lines = (open_text(path) if text is None else text).splitlines(keepends=True)
-    reader = csv.reader(lines, strict=True)
+    header, rows = csv_lists(path, required, text=text)
+    return header, ((line, dict(zip(header, values, strict=False))) for line, values in rows)
+
+
+def csv_lists(
+    path: Path, required: tuple[str, ...], *, text: str | None = None
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """As :func:`csv_rows`, each row a list of values in header order (padded with empty
+    values to the header's length): the fast way through a large file."""
+    stream: TextIO
+    if text is not None:
+        stream = io.StringIO(text, newline="")
+    else:
+        try:
+            stream = path.open(encoding="utf-8-sig", newline="")
+        except FileNotFoundError:
+            raise InputError("file_not_found", where=str(path)) from None
+        except OSError as error:
+            raise InputError(
+                "file_unreadable", {"reason": str(error)}, where=str(path)
+            ) from None
+    reader = csv.reader(stream, strict=True)
     try:
         header = [name.strip() for name in next(reader)]
     except StopIteration:
+        stream.close()
         raise InputError(
             "csv_missing_columns", {"columns": list(required)}, where=str(path)
         ) from None
     except csv.Error as error:
+        stream.close()
         raise InputError("csv_malformed", {"reason": str(error)}, where=f"{path}:1") from None
+    except UnicodeDecodeError as error:
+        stream.close()
+        raise InputError("file_unreadable", {"reason": str(error)}, where=str(path)) from None
     missing = [name for name in required if name not in header]
     if missing:
+        stream.close()
         raise InputError("csv_missing_columns", {"columns": missing}, where=str(path))
 
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        while True:
-            try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                raise InputError(
-                    "csv_malformed", {"reason": str(error)}, where=f"{path}:{reader.line_num}"
-                ) from None
-            if not any(value.strip() for value in values):
-                continue
-            padded = values + [""] * (len(header) - len(values))
-            yield (
-                reader.line_num,
-                {name: value.strip() for name, value in zip(header, padded, strict=False)},
-            )
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        width = len(header)
+        strip = str.strip
+        with stream:
+            while True:
+                try:
+                    values = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as error:
+                    raise InputError(
+                        "csv_malformed", {"reason": str(error)}, where=f"{path}:{reader.line_num}"
+                    ) from None
+                except UnicodeDecodeError as error:
+                    raise InputError(
+                        "file_unreadable", {"reason": str(error)}, where=str(path)
+                    ) from None
+                values = list(map(strip, values))
+                if len(values) < width or not values[0]:
+                    if not any(values):
+                        continue
+                    values += [""] * (width - len(values))
+                yield reader.line_num, values
 
     return header, rows()
+
+
+@contextmanager
+def atomic_binary(path: Path) -> Iterator[IO[bytes]]:
+    """A binary stream that replaces ``path`` only when closed without an error: readers see
+    the old file or the whole new one, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb", buffering=WRITE_BUFFER) as stream:
+            yield stream
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def output_stream(path: Path | None) -> Iterator[IO[bytes]]:
+    """Where a command writes many records: ``path`` atomically (:func:`atomic_binary`), or
+    standard output as bytes when ``path`` is None."""
+    if path is not None:
+        with atomic_binary(path) as stream:
+            yield stream
+        return
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if isinstance(buffer, io.BufferedIOBase | io.RawIOBase):
+        try:
+            yield cast(IO[bytes], buffer)
+            buffer.flush()
+        except BrokenPipeError:
+            # The reader stopped reading (``| head``): stop writing, quietly, as ``cat`` does.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return
+    gathered = io.BytesIO()  # standard output replaced by a text-only stream
+    yield gathered
+    sys.stdout.write(gathered.getvalue().decode("utf-8"))
 
 
 @contextmanager

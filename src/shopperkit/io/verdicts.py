@@ -3,12 +3,123 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from shopperkit.io.convert import from_data
-from shopperkit.io.files import read_json, read_jsonl
-from shopperkit.model.verdicts import Verdict
+from shopperkit.io.convert import from_data, to_data
+from shopperkit.io.files import json_bytes, read_json, read_jsonl
+from shopperkit.model.verdicts import Reason, Status, Verdict
+from shopperkit.problems import RecordError
+
+CACHE_LIMIT = 4096
+"""Distinct reasons (and shared parts of verdicts) an encoder remembers the bytes of."""
+
+
+def error_record(error: RecordError) -> dict[str, Any]:
+    """A bad input record as written among results: its id, status ``error``, row and
+    problems (``record-error.schema.json``)."""
+    return {
+        "id": error.id,
+        "status": "error",
+        "reasons": [],
+        "file": error.file,
+        "row": error.row,
+        "errors": to_data(list(error.errors)),
+    }
+
+
+class _Frame:
+    """What verdicts of one screening share, encoded once: the fields between ``id`` and
+    ``status``, and everything after ``reasons``."""
+
+    __slots__ = ("as_of", "deferred", "middle", "no_reasons", "programme", "rules", "tail")
+
+    def __init__(self, verdict: Verdict) -> None:
+        self.programme = verdict.programme
+        self.as_of = verdict.as_of
+        self.deferred = verdict.deferred
+        self.rules = verdict.rules
+        programme = json_bytes(verdict.programme)
+        as_of = json_bytes(verdict.as_of.isoformat())
+        self.middle = b',"programme":' + programme + b',"as_of":' + as_of + b',"status":'
+        deferred = json_bytes(to_data(list(verdict.deferred)))
+        rules = json_bytes(list(verdict.rules))
+        self.tail = b',"deferred":' + deferred + b',"rules":' + rules + b"}"
+        # Everything after the id, for each status, when no rule gave a reason.
+        self.no_reasons = {
+            status: self.middle + json_bytes(status.value) + b',"reasons":[]' + self.tail
+            for status in Status
+        }
+
+
+class VerdictEncoder:
+    """Verdicts and error records as compact JSON, the same bytes as
+    :func:`~shopperkit.io.files.json_bytes` of :func:`~shopperkit.io.convert.to_data` gives,
+    built fast for long runs.
+
+    Verdicts of one screening share their programme, date, deferred criteria, rules and most
+    reasons, so those are encoded once and reused (at most :data:`CACHE_LIMIT` of each).
+    """
+
+    def __init__(self) -> None:
+        self._frames: dict[tuple[str, date, int, tuple[str, ...]], _Frame] = {}
+        self._last: _Frame | None = None
+        self._reasons: dict[int, tuple[Reason, bytes]] = {}
+        self._statuses = {status: json_bytes(status.value) for status in Status}
+
+    def _frame(self, verdict: Verdict) -> _Frame:
+        last = self._last
+        if (
+            last is not None
+            and last.deferred is verdict.deferred
+            and last.rules is verdict.rules
+            and last.programme == verdict.programme
+            and last.as_of == verdict.as_of
+        ):
+            return last
+        key = (verdict.programme, verdict.as_of, id(verdict.deferred), verdict.rules)
+        frame = self._frames.get(key)
+        if frame is None or frame.deferred is not verdict.deferred:
+            frame = _Frame(verdict)
+            if len(self._frames) < CACHE_LIMIT:
+                self._frames[key] = frame
+        self._last = frame
+        return frame
+
+    def _reason(self, reason: Reason) -> bytes:
+        known = self._reasons.get(id(reason))
+        if known is not None and known[0] is reason:
+            return known[1]
+        encoded = json_bytes(to_data(reason))
+        if len(self._reasons) < CACHE_LIMIT:
+            self._reasons[id(reason)] = (reason, encoded)
+        return encoded
+
+    def json(self, result: Verdict | RecordError) -> bytes:
+        """A verdict (``verdict.schema.json``) or an error record as compact JSON."""
+        if isinstance(result, RecordError):
+            return json_bytes(error_record(result))
+        frame = self._frame(result)
+        if not result.reasons:
+            return b"".join((b'{"id":', json_bytes(result.id), frame.no_reasons[result.status]))
+        reasons = b",".join(map(self._reason, result.reasons))
+        return b"".join(
+            (
+                b'{"id":',
+                json_bytes(result.id),
+                frame.middle,
+                self._statuses[result.status],
+                b',"reasons":[',
+                reasons,
+                b"]",
+                frame.tail,
+            )
+        )
+
+    def line(self, result: Verdict | RecordError) -> bytes:
+        """:meth:`json` as one line of JSON Lines."""
+        return self.json(result) + b"\n"
 
 
 def _verdicts(items: Iterable[tuple[str, Any]]) -> list[Verdict]:

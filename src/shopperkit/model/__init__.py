@@ -4,6 +4,7 @@ from shopperkit.model.interview import InterviewOutcome, InterviewScore
 from shopperkit.model.people import Applicant, Application, Residency
 from shopperkit.model.pool import Candidate, Pool
 from shopperkit.model.programme import (
+    Basis,
     Declaration,
     JudgedCriterion,
     Override,
@@ -18,6 +19,7 @@ from shopperkit.model.verdicts import Deferred, Reason, Status, Verdict
 __all__ = [
     "Applicant",
     "Application",
+    "Basis",
     "Candidate",
     "Declaration",
     "Deferred",
@@ -40,7 +42,7 @@ __all__ = [
     "Verdict",
 ]
 
-from shopperkit.model.evaluations import Evaluation, ScoreRecord
+from shopperkit.model.evaluations import Evaluation, ScoredEvaluation
 from shopperkit.model.forms import (
     Form,
     GradeBand,
@@ -60,7 +62,7 @@ __all__ += [
     "PointsBand",
     "Policy",
     "Question",
-    "ScoreRecord",
+    "ScoredEvaluation",
     "Section",
     "ShowIf",
 ]

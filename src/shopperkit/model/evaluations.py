@@ -43,8 +43,15 @@ class Evaluation:
 
 
 @frozen
-class ScoreRecord:
-    """A scored evaluation: its context plus unrounded scores on 0 to 100 (None: not scored)."""
+class ScoredEvaluation:
+    """A scored evaluation (a line of ``scores.jsonl``, ``score.schema.json``): its context
+    plus unrounded scores on 0 to 100.
+
+    ``sections`` holds every section by id (None: the section dropped out), hand-off sections
+    included; ``handoffs`` holds the hand-off sections' scores again, keyed ``"<from>><to>"``
+    by the services they join when the evaluation carries a journey, else by section id.
+    ``items`` holds each question's score (None: not scored).
+    """
 
     id: str
     form: str
@@ -56,8 +63,8 @@ class ScoreRecord:
     service: str
     channel: Channel
     language: str
-    visited_at: str
-    submitted_at: str | None
+    visited_at: datetime
+    submitted_at: datetime | None
     comment: str
     overall: float
     sections: Mapping[str, float | None]

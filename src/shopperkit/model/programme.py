@@ -72,8 +72,32 @@ class JudgedCriterion:
 
 
 @frozen
+class Basis:
+    """What a programme built with ``extends`` is based on, and every change it makes.
+
+    ``lineage`` lists the base and each programme the base is itself built on, nearest
+    first, as ``id@version``. The change lists name top-level fields, parameters and rules.
+    """
+
+    programme: str
+    version: str
+    lineage: tuple[str, ...]
+    replaced_fields: tuple[str, ...] = ()
+    added_parameters: tuple[str, ...] = ()
+    changed_parameters: tuple[str, ...] = ()
+    removed_parameters: tuple[str, ...] = ()
+    added_rules: tuple[str, ...] = ()
+    removed_rules: tuple[str, ...] = ()
+    added_overrides: tuple[str, ...] = ()
+
+
+@frozen
 class Programme:
-    """A Mystery Shopper programme: who may take part, how many, and by which rules."""
+    """A Mystery Shopper programme: who may take part, how many, and by which rules.
+
+    ``based_on`` is set on a programme built from another with ``extends``; the programme
+    itself is always complete (every inherited field, parameter and rule is in it).
+    """
 
     id: str
     version: str
@@ -85,6 +109,12 @@ class Programme:
     overrides: tuple[Override, ...] = ()
     declarations: tuple[Declaration, ...] = ()
     judged_criteria: tuple[JudgedCriterion, ...] = ()
+    based_on: Basis | None = None
+
+    @property
+    def recruited(self) -> bool:
+        """Whether a cohort is screened, interviewed and drawn (else anyone may evaluate)."""
+        return self.participation == RECRUITED
 
     def parameter(self, name: str) -> Parameter:
         """The parameter called ``name``; a :class:`ProgrammeError` if there is none."""

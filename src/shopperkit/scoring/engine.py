@@ -21,6 +21,7 @@ from shopperkit.forms.compiled import (
     QuestionScorer,
     band_index,
 )
+from shopperkit.messages import render
 from shopperkit.model.forms import Form, GradeBand
 
 _NOISE = Decimal("1e-9")
@@ -343,53 +344,72 @@ class Scorer:
         )
 
 
-_STATE_WORDS = {
-    "na": "N/A, left out",
-    "hidden": "not asked",
-    "unanswered": "not answered",
-    "text": "text, not scored",
+_STATE_CODES = {
+    "na": "score_card_na",
+    "hidden": "score_card_hidden",
+    "unanswered": "score_card_unanswered",
+    "text": "score_card_text",
 }
 
 
-def render_card(card: ScoreCard, form: Form, language: str = "en") -> str:
-    """The score card as text for people: labels in ``language`` (else the fallback).
+def _shown_precision(card: ScoreCard) -> int:
+    """The precision a card was shown at (from its shown overall score)."""
+    _, dot, decimals = card.shown.partition(".")
+    return len(decimals) if dot else 0
 
-    Each line shows a score and what it adds; the added amounts of a section's items sum to
-    the section's score (before a cap or a critical zero), the sections' to the overall.
+
+def render_card(card: ScoreCard, language: str = "en", *, form: Form | None = None) -> str:
+    """The score card as text for people, in ``language`` (else English).
+
+    With ``form``, sections and questions show their labels in ``language`` (else the form's
+    fallback); without it, their ids. Each line shows a score and what it adds; the added
+    amounts of a section's items sum to the section's score (before a cap or a critical
+    zero), the sections' to the overall.
     """
-    precision = form.policy.precision
-    questions = form.questions()
+    precision = form.policy.precision if form is not None else _shown_precision(card)
+    questions = form.questions() if form is not None else {}
+    titles = {s.id: form.text(s.title, language) for s in form.sections} if form else {}
+
+    def word(code: str, **params: object) -> str:
+        return render(code, params, language)
 
     def shown(value: float) -> str:
         return str(present(value, precision))
 
-    band = f", band {card.band}" if card.band is not None else ""
-    lines = [f"{card.evaluation} ({form.id} {form.version}): overall {card.shown}{band}"]
+    def adds(score: float, contribution: float, marks: str) -> str:
+        """ "<score><marks>, adds <contribution>" in ``language``."""
+        text = word("score_card_adds", score="\0", contribution=shown(contribution))
+        return text.replace("\0", shown(score) + marks, 1)
+
+    named = f"{card.form} {form.version}" if form is not None else card.form
+    heading = word("score_card_heading", evaluation=card.evaluation, form=named, score=card.shown)
+    band = word("score_card_band", band=card.band) if card.band is not None else ""
+    lines = [heading + band]
     if card.zeroed:
-        lines.append(f"  overall zeroed: failed critical {', '.join(card.failed_critical)}")
-    for line, section in zip(card.sections, form.sections, strict=True):
-        title = form.text(section.title, language)
-        if line.handoff is not None and line.handoff != section.id:
+        lines.append(
+            "  " + word("score_card_overall_zeroed", questions=", ".join(card.failed_critical))
+        )
+    for line in card.sections:
+        title = titles.get(line.section, line.section)
+        if line.handoff is not None and line.handoff != line.section:
             title += f" ({line.handoff.replace('>', ' -> ')})"
         if line.score is None:
-            lines.append(f"{title}: dropped out, nothing in it counted")
+            lines.append(f"{title}: {word('score_card_section_dropped')}")
         else:
-            zeroed = " (zeroed: a critical item failed)" if line.zeroed else ""
-            lines.append(f"{title}: {shown(line.score)}{zeroed}, adds {shown(line.contribution)}")
+            zeroed = word("score_card_section_zeroed") if line.zeroed else ""
+            lines.append(f"{title}: {adds(line.score, line.contribution, zeroed)}")
         for item in line.items:
-            label = form.text(questions[item.question][1].text, language)
-            marks = "".join(
-                mark
-                for mark, on in (
-                    (" [bonus]", item.bonus),
-                    (" [critical: failed]", item.critical_failed),
-                )
-                if on
+            label = (
+                form.text(questions[item.question][1].text, language)
+                if form is not None
+                else item.question
             )
+            marks = word("score_card_bonus") if item.bonus else ""
+            marks += word("score_card_critical_failed") if item.critical_failed else ""
             if item.score is None:
-                lines.append(f"  {label}: {_STATE_WORDS.get(item.state, item.state)}{marks}")
+                state = _STATE_CODES.get(item.state)
+                said = word(state) if state is not None else item.state
+                lines.append(f"  {label}: {said}{marks}")
             else:
-                lines.append(
-                    f"  {label}: {shown(item.score)}{marks}, adds {shown(item.contribution)}"
-                )
+                lines.append(f"  {label}: {adds(item.score, item.contribution, marks)}")
     return "\n".join(lines) + "\n"

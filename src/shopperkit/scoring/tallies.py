@@ -14,36 +14,58 @@ from functools import cache
 from typing import Any
 
 from shopperkit.errors import InputError
-from shopperkit.insights.stats import t_quantile
+from shopperkit.insights.stats import Sample, t_quantile
+from shopperkit.model.evaluations import ScoredEvaluation
 
 GROUP_KEYS = ("entity", "centre", "service", "channel", "language", "day", "week", "month")
 """What aggregates can be grouped by; day, week and month are of ``visited_at`` (its own offset)."""
 
 
 class Tally:
-    """Count, mean and sum of squared deviations of a stream of numbers."""
+    """Count, mean and sum of squared deviations of a stream of numbers.
 
-    __slots__ = ("count", "m2", "mean")
+    ``shoppers``, when kept (not None), is the set of shoppers behind the numbers, so a
+    report can withhold a group of too few shoppers; merging joins the sets.
+    """
 
-    def __init__(self, count: int = 0, mean: float = 0.0, m2: float = 0.0) -> None:
-        self.count, self.mean, self.m2 = count, mean, m2
+    __slots__ = ("count", "m2", "mean", "shoppers")
 
-    def add(self, value: float) -> None:
-        """Take one more number (Welford's update)."""
+    def __init__(
+        self,
+        count: int = 0,
+        mean: float = 0.0,
+        m2: float = 0.0,
+        shoppers: set[str] | None = None,
+    ) -> None:
+        self.count, self.mean, self.m2, self.shoppers = count, mean, m2, shoppers
+
+    def add(self, value: float, shopper: str | None = None) -> None:
+        """Take one more number (Welford's update), and its shopper when shoppers are kept."""
         self.count += 1
         delta = value - self.mean
         self.mean += delta / self.count
         self.m2 += delta * (value - self.mean)
+        if shopper is not None and self.shoppers is not None:
+            self.shoppers.add(shopper)
 
     def merge(self, other: Tally) -> Tally:
         """A new tally of both streams (Chan's parallel formula)."""
         count = self.count + other.count
+        shoppers = (
+            None
+            if self.shoppers is None and other.shoppers is None
+            else (self.shoppers or set()) | (other.shoppers or set())
+        )
         if count == 0:
-            return Tally()
+            return Tally(shoppers=shoppers)
         delta = other.mean - self.mean
         mean = self.mean + delta * other.count / count
         m2 = self.m2 + other.m2 + delta * delta * self.count * other.count / count
-        return Tally(count, mean, m2)
+        return Tally(count, mean, m2, shoppers)
+
+    def sample(self) -> Sample:
+        """Count, mean and sample standard deviation, as findings test them."""
+        return Sample(self.count, self.mean, self.std)
 
     @property
     def std(self) -> float:
@@ -95,15 +117,47 @@ def group_value(record: Mapping[str, Any], key: str) -> str:
     return str(record[key])
 
 
-class Aggregates:
-    """Tallies of the overall and every section score, per group of ``keys``."""
+def scored_group_value(scored: ScoredEvaluation, key: str) -> str:
+    """The value of group ``key`` for a scored evaluation (as :func:`group_value`)."""
+    if key == "month":
+        return scored.visited_at.strftime("%Y-%m")
+    if key == "day":
+        return scored.visited_at.date().isoformat()
+    if key == "week":
+        year, week, _ = scored.visited_at.isocalendar()
+        return f"{year:04d}-W{week:02d}"
+    return str(getattr(scored, key))
 
-    def __init__(self, keys: Sequence[str] = ()) -> None:
+
+class Aggregates:
+    """Tallies of named scores (the overall and every section score), per group of ``keys``.
+
+    Associative and mergeable: tally parts anywhere, then :meth:`merge` them. With
+    ``shoppers=True`` each tally also keeps the shoppers behind it, as reports need to
+    withhold small groups.
+    """
+
+    def __init__(self, keys: Sequence[str] = (), *, shoppers: bool = False) -> None:
         self.keys = check_keys(keys)
+        self.shoppers = shoppers
         self.groups: dict[tuple[str, ...], dict[str, Tally]] = {}
 
-    def add(self, record: Mapping[str, Any]) -> None:
-        """Tally one score record (``overall`` and ``sections``)."""
+    def add(self, record: Mapping[str, Any] | ScoredEvaluation) -> None:
+        """Tally one scored evaluation, as a model or a score record (``overall`` and
+        ``sections``)."""
+        if isinstance(record, ScoredEvaluation):
+            group = tuple(scored_group_value(record, key) for key in self.keys)
+            scores = dict(record.sections)
+            scores["overall"] = record.overall
+            shopper = record.shopper if self.shoppers else None
+            self.add_scores(group, scores, shopper)
+            return
+        if self.shoppers:
+            group = tuple(group_value(record, key) for key in self.keys)
+            self.add_scores(
+                group, {**record["sections"], "overall": record["overall"]}, record["shopper"]
+            )
+            return
         keys = self.keys
         group = tuple([group_value(record, key) for key in keys]) if keys else ()
         tallies = self.groups.get(group)
@@ -122,16 +176,33 @@ class Aggregates:
                 tally.mean += delta / count
                 tally.m2 += delta * (value - tally.mean)
 
+    def add_scores(
+        self,
+        group: tuple[str, ...],
+        scores: Mapping[str, float | None],
+        shopper: str | None = None,
+    ) -> None:
+        """Tally named scores in one group (values of ``keys``, in order); None is skipped."""
+        if len(group) != len(self.keys):
+            raise ValueError(f"a group of {self.keys} needs {len(self.keys)} values")
+        tallies = self.groups.setdefault(group, {})
+        for name, value in scores.items():
+            if value is not None:
+                tally = tallies.get(name)
+                if tally is None:
+                    tally = tallies[name] = Tally(shoppers=set() if self.shoppers else None)
+                tally.add(value, shopper)
+
     def merge(self, other: Aggregates) -> Aggregates:
         """A new set of aggregates holding both."""
-        if other.keys != self.keys:
+        if other.keys != self.keys or other.shoppers != self.shoppers:
             raise ValueError("aggregates grouped by different keys cannot be merged")
-        merged = Aggregates(self.keys)
+        merged = Aggregates(self.keys, shoppers=self.shoppers)
         for source in (self, other):
             for group, tallies in source.groups.items():
                 into = merged.groups.setdefault(group, {})
                 for name, tally in tallies.items():
-                    into[name] = into.get(name, Tally()).merge(tally)
+                    into[name] = into[name].merge(tally) if name in into else tally.merge(Tally())
         return merged
 
     def to_data(self, section_ids: Iterable[str] = ()) -> dict[str, Any]:
@@ -143,6 +214,8 @@ class Aggregates:
             sections = sorted(
                 (n for n in tallies if n != "overall"), key=lambda n: (order.get(n, len(order)), n)
             )
+            if "overall" not in tallies:
+                continue
             groups.append(
                 {
                     "key": dict(zip(self.keys, group, strict=True)),

@@ -1,4 +1,7 @@
-"""Messages of cohort selection, merged into the one catalogue (:mod:`shopperkit.messages`)."""
+"""Messages of cohort selection.
+
+Part of the built-in catalogue merged by :func:`shopperkit.messages.builtin_messages`.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ SELECTION_MESSAGES: dict[str, dict[str, str]] = {
         "en": "minimum {min} is above maximum {max}",
         "ar": "الحد الأدنى {min} أعلى من الحد الأقصى {max}",
     },
-    "dimension_unknown": {
+    "quota_dimension_unknown": {
         "en": "parameter '{name}' names '{dimension}', which is not a diversity dimension "
         "it may bound (known: {known}; residency has citizen_share)",
         "ar": "المعامل '{name}' يذكر '{dimension}' وهو ليس بعداً من أبعاد التنوع التي يمكن "
@@ -50,10 +53,6 @@ SELECTION_MESSAGES: dict[str, dict[str, str]] = {
     "pool_too_small": {
         "en": "the pool has {pool} candidates but {seats} seats must be filled",
         "ar": "المجموعة فيها {pool} مرشحاً لكن يجب شغل {seats} مقعداً",
-    },
-    "selection_infeasible": {
-        "en": "no cohort can meet every quota; conflicting quotas: {conflict}",
-        "ar": "لا يمكن لأي فريق أن يستوفي كل الحصص؛ الحصص المتعارضة: {conflict}",
     },
     "method_unknown": {
         "en": "unknown selection method '{name}'; known: {known}",

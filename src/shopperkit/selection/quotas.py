@@ -146,7 +146,7 @@ def quotas_from_programme(
         for dimension in table:
             if dimension not in dimensions or dimension == "residency":
                 raise ProgrammeError(
-                    "dimension_unknown",
+                    "quota_dimension_unknown",
                     {"name": name, "dimension": dimension, "known": dimensions},
                     where=where,
                 )

@@ -28,6 +28,7 @@ from shopperkit.model.people import Applicant
 from shopperkit.model.pool import Candidate, Pool
 from shopperkit.model.programme import Programme
 from shopperkit.plugins import Plugins
+from shopperkit.programmes import resolve_named_path
 from shopperkit.registry import Registry
 from shopperkit.scoring import Scoring
 from shopperkit.selection.drawing import PoolInvalid, QuotasInfeasible, draw, rounded
@@ -63,22 +64,27 @@ def is_policy_file(path: Path) -> bool:
 def load_policy_file(path: Path) -> list[PolicyCase]:
     """Every case of a policy file, checked against the policy schema.
 
-    A case without its own ``programme`` or ``as_of`` takes the file's.
+    A case without its own ``programme`` or ``as_of`` takes the file's. A ``programme`` or
+    ``form`` given as a file path is taken relative to the policy file, not the working
+    directory; an id stays an id.
     """
     data = read_document(path)
     check("policy", data, where=str(path))
     cases = []
     for case in data["cases"]:
         as_of = case.get("as_of", data.get("as_of"))
+        form = case.get("form", data.get("form"))
         cases.append(
             PolicyCase(
                 file=str(path),
                 name=case["name"],
-                programme=case.get("programme", data.get("programme", "")),
+                programme=resolve_named_path(
+                    case.get("programme", data.get("programme", "")), path
+                ),
                 as_of=date.fromisoformat(as_of) if as_of else None,
                 input=case["input"],
                 expected=case["expected"],
-                form=case.get("form", data.get("form")),
+                form=resolve_named_path(form, path) if form else None,
             )
         )
     return cases
@@ -147,7 +153,7 @@ def _evaluation_case(runner: PolicyRunner, case: PolicyCase) -> list[str]:
     if not name:
         return [mismatch("form", "a form id or file", None)]
     scoring = Scoring([runner.form(name)], runner.plugins.question_scorers())
-    result = scoring.score(dict(record))
+    result = scoring.score_data(dict(record))
     want = case.expected
     if isinstance(result, list):
         got = sorted({problem.code for problem in result})

@@ -1,20 +1,26 @@
 """Hypothesis strategies for every public model, built valid rather than filtered.
 
-``applicants_for(programme)`` gives applicants eligible under a programme's rules;
+``applicants_for(programme, plugins)`` gives applicants eligible under a programme's rules,
+plugin rules included (learnt through the ``shopperkit_rule_examples`` hook), or failing
+the plugin rules named;
 ``boundary_applicants(programme)`` gives applicants on either side of each rule's boundary
 with the expected reason code, for negative tests.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from attrs import frozen
 from hypothesis import strategies as st
 
 from shopperkit.assignment.model import Shopper, Target
 from shopperkit.eligibility.dates import latest_start
-from shopperkit.eligibility.screening import feb29_policy
+from shopperkit.eligibility.rules import BUILTIN_RULES, RuleContext, RuleExample
+from shopperkit.eligibility.screening import Screener, feb29_policy, plan_rules, reference_date
+from shopperkit.errors import PluginError, ProgrammeError
 from shopperkit.lifecycle.events import Event
 from shopperkit.model import (
     Applicant,
@@ -37,7 +43,7 @@ from shopperkit.model import (
     Status,
     Verdict,
 )
-from shopperkit.model.evaluations import CHANNELS, Evaluation
+from shopperkit.model.evaluations import CHANNELS, Evaluation, ScoredEvaluation
 from shopperkit.model.forms import (
     BAND_TYPES,
     OPTION_TYPES,
@@ -52,6 +58,10 @@ from shopperkit.model.forms import (
     ShowIf,
 )
 from shopperkit.model.people import CITIZEN, RESIDENT
+from shopperkit.plugins import BUILTIN_NAME as BUILTIN
+from shopperkit.plugins import Plugins
+
+BUILTIN_RULE_NAMES = frozenset(rule.name for rule in BUILTIN_RULES)
 
 LANGUAGES = ("ar", "en", "ur", "hi", "es", "zh", "fr", "ru")
 _ident_chars = st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -155,9 +165,8 @@ def programmes(draw: st.DrawFn) -> Programme:
     )
 
 
-@st.composite
-def applicants_for(draw: st.DrawFn, programme: Programme) -> Applicant:
-    """Applicants eligible under ``programme``'s built-in rules, built to be so."""
+def _eligible(draw: st.DrawFn, programme: Programme) -> Applicant:
+    """An applicant eligible under ``programme``'s built-in rules, built to be so."""
     as_of = programme.day("reference_date")
     policy = feb29_policy(programme)
     born_by = latest_start(as_of, programme.integer("minimum_age"), policy)
@@ -185,6 +194,139 @@ def applicants_for(draw: st.DrawFn, programme: Programme) -> Applicant:
     )
 
 
+@frozen
+class _ExampleStep:
+    """One plugin rule of the programme, its example and the side the applicant must be on."""
+
+    example: RuleExample
+    context: RuleContext
+    plugin: str
+    fail: bool
+
+
+def applicants_for(
+    programme: Programme, plugins: Plugins | None = None, *, failing: Iterable[str] = ()
+) -> st.SearchStrategy[Applicant]:
+    """Applicants eligible under every rule of ``programme``, built to be so.
+
+    The built-in rules are known here; a rule a plugin adds (or puts in through an override)
+    is learnt from that plugin's ``shopperkit_rule_examples`` hook, so ``plugins`` must be
+    the plugins the programme is screened with (the installed ones when left out). A
+    programme using a plugin rule without an example is a :class:`ProgrammeError`
+    (``rule_example_missing``), never a silently wrong applicant.
+
+    ``failing`` names plugin rules the applicants must fail instead: each applicant is then
+    ineligible with a reason from each of those rules and from no other rule. Every example
+    applied is checked; one that does not do what it says is a :class:`PluginError`.
+    """
+    wanted = frozenset(failing)
+    steps, screener = _example_steps(programme, plugins, wanted)
+    return _applicants_with_examples(_Plan(programme, tuple(steps), screener))
+
+
+class _Plan:
+    """What ``applicants_for`` builds from. A plain class: its short repr keeps hypothesis
+    reports readable (hypothesis prints an attrs class field by field)."""
+
+    __slots__ = ("programme", "screener", "steps")
+
+    def __init__(
+        self, programme: Programme, steps: tuple[_ExampleStep, ...], screener: Screener | None
+    ) -> None:
+        self.programme = programme
+        self.steps = steps
+        self.screener = screener
+
+    def __repr__(self) -> str:
+        return f"<applicants for {self.programme.id}>"
+
+
+def _example_steps(
+    programme: Programme, plugins: Plugins | None, failing: frozenset[str]
+) -> tuple[list[_ExampleStep], Screener | None]:
+    used = {use.rule for use in programme.rules} | {o.replaced_by for o in programme.overrides}
+    if not failing and used <= BUILTIN_RULE_NAMES:
+        return [], None
+    plugins = plugins if plugins is not None else Plugins()
+    plan = [planned for planned in plan_rules(programme, plugins) if planned.plugin != BUILTIN]
+    by_name = {planned.definition.name: planned for planned in plan}
+    for name in sorted(failing - set(by_name)):
+        raise ProgrammeError(
+            "rule_unknown",
+            {"name": name, "known": sorted(by_name)},
+            where=f"programme {programme.id}: failing",
+        )
+    examples = plugins.rule_examples()
+    messages = plugins.messages()
+    as_of, policy = reference_date(programme), feb29_policy(programme)
+    steps = []
+    for planned in plan:
+        name = planned.definition.name
+        example = examples.get(name)
+        fail = name in failing
+        if example is None or (fail and example.failing is None):
+            side = "fail" if fail else "pass"
+            raise ProgrammeError(
+                "rule_example_missing",
+                {"rule": name, "plugin": planned.plugin, "side": side},
+                where=f"programme {programme.id}",
+            )
+        context = RuleContext(
+            rule=name,
+            programme=programme,
+            params={
+                param: programme.parameters[target] for param, target in planned.params.items()
+            },
+            as_of=as_of,
+            messages=messages,
+            feb29_policy=policy,
+        )
+        steps.append(_ExampleStep(example, context, planned.plugin, fail))
+    return steps, Screener(programme, plugins)
+
+
+@st.composite
+def _applicants_with_examples(draw: st.DrawFn, plan: _Plan) -> Applicant:
+    programme, steps, screener = plan.programme, plan.steps, plan.screener
+    applicant = _eligible(draw, programme)
+    if screener is None:
+        return applicant
+    # Rules the built-in part already fails are left alone; an example may change only its own.
+    allowed = {r.rule for r in screener.screen(applicant).reasons}
+    allowed |= {step.context.rule for step in steps if step.fail}
+    for step in steps:
+        change = step.example.failing if step.fail else step.example.passing
+        assert change is not None  # checked when the steps were made
+        applicant = change(applicant, step.context, draw)
+        _check_step(step, applicant, screener.screen(applicant), allowed)
+    verdict = screener.screen(applicant)
+    for step in steps:  # a later example must not undo an earlier one
+        _check_step(step, applicant, verdict, allowed)
+    return applicant
+
+
+def _check_step(
+    step: _ExampleStep, applicant: Applicant, verdict: Verdict, allowed: set[str]
+) -> None:
+    """Raise ``rule_example_wrong`` unless the step's rule decides as asked and no rule
+    outside ``allowed`` fails."""
+    own = [reason for reason in verdict.reasons if reason.rule == step.context.rule]
+    ineligible = any(reason.outcome is Status.INELIGIBLE for reason in own)
+    right = ineligible if step.fail else not own
+    others = sorted({reason.rule for reason in verdict.reasons} - allowed)
+    if not right or others:
+        raise PluginError(
+            "rule_example_wrong",
+            {
+                "rule": step.context.rule,
+                "plugin": step.plugin,
+                "applicant": applicant.id,
+                "side": "fail" if step.fail else "pass",
+                "others": others or "none",
+            },
+        )
+
+
 @st.composite
 def boundary_applicants(draw: st.DrawFn, programme: Programme) -> tuple[Applicant, frozenset[str]]:
     """An applicant on one side or the other of every built-in rule's boundary.
@@ -194,7 +336,7 @@ def boundary_applicants(draw: st.DrawFn, programme: Programme) -> tuple[Applican
     """
     as_of = programme.day("reference_date")
     policy = feb29_policy(programme)
-    base = draw(applicants_for(programme))
+    base = _eligible(draw, programme)
     expected: set[str] = set()
 
     def side(code: str) -> bool:
@@ -350,6 +492,7 @@ def registry() -> dict[type, st.SearchStrategy[Any]]:
         Override: overrides,
         Form: forms(),
         Evaluation: forms().flatmap(evaluations_for),
+        ScoredEvaluation: scored_evaluations(),
     } | _selection_registry()
 
 
@@ -531,6 +674,39 @@ def evaluations_for(draw: st.DrawFn, form: Form) -> Evaluation:
         },
         comment=draw(st.text(max_size=20)),
         journey=draw(st.none() | _journeys(form, service)),
+    )
+
+
+_scores = st.floats(0.0, 100.0, allow_nan=False)
+
+
+@st.composite
+def scored_evaluations(draw: st.DrawFn) -> ScoredEvaluation:
+    """Scored evaluations as ``score.schema.json`` describes them (scores on 0 to 100)."""
+    visited = draw(
+        st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31))
+    ).replace(tzinfo=UTC)
+    sections = draw(st.dictionaries(identifiers, st.none() | _scores, min_size=1, max_size=4))
+    return ScoredEvaluation(
+        id=draw(identifiers),
+        form=draw(identifiers),
+        form_version=draw(st.sampled_from(("1", "2024.1"))),
+        programme=draw(st.none() | identifiers),
+        shopper=draw(identifiers),
+        entity=draw(st.sampled_from(("ent-1", "ent-2"))),
+        centre=draw(st.sampled_from(("c-1", "c-2", "c-3"))),
+        service=draw(st.sampled_from(("svc-1", "svc-2"))),
+        channel=draw(st.sampled_from(CHANNELS)),
+        language=draw(st.sampled_from(("en", "ar"))),
+        visited_at=visited,
+        submitted_at=draw(st.none() | st.just(visited + timedelta(hours=1))),
+        comment=draw(st.text(max_size=20)),
+        overall=draw(_scores),
+        sections=sections,
+        items=draw(st.dictionaries(identifiers, st.none() | _scores, max_size=6)),
+        handoffs=draw(st.dictionaries(identifiers, _scores, max_size=2)),
+        failed_critical=tuple(draw(st.lists(identifiers, max_size=2))),
+        band=draw(st.none() | st.sampled_from(("A", "B", "C"))),
     )
 
 

@@ -1,0 +1,81 @@
+"""Insights from Python: scored evaluations or merged aggregates in, a report as strings out."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from shopperkit.errors import InputError
+from shopperkit.insights import Insights, insights, report_aggregates
+from shopperkit.io.convert import from_data
+from shopperkit.io.schemas import problems
+from shopperkit.model import ScoredEvaluation
+from shopperkit.scoring import Aggregates
+from tests.test_report import records
+
+SECRET = b"a-test-secret-of-enough-length"
+
+
+def scored() -> list[ScoredEvaluation]:
+    return [from_data(ScoredEvaluation, row) for row in records()]
+
+
+def test_insights_find_the_weak_centre_and_the_failing_handoff() -> None:
+    found = insights(scored(), secret=SECRET, k=5, programme="qatar-cgb")
+    assert isinstance(found, Insights)
+    made = {(r.rule, r.finding.key, r.finding.factor) for r in found.recommendations}
+    assert ("improve_weak_factor", "moi-c2", "waiting_time") in made
+    assert ("fix_handoff", "moi>mophp", "handoff") in made
+    assert found.evaluations == 900
+    assert found.excluded == len({flag.evaluation for flag in found.flags})
+    assert problems("recommendations", found.recommendations_data()) == []
+
+
+def test_the_report_is_strings_in_each_language() -> None:
+    found = insights(scored(), secret=SECRET, k=5, programme="qatar-cgb")
+    arabic = found.report("ar")
+    assert 'dir="rtl"' in arabic.html()
+    assert arabic.markdown().startswith("# ")
+    english = found.report("en").markdown()
+    assert "moi" in english
+    assert all("shopper-" not in text for text in (english, arabic.html()))
+
+
+def test_aggregates_merged_from_parts_give_the_report_of_the_whole() -> None:
+    evaluations = scored()
+    whole = insights(evaluations, secret=SECRET, k=5, exclude_flagged=False)
+    first = report_aggregates(evaluations[:400], (), secret=SECRET)
+    second = report_aggregates(evaluations[400:], (), secret=SECRET)
+    merged = insights(first.merge(second), k=5)
+    assert merged.evaluations == whole.evaluations
+    assert merged.withheld == whole.withheld
+    assert [(g.level, g.key, g.factor, g.period) for g in merged.groups] == [
+        (g.level, g.key, g.factor, g.period) for g in whole.groups
+    ]
+    for ours, theirs in zip(merged.groups, whole.groups, strict=True):
+        assert ours.sample.count == theirs.sample.count
+        assert math.isclose(ours.sample.mean, theirs.sample.mean, rel_tol=1e-9)
+        assert math.isclose(ours.sample.stdev, theirs.sample.stdev, rel_tol=1e-6)
+    assert [r.id for r in merged.recommendations] == [r.id for r in whole.recommendations]
+    assert merged.flags == ()  # integrity needs each evaluation
+
+
+def test_small_groups_are_withheld_by_shoppers_too() -> None:
+    evaluations = [e for e in scored() if e.shopper in {"shopper-01", "shopper-02"}]
+    found = insights(evaluations, secret=SECRET, k=3)
+    assert found.groups == ()
+    assert found.withheld > 0
+
+
+def test_aggregates_grouped_otherwise_are_refused_with_a_code() -> None:
+    with pytest.raises(InputError) as raised:
+        insights(Aggregates(["entity"]), k=5)
+    assert raised.value.code == "aggregates_not_for_report"
+    assert raised.value.message("ar") != raised.value.message("en")
+
+
+def test_evaluations_need_a_pseudonym_secret() -> None:
+    with pytest.raises(InputError) as raised:
+        insights(scored()[:3])
+    assert raised.value.code == "pseudonym_secret_missing"
