@@ -269,9 +269,7 @@ def csv_lists(
         except FileNotFoundError:
             raise InputError("file_not_found", where=str(path)) from None
         except OSError as error:
-            raise InputError(
-                "file_unreadable", {"reason": str(error)}, where=str(path)
-            ) from None
+            raise InputError("file_unreadable", {"reason": str(error)}, where=str(path)) from None
     reader = csv.reader(stream, strict=True)
     try:
         header = [name.strip() for name in next(reader)]
