@@ -119,3 +119,13 @@ def test_policy_guide_case_kinds_hold(tmp_path: Path) -> None:
         path.write_text(text, encoding="utf-8")
         cases = load_policy_file(path)
         assert {case.name: runner.run(case) for case in cases} == {case.name: [] for case in cases}
+
+
+def test_use_from_python_runs_both_flows_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The page's Qatar-style and UAE-style flows print what it says, writing no file."""
+    monkeypatch.chdir(tmp_path)
+    assert len(blocks(DOCS / "use-from-python.md")) >= 10
+    run_blocks(DOCS / "use-from-python.md", capsys)
+    assert list(tmp_path.iterdir()) == []

@@ -43,3 +43,21 @@ def test_demo_recruits_draws_scores_and_reports(
 
     out = capsys.readouterr().out
     assert all(f"Stage {n}" in out for n in range(1, 6))
+
+
+def test_demo_runs_the_open_uae_programme_from_the_crowd_to_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["demo", "--programme", "uae", "--evaluations", "900", "--out", str(tmp_path)]
+    assert main(args) == 0
+    assert not (tmp_path / "pool.csv").exists()  # nobody is recruited or drawn
+    scored = [json.loads(line) for line in (tmp_path / "scores" / "scores.jsonl").open()]
+    assert len(scored) == 900
+    assert {record["form"] for record in scored} == {"uae-quick", "uae-visit"}
+    made = json.loads((tmp_path / "report" / "recommendations.json").read_text())
+    assert any(r["evidence"]["key"] == "c-2-3" for r in made)
+    languages = {path.name.split(".")[1] for path in (tmp_path / "report").glob("report.*.html")}
+    assert languages == {"ar", "en", "ur", "hi", "es", "zh", "fr", "ru"}
+    out = capsys.readouterr().out
+    assert "Stage 1, 900 evaluations" in out
+    assert "Stage 3" not in out

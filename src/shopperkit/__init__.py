@@ -13,7 +13,9 @@ decision explained and reproducible. Programmes are plugins: a plugin author nee
 See ``docs/write-a-rule-plugin.md`` for a complete example.
 """
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -26,6 +28,9 @@ hookimpl = pluggy.HookimplMarker("shopperkit")
 """Decorator marking a plugin's hook implementation."""
 
 # The public API, gathered for app developers (each stage's own package exports it too).
+# Screening, interviews and the models load now; drawing, scoring and reporting on first use,
+# so ``import shopperkit`` stays light and never loads the solver. Findings and reports come
+# from ``shopperkit.insights.insights()``: at the top, ``shopperkit.insights`` is that package.
 from shopperkit.eligibility import applicant_of, screen  # noqa: E402
 from shopperkit.errors import InputError, PluginError, ProgrammeError, ShopperkitError  # noqa: E402
 from shopperkit.interview import Interviewed, interview  # noqa: E402
@@ -39,6 +44,7 @@ from shopperkit.model import (  # noqa: E402
     InterviewScore,
     Pool,
     Programme,
+    ScoredEvaluation,
     Status,
     Verdict,
 )
@@ -46,31 +52,103 @@ from shopperkit.plugins import Plugins, make_plugin_manager  # noqa: E402
 from shopperkit.problems import FieldProblem, RecordError  # noqa: E402
 from shopperkit.registry import Registry  # noqa: E402
 
+if TYPE_CHECKING:
+    from shopperkit.insights import Insights, Report, report_aggregates
+    from shopperkit.programmes import load_programme, programme_plan
+    from shopperkit.scoring import Aggregates, Scored, ScoreStream, Scoring, render_card, score
+    from shopperkit.selection import (
+        Check,
+        Draw,
+        PoolInvalid,
+        QuotaSet,
+        QuotasInfeasible,
+        draw,
+        replace,
+        reveal,
+        verify,
+    )
+
+_LAZY = {
+    "Check": "selection",
+    "Draw": "selection",
+    "PoolInvalid": "selection",
+    "QuotaSet": "selection",
+    "QuotasInfeasible": "selection",
+    "draw": "selection",
+    "replace": "selection",
+    "reveal": "selection",
+    "verify": "selection",
+    "Aggregates": "scoring",
+    "ScoreStream": "scoring",
+    "Scored": "scoring",
+    "Scoring": "scoring",
+    "render_card": "scoring",
+    "score": "scoring",
+    "Insights": "insights",
+    "Report": "insights",
+    "report_aggregates": "insights",
+    "load_programme": "programmes",
+    "programme_plan": "programmes",
+}
+"""Public names loaded on first use, by the package that owns them."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from the package that owns it, on first use."""
+    home = _LAZY.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
 __all__ = [
+    "Aggregates",
     "Applicant",
     "Candidate",
+    "Check",
     "Directory",
+    "Draw",
     "Evaluation",
     "FieldProblem",
     "Form",
     "InputError",
+    "Insights",
     "InterviewOutcome",
     "InterviewScore",
     "Interviewed",
     "PluginError",
     "Plugins",
     "Pool",
+    "PoolInvalid",
     "Programme",
     "ProgrammeError",
+    "QuotaSet",
+    "QuotasInfeasible",
     "RecordError",
     "Registry",
+    "Report",
+    "ScoreStream",
+    "Scored",
+    "ScoredEvaluation",
+    "Scoring",
     "ShopperkitError",
     "Status",
     "Verdict",
     "__version__",
     "applicant_of",
+    "draw",
     "hookimpl",
     "interview",
+    "load_programme",
     "make_plugin_manager",
+    "programme_plan",
+    "render_card",
+    "replace",
+    "report_aggregates",
+    "reveal",
+    "score",
     "screen",
+    "verify",
 ]

@@ -6,7 +6,7 @@ Everything is drawn from a seeded generator, so the same seed gives the same dat
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -122,11 +122,15 @@ def committee_scores(
     return scores
 
 
-def evaluations(form: Form, count: int, *, seed: int = 0) -> Iterator[dict[str, Any]]:
+def evaluations(
+    form: Form, count: int, *, seed: int = 0, weak: Collection[str] = ()
+) -> Iterator[dict[str, Any]]:
     """Valid evaluation records of ``form`` (plain JSON data), answers skewed to good.
 
-    Centres and services are spread over three entities; visits fall in the first half of
-    2026. Optional questions are sometimes skipped and N/A is sometimes used where allowed.
+    Centres (``c-<entity>-<n>``) and services are spread over three entities; visits fall in
+    the first half of 2026. Optional questions are sometimes skipped and N/A is sometimes used
+    where allowed. At the ``weak`` centres, which serve badly, each rated answer drops to its
+    lowest option half the time, so a report has something to find.
     """
     rng = random.Random(seed)
     questions = [
@@ -135,6 +139,12 @@ def evaluations(form: Form, count: int, *, seed: int = 0) -> Iterator[dict[str, 
         for question in section.questions
         if question.type in CORE_TYPES  # a plugin's question types are left unanswered
     ]
+    controlling = {q.show_if.question for q in questions if q.show_if is not None}
+    lowest = {
+        q.id: min(q.options, key=lambda option: option.points).value
+        for q in questions
+        if q.options and q.type != "multi_choice" and q.id not in controlling
+    }
     start = datetime(2026, 1, 1, 8, 0, tzinfo=timezone(timedelta(hours=4)))
     for number in range(1, count + 1):
         answers: dict[str, Any] = {}
@@ -149,6 +159,11 @@ def evaluations(form: Form, count: int, *, seed: int = 0) -> Iterator[dict[str, 
                 answers[question.id] = _answer(rng, question)
         visited = start + timedelta(minutes=rng.randrange(0, 181 * 24 * 60))
         entity = rng.randrange(3)
+        centre = f"c-{entity + 1}-{rng.randrange(1, 6)}"
+        if centre in weak:
+            for asked, value in lowest.items():
+                if answers.get(asked, "na") != "na" and rng.random() < 0.5:
+                    answers[asked] = value
         yield {
             "id": f"e-{number:07d}",
             "form": form.id,
@@ -156,7 +171,7 @@ def evaluations(form: Form, count: int, *, seed: int = 0) -> Iterator[dict[str, 
             "programme": None,
             "shopper": f"s-{rng.randrange(1, max(2, count // 10) + 1):06d}",
             "entity": f"ent-{entity + 1}",
-            "centre": f"c-{entity + 1}-{rng.randrange(1, 6)}",
+            "centre": centre,
             "service": f"svc-{entity + 1}-{rng.randrange(1, 4)}",
             "channel": rng.choice(("visit", "visit", "app", "whatsapp", "web")),
             "visited_at": visited.isoformat(),
