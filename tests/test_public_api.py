@@ -40,7 +40,7 @@ def test_a_top_level_name_is_the_owning_packages_own() -> None:
 
 def test_an_unknown_name_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no_such_stage"):
-        _ = shopperkit.no_such_stage  # type: ignore[attr-defined]
+        _ = shopperkit.no_such_stage
 
 
 def test_importing_the_api_loads_no_solver_until_a_draw_runs() -> None:
