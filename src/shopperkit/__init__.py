@@ -13,9 +13,8 @@ decision explained and reproducible. Programmes are plugins: a plugin author nee
 See ``docs/write-a-rule-plugin.md`` for a complete example.
 """
 
-from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pluggy
 
@@ -34,6 +33,7 @@ hookimpl = pluggy.HookimplMarker("shopperkit")
 from shopperkit.eligibility import applicant_of, screen  # noqa: E402
 from shopperkit.errors import InputError, PluginError, ProgrammeError, ShopperkitError  # noqa: E402
 from shopperkit.interview import Interviewed, interview  # noqa: E402
+from shopperkit.lazy import lazy_exports  # noqa: E402
 from shopperkit.model import (  # noqa: E402
     Applicant,
     Candidate,
@@ -93,14 +93,7 @@ _LAZY = {
 """Public names loaded on first use, by the package that owns them."""
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name from the package that owns it, on first use."""
-    home = _LAZY.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _LAZY, globals())
 
 
 __all__ = [

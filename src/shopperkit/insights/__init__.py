@@ -12,8 +12,9 @@ Names load on first use, so importing the package stays light and free of cycles
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from shopperkit.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from shopperkit.insights.findings import Finding, FindingPolicy, GroupScores
@@ -64,8 +65,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"shopperkit.insights.{home}"), name)
+__getattr__ = lazy_exports(__name__, _HOMES, globals())
