@@ -8,7 +8,7 @@ There is no global registry: two registries with different plugins live side by 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +113,12 @@ class Registry:
         if not forms:
             raise InputError("form_unknown", {"name": f"{name} (any)", "known": []})
         return forms
+
+    def forms_named(self, names: Iterable[str]) -> tuple[Form, ...]:
+        """The installed forms among ``names`` (say, the forms scored evaluations name), in id
+        order; a name no plugin provides is left out."""
+        known = self.all_forms()
+        return tuple(known[name][1] for name in sorted(set(names)) if name in known)
 
     def directory(self, programme: str | Programme) -> Directory | None:
         """The directory of entities, services and centres shipped with ``programme``'s

@@ -63,8 +63,7 @@ def run(args: argparse.Namespace) -> int:
     registry = Registry()
     programme = registry.programme(args.programme)
     scored = read_scores(args.scores / "scores.jsonl")
-    known = registry.all_forms()
-    forms = [known[name][1] for name in sorted({s.form for s in scored}) if name in known]
+    forms = registry.forms_named(s.form for s in scored)
     employers = {}
     if args.shoppers:
         employers = {s.id: s.employer for s in read_shoppers(args.shoppers) if s.employer}
