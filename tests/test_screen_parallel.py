@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import multiprocessing
 import pickle
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -60,7 +62,7 @@ applicant_rows = st.lists(
 )
 
 
-def write_csv(path: Path, rows: list[tuple[str, ...]]) -> None:
+def write_csv(path: Path, rows: Sequence[Sequence[str]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(HEADER)
@@ -292,6 +294,6 @@ def test_the_library_call_stays_in_process(monkeypatch: pytest.MonkeyPatch) -> N
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a pool was started")
 
-    monkeypatch.setattr(parallel.multiprocessing, "get_context", refuse)
+    monkeypatch.setattr(multiprocessing, "get_context", refuse)
     person = Applicant("L-1", date(1990, 1, 31), "Qatari", Residency("citizen", None))
     assert [v.id for v in screen([person], "qatar-cgb", Registry())] == ["L-1"]
