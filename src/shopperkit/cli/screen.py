@@ -78,7 +78,13 @@ def jobs_for(args: argparse.Namespace) -> int:
         large = args.applicants.stat().st_size >= parallel.MIN_BYTES
     except OSError:
         return 1  # the serial reader reports the missing or unreadable file
-    return (os.cpu_count() or 1) if large else 1
+    return usable_cores() if large else 1
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity where the platform tells it)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
 
 
 def write_jsonl(results: Iterable[Result], stream: IO[bytes]) -> None:
