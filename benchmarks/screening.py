@@ -4,8 +4,8 @@ Generates applicants to the Qatar-style programme as a CSV file, then in the sam
 
 * ``python -c 'csv.reader(...)'`` merely reading that file (the floor), and
 * ``shopperkit screen --format jsonl -o FILE`` on it: start-up, reading, screening and
-  writing every verdict, once in one process (``--jobs 1``) and once as it runs by default
-  (a large file is screened by one worker process per core),
+  writing every verdict, once in one process (``--jobs 1``) and once with one worker
+  process per core (``--jobs N``, what a large file gets by default on an idle machine),
 
 each as its own process, and prints applicants/s, the ratio to the floor and the peak
 resident memory at every size asked for (memory should stay flat as the input grows). CPU
@@ -51,6 +51,7 @@ HEADER = (
     "declarations",
     "languages",
 )
+CORES = max(2, os.cpu_count() or 1)
 CSV_READER = (
     "import csv, sys\nwith open(sys.argv[1], newline='') as f:\n    for _ in csv.reader(f): pass"
 )
@@ -117,7 +118,7 @@ def whole_process(size: int, seed: int, programme: Programme, folder: Path) -> d
     command += [str(source), "--format", "jsonl", "-o", str(output)]
     runs = {
         "shopperkit screen --jobs 1": run_process([*command, "--jobs", "1"]),
-        f"shopperkit screen ({os.cpu_count()} cores)": run_process(command),
+        f"shopperkit screen --jobs {CORES}": run_process([*command, "--jobs", str(CORES)]),
     }
     with output.open("rb") as stream:
         lines = sum(1 for _ in stream)

@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--jobs",
         type=job_count,
         help="processes screening a CSV or JSONL input to json or jsonl (default: one per "
-        "core for inputs of 4 MiB or more); 1 screens in this process only",
+        "idle core for inputs of 4 MiB or more); 1 screens in this process only",
     )
 
 
@@ -63,7 +63,7 @@ def job_count(text: str) -> int:
 
 
 def jobs_for(args: argparse.Namespace) -> int:
-    """How many processes screen: ``--jobs`` if given, else one per core for a large
+    """How many processes screen: ``--jobs`` if given, else one per idle core for a large
     CSV or JSONL input; 1 when the format or platform allows only serial screening."""
     suffix = args.applicants.suffix.lower()
     if (
@@ -78,13 +78,20 @@ def jobs_for(args: argparse.Namespace) -> int:
         large = args.applicants.stat().st_size >= parallel.MIN_BYTES
     except OSError:
         return 1  # the serial reader reports the missing or unreadable file
-    return usable_cores() if large else 1
+    return idle_cores() if large else 1
 
 
-def usable_cores() -> int:
-    """The cores this process may run on (its affinity where the platform tells it)."""
+def idle_cores() -> int:
+    """The cores this process may run on (its affinity where the platform tells it), less
+    those other work keeps busy (the load average, where there is one): workers on a busy
+    machine only share one core with the process that feeds them."""
     affinity = getattr(os, "sched_getaffinity", None)
-    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+    cores = len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return cores
+    return max(1, min(cores, round(cores - load + 0.5)))
 
 
 def write_jsonl(results: Iterable[Result], stream: IO[bytes]) -> None:

@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
@@ -44,6 +45,8 @@ from shopperkit.problems import RecordError
 
 CHUNK = 4000
 """Records a worker screens at a time."""
+SWITCH_INTERVAL = 5e-4
+"""Seconds between hand-overs of the interpreter lock in the main process while a pool runs."""
 MIN_BYTES = 4 << 20
 """Input files smaller than this are screened serially: a pool is not worth starting."""
 STATUSES = (*(status.value for status in Status), "error")
@@ -188,11 +191,16 @@ def screen_to_stream(
         gc.unfreeze()
         _job = None
     folder = tempfile.mkdtemp(prefix="shopperkit-screen-")
+    # The pool's threads hand chunks to the workers and take their answers; the default 5 ms
+    # between hand-overs of the interpreter lock would leave workers waiting on them.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, SWITCH_INTERVAL))
     try:
         _ordered(pool, _chunks(items), jobs, folder, str(path), counts, output)
         output.close()
         pool.close()
     finally:
+        sys.setswitchinterval(interval)
         pool.terminate()
         pool.join()
         shutil.rmtree(folder, ignore_errors=True)
