@@ -4,11 +4,14 @@ Generates applicants to the Qatar-style programme as a CSV file, then in the sam
 
 * ``python -c 'csv.reader(...)'`` merely reading that file (the floor), and
 * ``shopperkit screen --format jsonl -o FILE`` on it: start-up, reading, screening and
-  writing every verdict,
+  writing every verdict, once in one process (``--jobs 1``) and once with one worker
+  process per core (``--jobs N``, what a large file gets by default on an idle machine),
 
 each as its own process, and prints applicants/s, the ratio to the floor and the peak
-resident memory of each process, at every size asked for (memory should stay flat as the
-input grows). ``--library`` also times the screener in memory next to a hand-written loop.
+resident memory at every size asked for (memory should stay flat as the input grows). CPU
+time counts the worker processes too; peak RSS is that of the largest process (the main
+one: a worker holds a chunk or two). ``--library`` also times the screener in memory next to
+a hand-written loop.
 Run with ``make bench`` or::
 
     .venv/bin/python benchmarks/screening.py [--sizes 250000 1000000] [--seed 7] [--library]
@@ -48,6 +51,7 @@ HEADER = (
     "declarations",
     "languages",
 )
+CORES = max(2, os.cpu_count() or 1)
 CSV_READER = (
     "import csv, sys\nwith open(sys.argv[1], newline='') as f:\n    for _ in csv.reader(f): pass"
 )
@@ -88,8 +92,14 @@ class Run(NamedTuple):
     rss: float
 
 
-def run_process(command: Sequence[str]) -> Run:
-    """Run ``command`` to its end and measure it alone (``wait4`` gives its own usage)."""
+def run_process(command: Sequence[str], output: Path | None = None) -> Run:
+    """Run ``command`` to its end and measure it alone (``wait4`` gives its own usage).
+
+    ``output``, the file the command writes, is removed first: freeing an earlier run's
+    gigabyte of verdicts is the file system's work, not the command's.
+    """
+    if output is not None:
+        output.unlink(missing_ok=True)
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert process.stderr is not None
@@ -103,15 +113,19 @@ def run_process(command: Sequence[str]) -> Run:
     return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def whole_process(size: int, seed: int, programme: Programme, folder: Path) -> Run:
-    """Generate ``size`` applicants, then time the csv floor and ``shopperkit screen``."""
+def whole_process(size: int, seed: int, programme: Programme, folder: Path) -> dict[str, Run]:
+    """Generate ``size`` applicants, then time the csv floor and ``shopperkit screen``,
+    serial and by default."""
     source = folder / f"applicants-{size}.csv"
     output = folder / f"verdicts-{size}.jsonl"
     write_applicants(source, size, seed, programme)
     floor = run_process([sys.executable, "-c", CSV_READER, str(source)])
     command = [sys.executable, "-m", "shopperkit", "screen", "--programme", "qatar-cgb"]
     command += [str(source), "--format", "jsonl", "-o", str(output)]
-    screen = run_process(command)
+    runs = {
+        "shopperkit screen --jobs 1": run_process([*command, "--jobs", "1"], output),
+        f"shopperkit screen --jobs {CORES}": run_process([*command, "--jobs", str(CORES)], output),
+    }
     with output.open("rb") as stream:
         lines = sum(1 for _ in stream)
     if lines != size:
@@ -119,21 +133,19 @@ def whole_process(size: int, seed: int, programme: Programme, folder: Path) -> R
     megabytes = output.stat().st_size / 2**20
     print(f"applicants: {size:,}   ({megabytes:,.0f} MiB of JSON Lines written)")
     print(f"{'':36}{'wall':>16}{'CPU (user+sys)':>26}{'peak RSS':>14}")
-    for name, run in (
-        ("python csv.reader, reading only", floor),
-        ("shopperkit screen --format jsonl", screen),
-    ):
+    for name, run in (("python csv.reader, reading only", floor), *runs.items()):
         print(
             f"  {name:34}{size / run.wall:>10,.0f} /s{size / run.cpu:>20,.0f} /s"
             f"{run.rss:>10,.0f} MiB"
         )
-    print(
-        f"  ratio to the csv floor: {screen.wall / floor.wall:.1f}x wall, "
-        f"{screen.cpu / floor.cpu:.1f}x CPU"
-    )
+    for name, run in runs.items():
+        print(
+            f"  {name}: {run.wall / floor.wall:.1f}x the csv floor's wall time, "
+            f"{run.cpu / floor.cpu:.1f}x its CPU"
+        )
     source.unlink()
     output.unlink()
-    return screen
+    return runs
 
 
 def _years(start: date, on: date) -> int:
@@ -236,11 +248,12 @@ def main() -> None:
             runs[size] = whole_process(size, args.seed, programme, Path(folder))
     if len(runs) > 1:
         small, large = min(runs), max(runs)
-        grown = (runs[large].rss - runs[small].rss) * 2**20 / (large - small)
-        print(
-            f"peak RSS grows {grown:,.0f} bytes per applicant from {small:,} to {large:,} "
-            "(the ids kept to find duplicates)"
-        )
+        for name in runs[small]:
+            grown = (runs[large][name].rss - runs[small][name].rss) * 2**20 / (large - small)
+            print(
+                f"{name}: peak RSS grows {grown:,.0f} bytes per applicant from {small:,} to "
+                f"{large:,} (the ids kept to find duplicates)"
+            )
     if args.library:
         in_memory(max(args.sizes), args.seed, programme, plugins)
 

@@ -26,10 +26,20 @@ class ShopperkitError(Exception):
         self.where = where
         super().__init__(self.message())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its code, parameters and place when it crosses between processes.
+        return (_rebuild, (type(self), self.code, self.params, self.where))
+
     def message(self, language: str = "en") -> str:
         """The one-line message, prefixed with where the problem is."""
         text = render(self.code, self.params, language)
         return f"{self.where}: {text}" if self.where else text
+
+
+def _rebuild(
+    kind: type[ShopperkitError], code: str, params: dict[str, Any], where: str | None
+) -> ShopperkitError:
+    return kind(code, params, where=where)
 
 
 class InputError(ShopperkitError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import IO
 
 from shopperkit.cli.common import iso_date, warn
 from shopperkit.eligibility.screening import Screener
+from shopperkit.io import parallel
 from shopperkit.io.applicants import read_applicants
 from shopperkit.io.files import output_stream, write_json_lines, write_json_list
 from shopperkit.io.verdicts import VerdictEncoder
@@ -41,6 +43,55 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o", "--output", type=Path, help="write here (atomically) instead of standard output"
     )
+    parser.add_argument(
+        "--jobs",
+        type=job_count,
+        help="processes screening a CSV or JSONL input to json or jsonl (default: one per "
+        "idle core for inputs of 4 MiB or more); 1 screens in this process only",
+    )
+
+
+def job_count(text: str) -> int:
+    """A ``--jobs`` value: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes (1 or more)")
+    return value
+
+
+def jobs_for(args: argparse.Namespace) -> int:
+    """How many processes screen: ``--jobs`` if given, else one per idle core for a large
+    CSV or JSONL input; 1 when the format or platform allows only serial screening."""
+    suffix = args.applicants.suffix.lower()
+    if (
+        args.format not in ("json", "jsonl")
+        or suffix not in (".csv", ".jsonl", ".ndjson")
+        or not parallel.available()
+    ):
+        return 1
+    if args.jobs is not None:
+        return int(args.jobs)
+    try:
+        large = args.applicants.stat().st_size >= parallel.MIN_BYTES
+    except OSError:
+        return 1  # the serial reader reports the missing or unreadable file
+    return idle_cores() if large else 1
+
+
+def idle_cores() -> int:
+    """The cores this process may run on (its affinity where the platform tells it), less
+    those other work keeps busy (the load average, where there is one): workers on a busy
+    machine only share one core with the process that feeds them."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    cores = len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return cores
+    return max(1, min(cores, round(cores - load + 0.5)))
 
 
 def write_jsonl(results: Iterable[Result], stream: IO[bytes]) -> None:
@@ -134,6 +185,19 @@ def run(args: argparse.Namespace) -> int:
                 counts[verdict.status] += 1
                 yield verdict
 
-    write_results(results(), args.format, args.output)
+    jobs = jobs_for(args)
+    if jobs > 1:
+        with output_stream(args.output) as stream:
+            parallel.screen_to_stream(
+                args.applicants,
+                screen,
+                stream,
+                jobs=jobs,
+                json_list=args.format == "json",
+                counts=counts,
+                warn=warn,
+            )
+    else:
+        write_results(results(), args.format, args.output)
     print(f"shopperkit: {summary(counts)}", file=sys.stderr)
     return 0

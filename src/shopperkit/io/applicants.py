@@ -5,17 +5,21 @@ A bad record never stops the batch: it is reported with its row and column (CSV)
 header without the required columns, a JSON file that is not a list) raises.
 
 CSV and JSONL are read one record at a time, so memory does not grow with the file beyond
-the ids kept to find duplicates; a JSON list is read whole.
+the ids kept to find duplicates (:class:`FirstRows`, about 17 bytes per id); a JSON list is
+read whole.
 """
 
 from __future__ import annotations
 
+import marshal
 import re
+import tempfile
+from array import array
 from collections.abc import Callable, Iterator
 from datetime import date
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data
@@ -140,24 +144,45 @@ def _csv_applicants(header: list[str]) -> Callable[[list[str]], Applicant | list
     return applicant
 
 
-def _read_csv(path: Path, warn: Callable[[str], None]) -> Iterator[Record]:
+CsvRow = tuple[int, list[str]]
+"""A CSV row as read: its line number and its values in header order."""
+
+
+def csv_source(
+    path: Path, warn: Callable[[str], None]
+) -> tuple[
+    Iterator[CsvRow], Callable[[CsvRow], tuple[int, str | None, Applicant | list[FieldProblem]]]
+]:
+    """The rows of a CSV applicants file and the function that makes one row
+    ``(row, raw id, applicant or problems)``; unknown columns are reported through ``warn``."""
     header, rows = csv_lists(path, CSV_REQUIRED)
     unknown = [name for name in header if name not in CSV_REQUIRED + CSV_OPTIONAL]
     if unknown:
         warn(InputError("csv_unknown_columns", {"columns": unknown}, where=str(path)).message())
     applicant = _csv_applicants(header)
-    at = {name: index for index, name in enumerate(header)}["id"]
+    at = {name: index for index, name in enumerate(header)}["id"]  # the last "id" column
+
+    def record(item: CsvRow) -> tuple[int, str | None, Applicant | list[FieldProblem]]:
+        line, values = item
+        result = applicant(values)
+        return line, values[at] or None, result
+
+    return rows, record
+
+
+def _read_csv(path: Path, warn: Callable[[str], None]) -> Iterator[Record]:
+    rows, record = csv_source(path, warn)
     first_row = _first_rows()
     # The duplicate check of :func:`_checked`, inlined: this loop runs once per applicant.
-    for line, values in rows:
-        result = applicant(values)
+    for item in rows:
+        line, raw_id, result = record(item)
         if isinstance(result, Applicant):
             first = first_row(result.id, line)
-            if first is line:
+            if first == line:
                 yield line, result
                 continue
-            result = [_duplicate(result.id, first)]
-        yield RecordError(str(path), line, values[at] or None, tuple(result))
+            result = [duplicate(result.id, first)]
+        yield RecordError(str(path), line, raw_id, tuple(result))
 
 
 def _from_json_record(data: Any) -> Applicant | list[FieldProblem]:
@@ -182,17 +207,24 @@ def _read_json(path: Path) -> Iterator[tuple[int, str | None, Any]]:
         yield index, _json_id(item), _from_json_record(item)
 
 
+def jsonl_record(number: int, line: bytes) -> tuple[int, str | None, Any]:
+    """One JSON Lines record: ``(line number, raw id, applicant or problems)``."""
+    try:
+        item = parse_json(line)
+    except InputError as error:
+        where = str(error.params.get("path", "$"))
+        return number, None, [FieldProblem.of(error.code, where, **error.params)]
+    return number, _json_id(item), _from_json_record(item)
+
+
+def jsonl_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """The non-blank lines of a JSON Lines file with their numbers."""
+    return ((number, line) for number, line in binary_lines(path) if line.strip())
+
+
 def _read_jsonl(path: Path) -> Iterator[tuple[int, str | None, Any]]:
-    for number, line in binary_lines(path):
-        if not line.strip():
-            continue
-        try:
-            item = parse_json(line)
-        except InputError as error:
-            where = str(error.params.get("path", "$"))
-            yield number, None, [FieldProblem.of(error.code, where, **error.params)]
-            continue
-        yield number, _json_id(item), _from_json_record(item)
+    for number, line in jsonl_lines(path):
+        yield jsonl_record(number, line)
 
 
 def _json_id(item: Any) -> str | None:
@@ -200,14 +232,146 @@ def _json_id(item: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+class FirstRows:
+    """The row at which each id was first seen, exact, in about 17 bytes per id.
+
+    A set of the ids themselves costs some 130 bytes per id. Here memory holds only an
+    open-addressing table of 64-bit slots, each the upper half of the id's ``hash()`` and the
+    id's index in order of first sight (the table is at most two-thirds full). The ids and
+    their rows go, :data:`GROUP` at a time, to an unnamed temporary file. When a slot's
+    half-hash matches, the stored id is read back and compared, so two ids that share a hash
+    never make a wrong duplicate: the answer is exact, and the file is read only on a true
+    repeat (or a one in four billion near miss).
+    """
+
+    GROUP = 64
+    """Ids stored together in the file: reading one id back reads its group."""
+    _SPILL = 1 << 14
+
+    def __init__(self, fingerprint: Callable[[str], int] = hash) -> None:
+        """``fingerprint`` is the hash of an id (``hash`` unless a test needs collisions)."""
+        self._fingerprint = fingerprint
+        self._slots = array("Q", bytes(8 * 1024))
+        self._mask = len(self._slots) - 1
+        self._count = 0
+        self._offsets = array("Q", [0])
+        self._ids: list[str] = []  # not yet in the file
+        self._rows: list[int] = []
+        self._file: IO[bytes] | None = None
+
+    def __len__(self) -> int:
+        return self._count
+
+    def first_row(self, ident: str, row: int) -> int:
+        """Records ``ident`` at ``row`` if new and returns the row it was first seen at
+        (``row`` itself when new)."""
+        tag = (self._fingerprint(ident) >> 32) & 0xFFFF_FFFF
+        slots = self._slots
+        mask = self._mask
+        at = tag & mask
+        slot = slots[at]
+        while slot:
+            if slot >> 32 == tag:
+                first, known = self._stored((slot & 0xFFFF_FFFF) - 1)
+                if known == ident:
+                    return first
+            at = (at + 1) & mask
+            slot = slots[at]
+        self._count += 1
+        slots[at] = tag << 32 | self._count
+        self._ids.append(ident)
+        self._rows.append(row)
+        if len(self._ids) >= self._SPILL:
+            self._flush()
+        if 3 * self._count > 2 * len(slots):
+            self._grow()
+        return row
+
+    def repeats(self, idents: list[str | None], rows: list[int]) -> dict[int, int]:
+        """:meth:`first_row` for each id (None: no id) at its row, all at once: the index
+        in ``idents`` of each repeated id with the row it was first seen at."""
+        fingerprint = self._fingerprint
+        found: dict[int, int] = {}
+        for index, ident in enumerate(idents):
+            if ident is None:
+                continue
+            tag = (fingerprint(ident) >> 32) & 0xFFFF_FFFF
+            slots = self._slots
+            mask = self._mask
+            at = tag & mask
+            slot = slots[at]
+            while slot:
+                if slot >> 32 == tag:
+                    first, known = self._stored((slot & 0xFFFF_FFFF) - 1)
+                    if known == ident:
+                        found[index] = first
+                        break
+                at = (at + 1) & mask
+                slot = slots[at]
+            else:
+                self._count += 1
+                slots[at] = tag << 32 | self._count
+                self._ids.append(ident)
+                self._rows.append(rows[index])
+                if 3 * self._count > 2 * len(slots):
+                    self._grow()
+        if len(self._ids) >= self._SPILL:
+            self._flush()
+        return found
+
+    def close(self) -> None:
+        """Removes the temporary file (also done when the object is collected)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def _grow(self) -> None:
+        slots = array("Q", bytes(16 * len(self._slots)))
+        mask = len(slots) - 1
+        for slot in self._slots:
+            if slot:
+                at = (slot >> 32) & mask
+                while slots[at]:
+                    at = (at + 1) & mask
+                slots[at] = slot
+        self._slots = slots
+        self._mask = mask
+
+    def _flush(self) -> None:
+        """Writes every complete group of pending ids to the file."""
+        whole = len(self._ids) - len(self._ids) % self.GROUP
+        if not whole:
+            return
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="shopperkit-ids-")  # noqa: SIM115
+        self._file.seek(self._offsets[-1])
+        for start in range(0, whole, self.GROUP):
+            stop = start + self.GROUP
+            data = marshal.dumps((self._rows[start:stop], self._ids[start:stop]))
+            self._file.write(data)
+            self._offsets.append(self._offsets[-1] + len(data))
+        del self._ids[:whole], self._rows[:whole]
+
+    def _stored(self, index: int) -> tuple[int, str]:
+        """The row and id stored ``index``-th."""
+        group, at = divmod(index, self.GROUP)
+        written = len(self._offsets) - 1  # groups in the file
+        if group >= written:
+            pending = index - written * self.GROUP
+            return self._rows[pending], self._ids[pending]
+        assert self._file is not None
+        self._file.seek(self._offsets[group])
+        rows, ids = marshal.loads(self._file.read(self._offsets[group + 1] - self._offsets[group]))
+        return rows[at], ids[at]
+
+
 def _first_rows() -> Callable[[str, int], int]:
-    """Records ``id`` at ``row`` if new and returns the row it was first seen at (``row``
-    itself when new): the one thing kept per applicant, about 130 bytes per id."""
-    seen: dict[str, int] = {}
-    return seen.setdefault
+    """``FirstRows().first_row``: the one thing kept per applicant."""
+    return FirstRows().first_row
 
 
-def _duplicate(ident: str, first: int) -> FieldProblem:
+def duplicate(ident: str, first: int) -> FieldProblem:
+    """The problem of an id repeated from row ``first``."""
     return FieldProblem.of("duplicate_id", "id", id=ident, first=f"row {first}")
 
 
@@ -217,10 +381,10 @@ def _checked(path: Path, raw: Iterator[tuple[int, str | None, Any]]) -> Iterator
     for row, raw_id, result in raw:
         if isinstance(result, Applicant):
             first = first_row(result.id, row)
-            if first is row:
+            if first == row:
                 yield row, result
                 continue
-            result = [_duplicate(result.id, first)]
+            result = [duplicate(result.id, first)]
         yield RecordError(file=str(path), row=row, id=raw_id, errors=tuple(result))
 
 
