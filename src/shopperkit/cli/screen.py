@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO
 
 from shopperkit.cli.common import iso_date, warn
 from shopperkit.eligibility.screening import Screener
 from shopperkit.io import parallel
 from shopperkit.io.applicants import read_applicants
-from shopperkit.io.files import output_stream, write_json_lines, write_json_list
-from shopperkit.io.verdicts import VerdictEncoder
+from shopperkit.io.files import output_stream
+from shopperkit.io.verdicts import SCREENING_FORMATS, write_screening
 from shopperkit.model.verdicts import Verdict
 from shopperkit.problems import RecordError
 from shopperkit.registry import Registry
@@ -24,7 +21,6 @@ from shopperkit.registry import Registry
 NAME = "screen"
 HELP = "screen applications (CSV, JSON or JSONL) against a programme's eligibility rules"
 
-Result = Verdict | RecordError
 STATUSES = ("eligible", "ineligible", "needs_review", "error")
 
 
@@ -35,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", type=iso_date, help="reference date, overriding the programme's")
     parser.add_argument(
         "--format",
-        choices=tuple(FORMATS),
+        choices=tuple(SCREENING_FORMATS),
         default="json",
         help="json: a JSON list, one verdict a line; jsonl: JSON Lines, streamed in constant "
         "memory; csv: id,status,codes,row,errors; table: aligned, for people",
@@ -94,71 +90,6 @@ def idle_cores() -> int:
     return max(1, min(cores, round(cores - load + 0.5)))
 
 
-def write_jsonl(results: Iterable[Result], stream: IO[bytes]) -> None:
-    """One verdict or error record per line (``screening-line.schema.json``), streamed."""
-    write_json_lines(stream, map(VerdictEncoder().json, results))
-
-
-def write_json(results: Iterable[Result], stream: IO[bytes]) -> None:
-    """A JSON list (``screening-result.schema.json``), one compact verdict a line, streamed."""
-    write_json_list(stream, map(VerdictEncoder().json, results))
-
-
-def write_csv(results: Iterable[Result], stream: IO[bytes]) -> None:
-    """One row per applicant: ``id,status,codes,row,errors`` (codes separated by ``;``)."""
-    text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(["id", "status", "codes", "row", "errors"])
-    for result in results:
-        if isinstance(result, RecordError):
-            problems = ";".join(f"{p.where}:{p.code}" for p in result.errors)
-            writer.writerow([result.id or "", "error", "", result.row, problems])
-        else:
-            codes = ";".join(reason.code for reason in result.reasons)
-            writer.writerow([result.id, result.status.value, codes, "", ""])
-    text.detach()
-
-
-def write_table(results: Iterable[Result], stream: IO[bytes]) -> None:
-    """An aligned table for people, with the English reason of every failed rule (held in
-    memory to align the columns)."""
-    lines = []
-    for result in results:
-        if isinstance(result, RecordError):
-            detail = "; ".join(f"{p.where}: {p.message}" for p in result.errors)
-            lines.append((result.id or f"row {result.row}", "error", f"row {result.row}: {detail}"))
-        else:
-            detail = " | ".join(reason.message["en"] for reason in result.reasons)
-            lines.append((result.id, result.status.value, detail))
-    width_id = max([len("id"), *(len(line[0]) for line in lines)])
-    width_status = max([len("status"), *(len(line[1]) for line in lines)])
-    out = [f"{'id':<{width_id}}  {'status':<{width_status}}  reasons"]
-    out += [f"{a:<{width_id}}  {b:<{width_status}}  {c}".rstrip() for a, b, c in lines]
-    stream.write(("\n".join(out) + "\n").encode("utf-8"))
-
-
-FORMATS: dict[str, Callable[[Iterable[Result], IO[bytes]], None]] = {
-    "json": write_json,
-    "jsonl": write_jsonl,
-    "csv": write_csv,
-    "table": write_table,
-}
-
-
-def write_results(results: Iterable[Result], format: str, output: Path | None) -> None:
-    """Write ``results`` in ``format`` to ``output`` (atomically) or standard output, one at
-    a time as they come."""
-    with output_stream(output) as stream:
-        FORMATS[format](results, stream)
-
-
-def as_json(results: Iterable[Result]) -> str:
-    """Verdicts and error records as a JSON list (``screening-result.schema.json``)."""
-    buffer = io.BytesIO()
-    write_json(results, buffer)
-    return buffer.getvalue().decode("utf-8")
-
-
 def summary(counts: Mapping[str, int]) -> str:
     """``screened N: eligible a, ineligible b, needs_review c, error d`` from the count of
     each status and of ``error``."""
@@ -175,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     # A Status is its value as a key: the plain dict counts both, faster than a Counter.
     counts = dict.fromkeys(STATUSES, 0)
 
-    def results() -> Iterator[Result]:
+    def results() -> Iterator[Verdict | RecordError]:
         for record in read_applicants(args.applicants, warn=warn):
             if isinstance(record, RecordError):
                 counts["error"] += 1
@@ -198,6 +129,6 @@ def run(args: argparse.Namespace) -> int:
                 warn=warn,
             )
     else:
-        write_results(results(), args.format, args.output)
+        write_screening(results(), args.format, args.output)
     print(f"shopperkit: {summary(counts)}", file=sys.stderr)
     return 0

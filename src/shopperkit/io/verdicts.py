@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import csv
+import io
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from shopperkit.io.convert import from_data, to_data
-from shopperkit.io.files import json_bytes, read_json, read_jsonl
+from shopperkit.io.files import (
+    json_bytes,
+    output_stream,
+    read_json,
+    read_jsonl,
+    write_json_lines,
+    write_json_list,
+)
 from shopperkit.model.verdicts import Reason, Status, Verdict
 from shopperkit.problems import RecordError
 
@@ -137,3 +146,65 @@ def read_verdicts(path: Path) -> list[Verdict]:
         return _verdicts((where, data) for where, _, data in read_jsonl(path, "screening-line"))
     data = read_json(path, "screening-result")
     return _verdicts((f"{path}: $[{index}]", item) for index, item in enumerate(data))
+
+
+Result = Verdict | RecordError
+"""A screening result: a verdict, or the error record of an unreadable applicant."""
+
+
+def write_jsonl(results: Iterable[Result], stream: IO[bytes]) -> None:
+    """One verdict or error record per line (``screening-line.schema.json``), streamed."""
+    write_json_lines(stream, map(VerdictEncoder().json, results))
+
+
+def write_json(results: Iterable[Result], stream: IO[bytes]) -> None:
+    """A JSON list (``screening-result.schema.json``), one compact verdict a line, streamed."""
+    write_json_list(stream, map(VerdictEncoder().json, results))
+
+
+def write_csv(results: Iterable[Result], stream: IO[bytes]) -> None:
+    """One row per applicant: ``id,status,codes,row,errors`` (codes separated by ``;``)."""
+    text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(["id", "status", "codes", "row", "errors"])
+    for result in results:
+        if isinstance(result, RecordError):
+            problems = ";".join(f"{p.where}:{p.code}" for p in result.errors)
+            writer.writerow([result.id or "", "error", "", result.row, problems])
+        else:
+            codes = ";".join(reason.code for reason in result.reasons)
+            writer.writerow([result.id, result.status.value, codes, "", ""])
+    text.detach()
+
+
+def write_table(results: Iterable[Result], stream: IO[bytes]) -> None:
+    """An aligned table for people, with the English reason of every failed rule (held in
+    memory to align the columns)."""
+    lines = []
+    for result in results:
+        if isinstance(result, RecordError):
+            detail = "; ".join(f"{p.where}: {p.message}" for p in result.errors)
+            lines.append((result.id or f"row {result.row}", "error", f"row {result.row}: {detail}"))
+        else:
+            detail = " | ".join(reason.message["en"] for reason in result.reasons)
+            lines.append((result.id, result.status.value, detail))
+    width_id = max([len("id"), *(len(line[0]) for line in lines)])
+    width_status = max([len("status"), *(len(line[1]) for line in lines)])
+    out = [f"{'id':<{width_id}}  {'status':<{width_status}}  reasons"]
+    out += [f"{a:<{width_id}}  {b:<{width_status}}  {c}".rstrip() for a, b, c in lines]
+    stream.write(("\n".join(out) + "\n").encode("utf-8"))
+
+
+SCREENING_FORMATS: dict[str, Callable[[Iterable[Result], IO[bytes]], None]] = {
+    "json": write_json,
+    "jsonl": write_jsonl,
+    "csv": write_csv,
+    "table": write_table,
+}
+
+
+def write_screening(results: Iterable[Result], format: str, output: Path | None) -> None:
+    """Write screening ``results`` in ``format`` (one of :data:`SCREENING_FORMATS`) to
+    ``output`` (atomically) or standard output, one at a time as they come."""
+    with output_stream(output) as stream:
+        SCREENING_FORMATS[format](results, stream)
