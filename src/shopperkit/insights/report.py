@@ -32,7 +32,7 @@ from shopperkit.insights.findings import (
     handoff_services,
 )
 from shopperkit.insights.integrity import Flag, IntegrityPolicy, check_integrity, reliability
-from shopperkit.insights.privacy import Pseudonymiser, publishable, redact
+from shopperkit.insights.privacy import Pseudonymiser, Redactor, publishable
 from shopperkit.insights.recommendations import (
     BUILTIN_RULES,
     Recommendation,
@@ -78,6 +78,11 @@ def report_languages(wanted: Iterable[str], declared: Sequence[str]) -> tuple[st
                 {"language": language, "declared": ", ".join(declared) or "none"},
             )
     return languages
+
+
+def staff_names(directory: Directory | None) -> list[str]:
+    """The names of every centre's staff in ``directory``."""
+    return [name for centre in directory.centres for name in centre.staff] if directory else []
 
 
 def handoff_sections(forms: Iterable[Form]) -> dict[str, frozenset[str]]:
@@ -241,7 +246,9 @@ def insights(
     finding and recommendation rules to the built-in ones. ``employers`` (shopper id ->
     entity id) lets evaluations of one's own employer be flagged. ``status_log`` holds the
     entities' answers to earlier recommendations. ``directory`` names entities and services,
-    and addresses a hand-off to the entity of the service handing over. Groups under ``k``
+    and addresses a hand-off to the entity of the service handing over. Comments are published
+redacted: contacts, names after a title, the names of the directory's staff, every shopper's
+id and pseudonyms are removed. Groups under ``k``
     evaluations or shoppers are withheld.
     """
     forms = tuple(forms)
@@ -274,6 +281,9 @@ def insights(
         if secret is None:
             raise InputError("pseudonym_secret_missing", {"env": "SHOPPERKIT_PSEUDONYM_SECRET"})
         pseudonym = Pseudonymiser(secret)
+        redact = Redactor(
+            staff_names(directory), {r.shopper for r in records} | set(employers or {})
+        )
         scores_of = {r.id: r.overall for r in records}
         flags = tuple(
             check_integrity(records, overall=scores_of, employers=employers, policy=integrity)
