@@ -246,9 +246,9 @@ def insights(
     finding and recommendation rules to the built-in ones. ``employers`` (shopper id ->
     entity id) lets evaluations of one's own employer be flagged. ``status_log`` holds the
     entities' answers to earlier recommendations. ``directory`` names entities and services,
-    and addresses a hand-off to the entity of the service handing over. Comments are published
-redacted: contacts, names after a title, the names of the directory's staff, every shopper's
-id and pseudonyms are removed. Groups under ``k``
+    and addresses a hand-off to the entity of the service handing over. Comments are
+    published redacted: contacts, names after a title, the names of the directory's staff,
+    every shopper's id and pseudonyms are removed. Groups under ``k``
     evaluations or shoppers are withheld.
     """
     forms = tuple(forms)
