@@ -187,14 +187,14 @@ def render_html(report: Report) -> str:
 # Characters with a meaning inside a line of CommonMark or GitHub Markdown: emphasis, code,
 # links and images, raw HTML, entities, table cells, strikethrough, closing heading marks
 # and autolinks (``http:``, ``www.``). Each is
-# escaped with a backslash (any ASCII punctuation may be); ``&``, ``<`` and ``>`` become
-# entities, so no HTML tag or entity of the input survives.
+# escaped with a backslash (any ASCII punctuation may be); ``&`` and ``<`` become entities,
+# so no HTML tag, autolink or entity of the input survives.
 _INLINE = re.compile(r"([\\`*_\[\]()!|~:#])")
 _WWW = re.compile(r"(?i)\b(www)\.")
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_HTML = {"&": "&amp;", "<": "&lt;"}
 # What starts a block when it opens a line: headings, lists, quotes, thematic breaks, setext
-# underlines, fences.
-_BLOCK_START = re.compile(r"^([#+=-]|\d+(?=[.)]))")
+# underlines, fences. (Elsewhere ``>`` is plain text once no ``<`` opens a tag.)
+_BLOCK_START = re.compile(r"^([#+=>-]|\d+(?=[.)]))")
 _SPACE = re.compile(r"\s+")
 
 
