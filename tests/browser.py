@@ -101,3 +101,22 @@ def png_colours(path: Path) -> Counter[tuple[int, int, int]]:
             counts[(line[i], line[i + 1], line[i + 2])] += 1
         previous = line
     return counts
+
+
+def dom_after_scripts(page: Path) -> str:
+    """The document of ``page`` as Chromium holds it after running its scripts and handlers."""
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [
+                chromium(),
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                "--virtual-time-budget=2000",
+                "--dump-dom",
+                page.resolve().as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    return done.stdout.decode("utf-8")

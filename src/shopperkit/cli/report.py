@@ -74,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
         secret=_secret(args),
         plugins=registry.plugins,
         k=args.k,
-        languages=tuple(args.language.split(",")) if args.language else None,
+        languages=(
+            tuple(lang.strip() for lang in args.language.split(",")) if args.language else None
+        ),
         exclude_flagged=not args.keep_flagged,
         employers=employers,
         status_log=read_status_log(args.status_log) if args.status_log else (),

@@ -15,6 +15,10 @@ INSIGHTS_MESSAGES: dict[str, dict[str, str]] = {
         "ar": "لا يوجد مفتاح للأسماء المستعارة: اضبط ${env} (16 حرفاً أو أكثر) "
         "أو استخدم --secret-file",
     },
+    "report_language_undeclared": {
+        "en": "'{language}' is not a report language of the programme (it declares: {declared})",
+        "ar": "'{language}' ليست من لغات تقارير البرنامج (اللغات المعلنة: {declared})",
+    },
     # integrity flags: the evidence of each flag fills its message
     "visit_too_short": {
         "en": "the visit took {minutes} minutes; at least {minimum} are expected",

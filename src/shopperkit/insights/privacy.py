@@ -4,7 +4,9 @@
   programme's secret), stable for one secret and unlinkable without it.
 - :func:`publishable`: a group with fewer than ``k`` evaluations or fewer than ``k`` distinct
   shoppers is withheld from published aggregates.
-- :func:`redact`: names, phone numbers and e-mail addresses are removed from free text.
+- :func:`redact` and :class:`Redactor`: names (after a title, and those of known people such
+  as a centre's staff), shopper ids, pseudonyms, phone numbers and e-mail addresses are removed
+  from free text.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from attrs import frozen
 
@@ -52,6 +55,7 @@ class Redaction:
     names: int = 0
     phones: int = 0
     emails: int = 0
+    shoppers: int = 0
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -66,17 +70,70 @@ _TITLED_NAME = re.compile(
 )
 
 
-def redact(text: str, known_names: Iterable[str] = ()) -> Redaction:
-    """``text`` with e-mail addresses, phone numbers and names replaced by placeholders.
+_PSEUDONYM = re.compile(rf"(?<!\w){re.escape(PSEUDONYM_PREFIX)}[0-9a-f]{{8,64}}(?!\w)", re.I)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regular expression matching any of ``words``, as a trie: its cost grows with the
+    length of the longest word, not with how many words there are."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie)
+
+
+def _whole_words(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Any of ``words`` (case ignored) where it is not part of a longer word."""
+    kept = {word.lower() for word in words if word.strip()}
+    if not kept:
+        return None
+    return re.compile(rf"(?<!\w)(?:{_alternation(sorted(kept))})(?!\w)", re.IGNORECASE)
+
+
+class Redactor:
+    """Redacts free text, knowing the names of people (such as a centre's staff) and the
+    ids of shoppers to remove wherever they appear; built once, used on many texts."""
+
+    def __init__(self, known_names: Iterable[str] = (), shopper_ids: Iterable[str] = ()) -> None:
+        self._names = _whole_words(known_names)
+        self._shoppers = _whole_words(shopper_ids)
+
+    def __call__(self, text: str) -> Redaction:
+        """``text`` with e-mail addresses, shopper ids and pseudonyms, phone numbers and names
+        replaced by ``[email]``, ``[shopper]``, ``[phone]`` and ``[name]``."""
+        text, emails = _EMAIL.subn("[email]", text)
+        text, shoppers = _PSEUDONYM.subn("[shopper]", text)
+        if self._shoppers is not None:
+            text, found = self._shoppers.subn("[shopper]", text)
+            shoppers += found
+        text, phones = _PHONE.subn("[phone]", text)
+        text, names = _TITLED_NAME.subn("[name]", text)
+        if self._names is not None:
+            text, found = self._names.subn("[name]", text)
+            names += found
+        return Redaction(text=text, names=names, phones=phones, emails=emails, shoppers=shoppers)
+
+
+def redact(
+    text: str, known_names: Iterable[str] = (), shopper_ids: Iterable[str] = ()
+) -> Redaction:
+    """``text`` with e-mail addresses, phone numbers, names, shopper ids and pseudonyms
+    replaced by placeholders.
 
     Names are found after a title (Mr, Dr, السيد, الموظفة, ...) and wherever one of
-    ``known_names`` (say, the centre's staff list) appears.
+    ``known_names`` (say, the centre's staff list) appears; shopper ids wherever one of
+    ``shopper_ids`` appears, and pseudonyms (``S-`` and hexadecimal digits) anywhere. Use a
+    :class:`Redactor` to redact many texts with the same names and ids.
     """
-    text, emails = _EMAIL.subn("[email]", text)
-    text, phones = _PHONE.subn("[phone]", text)
-    text, names = _TITLED_NAME.subn("[name]", text)
-    for name in sorted({n for n in known_names if n.strip()}, key=len, reverse=True):
-        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
-        text, found = pattern.subn("[name]", text)
-        names += found
-    return Redaction(text=text, names=names, phones=phones, emails=emails)
+    return Redactor(known_names, shopper_ids)(text)

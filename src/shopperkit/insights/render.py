@@ -2,10 +2,15 @@
 
 The report model is plain data: sections with summary lines, tables and bar charts. Arabic and
 Urdu reports are laid out right to left, charts included.
+
+Every text in the model is data, never markup: the HTML escapes it, and the Markdown escapes
+HTML and Markdown syntax alike (:func:`markdown_text`), so a comment, an id or a name carrying
+``<script>``, ``<img onerror=...>``, link syntax, table pipes or backticks stays inert text.
 """
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from attrs import frozen
@@ -147,7 +152,7 @@ def render_html(report: Report) -> str:
     direction = "rtl" if rtl else "ltr"
     out = [
         "<!DOCTYPE html>",
-        f'<html lang="{report.language}" dir="{direction}">',
+        f'<html lang="{escape(report.language)}" dir="{direction}">',
         '<head><meta charset="utf-8">',
         f"<title>{escape(report.title)}</title>",
         f"<style>{_STYLE}</style></head><body>",
@@ -179,20 +184,43 @@ def render_html(report: Report) -> str:
     return "\n".join(out) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+# Characters with a meaning inside a line of CommonMark or GitHub Markdown: emphasis, code,
+# links and images, raw HTML, entities, table cells, strikethrough, closing heading marks
+# and autolinks (``http:``, ``www.``). Each is
+# escaped with a backslash (any ASCII punctuation may be); ``&`` and ``<`` become entities,
+# so no HTML tag, autolink or entity of the input survives.
+_INLINE = re.compile(r"([\\`*_\[\]()!|~:#])")
+_WWW = re.compile(r"(?i)\b(www)\.")
+_HTML = {"&": "&amp;", "<": "&lt;"}
+# What starts a block when it opens a line: headings, lists, quotes, thematic breaks, setext
+# underlines, fences. (Elsewhere ``>`` is plain text once no ``<`` opens a tag.)
+_BLOCK_START = re.compile(r"^([#+=>-]|\d+(?=[.)]))")
+_SPACE = re.compile(r"\s+")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as Markdown that shows exactly ``text`` on one line and is never markup."""
+    text = _SPACE.sub(" ", text).strip()
+    text = _WWW.sub(r"\1\\.", _INLINE.sub(r"\\\1", text))
+    text = "".join(_HTML.get(char, char) for char in text)
+    match = _BLOCK_START.match(text)
+    if match is not None:
+        end = match.end()
+        text = f"{text[:end]}\\{text[end:]}" if match.group(0).isdigit() else "\\" + text
+    return text
 
 
 def render_markdown(report: Report) -> str:
     """The report as Markdown: the same sections, with charts as tables."""
-    out = [f"# {report.title}", ""]
+    text = markdown_text
+    out = [f"# {text(report.title)}", ""]
     if report.subtitle:
-        out += [report.subtitle, ""]
+        out += [text(report.subtitle), ""]
     for section in report.sections:
-        out += [f"## {section.title}", ""]
-        out += [*section.lines, ""] if section.lines else []
+        out += [f"## {text(section.title)}", ""]
+        out += [*(text(line) for line in section.lines), ""] if section.lines else []
         for chart in section.charts:
-            out += [f"**{chart.title}**", "", "| | score | 95% interval |", "|---|---:|---|"]
+            out += [f"**{text(chart.title)}**", "", "| | score | 95% interval |", "|---|---:|---|"]
             for bar in chart.bars:
                 interval = (
                     f"{bar.low:.1f} to {bar.high:.1f}"
@@ -200,12 +228,12 @@ def render_markdown(report: Report) -> str:
                     else ""
                 )
                 mark = " ▼" if bar.highlighted else ""
-                out.append(f"| {_cell(bar.label)}{mark} | {bar.value:.1f} | {interval} |")
+                out.append(f"| {markdown_text(bar.label)}{mark} | {bar.value:.1f} | {interval} |")
             out.append("")
         for table in section.tables:
-            out.append("| " + " | ".join(_cell(c) for c in table.header) + " |")
+            out.append("| " + " | ".join(markdown_text(c) for c in table.header) + " |")
             out.append("|" + "---|" * len(table.header))
-            out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in table.rows]
+            out += ["| " + " | ".join(markdown_text(c) for c in row) + " |" for row in table.rows]
             out.append("")
-    out += [f"_{note}_" for note in report.notes]
+    out += [f"_{text(note)}_" for note in report.notes]
     return "\n".join(out).rstrip() + "\n"

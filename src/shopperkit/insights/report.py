@@ -13,6 +13,7 @@ One call does it all: :func:`insights`, from scored evaluations or from report a
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -31,7 +32,7 @@ from shopperkit.insights.findings import (
     handoff_services,
 )
 from shopperkit.insights.integrity import Flag, IntegrityPolicy, check_integrity, reliability
-from shopperkit.insights.privacy import Pseudonymiser, publishable, redact
+from shopperkit.insights.privacy import Pseudonymiser, Redactor, publishable
 from shopperkit.insights.recommendations import (
     BUILTIN_RULES,
     Recommendation,
@@ -58,6 +59,30 @@ OVERALL = "overall"
 not a factor)."""
 HANDOFF_PREFIX = "handoff:"
 """Report aggregates name a hand-off's tally by this prefix and the hand-off's key."""
+
+
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+"""What a report language code looks like (``en``, ``ar``, ``zh-Hans``): it names the report
+files, so nothing else is accepted."""
+
+
+def report_languages(wanted: Iterable[str], declared: Sequence[str]) -> tuple[str, ...]:
+    """``wanted`` if each is a well-formed language code among ``declared``, the languages
+    the programme reports in; else an :class:`InputError` ``report_language_undeclared``."""
+    declared = tuple(lang for lang in declared if LANGUAGE_CODE.fullmatch(lang))
+    languages = tuple(wanted)
+    for language in languages:
+        if language not in declared:
+            raise InputError(
+                "report_language_undeclared",
+                {"language": language, "declared": ", ".join(declared) or "none"},
+            )
+    return languages
+
+
+def staff_names(directory: Directory | None) -> list[str]:
+    """The names of every centre's staff in ``directory``."""
+    return [name for centre in directory.centres for name in centre.staff] if directory else []
 
 
 def handoff_sections(forms: Iterable[Form]) -> dict[str, frozenset[str]]:
@@ -150,7 +175,8 @@ class Insights:
     service_names: Mapping[str, Mapping[str, str]] = field(factory=dict)
 
     def report(self, language: str) -> Report:
-        """The report in ``language``: render it with ``.html()`` or ``.markdown()``."""
+        """The report in ``language``, one of :attr:`languages`: render it with ``.html()``
+        or ``.markdown()``."""
         return build_report(self, language)
 
     def recommendations_data(self) -> list[dict[str, Any]]:
@@ -215,11 +241,14 @@ def insights(
     ``forms`` name the factors (sections) and questions in the report languages and say
     which sections are hand-offs. A ``programme`` model gives the defaults: ``k``
     (``minimum_group_size``, else 5), ``languages``, the finding and integrity policies.
+    Report languages outside the programme's are refused (``report_language_undeclared``).
     ``secret`` keys the shoppers' pseudonyms (needed with evaluations). ``plugins`` add
     finding and recommendation rules to the built-in ones. ``employers`` (shopper id ->
     entity id) lets evaluations of one's own employer be flagged. ``status_log`` holds the
     entities' answers to earlier recommendations. ``directory`` names entities and services,
-    and addresses a hand-off to the entity of the service handing over. Groups under ``k``
+    and addresses a hand-off to the entity of the service handing over. Comments are
+    published redacted: contacts, names after a title, the names of the directory's staff,
+    every shopper's id and pseudonyms are removed. Groups under ``k``
     evaluations or shoppers are withheld.
     """
     forms = tuple(forms)
@@ -227,8 +256,11 @@ def insights(
     name = known.id if known is not None else str(programme)
     if k is None:
         k = known.integer("minimum_group_size", 5) if known is not None else 5
-    if languages is None:
-        languages = known.strings("languages", ("en", "ar")) if known is not None else ("en", "ar")
+    if known is not None:
+        declared = known.strings("languages", ("en", "ar"))
+    else:
+        declared = ("en", "ar") if languages is None else tuple(languages)
+    languages = report_languages(declared if languages is None else languages, declared)
     if policy is None:
         policy = FindingPolicy.of(known) if known is not None else FindingPolicy()
     if integrity is None and known is not None:
@@ -249,6 +281,9 @@ def insights(
         if secret is None:
             raise InputError("pseudonym_secret_missing", {"env": "SHOPPERKIT_PSEUDONYM_SECRET"})
         pseudonym = Pseudonymiser(secret)
+        redact = Redactor(
+            staff_names(directory), {r.shopper for r in records} | set(employers or {})
+        )
         scores_of = {r.id: r.overall for r in records}
         flags = tuple(
             check_integrity(records, overall=scores_of, employers=employers, policy=integrity)
@@ -362,7 +397,9 @@ def _label(language: str, key: str, **params: object) -> str:
 
 def build_report(insights: Insights, language: str) -> Report:
     """Lay the insights out: a summary, then one section per entity (its factors, then the
-    hand-offs it makes, each named by its services)."""
+    hand-offs it makes, each named by its services). ``language`` must be one of the
+    insights' languages (else ``report_language_undeclared``)."""
+    report_languages((language,), insights.languages)
     names = insights.entity_names
     factors = insights.factor_names
     services = insights.service_names

@@ -24,7 +24,8 @@ class Service:
 
 @frozen
 class ServiceCentre:
-    """A place where an entity's services are given."""
+    """A place where an entity's services are given; ``staff`` are the names of the people
+    working there, never published: reports redact them from shoppers' comments."""
 
     id: str
     entity: str
@@ -32,6 +33,7 @@ class ServiceCentre:
     city: str | None = None
     services: tuple[str, ...] = ()
     languages: tuple[str, ...] = ("ar", "en")
+    staff: tuple[str, ...] = ()
 
 
 @frozen
