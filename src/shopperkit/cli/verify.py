@@ -16,10 +16,16 @@ EXIT_REFUTED = 1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``DIR [--no-recompute]``."""
+    """``DIR [--no-recompute] [--explain]``."""
     parser.add_argument("directory", type=Path, help="directory written by 'shopperkit select'")
     parser.add_argument(
         "--no-recompute", action="store_true", help="skip re-computing the lottery (faster)"
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="also say, for a programme officer, what each check means and how anyone can "
+        "re-check it with the published files",
     )
 
 
@@ -27,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     """Print each check; exit 0 when the draw is confirmed, 1 when refuted."""
     from shopperkit.io.draws import POOL, read_draw
     from shopperkit.selection import PoolInvalid, verify
+    from shopperkit.selection.explain import explanation
 
     drawn = read_draw(args.directory)
     try:
@@ -35,8 +42,11 @@ def run(args: argparse.Namespace) -> int:
         raise pool_refused(error, args.directory / POOL) from None
     for check in checks:
         mark = "ok" if check.ok else "FAILED"
-        detail = f" ({check.detail})" if check.detail and not check.ok else ""
+        detail = f" ({check.file}: {check.difference})" if not check.ok else ""
         print(f"{mark:6} {check.name}{detail}")
     confirmed = all(check.ok for check in checks)
+    if args.explain:
+        print()
+        print(explanation(drawn, recompute=not args.no_recompute))
     print("draw confirmed" if confirmed else "draw REFUTED")
     return 0 if confirmed else EXIT_REFUTED

@@ -19,6 +19,14 @@ from shopperkit.io.pool import pool_from_text
 from shopperkit.io.quotas import read_quotas
 from shopperkit.io.schemas import check as check_schema
 from shopperkit.selection.audit import (
+    COHORT_FILE,
+    COMMITMENT_FILE,
+    DISTRIBUTION_FILE,
+    FEASIBILITY_FILE,
+    POOL_FILE,
+    PROBABILITIES_FILE,
+    QUOTAS_FILE,
+    RESULT_FILE,
     Commitment,
     SelectionResult,
     parse_distribution,
@@ -27,14 +35,14 @@ from shopperkit.selection.audit import (
 from shopperkit.selection.drawing import Draw, Published
 from shopperkit.selection.feasibility import Feasibility
 
-POOL = "pool.csv"
-QUOTAS = "quotas.csv"
-DISTRIBUTION = "distribution.csv"
-PROBABILITIES = "probabilities.csv"
-COHORT = "cohort.csv"
-RESULT = "result.json"
-COMMITMENT = "commitment.json"
-FEASIBILITY = "feasibility.json"
+POOL = POOL_FILE
+QUOTAS = QUOTAS_FILE
+DISTRIBUTION = DISTRIBUTION_FILE
+PROBABILITIES = PROBABILITIES_FILE
+COHORT = COHORT_FILE
+RESULT = RESULT_FILE
+COMMITMENT = COMMITMENT_FILE
+FEASIBILITY = FEASIBILITY_FILE
 
 
 def write_feasibility(out: Path, feasibility: Feasibility) -> None:
@@ -95,6 +103,7 @@ def read_draw(out: Path) -> Draw:
     audit = result.audit
     pool_file = pool_from_text(open_text(out / POOL), out / POOL)
     quotas = read_quotas(out / QUOTAS, audit.seats)
+    quotas_text = open_text(out / QUOTAS)
     distribution = open_text(out / DISTRIBUTION)
     probabilities = open_text(out / PROBABILITIES)
     cohort = open_text(out / COHORT) if (out / COHORT).exists() else ""
@@ -124,7 +133,7 @@ def read_draw(out: Path) -> Draw:
         feasibility=feasibility,
         lottery=tuple((Fraction(p), members) for p, members in parse_distribution(distribution)),
         probabilities=dict(parse_probabilities(probabilities)),
-        published=Published(pool_file.text, quotas.csv(), distribution, probabilities, cohort),
+        published=Published(pool_file.text, quotas_text, distribution, probabilities, cohort),
         commitment=commitment,
         result=result,
     )

@@ -15,7 +15,10 @@ decimals as written) exceeds ``u`` times their sum. So the distribution can be p
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -32,7 +35,16 @@ FORMAT = "shopperkit-selection/1"
 DRAW_RULE = "shopperkit-draw/1"
 PROBABILITY_DIGITS = 10
 DISTRIBUTION_DIGITS = 15
+POOL_FILE = "pool.csv"
+QUOTAS_FILE = "quotas.csv"
+DISTRIBUTION_FILE = "distribution.csv"
+PROBABILITIES_FILE = "probabilities.csv"
+COHORT_FILE = "cohort.csv"
+RESULT_FILE = "result.json"
+COMMITMENT_FILE = "commitment.json"
+FEASIBILITY_FILE = "feasibility.json"
 DISTRIBUTION_COLUMNS = ("panel_index", "probability", "member_ids")
+_SPECIAL = re.compile(r'[\s"]')
 
 
 def sha256_text(text: str) -> str:
@@ -49,15 +61,43 @@ def decimal(value: Fraction, digits: int) -> str:
     return f"{sign}{text[:-digits]}.{text[-digits:]}"
 
 
+def member_list(ids: Sequence[str]) -> str:
+    """Ids as one text, space-separated; an id holding a space, a quote or a line break is
+    quoted by the CSV rules (``"a b"``; a quote inside is doubled), so ids without them are written as
+    they are and every id reads back unchanged with :func:`parse_member_list`."""
+    if not any(_SPECIAL.search(person) for person in ids):
+        return " ".join(ids)
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=" ", lineterminator="\n", quoting=csv.QUOTE_MINIMAL).writerow(ids)
+    return buffer.getvalue()[:-1]
+
+
+def parse_member_list(text: str) -> tuple[str, ...]:
+    """The ids of a :func:`member_list` text (empty for an empty text)."""
+    if not text:
+        return ()
+    if '"' not in text:
+        return tuple(text.split(" "))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=" ", strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error:
+        raise InputError("distribution_malformed", where="distribution.csv") from None
+    if len(rows) != 1:
+        raise InputError("distribution_malformed", where="distribution.csv")
+    return tuple(rows[0])
+
+
 def distribution_text(rows: Sequence[tuple[Fraction, Cohort]]) -> str:
-    """``distribution.csv``: ``panel_index,probability,member_ids`` (ids space-separated)."""
+    """``distribution.csv``: ``panel_index,probability,member_ids`` (ids space-separated,
+    see :func:`member_list`)."""
     return csv_text(
         DISTRIBUTION_COLUMNS,
         (
             {
                 "panel_index": i,
                 "probability": decimal(p, DISTRIBUTION_DIGITS),
-                "member_ids": " ".join(cohort),
+                "member_ids": member_list(cohort),
             }
             for i, (p, cohort) in enumerate(rows)
         ),
@@ -84,7 +124,9 @@ def parse_distribution(text: str) -> list[tuple[Decimal, Cohort]]:
     """The rows of a ``distribution.csv`` text, probabilities as exact decimals."""
     _, rows = csv_rows(Path("distribution.csv"), DISTRIBUTION_COLUMNS, text=text)
     try:
-        return [(Decimal(row["probability"]), tuple(row["member_ids"].split())) for _, row in rows]
+        return [
+            (Decimal(row["probability"]), parse_member_list(row["member_ids"])) for _, row in rows
+        ]
     except ArithmeticError:
         raise InputError("distribution_malformed", where="distribution.csv") from None
 
