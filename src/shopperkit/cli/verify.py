@@ -16,10 +16,13 @@ EXIT_REFUTED = 1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``DIR [--no-recompute] [--explain]``."""
+    """``DIR [--no-recompute] [--seed S] [--explain]``."""
     parser.add_argument("directory", type=Path, help="directory written by 'shopperkit select'")
     parser.add_argument(
         "--no-recompute", action="store_true", help="skip re-computing the lottery (faster)"
+    )
+    parser.add_argument(
+        "--seed", help="the seed as announced in public: the draw must have used it"
     )
     parser.add_argument(
         "--explain",
@@ -37,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
     drawn = read_draw(args.directory)
     try:
-        checks = verify(drawn, recompute=not args.no_recompute)
+        checks = verify(drawn, recompute=not args.no_recompute, seed=args.seed)
     except PoolInvalid as error:
         raise pool_refused(error, args.directory / POOL) from None
     for check in checks:

@@ -63,13 +63,16 @@ def decimal(value: Fraction, digits: int) -> str:
 
 def member_list(ids: Sequence[str]) -> str:
     """Ids as one text, space-separated; an id holding a space, a quote or a line break is
-    quoted by the CSV rules (``"a b"``; a quote inside is doubled), so ids without them are written as
-    they are and every id reads back unchanged with :func:`parse_member_list`."""
+    quoted by the CSV rules (``"a b"``; a quote inside is doubled), so ids without them are
+    written as they are and every id reads back unchanged with :func:`parse_member_list`."""
     if not any(_SPECIAL.search(person) for person in ids):
         return " ".join(ids)
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=" ", lineterminator="\n", quoting=csv.QUOTE_MINIMAL).writerow(ids)
-    return buffer.getvalue()[:-1]
+    # A line terminator of both characters makes the writer quote an id holding either.
+    csv.writer(buffer, delimiter=" ", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(
+        ids
+    )
+    return buffer.getvalue()[:-2]
 
 
 def parse_member_list(text: str) -> tuple[str, ...]:

@@ -27,12 +27,12 @@ from shopperkit.selection.audit import (
     DISTRIBUTION_FILE,
     DRAW_RULE,
     FEASIBILITY_FILE,
+    FORMAT,
     POOL_FILE,
     PROBABILITIES_FILE,
+    PROBABILITY_DIGITS,
     QUOTAS_FILE,
     RESULT_FILE,
-    FORMAT,
-    PROBABILITY_DIGITS,
     Audit,
     Commitment,
     QuotaReport,
@@ -431,17 +431,35 @@ def replace(drawn: Draw, withdrawn_id: str, *, reason: str | None = None) -> Dra
     )
 
 
+COMMITTED_FIELDS = (
+    "pool_sha256",
+    "quotas_sha256",
+    "distribution_sha256",
+    "probabilities_sha256",
+    "seats",
+    "method",
+)
+"""The fields a commitment and the audit must share."""
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.split("\n")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
 def first_difference(expected: str, actual: str) -> str:
     """Where ``actual`` first departs from ``expected``, line by line (empty when equal):
     ``line 3: expected 'P07', found 'P12'``."""
     if expected == actual:
         return ""
-    wanted = expected.split("\n")
-    found = actual.split("\n")
+    wanted = _lines(expected)
+    found = _lines(actual)
     for line, (a, b) in enumerate(zip(wanted, found, strict=False), start=1):
         if a != b:
             return f"line {line}: expected {a!r}, found {b!r}"
     line = min(len(wanted), len(found)) + 1
+    if len(wanted) == len(found):
+        return f"line {line - 1}: the line break at the end of the file differs"
     if len(wanted) > len(found):
         return f"line {line}: expected {wanted[line - 1]!r}, found the end of the file"
     return f"line {line}: expected the end of the file, found {found[line - 1]!r}"
@@ -460,7 +478,12 @@ def _first_item_difference(what: str, expected: Sequence[object], actual: Sequen
 
 
 def verify(
-    drawn: Draw, pool: Pool | None = None, quotas: QuotaSet | None = None, *, recompute: bool = True
+    drawn: Draw,
+    pool: Pool | None = None,
+    quotas: QuotaSet | None = None,
+    *,
+    recompute: bool = True,
+    seed: str | None = None,
 ) -> list[Check]:
     """Check a revealed draw against its published texts: every hash and the commitment, the
     audit's rule and seats, every panel of the distribution, the probabilities, the seeded
@@ -469,7 +492,9 @@ def verify(
     same distribution and probabilities, byte for byte.
 
     ``pool`` and ``quotas`` are the inputs as the verifier knows them (by default the draw's
-    own). A draw read back from files is checked on the files' texts, byte for byte. Each
+    own); ``seed``, the seed as announced in public, must be the audit's. A draw read back
+    from files is checked on the files' texts, byte for byte; a pool that cannot be drawn
+    from raises :class:`PoolInvalid` unless an earlier check already failed. Each
     :class:`Check` names the file it checks and, when it fails, the first difference.
     """
     if drawn.result is None:
@@ -484,58 +509,72 @@ def verify(
     def add(name: str, file: str, difference: str) -> None:
         checks.append(Check(name, not difference, file, difference))
 
-    for name, text, recorded in (
-        (POOL_FILE, texts.pool, audit.pool_sha256),
-        (QUOTAS_FILE, texts.quotas, audit.quotas_sha256),
-        (DISTRIBUTION_FILE, texts.distribution, audit.distribution_sha256),
-        (PROBABILITIES_FILE, texts.probabilities, audit.probabilities_sha256),
+    if seed is not None:
+        add(
+            "the seed is the one announced",
+            RESULT_FILE,
+            "" if seed == audit.seed else f"expected {seed!r}, found {audit.seed!r}",
+        )
+    committed = drawn.commitment
+    hashes = {}
+    for name, text, field in (
+        (POOL_FILE, texts.pool, "pool_sha256"),
+        (QUOTAS_FILE, texts.quotas, "quotas_sha256"),
+        (DISTRIBUTION_FILE, texts.distribution, "distribution_sha256"),
+        (PROBABILITIES_FILE, texts.probabilities, "probabilities_sha256"),
     ):
-        actual = sha256_text(text)
+        actual = hashes[field] = sha256_text(text)
+        recorded = getattr(audit, field)
+        # The commitment was published first: when it agrees with the file, the audit is
+        # what changed.
+        blamed = RESULT_FILE if recorded != actual == getattr(committed, field) else name
         add(
             f"{name} has the SHA-256 the audit records",
-            name,
-            "" if actual == recorded else f"SHA-256 {actual}, {RESULT_FILE} records {recorded}",
+            blamed,
+            ""
+            if actual == recorded
+            else f"{name} has SHA-256 {actual}, {RESULT_FILE} records {recorded}",
         )
     add(
         "the quotas used are the published quotas",
         QUOTAS_FILE,
         first_difference(quotas.csv(), texts.quotas),
     )
-    committed = drawn.commitment
-    fields = (
-        "method",
-        "seats",
-        "pool_sha256",
-        "quotas_sha256",
-        "distribution_sha256",
-        "probabilities_sha256",
-    )
+    evidence: dict[str, object] = {**hashes, "seats": len(result.panel)}
     changed = next(
-        (f for f in fields if getattr(committed, f) != getattr(audit, f)),
+        (f for f in COMMITTED_FIELDS if getattr(committed, f) != getattr(audit, f)),
         None,
     )
-    add(
-        "the audit repeats the commitment",
-        COMMITMENT_FILE,
-        ""
-        if changed is None
-        else f"{changed}: committed {getattr(committed, changed)!r}, "
-        f"{RESULT_FILE} records {getattr(audit, changed)!r}",
-    )
+    if changed is None:
+        blamed, disagreement = COMMITMENT_FILE, ""
+    else:
+        blamed = (
+            COMMITMENT_FILE
+            if changed in evidence and evidence[changed] == getattr(audit, changed)
+            else RESULT_FILE
+        )
+        disagreement = (
+            f"{changed}: {COMMITMENT_FILE} has {getattr(committed, changed)!r}, "
+            f"{RESULT_FILE} has {getattr(audit, changed)!r}"
+        )
+    add("the audit repeats the commitment", blamed, disagreement)
     if audit.committed_sha256 is not None:
-        actual = sha256_text(texts.distribution)
+        actual = hashes["distribution_sha256"]
         add(
             "distribution matches the commitment",
-            DISTRIBUTION_FILE,
+            RESULT_FILE
+            if audit.committed_sha256 != actual == committed.distribution_sha256
+            else DISTRIBUTION_FILE,
             ""
             if audit.committed_sha256 == actual
-            else f"SHA-256 {actual}, committed {audit.committed_sha256}",
+            else f"{DISTRIBUTION_FILE} has SHA-256 {actual}, committed {audit.committed_sha256}",
         )
     rule = [
         f"{what}: expected {want!r}, found {got!r}"
         for what, want, got in (
             ("draw_rule", DRAW_RULE, audit.draw_rule),
             ("seats", quotas.seats, audit.seats),
+            ("seats", len(result.panel), audit.seats),
             ("format", FORMAT, result.format),
         )
         if want != got
@@ -543,7 +582,13 @@ def verify(
     if audit.method not in METHODS:
         rule.append(f"method: {audit.method!r} is not one of {list(METHODS)}")
     add("the audit names this rule, format, method and seats", RESULT_FILE, "; ".join(rule[:1]))
-    problem = problem_of(pool, quotas)
+    try:
+        problem = problem_of(pool, quotas)
+    except PoolInvalid as error:
+        if all(check.ok for check in checks):
+            raise
+        add("the pool can be drawn from", POOL_FILE, f"{error.code} {dict(error.params)}")
+        return checks
     rows = parse_distribution(texts.distribution)
     of = profile_index(problem)
     bad = [
@@ -622,11 +667,14 @@ def verify(
         try:
             replayed = _replaced(problem, replayed, replacement.withdrawn, replacement.reason)
         except InputError as error:
-            replaced = f"replacement {number}: {replacement.withdrawn!r} cannot be replaced ({error.code})"
+            replaced = (
+                f"replacement {number}: {replacement.withdrawn!r} cannot be replaced ({error.code})"
+            )
             break
         if replayed.replacements[-1] != replacement:
             replaced = (
-                f"replacement {number}: expected {replayed.replacements[-1]!r}, found {replacement!r}"
+                f"replacement {number}: expected {replayed.replacements[-1]!r}, "
+                f"found {replacement!r}"
             )
             break
     if not replaced and replayed.cohort != result.cohort:
