@@ -9,8 +9,9 @@ from shopperkit.cli.common import pool_refused
 
 NAME = "verify"
 HELP = (
-    "check a draw directory: hashes, quotas of every panel, the seeded draw, the waitlist, "
-    "replacements and the published cohort"
+    "check every published file of a draw directory: hashes and commitment, quotas of every "
+    "panel, probabilities, the seeded draw, the waitlist, replacements, the quota report and "
+    "the published cohort; name the file and first difference of any change"
 )
 EXIT_REFUTED = 1
 
