@@ -353,3 +353,15 @@ def test_ids_with_spaces_draw_through_the_command_line(tmp_path: Path) -> None:
 def test_checks_are_data() -> None:
     check = Check("x", False, "cohort.csv", "line 2: expected 'A', found 'B'")
     assert (check.file, check.difference) == ("cohort.csv", "line 2: expected 'A', found 'B'")
+
+
+def test_every_check_has_a_code_with_english_and_arabic_text(published: Path) -> None:
+    from shopperkit.messages import builtin_messages
+
+    catalogue = builtin_messages()
+    checks = verify(read_draw(published), seed=SEED)
+    assert len({check.code for check in checks}) == len(checks)
+    for check in checks:
+        assert check.code.startswith("verify_")
+        assert catalogue[check.code]["en"] == check.name
+        assert catalogue[check.code]["ar"]

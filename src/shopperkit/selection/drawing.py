@@ -53,6 +53,7 @@ from shopperkit.selection.audit import (
 )
 from shopperkit.selection.feasibility import Feasibility, Problem, check
 from shopperkit.selection.lottery import METHODS
+from shopperkit.selection.messages import SELECTION_MESSAGES
 from shopperkit.selection.quotas import QuotaSet, quotas_for
 
 Progress = Callable[[str], None]
@@ -114,12 +115,15 @@ class Published:
 class Check:
     """One verification step: what was checked, whether it held, the published file it
     checks (``result.json``, ``cohort.csv``...) and, when it failed, the first difference
-    found (``line 3: expected 'P07', found 'P12'``)."""
+    found (``line 3: expected 'P07', found 'P12'``), and the check's message code."""
 
     name: str
     ok: bool
     file: str = ""
     difference: str = ""
+    code: str = ""
+    """The message code naming the check (its English text is :attr:`name`; see
+    :func:`shopperkit.messages.builtin_messages` for the Arabic)."""
 
 
 @frozen
@@ -506,22 +510,28 @@ def verify(
     texts = drawn.published
     checks: list[Check] = []
 
-    def add(name: str, file: str, difference: str) -> None:
-        checks.append(Check(name, not difference, file, difference))
+    def add(code: str, file: str, difference: str) -> None:
+        name = SELECTION_MESSAGES[code]["en"]
+        checks.append(Check(name, not difference, file, difference, code))
 
     if seed is not None:
         add(
-            "the seed is the one announced",
+            "verify_seed_announced",
             RESULT_FILE,
             "" if seed == audit.seed else f"expected {seed!r}, found {audit.seed!r}",
         )
     committed = drawn.commitment
     hashes = {}
-    for name, text, field in (
-        (POOL_FILE, texts.pool, "pool_sha256"),
-        (QUOTAS_FILE, texts.quotas, "quotas_sha256"),
-        (DISTRIBUTION_FILE, texts.distribution, "distribution_sha256"),
-        (PROBABILITIES_FILE, texts.probabilities, "probabilities_sha256"),
+    for code, name, text, field in (
+        ("verify_pool_hash", POOL_FILE, texts.pool, "pool_sha256"),
+        ("verify_quotas_hash", QUOTAS_FILE, texts.quotas, "quotas_sha256"),
+        ("verify_distribution_hash", DISTRIBUTION_FILE, texts.distribution, "distribution_sha256"),
+        (
+            "verify_probabilities_hash",
+            PROBABILITIES_FILE,
+            texts.probabilities,
+            "probabilities_sha256",
+        ),
     ):
         actual = hashes[field] = sha256_text(text)
         recorded = getattr(audit, field)
@@ -529,14 +539,14 @@ def verify(
         # what changed.
         blamed = RESULT_FILE if recorded != actual == getattr(committed, field) else name
         add(
-            f"{name} has the SHA-256 the audit records",
+            code,
             blamed,
             ""
             if actual == recorded
             else f"{name} has SHA-256 {actual}, {RESULT_FILE} records {recorded}",
         )
     add(
-        "the quotas used are the published quotas",
+        "verify_quotas_used",
         QUOTAS_FILE,
         first_difference(quotas.csv(), texts.quotas),
     )
@@ -557,11 +567,11 @@ def verify(
             f"{changed}: {COMMITMENT_FILE} has {getattr(committed, changed)!r}, "
             f"{RESULT_FILE} has {getattr(audit, changed)!r}"
         )
-    add("the audit repeats the commitment", blamed, disagreement)
+    add("verify_commitment_repeated", blamed, disagreement)
     if audit.committed_sha256 is not None:
         actual = hashes["distribution_sha256"]
         add(
-            "distribution matches the commitment",
+            "verify_distribution_committed",
             RESULT_FILE
             if audit.committed_sha256 != actual == committed.distribution_sha256
             else DISTRIBUTION_FILE,
@@ -581,13 +591,13 @@ def verify(
     ]
     if audit.method not in METHODS:
         rule.append(f"method: {audit.method!r} is not one of {list(METHODS)}")
-    add("the audit names this rule, format, method and seats", RESULT_FILE, "; ".join(rule[:1]))
+    add("verify_audit_rule", RESULT_FILE, "; ".join(rule[:1]))
     try:
         problem = problem_of(pool, quotas)
     except PoolInvalid as error:
         if all(check.ok for check in checks):
             raise
-        add("the pool can be drawn from", POOL_FILE, f"{error.code} {dict(error.params)}")
+        add("verify_pool_drawable", POOL_FILE, f"{error.code} {dict(error.params)}")
         return checks
     rows = parse_distribution(texts.distribution)
     of = profile_index(problem)
@@ -597,14 +607,14 @@ def verify(
         if not all(q.met for q in _report(problem, cohort, of))
     ]
     add(
-        "every panel in the distribution meets every quota",
+        "verify_panels_meet_quotas",
         DISTRIBUTION_FILE,
         f"row {bad[0]} ({member_list(rows[bad[0]][1])!r}) does not meet the quotas" if bad else "",
     )
     total = sum((Fraction(p) for p, _ in rows), Fraction(0))
     tolerance = Fraction(len(rows) + 1, 2 * 10**DISTRIBUTION_DIGITS)
     add(
-        "distribution probabilities sum to 1",
+        "verify_distribution_sums",
         DISTRIBUTION_FILE,
         "" if abs(total - 1) <= tolerance else f"they sum to {float(total)!r}",
     )
@@ -617,7 +627,7 @@ def verify(
     everyone = sorted(candidate.id for candidate in pool.candidates)
     listed = [person for person, _ in published]
     add(
-        "probabilities.csv lists every candidate once, by id",
+        "verify_probabilities_listed",
         PROBABILITIES_FILE,
         _first_item_difference("row", everyone, listed),
     )
@@ -633,7 +643,7 @@ def verify(
         None,
     )
     add(
-        "probabilities agree with the distribution",
+        "verify_probabilities_agree",
         PROBABILITIES_FILE,
         ""
         if far is None
@@ -647,7 +657,7 @@ def verify(
         drawn_row = _first_item_difference("panel member", rows[index][1], result.panel)
     else:
         drawn_row = ""
-    add("the seed draws the recorded panel", RESULT_FILE, drawn_row)
+    add("verify_seed_draws_panel", RESULT_FILE, drawn_row)
     members = set(result.panel)
     expected = tuple(
         person
@@ -655,7 +665,7 @@ def verify(
         if person not in members
     )
     add(
-        "the waitlist is in the seed's order",
+        "verify_waitlist_order",
         RESULT_FILE,
         _first_item_difference("waitlist position", expected, result.waitlist),
     )
@@ -679,20 +689,20 @@ def verify(
             break
     if not replaced and replayed.cohort != result.cohort:
         replaced = _first_item_difference("cohort member", replayed.cohort, result.cohort)
-    add("replacements follow the waitlist", RESULT_FILE, replaced)
+    add("verify_replacements", RESULT_FILE, replaced)
     report = quota_report(problem, result.cohort, of) if set(result.cohort) <= of.keys() else ()
     add(
-        "the quota report counts the cohort",
+        "verify_quota_report",
         RESULT_FILE,
         _first_item_difference("quota", report, result.quotas),
     )
     add(
-        "the exclusions are those of the feasibility report",
+        "verify_exclusions",
         RESULT_FILE,
         _first_item_difference("excluded profile", drawn.feasibility.excluded, result.excluded),
     )
     add(
-        "the published cohort file lists the cohort",
+        "verify_cohort_file",
         COHORT_FILE,
         first_difference(ids_text(result.cohort), texts.cohort),
     )
@@ -706,17 +716,17 @@ def verify(
         except (QuotasInfeasible, InputError):
             feasibility, same, chances = None, "", ""
         add(
-            "re-running the lottery gives the same distribution",
+            "verify_recomputed_distribution",
             DISTRIBUTION_FILE,
             first_difference(same, texts.distribution),
         )
         add(
-            "re-running the lottery gives the same probabilities",
+            "verify_recomputed_probabilities",
             PROBABILITIES_FILE,
             first_difference(chances, texts.probabilities),
         )
         add(
-            "re-checking the quotas gives the same feasibility report",
+            "verify_recomputed_feasibility",
             FEASIBILITY_FILE,
             ""
             if feasibility == drawn.feasibility
