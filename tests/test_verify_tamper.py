@@ -365,3 +365,16 @@ def test_every_check_has_a_code_with_english_and_arabic_text(published: Path) ->
         assert check.code.startswith("verify_")
         assert catalogue[check.code]["en"] == check.name
         assert catalogue[check.code]["ar"]
+
+
+def test_replacing_from_a_waitlist_naming_a_stranger_is_a_coded_error(
+    published: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "draw"
+    shutil.copytree(published, out)
+    result = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    result["waitlist"][0] = "nobody"
+    (out / "result.json").write_text(json.dumps(result), encoding="utf-8")
+    assert main(["replace", str(out), "--withdraw", result["cohort"][0]]) == 2
+    assert "'nobody' of the draw's cohort or waitlist is not in its pool" in capsys.readouterr().err
+    assert ("result.json", "'nobody' is not in pool.csv") in refusals(out)

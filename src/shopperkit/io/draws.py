@@ -14,7 +14,7 @@ from pathlib import Path
 
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data, to_data
-from shopperkit.io.files import atomic_write, dumps, open_text, read_json
+from shopperkit.io.files import atomic_write, dumps, read_json
 from shopperkit.io.pool import pool_from_text
 from shopperkit.io.quotas import read_quotas
 from shopperkit.io.schemas import check as check_schema
@@ -92,6 +92,21 @@ def read_result(out: Path) -> SelectionResult:
     return from_data(SelectionResult, read_json(path, "selection-result"), where=str(path))
 
 
+def exact_text(path: Path) -> str:
+    """The file's UTF-8 text exactly as its bytes are (no newline translation, no byte order
+    mark removed), so a verifier checks the bytes that were published."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file_not_found", where=str(path)) from None
+    except OSError as error:
+        raise InputError("file_unreadable", {"reason": str(error)}, where=str(path)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError("file_unreadable", {"reason": str(error)}, where=str(path)) from None
+
+
 def read_draw(out: Path) -> Draw:
     """The revealed draw kept in ``out``, every file read once and kept as published (so
     :func:`~shopperkit.selection.verify` checks the files byte for byte).
@@ -101,12 +116,12 @@ def read_draw(out: Path) -> Draw:
     """
     result = read_result(out)
     audit = result.audit
-    pool_file = pool_from_text(open_text(out / POOL), out / POOL)
+    pool_file = pool_from_text(exact_text(out / POOL), out / POOL)
+    quotas_text = exact_text(out / QUOTAS)
     quotas = read_quotas(out / QUOTAS, audit.seats)
-    quotas_text = open_text(out / QUOTAS)
-    distribution = open_text(out / DISTRIBUTION)
-    probabilities = open_text(out / PROBABILITIES)
-    cohort = open_text(out / COHORT) if (out / COHORT).exists() else ""
+    distribution = exact_text(out / DISTRIBUTION)
+    probabilities = exact_text(out / PROBABILITIES)
+    cohort = exact_text(out / COHORT) if (out / COHORT).exists() else ""
     feasibility = (
         from_data(Feasibility, read_json(out / FEASIBILITY), where=str(out / FEASIBILITY))
         if (out / FEASIBILITY).exists()
@@ -148,6 +163,7 @@ __all__ = [
     "PROBABILITIES",
     "QUOTAS",
     "RESULT",
+    "exact_text",
     "read_commitment",
     "read_draw",
     "read_result",

@@ -45,6 +45,7 @@ COMMITMENT_FILE = "commitment.json"
 FEASIBILITY_FILE = "feasibility.json"
 DISTRIBUTION_COLUMNS = ("panel_index", "probability", "member_ids")
 _SPECIAL = re.compile(r'[\s"]')
+_PROBABILITY = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,40})?", re.ASCII)
 
 
 def sha256_text(text: str) -> str:
@@ -123,24 +124,33 @@ def ids_text(ids: Sequence[str]) -> str:
     return csv_text(("id",), ({"id": person} for person in ids))
 
 
+def _probability(text: str, where: str) -> str:
+    """``text`` when it is written as shopperkit writes probabilities (digits, a point and
+    decimals, no exponent: so reading it costs no more than its length)."""
+    if not _PROBABILITY.fullmatch(text):
+        raise InputError("distribution_malformed", where=where)
+    return text
+
+
 def parse_distribution(text: str) -> list[tuple[Decimal, Cohort]]:
     """The rows of a ``distribution.csv`` text, probabilities as exact decimals."""
-    _, rows = csv_rows(Path("distribution.csv"), DISTRIBUTION_COLUMNS, text=text)
-    try:
-        return [
-            (Decimal(row["probability"]), parse_member_list(row["member_ids"])) for _, row in rows
-        ]
-    except ArithmeticError:
-        raise InputError("distribution_malformed", where="distribution.csv") from None
+    _, rows = csv_rows(Path(DISTRIBUTION_FILE), DISTRIBUTION_COLUMNS, text=text)
+    return [
+        (
+            Decimal(_probability(row["probability"], f"{DISTRIBUTION_FILE}:{line}")),
+            parse_member_list(row["member_ids"]),
+        )
+        for line, row in rows
+    ]
 
 
 def parse_probabilities(text: str) -> list[tuple[str, Fraction]]:
     """The rows of a ``probabilities.csv`` text: each id and its probability, exactly."""
-    _, rows = csv_rows(Path("probabilities.csv"), ("id", "probability"), text=text)
-    try:
-        return [(row["id"], Fraction(row["probability"])) for _, row in rows]
-    except (ValueError, ZeroDivisionError):
-        raise InputError("distribution_malformed", where="probabilities.csv") from None
+    _, rows = csv_rows(Path(PROBABILITIES_FILE), ("id", "probability"), text=text)
+    return [
+        (row["id"], Fraction(_probability(row["probability"], f"{PROBABILITIES_FILE}:{line}")))
+        for line, row in rows
+    ]
 
 
 def draw_index(probabilities: Sequence[Decimal], seed: str, distribution_sha256: str) -> int:

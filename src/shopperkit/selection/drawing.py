@@ -405,15 +405,20 @@ def _replaced(
         raise InputError("withdraw_not_member", {"id": withdrawn})
     gone = {r.withdrawn for r in result.replacements}
     remaining = [person for person in cohort if person != withdrawn]
+    of = profile_index(problem)
+    stranger = next((person for person in (*cohort, *result.waitlist) if person not in of), None)
+    if stranger is not None:
+        raise InputError("draw_id_unknown", {"id": stranger})
     for position, person in enumerate(result.waitlist):
         if person in gone or person in cohort:
             continue
         trial = sorted([*remaining, person])
-        if all(q.met for q in quota_report(problem, trial)):
+        report = quota_report(problem, trial, of)
+        if all(q.met for q in report):
             return evolve(
                 result,
                 cohort=tuple(trial),
-                quotas=quota_report(problem, trial),
+                quotas=report,
                 replacements=(
                     *result.replacements,
                     Replacement(withdrawn, person, position, reason),
@@ -669,11 +674,16 @@ def verify(
         RESULT_FILE,
         _first_item_difference("waitlist position", expected, result.waitlist),
     )
-    replayed = evolve(
-        result, cohort=result.panel, quotas=quota_report(problem, result.panel), replacements=()
-    )
-    replaced = ""
-    for number, replacement in enumerate(result.replacements, start=1):
+    named = [
+        *result.panel,
+        *result.cohort,
+        *result.waitlist,
+        *(person for r in result.replacements for person in (r.withdrawn, r.replacement)),
+    ]
+    stranger = next((person for person in named if person not in of), None)
+    replaced = "" if stranger is None else f"{stranger!r} is not in {POOL_FILE}"
+    replayed = evolve(result, cohort=result.panel, replacements=())
+    for number, replacement in enumerate(() if replaced else result.replacements, start=1):
         try:
             replayed = _replaced(problem, replayed, replacement.withdrawn, replacement.reason)
         except InputError as error:

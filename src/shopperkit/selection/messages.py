@@ -98,6 +98,10 @@ SELECTION_MESSAGES: dict[str, dict[str, str]] = {
         "en": "a probability is not a decimal number",
         "ar": "إحدى الاحتمالات ليست عدداً عشرياً",
     },
+    "draw_id_unknown": {
+        "en": "'{id}' of the draw's cohort or waitlist is not in its pool",
+        "ar": "'{id}' من دفعة السحب أو قائمة انتظاره ليس في مجموعته",
+    },
     # The checks of verify: each is also the check's name.
     "verify_seed_announced": {
         "en": "the seed is the one announced",
