@@ -9,17 +9,27 @@ from shopperkit.cli.common import pool_refused
 
 NAME = "verify"
 HELP = (
-    "check a draw directory: hashes, quotas of every panel, the seeded draw, the waitlist, "
-    "replacements and the published cohort"
+    "check every published file of a draw directory: hashes and commitment, quotas of every "
+    "panel, probabilities, the seeded draw, the waitlist, replacements, the quota report and "
+    "the published cohort; name the file and first difference of any change"
 )
 EXIT_REFUTED = 1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``DIR [--no-recompute]``."""
+    """``DIR [--no-recompute] [--seed S] [--explain]``."""
     parser.add_argument("directory", type=Path, help="directory written by 'shopperkit select'")
     parser.add_argument(
         "--no-recompute", action="store_true", help="skip re-computing the lottery (faster)"
+    )
+    parser.add_argument(
+        "--seed", help="the seed as announced in public: the draw must have used it"
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="also say, for a programme officer, what each check means and how anyone can "
+        "re-check it with the published files",
     )
 
 
@@ -27,16 +37,20 @@ def run(args: argparse.Namespace) -> int:
     """Print each check; exit 0 when the draw is confirmed, 1 when refuted."""
     from shopperkit.io.draws import POOL, read_draw
     from shopperkit.selection import PoolInvalid, verify
+    from shopperkit.selection.explain import explanation
 
     drawn = read_draw(args.directory)
     try:
-        checks = verify(drawn, recompute=not args.no_recompute)
+        checks = verify(drawn, recompute=not args.no_recompute, seed=args.seed)
     except PoolInvalid as error:
         raise pool_refused(error, args.directory / POOL) from None
     for check in checks:
         mark = "ok" if check.ok else "FAILED"
-        detail = f" ({check.detail})" if check.detail and not check.ok else ""
+        detail = f" ({check.file}: {check.difference})" if not check.ok else ""
         print(f"{mark:6} {check.name}{detail}")
     confirmed = all(check.ok for check in checks)
+    if args.explain:
+        print()
+        print(explanation(drawn, recompute=not args.no_recompute))
     print("draw confirmed" if confirmed else "draw REFUTED")
     return 0 if confirmed else EXIT_REFUTED

@@ -14,11 +14,19 @@ from pathlib import Path
 
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data, to_data
-from shopperkit.io.files import atomic_write, dumps, open_text, read_json
+from shopperkit.io.files import atomic_write, dumps, read_json
 from shopperkit.io.pool import pool_from_text
 from shopperkit.io.quotas import read_quotas
 from shopperkit.io.schemas import check as check_schema
 from shopperkit.selection.audit import (
+    COHORT_FILE,
+    COMMITMENT_FILE,
+    DISTRIBUTION_FILE,
+    FEASIBILITY_FILE,
+    POOL_FILE,
+    PROBABILITIES_FILE,
+    QUOTAS_FILE,
+    RESULT_FILE,
     Commitment,
     SelectionResult,
     parse_distribution,
@@ -27,14 +35,14 @@ from shopperkit.selection.audit import (
 from shopperkit.selection.drawing import Draw, Published
 from shopperkit.selection.feasibility import Feasibility
 
-POOL = "pool.csv"
-QUOTAS = "quotas.csv"
-DISTRIBUTION = "distribution.csv"
-PROBABILITIES = "probabilities.csv"
-COHORT = "cohort.csv"
-RESULT = "result.json"
-COMMITMENT = "commitment.json"
-FEASIBILITY = "feasibility.json"
+POOL = POOL_FILE
+QUOTAS = QUOTAS_FILE
+DISTRIBUTION = DISTRIBUTION_FILE
+PROBABILITIES = PROBABILITIES_FILE
+COHORT = COHORT_FILE
+RESULT = RESULT_FILE
+COMMITMENT = COMMITMENT_FILE
+FEASIBILITY = FEASIBILITY_FILE
 
 
 def write_feasibility(out: Path, feasibility: Feasibility) -> None:
@@ -84,6 +92,21 @@ def read_result(out: Path) -> SelectionResult:
     return from_data(SelectionResult, read_json(path, "selection-result"), where=str(path))
 
 
+def exact_text(path: Path) -> str:
+    """The file's UTF-8 text exactly as its bytes are (no newline translation, no byte order
+    mark removed), so a verifier checks the bytes that were published."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file_not_found", where=str(path)) from None
+    except OSError as error:
+        raise InputError("file_unreadable", {"reason": str(error)}, where=str(path)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError("file_unreadable", {"reason": str(error)}, where=str(path)) from None
+
+
 def read_draw(out: Path) -> Draw:
     """The revealed draw kept in ``out``, every file read once and kept as published (so
     :func:`~shopperkit.selection.verify` checks the files byte for byte).
@@ -93,11 +116,12 @@ def read_draw(out: Path) -> Draw:
     """
     result = read_result(out)
     audit = result.audit
-    pool_file = pool_from_text(open_text(out / POOL), out / POOL)
+    pool_file = pool_from_text(exact_text(out / POOL), out / POOL)
+    quotas_text = exact_text(out / QUOTAS)
     quotas = read_quotas(out / QUOTAS, audit.seats)
-    distribution = open_text(out / DISTRIBUTION)
-    probabilities = open_text(out / PROBABILITIES)
-    cohort = open_text(out / COHORT) if (out / COHORT).exists() else ""
+    distribution = exact_text(out / DISTRIBUTION)
+    probabilities = exact_text(out / PROBABILITIES)
+    cohort = exact_text(out / COHORT) if (out / COHORT).exists() else ""
     feasibility = (
         from_data(Feasibility, read_json(out / FEASIBILITY), where=str(out / FEASIBILITY))
         if (out / FEASIBILITY).exists()
@@ -124,7 +148,7 @@ def read_draw(out: Path) -> Draw:
         feasibility=feasibility,
         lottery=tuple((Fraction(p), members) for p, members in parse_distribution(distribution)),
         probabilities=dict(parse_probabilities(probabilities)),
-        published=Published(pool_file.text, quotas.csv(), distribution, probabilities, cohort),
+        published=Published(pool_file.text, quotas_text, distribution, probabilities, cohort),
         commitment=commitment,
         result=result,
     )
@@ -139,6 +163,7 @@ __all__ = [
     "PROBABILITIES",
     "QUOTAS",
     "RESULT",
+    "exact_text",
     "read_commitment",
     "read_draw",
     "read_result",

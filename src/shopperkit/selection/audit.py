@@ -15,7 +15,10 @@ decimals as written) exceeds ``u`` times their sum. So the distribution can be p
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -32,7 +35,17 @@ FORMAT = "shopperkit-selection/1"
 DRAW_RULE = "shopperkit-draw/1"
 PROBABILITY_DIGITS = 10
 DISTRIBUTION_DIGITS = 15
+POOL_FILE = "pool.csv"
+QUOTAS_FILE = "quotas.csv"
+DISTRIBUTION_FILE = "distribution.csv"
+PROBABILITIES_FILE = "probabilities.csv"
+COHORT_FILE = "cohort.csv"
+RESULT_FILE = "result.json"
+COMMITMENT_FILE = "commitment.json"
+FEASIBILITY_FILE = "feasibility.json"
 DISTRIBUTION_COLUMNS = ("panel_index", "probability", "member_ids")
+_SPECIAL = re.compile(r'[\s"]')
+_PROBABILITY = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,40})?", re.ASCII)
 
 
 def sha256_text(text: str) -> str:
@@ -49,15 +62,46 @@ def decimal(value: Fraction, digits: int) -> str:
     return f"{sign}{text[:-digits]}.{text[-digits:]}"
 
 
+def member_list(ids: Sequence[str]) -> str:
+    """Ids as one text, space-separated; an id holding a space, a quote or a line break is
+    quoted by the CSV rules (``"a b"``; a quote inside is doubled), so ids without them are
+    written as they are and every id reads back unchanged with :func:`parse_member_list`."""
+    if not any(_SPECIAL.search(person) for person in ids):
+        return " ".join(ids)
+    buffer = io.StringIO()
+    # A line terminator of both characters makes the writer quote an id holding either.
+    csv.writer(buffer, delimiter=" ", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(
+        ids
+    )
+    return buffer.getvalue()[:-2]
+
+
+def parse_member_list(text: str) -> tuple[str, ...]:
+    """The ids of a :func:`member_list` text (empty for an empty text)."""
+    if not text:
+        return ()
+    if '"' not in text:
+        return tuple(text.split(" "))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=" ", strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error:
+        raise InputError("distribution_malformed", where="distribution.csv") from None
+    if len(rows) != 1:
+        raise InputError("distribution_malformed", where="distribution.csv")
+    return tuple(rows[0])
+
+
 def distribution_text(rows: Sequence[tuple[Fraction, Cohort]]) -> str:
-    """``distribution.csv``: ``panel_index,probability,member_ids`` (ids space-separated)."""
+    """``distribution.csv``: ``panel_index,probability,member_ids`` (ids space-separated,
+    see :func:`member_list`)."""
     return csv_text(
         DISTRIBUTION_COLUMNS,
         (
             {
                 "panel_index": i,
                 "probability": decimal(p, DISTRIBUTION_DIGITS),
-                "member_ids": " ".join(cohort),
+                "member_ids": member_list(cohort),
             }
             for i, (p, cohort) in enumerate(rows)
         ),
@@ -80,22 +124,33 @@ def ids_text(ids: Sequence[str]) -> str:
     return csv_text(("id",), ({"id": person} for person in ids))
 
 
+def _probability(text: str, where: str) -> str:
+    """``text`` when it is written as shopperkit writes probabilities (digits, a point and
+    decimals, no exponent: so reading it costs no more than its length)."""
+    if not _PROBABILITY.fullmatch(text):
+        raise InputError("distribution_malformed", where=where)
+    return text
+
+
 def parse_distribution(text: str) -> list[tuple[Decimal, Cohort]]:
     """The rows of a ``distribution.csv`` text, probabilities as exact decimals."""
-    _, rows = csv_rows(Path("distribution.csv"), DISTRIBUTION_COLUMNS, text=text)
-    try:
-        return [(Decimal(row["probability"]), tuple(row["member_ids"].split())) for _, row in rows]
-    except ArithmeticError:
-        raise InputError("distribution_malformed", where="distribution.csv") from None
+    _, rows = csv_rows(Path(DISTRIBUTION_FILE), DISTRIBUTION_COLUMNS, text=text)
+    return [
+        (
+            Decimal(_probability(row["probability"], f"{DISTRIBUTION_FILE}:{line}")),
+            parse_member_list(row["member_ids"]),
+        )
+        for line, row in rows
+    ]
 
 
 def parse_probabilities(text: str) -> list[tuple[str, Fraction]]:
     """The rows of a ``probabilities.csv`` text: each id and its probability, exactly."""
-    _, rows = csv_rows(Path("probabilities.csv"), ("id", "probability"), text=text)
-    try:
-        return [(row["id"], Fraction(row["probability"])) for _, row in rows]
-    except (ValueError, ZeroDivisionError):
-        raise InputError("distribution_malformed", where="probabilities.csv") from None
+    _, rows = csv_rows(Path(PROBABILITIES_FILE), ("id", "probability"), text=text)
+    return [
+        (row["id"], Fraction(_probability(row["probability"], f"{PROBABILITIES_FILE}:{line}")))
+        for line, row in rows
+    ]
 
 
 def draw_index(probabilities: Sequence[Decimal], seed: str, distribution_sha256: str) -> int:

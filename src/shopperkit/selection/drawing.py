@@ -21,9 +21,18 @@ from shopperkit.model.pool import Pool
 from shopperkit.model.programme import Programme
 from shopperkit.problems import FieldProblem, RecordError
 from shopperkit.selection.audit import (
+    COHORT_FILE,
+    COMMITMENT_FILE,
+    DISTRIBUTION_DIGITS,
+    DISTRIBUTION_FILE,
     DRAW_RULE,
+    FEASIBILITY_FILE,
     FORMAT,
+    POOL_FILE,
+    PROBABILITIES_FILE,
     PROBABILITY_DIGITS,
+    QUOTAS_FILE,
+    RESULT_FILE,
     Audit,
     Commitment,
     QuotaReport,
@@ -33,6 +42,7 @@ from shopperkit.selection.audit import (
     distribution_text,
     draw_index,
     ids_text,
+    member_list,
     parse_distribution,
     parse_probabilities,
     probabilities_text,
@@ -43,6 +53,7 @@ from shopperkit.selection.audit import (
 )
 from shopperkit.selection.feasibility import Feasibility, Problem, check
 from shopperkit.selection.lottery import METHODS
+from shopperkit.selection.messages import SELECTION_MESSAGES
 from shopperkit.selection.quotas import QuotaSet, quotas_for
 
 Progress = Callable[[str], None]
@@ -102,11 +113,17 @@ class Published:
 
 @frozen
 class Check:
-    """One verification step and whether it held."""
+    """One verification step: what was checked, whether it held, the published file it
+    checks (``result.json``, ``cohort.csv``...) and, when it failed, the first difference
+    found (``line 3: expected 'P07', found 'P12'``), and the check's message code."""
 
     name: str
     ok: bool
-    detail: str = ""
+    file: str = ""
+    difference: str = ""
+    code: str = ""
+    """The message code naming the check (its English text is :attr:`name`; see
+    :func:`shopperkit.messages.builtin_messages` for the Arabic)."""
 
 
 @frozen
@@ -388,15 +405,20 @@ def _replaced(
         raise InputError("withdraw_not_member", {"id": withdrawn})
     gone = {r.withdrawn for r in result.replacements}
     remaining = [person for person in cohort if person != withdrawn]
+    of = profile_index(problem)
+    stranger = next((person for person in (*cohort, *result.waitlist) if person not in of), None)
+    if stranger is not None:
+        raise InputError("draw_id_unknown", {"id": stranger})
     for position, person in enumerate(result.waitlist):
         if person in gone or person in cohort:
             continue
         trial = sorted([*remaining, person])
-        if all(q.met for q in quota_report(problem, trial)):
+        report = quota_report(problem, trial, of)
+        if all(q.met for q in report):
             return evolve(
                 result,
                 cohort=tuple(trial),
-                quotas=quota_report(problem, trial),
+                quotas=report,
                 replacements=(
                     *result.replacements,
                     Replacement(withdrawn, person, position, reason),
@@ -418,15 +440,71 @@ def replace(drawn: Draw, withdrawn_id: str, *, reason: str | None = None) -> Dra
     )
 
 
+COMMITTED_FIELDS = (
+    "pool_sha256",
+    "quotas_sha256",
+    "distribution_sha256",
+    "probabilities_sha256",
+    "seats",
+    "method",
+)
+"""The fields a commitment and the audit must share."""
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.split("\n")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+def first_difference(expected: str, actual: str) -> str:
+    """Where ``actual`` first departs from ``expected``, line by line (empty when equal):
+    ``line 3: expected 'P07', found 'P12'``."""
+    if expected == actual:
+        return ""
+    wanted = _lines(expected)
+    found = _lines(actual)
+    for line, (a, b) in enumerate(zip(wanted, found, strict=False), start=1):
+        if a != b:
+            return f"line {line}: expected {a!r}, found {b!r}"
+    line = min(len(wanted), len(found)) + 1
+    if len(wanted) == len(found):
+        return f"line {line - 1}: the line break at the end of the file differs"
+    if len(wanted) > len(found):
+        return f"line {line}: expected {wanted[line - 1]!r}, found the end of the file"
+    return f"line {line}: expected the end of the file, found {found[line - 1]!r}"
+
+
+def _first_item_difference(what: str, expected: Sequence[object], actual: Sequence[object]) -> str:
+    for position, (a, b) in enumerate(zip(expected, actual, strict=False), start=1):
+        if a != b:
+            return f"{what} {position}: expected {a!r}, found {b!r}"
+    if len(expected) == len(actual):
+        return ""
+    position = min(len(expected), len(actual)) + 1
+    if len(expected) > len(actual):
+        return f"{what} {position}: expected {expected[position - 1]!r}, found none"
+    return f"{what} {position}: expected none, found {actual[position - 1]!r}"
+
+
 def verify(
-    drawn: Draw, pool: Pool | None = None, quotas: QuotaSet | None = None, *, recompute: bool = True
+    drawn: Draw,
+    pool: Pool | None = None,
+    quotas: QuotaSet | None = None,
+    *,
+    recompute: bool = True,
+    seed: str | None = None,
 ) -> list[Check]:
-    """Check a revealed draw against its published texts: every hash, every panel of the
-    distribution, the seeded draw, the waitlist order, the replacements and the published
-    cohort file; with ``recompute``, the lottery is computed again.
+    """Check a revealed draw against its published texts: every hash and the commitment, the
+    audit's rule and seats, every panel of the distribution, the probabilities, the seeded
+    draw, the waitlist order, the replacements, the quota report, the exclusions and the
+    published cohort file; with ``recompute``, the lottery is computed again and must give the
+    same distribution and probabilities, byte for byte.
 
     ``pool`` and ``quotas`` are the inputs as the verifier knows them (by default the draw's
-    own). A draw read back from files is checked on the files' texts, byte for byte.
+    own); ``seed``, the seed as announced in public, must be the audit's. A draw read back
+    from files is checked on the files' texts, byte for byte; a pool that cannot be drawn
+    from raises :class:`PoolInvalid` unless an earlier check already failed. Each
+    :class:`Check` names the file it checks and, when it fails, the first difference.
     """
     if drawn.result is None:
         raise InputError("draw_not_revealed")
@@ -436,23 +514,96 @@ def verify(
     audit = result.audit
     texts = drawn.published
     checks: list[Check] = []
-    for name, text, recorded in (
-        ("pool", texts.pool, audit.pool_sha256),
-        ("quotas", quotas.csv(), audit.quotas_sha256),
-        ("distribution", texts.distribution, audit.distribution_sha256),
-        ("probabilities", texts.probabilities, audit.probabilities_sha256),
-    ):
-        actual = sha256_text(text)
-        checks.append(Check(f"{name} SHA-256", actual == recorded, actual))
-    if audit.committed_sha256 is not None:
-        checks.append(
-            Check(
-                "distribution matches the commitment",
-                audit.committed_sha256 == sha256_text(texts.distribution),
-                audit.committed_sha256,
-            )
+
+    def add(code: str, file: str, difference: str) -> None:
+        name = SELECTION_MESSAGES[code]["en"]
+        checks.append(Check(name, not difference, file, difference, code))
+
+    if seed is not None:
+        add(
+            "verify_seed_announced",
+            RESULT_FILE,
+            "" if seed == audit.seed else f"expected {seed!r}, found {audit.seed!r}",
         )
-    problem = problem_of(pool, quotas)
+    committed = drawn.commitment
+    hashes = {}
+    for code, name, text, field in (
+        ("verify_pool_hash", POOL_FILE, texts.pool, "pool_sha256"),
+        ("verify_quotas_hash", QUOTAS_FILE, texts.quotas, "quotas_sha256"),
+        ("verify_distribution_hash", DISTRIBUTION_FILE, texts.distribution, "distribution_sha256"),
+        (
+            "verify_probabilities_hash",
+            PROBABILITIES_FILE,
+            texts.probabilities,
+            "probabilities_sha256",
+        ),
+    ):
+        actual = hashes[field] = sha256_text(text)
+        recorded = getattr(audit, field)
+        # The commitment was published first: when it agrees with the file, the audit is
+        # what changed.
+        blamed = RESULT_FILE if recorded != actual == getattr(committed, field) else name
+        add(
+            code,
+            blamed,
+            ""
+            if actual == recorded
+            else f"{name} has SHA-256 {actual}, {RESULT_FILE} records {recorded}",
+        )
+    add(
+        "verify_quotas_used",
+        QUOTAS_FILE,
+        first_difference(quotas.csv(), texts.quotas),
+    )
+    evidence: dict[str, object] = {**hashes, "seats": len(result.panel)}
+    changed = next(
+        (f for f in COMMITTED_FIELDS if getattr(committed, f) != getattr(audit, f)),
+        None,
+    )
+    if changed is None:
+        blamed, disagreement = COMMITMENT_FILE, ""
+    else:
+        blamed = (
+            COMMITMENT_FILE
+            if changed in evidence and evidence[changed] == getattr(audit, changed)
+            else RESULT_FILE
+        )
+        disagreement = (
+            f"{changed}: {COMMITMENT_FILE} has {getattr(committed, changed)!r}, "
+            f"{RESULT_FILE} has {getattr(audit, changed)!r}"
+        )
+    add("verify_commitment_repeated", blamed, disagreement)
+    if audit.committed_sha256 is not None:
+        actual = hashes["distribution_sha256"]
+        add(
+            "verify_distribution_committed",
+            RESULT_FILE
+            if audit.committed_sha256 != actual == committed.distribution_sha256
+            else DISTRIBUTION_FILE,
+            ""
+            if audit.committed_sha256 == actual
+            else f"{DISTRIBUTION_FILE} has SHA-256 {actual}, committed {audit.committed_sha256}",
+        )
+    rule = [
+        f"{what}: expected {want!r}, found {got!r}"
+        for what, want, got in (
+            ("draw_rule", DRAW_RULE, audit.draw_rule),
+            ("seats", quotas.seats, audit.seats),
+            ("seats", len(result.panel), audit.seats),
+            ("format", FORMAT, result.format),
+        )
+        if want != got
+    ]
+    if audit.method not in METHODS:
+        rule.append(f"method: {audit.method!r} is not one of {list(METHODS)}")
+    add("verify_audit_rule", RESULT_FILE, "; ".join(rule[:1]))
+    try:
+        problem = problem_of(pool, quotas)
+    except PoolInvalid as error:
+        if all(check.ok for check in checks):
+            raise
+        add("verify_pool_drawable", POOL_FILE, f"{error.code} {dict(error.params)}")
+        return checks
     rows = parse_distribution(texts.distribution)
     of = profile_index(problem)
     bad = [
@@ -460,12 +611,17 @@ def verify(
         for i, (_, cohort) in enumerate(rows)
         if not all(q.met for q in _report(problem, cohort, of))
     ]
-    checks.append(Check("every panel in the distribution meets every quota", not bad, str(bad[:5])))
+    add(
+        "verify_panels_meet_quotas",
+        DISTRIBUTION_FILE,
+        f"row {bad[0]} ({member_list(rows[bad[0]][1])!r}) does not meet the quotas" if bad else "",
+    )
     total = sum((Fraction(p) for p, _ in rows), Fraction(0))
-    checks.append(
-        Check(
-            "distribution probabilities sum to 1", abs(total - 1) < Fraction(1, 10**9), str(total)
-        )
+    tolerance = Fraction(len(rows) + 1, 2 * 10**DISTRIBUTION_DIGITS)
+    add(
+        "verify_distribution_sums",
+        DISTRIBUTION_FILE,
+        "" if abs(total - 1) <= tolerance else f"they sum to {float(total)!r}",
     )
     # Decimal sums of 15-decimal numbers are exact here (28 significant digits).
     marginal: dict[str, Decimal] = {}
@@ -473,75 +629,118 @@ def verify(
         for person in cohort:
             marginal[person] = marginal.get(person, ZERO) + p
     published = parse_probabilities(texts.probabilities)
-    worst = max(
-        (abs(p - Fraction(marginal.get(person, ZERO))) for person, p in published),
-        default=Fraction(0),
+    everyone = sorted(candidate.id for candidate in pool.candidates)
+    listed = [person for person, _ in published]
+    add(
+        "verify_probabilities_listed",
+        PROBABILITIES_FILE,
+        _first_item_difference("row", everyone, listed),
     )
-    checks.append(
-        Check(
-            "probabilities agree with the distribution",
-            worst < Fraction(1, 10**8),
-            f"{float(worst):.2e}",
-        )
+    # Each published probability is the exact one rounded to PROBABILITY_DIGITS decimals;
+    # each row of the distribution is rounded to DISTRIBUTION_DIGITS decimals.
+    bound = Fraction(1, 2 * 10**PROBABILITY_DIGITS) + tolerance
+    far = next(
+        (
+            (person, p)
+            for person, p in published
+            if abs(p - Fraction(marginal.get(person, ZERO))) > bound
+        ),
+        None,
+    )
+    add(
+        "verify_probabilities_agree",
+        PROBABILITIES_FILE,
+        ""
+        if far is None
+        else f"{far[0]!r}: published {float(far[1])!r}, the distribution gives "
+        f"{float(marginal.get(far[0], ZERO))!r}",
     )
     index = draw_index([p for p, _ in rows], audit.seed, sha256_text(texts.distribution))
-    checks.append(
-        Check(
-            "the seed draws the recorded panel",
-            index == audit.panel_index and index < len(rows) and rows[index][1] == result.panel,
-            f"row {index}",
-        )
-    )
+    if index != audit.panel_index:
+        drawn_row = f"the seed picks row {index}, {RESULT_FILE} records row {audit.panel_index}"
+    elif index >= len(rows) or rows[index][1] != result.panel:
+        drawn_row = _first_item_difference("panel member", rows[index][1], result.panel)
+    else:
+        drawn_row = ""
+    add("verify_seed_draws_panel", RESULT_FILE, drawn_row)
     members = set(result.panel)
     expected = tuple(
         person
         for person in waitlist([person for person, p in published if p > 0], audit.seed)
         if person not in members
     )
-    first = next(
-        (i for i, (a, b) in enumerate(zip(expected, result.waitlist, strict=False)) if a != b),
-        min(len(expected), len(result.waitlist)),
+    add(
+        "verify_waitlist_order",
+        RESULT_FILE,
+        _first_item_difference("waitlist position", expected, result.waitlist),
     )
-    checks.append(
-        Check(
-            "the waitlist is in the seed's order",
-            expected == result.waitlist,
-            f"first difference at position {first + 1}",
-        )
-    )
-    replayed = evolve(
-        result, cohort=result.panel, quotas=quota_report(problem, result.panel), replacements=()
-    )
-    ok = True
-    for replacement in result.replacements:
+    named = [
+        *result.panel,
+        *result.cohort,
+        *result.waitlist,
+        *(person for r in result.replacements for person in (r.withdrawn, r.replacement)),
+    ]
+    stranger = next((person for person in named if person not in of), None)
+    replaced = "" if stranger is None else f"{stranger!r} is not in {POOL_FILE}"
+    replayed = evolve(result, cohort=result.panel, replacements=())
+    for number, replacement in enumerate(() if replaced else result.replacements, start=1):
         try:
             replayed = _replaced(problem, replayed, replacement.withdrawn, replacement.reason)
-        except InputError:
-            ok = False
+        except InputError as error:
+            replaced = (
+                f"replacement {number}: {replacement.withdrawn!r} cannot be replaced ({error.code})"
+            )
             break
-        ok = ok and replayed.replacements[-1] == replacement
-    checks.append(
-        Check("replacements follow the waitlist", ok and replayed.cohort == result.cohort)
+        if replayed.replacements[-1] != replacement:
+            replaced = (
+                f"replacement {number}: expected {replayed.replacements[-1]!r}, "
+                f"found {replacement!r}"
+            )
+            break
+    if not replaced and replayed.cohort != result.cohort:
+        replaced = _first_item_difference("cohort member", replayed.cohort, result.cohort)
+    add("verify_replacements", RESULT_FILE, replaced)
+    report = quota_report(problem, result.cohort, of) if set(result.cohort) <= of.keys() else ()
+    add(
+        "verify_quota_report",
+        RESULT_FILE,
+        _first_item_difference("quota", report, result.quotas),
     )
-    checks.append(
-        Check(
-            "the published cohort file lists the cohort",
-            texts.cohort == ids_text(result.cohort),
-        )
+    add(
+        "verify_exclusions",
+        RESULT_FILE,
+        _first_item_difference("excluded profile", drawn.feasibility.excluded, result.excluded),
+    )
+    add(
+        "verify_cohort_file",
+        COHORT_FILE,
+        first_difference(ids_text(result.cohort), texts.cohort),
     )
     if recompute:
         try:
-            _, again, _ = compute_lottery(
-                problem, audit.method, sha256_text(texts.pool + quotas.csv())
+            feasibility, again, probabilities = compute_lottery(
+                problem, audit.method, sha256_text(texts.pool + texts.quotas)
             )
             same = distribution_text(again)
-        except QuotasInfeasible:
-            same = ""
-        checks.append(
-            Check(
-                "re-running the lottery gives the same distribution",
-                same == texts.distribution,
-            )
+            chances = probabilities_text(probabilities)
+        except (QuotasInfeasible, InputError):
+            feasibility, same, chances = None, "", ""
+        add(
+            "verify_recomputed_distribution",
+            DISTRIBUTION_FILE,
+            first_difference(same, texts.distribution),
+        )
+        add(
+            "verify_recomputed_probabilities",
+            PROBABILITIES_FILE,
+            first_difference(chances, texts.probabilities),
+        )
+        add(
+            "verify_recomputed_feasibility",
+            FEASIBILITY_FILE,
+            ""
+            if feasibility == drawn.feasibility
+            else "the quotas give another feasibility report",
         )
     return checks
 
@@ -575,6 +774,7 @@ __all__ = [
     "check_pool",
     "compute_lottery",
     "draw",
+    "first_difference",
     "problem_of",
     "replace",
     "resolve_quotas",

@@ -98,4 +98,101 @@ SELECTION_MESSAGES: dict[str, dict[str, str]] = {
         "en": "a probability is not a decimal number",
         "ar": "إحدى الاحتمالات ليست عدداً عشرياً",
     },
+    "draw_id_unknown": {
+        "en": "'{id}' of the draw's cohort or waitlist is not in its pool",
+        "ar": "'{id}' من دفعة السحب أو قائمة انتظاره ليس في مجموعته",
+    },
+    # The checks of verify: each is also the check's name.
+    "verify_seed_announced": {
+        "en": "the seed is the one announced",
+        "ar": "البذرة هي البذرة المعلنة",
+    },
+    "verify_pool_hash": {
+        "en": "pool.csv has the SHA-256 the audit records",
+        "ar": "ملف pool.csv له بصمة SHA-256 المسجلة في التدقيق",
+    },
+    "verify_quotas_hash": {
+        "en": "quotas.csv has the SHA-256 the audit records",
+        "ar": "ملف quotas.csv له بصمة SHA-256 المسجلة في التدقيق",
+    },
+    "verify_distribution_hash": {
+        "en": "distribution.csv has the SHA-256 the audit records",
+        "ar": "ملف distribution.csv له بصمة SHA-256 المسجلة في التدقيق",
+    },
+    "verify_probabilities_hash": {
+        "en": "probabilities.csv has the SHA-256 the audit records",
+        "ar": "ملف probabilities.csv له بصمة SHA-256 المسجلة في التدقيق",
+    },
+    "verify_quotas_used": {
+        "en": "the quotas used are the published quotas",
+        "ar": "الحصص المستخدمة هي الحصص المنشورة",
+    },
+    "verify_commitment_repeated": {
+        "en": "the audit repeats the commitment",
+        "ar": "التدقيق يطابق الالتزام المنشور",
+    },
+    "verify_distribution_committed": {
+        "en": "distribution matches the commitment",
+        "ar": "التوزيع يطابق الالتزام المنشور",
+    },
+    "verify_audit_rule": {
+        "en": "the audit names this rule, format, method and seats",
+        "ar": "التدقيق يذكر هذه القاعدة والصيغة والطريقة وعدد المقاعد",
+    },
+    "verify_pool_drawable": {
+        "en": "the pool can be drawn from",
+        "ar": "يمكن السحب من المجموعة",
+    },
+    "verify_panels_meet_quotas": {
+        "en": "every panel in the distribution meets every quota",
+        "ar": "كل فريق في التوزيع يستوفي كل الحصص",
+    },
+    "verify_distribution_sums": {
+        "en": "distribution probabilities sum to 1",
+        "ar": "مجموع احتمالات التوزيع يساوي 1",
+    },
+    "verify_probabilities_listed": {
+        "en": "probabilities.csv lists every candidate once, by id",
+        "ar": "ملف probabilities.csv يذكر كل مرشح مرة واحدة، مرتباً بالمعرّف",
+    },
+    "verify_probabilities_agree": {
+        "en": "probabilities agree with the distribution",
+        "ar": "الاحتمالات تتفق مع التوزيع",
+    },
+    "verify_seed_draws_panel": {
+        "en": "the seed draws the recorded panel",
+        "ar": "البذرة تسحب الفريق المسجل",
+    },
+    "verify_waitlist_order": {
+        "en": "the waitlist is in the seed's order",
+        "ar": "قائمة الانتظار بالترتيب الذي تعطيه البذرة",
+    },
+    "verify_replacements": {
+        "en": "replacements follow the waitlist",
+        "ar": "الاستبدالات تتبع قائمة الانتظار",
+    },
+    "verify_quota_report": {
+        "en": "the quota report counts the cohort",
+        "ar": "تقرير الحصص يعدّ أفراد الدفعة",
+    },
+    "verify_exclusions": {
+        "en": "the exclusions are those of the feasibility report",
+        "ar": "الاستبعادات هي استبعادات تقرير الجدوى",
+    },
+    "verify_cohort_file": {
+        "en": "the published cohort file lists the cohort",
+        "ar": "ملف الدفعة المنشور يذكر أفراد الدفعة",
+    },
+    "verify_recomputed_distribution": {
+        "en": "re-running the lottery gives the same distribution",
+        "ar": "إعادة حساب القرعة تعطي التوزيع نفسه",
+    },
+    "verify_recomputed_probabilities": {
+        "en": "re-running the lottery gives the same probabilities",
+        "ar": "إعادة حساب القرعة تعطي الاحتمالات نفسها",
+    },
+    "verify_recomputed_feasibility": {
+        "en": "re-checking the quotas gives the same feasibility report",
+        "ar": "إعادة فحص الحصص تعطي تقرير الجدوى نفسه",
+    },
 }
