@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from shopperkit.cli.common import check_range
 from shopperkit.errors import InputError
 from shopperkit.insights import insights
 from shopperkit.io.operations import read_directory, read_shoppers
@@ -44,6 +45,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+MAX_K = 1_000_000
+"""Largest ``--k``: a group can never need more evaluations than this to be published."""
+
+
+def _languages(text: str | None, declared: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The ``--language`` list, each one a language the programme declares."""
+    if text is None:
+        return None
+    chosen = tuple(part.strip() for part in text.split(","))
+    for language in chosen:
+        if language not in declared:
+            raise InputError(
+                "language_not_declared", {"language": language, "declared": list(declared)}
+            )
+    return chosen
+
+
 def _secret(args: argparse.Namespace) -> bytes:
     path: Path | None = args.secret_file
     if path is not None:
@@ -60,8 +78,11 @@ def _secret(args: argparse.Namespace) -> bytes:
 
 def run(args: argparse.Namespace) -> int:
     """Analyse the scores and write the report files."""
+    if args.k is not None:
+        check_range("--k", args.k, 1, MAX_K)
     registry = Registry()
     programme = registry.programme(args.programme)
+    languages = _languages(args.language, programme.strings("languages", ("en", "ar")))
     scored = read_scores(args.scores / "scores.jsonl")
     forms = registry.forms_named(s.form for s in scored)
     employers = {}
@@ -74,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         secret=_secret(args),
         plugins=registry.plugins,
         k=args.k,
-        languages=tuple(args.language.split(",")) if args.language else None,
+        languages=languages,
         exclude_flagged=not args.keep_flagged,
         employers=employers,
         status_log=read_status_log(args.status_log) if args.status_log else (),
