@@ -72,6 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(line: str) -> None:
+    """Print ``line`` on standard error; bytes of a non-UTF-8 argument show as ``\\xff``."""
+    try:
+        raw = line.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = line.encode("utf-8", "backslashreplace")
+    print(raw.decode("utf-8", "backslashreplace"), file=sys.stderr)
+
+
 def _system_failure(error: OSError) -> int:
     """Report an operating-system failure as one coded line; standard output is dropped when
     it is what failed, so exiting does not fail again."""
@@ -83,7 +92,7 @@ def _system_failure(error: OSError) -> int:
     failure = InputError(
         "system_failure", {"reason": error.strerror or type(error).__name__}, where=where
     )
-    print(f"shopperkit: error: {failure}", file=sys.stderr)
+    _say(f"shopperkit: error: {failure}")
     return EXIT_USAGE
 
 
@@ -101,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
         return code
     except ShopperkitError as error:
-        print(f"shopperkit: error: {error}", file=sys.stderr)
+        _say(f"shopperkit: error: {error}")
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -119,10 +119,7 @@ def parse_document(text: str, name: str) -> Any:
     if not name.endswith((".toml", ".yaml", ".yml")):
         return parse_json(text)
     try:
-        if name.endswith(".toml"):
-            data = tomllib.loads(text)
-        else:
-            data = _load_yaml(text)
+        data = tomllib.loads(text) if name.endswith(".toml") else _load_yaml(text)
     except tomllib.TOMLDecodeError as error:
         raise InputError("toml_malformed", {"reason": str(error)}) from None
     except RecursionError:

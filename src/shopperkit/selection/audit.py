@@ -16,6 +16,7 @@ decimals as written) exceeds ``u`` times their sum. So the distribution can be p
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -80,12 +81,25 @@ def ids_text(ids: Sequence[str]) -> str:
     return csv_text(("id",), ({"id": person} for person in ids))
 
 
+_PROBABILITY = re.compile(r"[0-9]{1,3}(\.[0-9]{1,40})?")
+"""A published probability: plain decimal digits, so no exponent can cost a hang."""
+
+
+def _probability(text: str) -> str:
+    if not _PROBABILITY.fullmatch(text):
+        raise ValueError(text)
+    return text
+
+
 def parse_distribution(text: str) -> list[tuple[Decimal, Cohort]]:
     """The rows of a ``distribution.csv`` text, probabilities as exact decimals."""
     _, rows = csv_rows(Path("distribution.csv"), DISTRIBUTION_COLUMNS, text=text)
     try:
-        return [(Decimal(row["probability"]), tuple(row["member_ids"].split())) for _, row in rows]
-    except ArithmeticError:
+        return [
+            (Decimal(_probability(row["probability"])), tuple(row["member_ids"].split()))
+            for _, row in rows
+        ]
+    except (ArithmeticError, ValueError):
         raise InputError("distribution_malformed", where="distribution.csv") from None
 
 
@@ -93,7 +107,7 @@ def parse_probabilities(text: str) -> list[tuple[str, Fraction]]:
     """The rows of a ``probabilities.csv`` text: each id and its probability, exactly."""
     _, rows = csv_rows(Path("probabilities.csv"), ("id", "probability"), text=text)
     try:
-        return [(row["id"], Fraction(row["probability"])) for _, row in rows]
+        return [(row["id"], Fraction(_probability(row["probability"]))) for _, row in rows]
     except (ValueError, ZeroDivisionError):
         raise InputError("distribution_malformed", where="probabilities.csv") from None
 

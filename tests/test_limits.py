@@ -1,0 +1,281 @@
+"""Hostile input through the real command line: every one ends in a coded, one-line error
+(exit 2) or a reported finding, never a hang, an internal error or a replaced device."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shopperkit.cli import main
+from shopperkit.io.files import MAX_JSON_DEPTH
+from shopperkit.messages import render
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+APPLICANTS = EXAMPLES / "applicants.csv"
+FORM = EXAMPLES / "forms" / "example-visit.yaml"
+EVALUATIONS = EXAMPLES / "forms" / "example-evaluations.jsonl"
+POOL = "id,citizen\n" + "".join(
+    f"P{i:02d},{'citizen' if i % 3 == 0 else 'resident'}\n" for i in range(30)
+)
+QUOTAS = "feature,value,min,max\ncitizen,citizen,1,{max}\ncitizen,resident,0,4\n"
+
+
+def error_line(capsys: pytest.CaptureFixture[str]) -> str:
+    """The one error line the command printed on standard error."""
+    lines = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
+    assert len(lines) == 1, lines
+    assert "internal error" not in lines[0]
+    return lines[0]
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- outputs ---------------------------------------------------------------------------------
+
+
+def screen_to(output: Path) -> int:
+    return main(["screen", "--programme", "qatar-cgb", str(APPLICANTS), "-o", str(output)])
+
+
+def test_an_output_that_is_a_folder_is_refused_and_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    assert screen_to(folder) == 2
+    assert error_line(capsys).endswith(f"{folder}: " + render("output_not_a_file", {}))
+    assert folder.is_dir()
+    assert list(tmp_path.iterdir()) == [folder]  # no temporary file left behind
+
+
+def test_an_output_that_is_a_fifo_is_refused_and_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert screen_to(fifo) == 2
+    assert "output is a folder, device or pipe" in error_line(capsys)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_an_output_that_is_a_device_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert screen_to(Path(os.devnull)) == 2
+    assert os.devnull in error_line(capsys)
+    assert stat.S_ISCHR(Path(os.devnull).stat().st_mode)
+
+
+def test_an_output_below_a_file_is_a_coded_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = write(tmp_path / "file", "x")
+    assert screen_to(blocker / "out.json") == 2
+    assert "cannot write output" in error_line(capsys)
+    assert blocker.read_text() == "x"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_standard_output_is_a_coded_error() -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "shopperkit",
+                "screen",
+                "--programme",
+                "qatar-cgb",
+                str(APPLICANTS),
+            ],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines() == [
+        "shopperkit: error: standard output: the system refused to read or write: "
+        "No space left on device"
+    ]
+
+
+def test_an_argument_that_is_not_utf8_is_named_not_fatal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    name = os.fsdecode(b"\xff.json")
+    assert main(["screen", "--programme", "qatar-cgb", name]) == 2
+    assert error_line(capsys) == "shopperkit: error: \\xff.json: file not found"
+
+
+# --- JSON and YAML ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 900, 5000])
+def test_deep_json_is_refused_in_every_reader(
+    depth: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = "[" * depth + "]" * depth
+    applicants = write(tmp_path / "applicants.json", deep)
+    assert main(["screen", "--programme", "qatar-cgb", str(applicants)]) == 2
+    assert f"nested deeper than {MAX_JSON_DEPTH} levels" in error_line(capsys)
+    programme = write(tmp_path / "programme.json", '{"a":' * depth + "1" + "}" * depth)
+    assert main(["screen", "--programme", str(programme), str(APPLICANTS)]) == 2
+    assert "nested deeper" in error_line(capsys)
+
+
+def test_duplicate_keys_are_refused_in_json_records(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    applicants = write(tmp_path / "a.jsonl", '{"id": "A1", "id": "A2"}\n')
+    assert main(["screen", "--programme", "qatar-cgb", str(applicants)]) == 0
+    (record,) = json.loads(capsys.readouterr().out)
+    assert record["status"] == "error"
+    assert record["row"] == 1
+    assert record["errors"][0]["message"] == "duplicate key 'id'"
+    broken = write(tmp_path / "a.json", '[{"id": "A1"}, {"id": "A2", "id": "A3"}]')
+    assert main(["screen", "--programme", "qatar-cgb", str(broken)]) == 2
+    assert error_line(capsys).endswith(f"{broken}: duplicate key 'id'")
+
+
+def test_a_yaml_alias_bomb_is_refused_quickly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
+    lines += [f"a{n}: &a{n} [{','.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 10)]
+    bomb = write(tmp_path / "bomb.yaml", "\n".join(lines) + "\n")
+    assert main(["lint-form", str(bomb)]) == 2
+    assert "YAML expands to more than" in error_line(capsys)
+
+
+def test_a_yaml_alias_inside_itself_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    loop = write(tmp_path / "loop.yaml", "a: &a\n  - *a\n")
+    assert main(["lint-form", str(loop)]) == 2
+    assert "refers to the value that contains it" in error_line(capsys)
+
+
+@pytest.mark.parametrize("weight", [".nan", ".inf", "-.inf"])
+def test_non_finite_form_weights_are_refused_by_lint_and_score(
+    weight: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = FORM.read_text(encoding="utf-8")
+    assert "weight: " in text
+    form = tmp_path / "form.yaml"
+    before, _, after = text.partition("weight: ")
+    write(form, before + "weight: " + weight + "\n" + after.partition("\n")[2])
+    assert main(["lint-form", str(form)]) == 2
+    assert "is not a finite number" in error_line(capsys)
+    out = tmp_path / "scores"
+    assert main(["score", str(EVALUATIONS), "--form", str(form), "--out", str(out)]) == 2
+    assert "is not a finite number" in error_line(capsys)
+
+
+# --- numbers and arguments -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bound", ["99999999999999999999", "0.1e999999999", "nan", "inf", "²"])
+def test_quota_values_out_of_range_are_refused_before_arithmetic(
+    bound: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pool = write(tmp_path / "pool.csv", POOL)
+    quotas = write(tmp_path / "quotas.csv", QUOTAS.format(max=bound))
+    args = ["select", str(pool), "--quotas", str(quotas), "--seats", "5"]
+    assert main([*args, "--out", str(tmp_path / "draw")]) == 2
+    line = error_line(capsys)
+    assert f"quotas.csv:2: max: '{bound}' is not a whole number of seats" in line
+
+
+@pytest.mark.parametrize("value", ["1e999999999", "NaN", "Infinity", "-0.5"])
+@pytest.mark.parametrize("name", ["probabilities.csv", "distribution.csv"])
+def test_verify_refuses_probabilities_that_are_not_plain_decimals(
+    name: str, value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pool = write(tmp_path / "pool.csv", POOL)
+    quotas = write(tmp_path / "quotas.csv", QUOTAS.format(max=4))
+    out = tmp_path / "draw"
+    args = ["select", str(pool), "--quotas", str(quotas), "--seats", "5", "--seed", "1"]
+    assert main([*args, "--out", str(out)]) == 0
+    capsys.readouterr()
+    published = out / name
+    header, first, *rest = published.read_text(encoding="utf-8").splitlines()
+    cells = first.split(",")
+    cells[header.split(",").index("probability")] = value
+    write(published, "\n".join([header, ",".join(cells), *rest]) + "\n")
+    assert main(["verify", str(out)]) == 2
+    assert "a probability is not a decimal number" in error_line(capsys)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--size", "1000000000000"], "--size 1000000000000 is outside 1 to 1000000"),
+        (["--size", "-5"], "--size -5 is outside 1 to 1000000"),
+        (["--size", "0"], "--size 0 is outside 1 to 1000000"),
+        (["--evaluations", "-1"], "--evaluations -1 is outside 1 to 1000000"),
+    ],
+)
+def test_demo_sizes_are_bounded(
+    args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--out", str(tmp_path / "demo"), *args]) == 2
+    assert error_line(capsys) == f"shopperkit: error: {message}"
+    assert not (tmp_path / "demo").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--k", "0"], "--k 0 is outside 1 to 1000000"),
+        (["--k", "-3"], "--k -3 is outside 1 to 1000000"),
+        (["--language", "../../x"], "language '../../x' is not one the programme declares"),
+        (["--language", 'en,"fr'], "language '\"fr' is not one the programme declares"),
+    ],
+)
+def test_report_refuses_nonsense_switches(
+    args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scores = tmp_path / "scores"
+    scores.mkdir()
+    out = tmp_path / "report"
+    assert main(["report", str(scores), "--programme", "qatar-cgb", "--out", str(out), *args]) == 2
+    assert message in error_line(capsys)
+    assert not out.exists()
+    assert not (tmp_path.parent / "x").exists()
+
+
+# --- committee scores ------------------------------------------------------------------------
+
+
+def test_duplicate_and_unknown_interview_scores_are_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = EXAMPLES.joinpath("interview-scores.csv").read_text(encoding="utf-8").splitlines()
+    header, first = rows[0], rows[1]
+    scores = write(
+        tmp_path / "scores.csv",
+        "\n".join([*rows, first.replace("4", "1"), "NOBODY,member-1,credibility,4"]) + "\n",
+    )
+    outcomes = tmp_path / "outcomes.jsonl"
+    pool = tmp_path / "pool.csv"
+    args = ["interview", str(APPLICANTS), str(scores), "--programme", "qatar-cgb"]
+    assert main([*args, "--pool", str(pool), "--outcomes", str(outcomes)]) == 0
+    err = capsys.readouterr().err
+    duplicate_row, unknown_row = len(rows) + 1, len(rows) + 2
+    applicant, member, criterion, _ = first.split(",")
+    assert header.startswith("applicant,member,criterion")
+    assert (
+        f"{scores}:{duplicate_row}: score: member '{member}' already scored '{criterion}' "
+        "for this applicant at row 2"
+    ) in err
+    assert f"{scores}:{unknown_row}: applicant: score for 'NOBODY'" in err
+    assert '"applicant":"NOBODY"' in outcomes.read_text(encoding="utf-8")
+    assert applicant
