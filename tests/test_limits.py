@@ -11,9 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shopperkit.cli import main
-from shopperkit.io.files import MAX_JSON_DEPTH
+from shopperkit.errors import InputError
+from shopperkit.io.documents import parse_document
+from shopperkit.io.files import MAX_JSON_DEPTH, parse_json
 from shopperkit.messages import render
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -279,3 +283,48 @@ def test_duplicate_and_unknown_interview_scores_are_reported(
     assert f"{scores}:{unknown_row}: applicant: score for 'NOBODY'" in err
     assert '"applicant":"NOBODY"' in outcomes.read_text(encoding="utf-8")
     assert applicant
+
+
+# --- any bytes -------------------------------------------------------------------------------
+
+JSON_PIECES = st.sampled_from(
+    ['{"a":', '{"a":1,"a":', "[", "]", "}", ",", "1e999", "NaN", '"\\ud800"']
+)
+
+
+def outcome(text: bytes | str, name: str | None = None) -> str:
+    """``"data"`` when the text is read, else the coded error's code."""
+    try:
+        parse_json(text) if name is None else parse_document(str(text), name)
+    except InputError as error:
+        return error.code
+    return "data"
+
+
+@given(st.one_of(st.binary(max_size=300), st.lists(JSON_PIECES, max_size=200).map("".join)))
+def test_any_text_is_json_data_or_a_coded_error(text: bytes | str) -> None:
+    assert outcome(text) in {
+        "data",
+        "json_malformed",
+        "json_too_deep",
+        "duplicate_key",
+        "number_not_finite",
+    }
+
+
+YAML_PIECES = st.sampled_from(
+    ["a: &a [1, 2]\n", "b: [*a, *a]\n", "- ", "&x ", "*x", "\n  ", ".nan"]
+)
+
+
+@given(st.lists(YAML_PIECES, max_size=60).map("".join))
+def test_any_yaml_is_data_or_a_coded_error(text: str) -> None:
+    assert outcome(text, "form.yaml") in {
+        "data",
+        "yaml_malformed",
+        "yaml_too_large",
+        "yaml_recursive",
+        "json_too_deep",
+        "duplicate_key",
+        "number_not_finite",
+    }

@@ -12,6 +12,7 @@ import io
 import json
 import math
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -223,6 +224,30 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+_SPACED_KEY_END = re.compile(rb'"[ \t\r\n]+:')
+
+
+def _keys_written(raw: bytes) -> int | None:
+    """How many times ``":`` ends a key or sits in a string (every key in a JSON text is
+    counted once); None when a key may end in spaces before its colon."""
+    spaced = b'" ' in raw or b'"\n' in raw or b'"\t' in raw or b'"\r' in raw
+    return None if spaced and _SPACED_KEY_END.search(raw) else raw.count(b'":')
+
+
+def _key_count(value: Any) -> int:
+    """Keys in every object of ``value`` (nested no deeper than :data:`MAX_JSON_DEPTH`)."""
+    count = 0
+    if type(value) is dict:
+        count = len(value)
+        value = value.values()
+    elif type(value) is not list:
+        return 0
+    for child in value:
+        if type(child) is dict or type(child) is list:
+            count += _key_count(child)
+    return count
+
+
 def too_deep(data: Any) -> bool:
     """Whether lists and objects in ``data`` nest deeper than :data:`MAX_JSON_DEPTH`."""
     pending: list[tuple[Any, int]] = [(data, 1)]
@@ -252,8 +277,13 @@ def parse_json(text: str | bytes) -> Any:
         raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
         if (raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH) and too_deep(data):
             raise InputError("json_too_deep", {"limit": MAX_JSON_DEPTH})
-        if b"{" in raw:
-            json.loads(text, object_pairs_hook=_unique_keys)
+        if b"{" in raw and _keys_written(raw) != _key_count(data):
+            # As many keys written as read means none was written twice; otherwise (or
+            # when a string holds '":') look closely.
+            try:
+                json.loads(text, object_pairs_hook=_unique_keys)
+            except ValueError as error:  # accepted above; kept as a guard
+                raise InputError("json_malformed", {"reason": str(error)}) from None
         return data
     if "depth" in reason or "recursion" in reason:
         raise InputError("json_too_deep", {"limit": MAX_JSON_DEPTH})
