@@ -328,3 +328,31 @@ def test_any_yaml_is_data_or_a_coded_error(text: str) -> None:
         "duplicate_key",
         "number_not_finite",
     }
+
+
+KEYS = st.text(alphabet='ab":\\ ', max_size=3)
+VALUES = st.recursive(
+    st.none() | st.integers() | st.text(alphabet='ab":\\ \n', max_size=4),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@given(
+    st.lists(st.tuples(KEYS, VALUES), max_size=5),
+    st.sampled_from([":", " :", ":\n", "\t: "]),
+    st.booleans(),
+)
+def test_a_key_written_twice_is_found_however_the_json_is_spaced(
+    pairs: list[tuple[str, object]], colon: str, nested: bool
+) -> None:
+    members = [f"{json.dumps(key)}{colon}{json.dumps(value)}" for key, value in pairs]
+    text = "{" + ", ".join(members) + "}"
+    if nested:
+        text = f'[1, {{"outer"{colon}{text}}}]'
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) < len(keys):
+        assert outcome(text) == "duplicate_key"
+    else:
+        expected = dict(pairs)
+        assert parse_json(text) == ([1, {"outer": expected}] if nested else expected)
