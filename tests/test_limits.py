@@ -356,3 +356,11 @@ def test_a_key_written_twice_is_found_however_the_json_is_spaced(
     else:
         expected = dict(pairs)
         assert parse_json(text) == ([1, {"outer": expected}] if nested else expected)
+
+
+def test_a_demo_whose_pool_cannot_meet_the_quotas_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--size", "100", "--out", str(tmp_path / "demo")]) == 2
+    line = error_line(capsys)
+    assert "no cohort can meet every quota; these bounds conflict: residency=citizen" in line
