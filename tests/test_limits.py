@@ -364,3 +364,21 @@ def test_a_demo_whose_pool_cannot_meet_the_quotas_says_so(
     assert main(["demo", "--size", "100", "--out", str(tmp_path / "demo")]) == 2
     line = error_line(capsys)
     assert "no cohort can meet every quota; these bounds conflict: residency=citizen" in line
+
+
+OPERATIONS = EXAMPLES / "operations"
+
+
+@pytest.mark.parametrize("visits", ["²", "99999999999999999999", "1000001", "0", "-2", "nan"])
+def test_target_counts_outside_the_range_are_refused(
+    visits: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    targets = write(
+        tmp_path / "targets.csv",
+        f"centre,service,channel,week,visits,journey\nmoi-doha,moi-id-renewal,visit,1,{visits},\n",
+    )
+    args = ["assign", "--programme", "qatar-cgb", str(OPERATIONS / "shoppers.csv"), str(targets)]
+    args += ["--directory", str(OPERATIONS / "directory.json")]
+    args += ["--from", "2026-01-04", "--to", "2026-01-31", "--out", str(tmp_path / "plan")]
+    assert main(args) == 2
+    assert f"visits: '{visits}' is not one of 1 to 1000000" in error_line(capsys)
