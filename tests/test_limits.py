@@ -382,3 +382,13 @@ def test_target_counts_outside_the_range_are_refused(
     args += ["--from", "2026-01-04", "--to", "2026-01-31", "--out", str(tmp_path / "plan")]
     assert main(args) == 2
     assert f"visits: '{visits}' is not one of 1 to 1000000" in error_line(capsys)
+
+
+@pytest.mark.parametrize("jobs", ["1000000000", "257", "0", "-3"])
+def test_screen_jobs_are_bounded(jobs: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["screen", "--programme", "qatar-cgb", str(APPLICANTS), "--jobs", jobs])
+    assert stopped.value.code == 2
+    assert f"argument --jobs: '{jobs}' is not a number of processes (1 to 256)" in (
+        capsys.readouterr().err
+    )
