@@ -43,4 +43,12 @@ INTERVIEW_MESSAGES: dict[str, dict[str, str]] = {
         "en": "unknown interview criterion '{value}'; known: {allowed}",
         "ar": "معيار مقابلة غير معروف '{value}'؛ المعروفة: {allowed}",
     },
+    "interview_score_duplicate": {
+        "en": "member '{member}' already scored '{criterion}' for this applicant at {first}",
+        "ar": "العضو '{member}' قيّم '{criterion}' لهذا المتقدم من قبل في {first}",
+    },
+    "interview_applicant_unknown": {
+        "en": "score for '{id}', who is not among the applicants; reported as not screened",
+        "ar": "درجة للمتقدم '{id}' وهو ليس من المتقدمين؛ سُجل بأنه لم يُفحص",
+    },
 }

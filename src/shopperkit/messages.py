@@ -43,9 +43,37 @@ CORE_MESSAGES: dict[str, dict[str, str]] = {
         "ar": "تعذر معرفة صيغة الملف من اسمه؛ استخدم ‎.csv أو ‎.json أو ‎.jsonl",
     },
     "json_malformed": {"en": "malformed JSON: {reason}", "ar": "صيغة JSON غير صحيحة: {reason}"},
+    "json_too_deep": {
+        "en": "JSON nested deeper than {limit} levels",
+        "ar": "بيانات JSON متداخلة بأكثر من {limit} مستوى",
+    },
+    "yaml_too_large": {
+        "en": "YAML expands to more than {limit} values (aliases repeat what they refer to)",
+        "ar": "ملف YAML يتوسع إلى أكثر من {limit} قيمة (الأسماء المستعارة تكرر ما تشير إليه)",
+    },
+    "yaml_recursive": {
+        "en": "YAML alias refers to the value that contains it",
+        "ar": "اسم مستعار في YAML يشير إلى القيمة التي تحتويه",
+    },
+    "output_not_a_file": {
+        "en": "output is a folder, device or pipe, not a file; it is left as it is",
+        "ar": "المخرج مجلد أو جهاز أو أنبوب وليس ملفاً؛ تُرك كما هو",
+    },
+    "output_unwritable": {
+        "en": "cannot write output: {reason}",
+        "ar": "تعذرت كتابة المخرج: {reason}",
+    },
+    "argument_out_of_range": {
+        "en": "{option} {value} is outside {low} to {high}",
+        "ar": "قيمة {option} وهي {value} خارج النطاق من {low} إلى {high}",
+    },
+    "system_failure": {
+        "en": "the system refused to read or write: {reason}",
+        "ar": "رفض النظام القراءة أو الكتابة: {reason}",
+    },
     "number_not_finite": {
-        "en": "{path}: {value} is not a finite number; JSON allows only finite numbers",
-        "ar": "{path}: القيمة {value} ليست عددًا منتهيًا؛ لا يقبل JSON إلا الأعداد المنتهية",
+        "en": "{path}: {value} is not a finite number; only finite numbers are allowed",
+        "ar": "{path}: القيمة {value} ليست عددًا منتهيًا؛ لا تُقبل إلا الأعداد المنتهية",
     },
     "toml_malformed": {"en": "malformed TOML: {reason}", "ar": "صيغة TOML غير صحيحة: {reason}"},
     "yaml_malformed": {"en": "malformed YAML: {reason}", "ar": "صيغة YAML غير صحيحة: {reason}"},

@@ -7,6 +7,7 @@ Errors the user can fix print one line and exit 2; nothing prints a traceback un
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -30,7 +31,7 @@ from shopperkit.cli import (
     select,
     verify,
 )
-from shopperkit.errors import ShopperkitError
+from shopperkit.errors import InputError, ShopperkitError
 
 COMMANDS: tuple[ModuleType, ...] = (
     plugins,
@@ -71,6 +72,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(line: str) -> None:
+    """Print ``line`` on standard error; bytes of a non-UTF-8 argument show as ``\\xff``."""
+    try:
+        raw = line.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = line.encode("utf-8", "backslashreplace")
+    print(raw.decode("utf-8", "backslashreplace"), file=sys.stderr)
+
+
+def _system_failure(error: OSError) -> int:
+    """Report an operating-system failure as one coded line; standard output is dropped when
+    it is what failed, so exiting does not fail again."""
+    where = error.filename if isinstance(error.filename, str) else "standard output"
+    if where == "standard output":
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+    failure = InputError(
+        "system_failure", {"reason": error.strerror or type(error).__name__}, where=where
+    )
+    _say(f"shopperkit: error: {failure}")
+    return EXIT_USAGE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -82,12 +107,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return EXIT_USAGE
         code: int = args.run(args)
+        sys.stdout.flush()
         return code
     except ShopperkitError as error:
-        print(f"shopperkit: error: {error}", file=sys.stderr)
+        _say(f"shopperkit: error: {error}")
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except OSError as error:
+        # The system refused a read or a write (a full disk or standard output, a device
+        # gone): not the programme's fault, and the message says which file.
+        return _system_failure(error)
     except Exception as error:
         if os.environ.get("SHOPPERKIT_DEBUG"):
             raise

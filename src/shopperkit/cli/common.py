@@ -29,6 +29,16 @@ def iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (expected YYYY-MM-DD)") from None
 
 
+def check_range(option: str, value: int, low: int, high: int) -> int:
+    """``value`` of ``option`` when ``low <= value <= high``, else :class:`InputError`
+    ``argument_out_of_range``, before anything uses it."""
+    if not low <= value <= high:
+        raise InputError(
+            "argument_out_of_range", {"option": option, "value": value, "low": low, "high": high}
+        )
+    return value
+
+
 def emit(text: str, output: Path | None) -> None:
     """Write ``text`` atomically to ``output``, or to standard output."""
     if output is None:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from shopperkit.cli.common import check_range
 from shopperkit.eligibility.screening import reference_date, screen
 from shopperkit.insights import Insights, insights
 from shopperkit.interview import InterviewPolicy, interview
@@ -166,9 +167,15 @@ def _summary(scored: Scored, found: Insights, lines: list[str], stage: int) -> N
     lines += [f"  [{r.priority}] {r.entity}: {r.text['en']}" for r in found.recommendations[:5]]
 
 
+MAX_DEMO_SIZE = 1_000_000
+"""Most applicants, and most evaluations, a demonstration generates."""
+
+
 def run(args: argparse.Namespace) -> int:
     """Recruit and draw (recruited programmes), evaluate, score and report; print what
     happened at each stage."""
+    check_range("--size", args.size, 1, MAX_DEMO_SIZE)
+    check_range("--evaluations", args.evaluations, 1, MAX_DEMO_SIZE)
     registry = Registry()
     programme = registry.programme(args.programme)
     out: Path = args.out

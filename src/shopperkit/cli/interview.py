@@ -66,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
         verdicts = read_verdicts(args.verdicts)
     else:
         verdicts = screen(applicants, programme, registry, as_of=args.as_of)
-    scores, score_errors = read_scores(args.scores, InterviewPolicy.of(programme))
+    known = {applicant.id for applicant in applicants} | {r.id for r in bad if r.id}
+    scores, score_errors = read_scores(args.scores, InterviewPolicy.of(programme), known)
     report_errors(bad + score_errors)
     done = interview(applicants, verdicts, scores, programme, registry, as_of=args.as_of)
     pool = done.pool

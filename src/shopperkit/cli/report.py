@@ -7,8 +7,10 @@ import os
 import sys
 from pathlib import Path
 
+from shopperkit.cli.common import check_range
 from shopperkit.errors import InputError
 from shopperkit.insights import insights
+from shopperkit.insights.report import report_languages
 from shopperkit.io.operations import read_directory, read_shoppers
 from shopperkit.io.reports import write_report
 from shopperkit.io.scores import read_scores
@@ -44,6 +46,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+MAX_K = 1_000_000
+"""Largest ``--k``: a group can never need more evaluations than this to be published."""
+
+
 def _secret(args: argparse.Namespace) -> bytes:
     path: Path | None = args.secret_file
     if path is not None:
@@ -60,8 +66,14 @@ def _secret(args: argparse.Namespace) -> bytes:
 
 def run(args: argparse.Namespace) -> int:
     """Analyse the scores and write the report files."""
+    if args.k is not None:
+        check_range("--k", args.k, 1, MAX_K)
     registry = Registry()
     programme = registry.programme(args.programme)
+    languages = None
+    if args.language is not None:  # checked before any file is read
+        wanted = (part.strip() for part in args.language.split(","))
+        languages = report_languages(wanted, programme.strings("languages", ("en", "ar")))
     scored = read_scores(args.scores / "scores.jsonl")
     forms = registry.forms_named(s.form for s in scored)
     employers = {}
@@ -74,9 +86,7 @@ def run(args: argparse.Namespace) -> int:
         secret=_secret(args),
         plugins=registry.plugins,
         k=args.k,
-        languages=(
-            tuple(lang.strip() for lang in args.language.split(",")) if args.language else None
-        ),
+        languages=languages,
         exclude_flagged=not args.keep_flagged,
         employers=employers,
         status_log=read_status_log(args.status_log) if args.status_log else (),

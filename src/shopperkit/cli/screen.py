@@ -47,14 +47,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+MAX_JOBS = 256
+"""Most processes ``--jobs`` may ask for."""
+
+
 def job_count(text: str) -> int:
-    """A ``--jobs`` value: a whole number of at least 1."""
+    """A ``--jobs`` value: a whole number from 1 to :data:`MAX_JOBS`."""
     try:
-        value = int(text)
+        value = int(text) if len(text) <= 4 else 0
     except ValueError:
         value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes (1 or more)")
+    if not 1 <= value <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes (1 to {MAX_JOBS})")
     return value
 
 

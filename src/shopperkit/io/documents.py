@@ -6,7 +6,6 @@ validates against its JSON Schema whichever format it was written in.
 
 from __future__ import annotations
 
-import json
 import tomllib
 from datetime import date
 from importlib.resources.abc import Traversable
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from shopperkit.errors import InputError
-from shopperkit.io.files import check_finite
+from shopperkit.io.files import MAX_JSON_DEPTH, check_finite, parse_json, too_deep
 
 DOCUMENT_SUFFIXES = (".json", ".toml", ".yaml", ".yml")
 _MERGE = "tag:yaml.org,2002:merge"
@@ -61,27 +60,74 @@ def _load_yaml(text: str) -> Any:
     UniqueKeyLoader.add_constructor(
         yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping
     )
+    loader = UniqueKeyLoader(text)
     try:
-        return yaml.load(text, Loader=UniqueKeyLoader)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node)
+        return loader.construct_document(node)
     except yaml.YAMLError as error:
         raise InputError("yaml_malformed", {"reason": str(error).replace("\n", " ")}) from None
+    finally:
+        loader.dispose()
+
+
+MAX_YAML_VALUES = 100_000
+"""Most values a YAML document may expand to, its aliases repeating what they refer to."""
+
+
+def _check_expansion(root: Any) -> None:
+    """Refuse a YAML node graph whose aliases expand it beyond :data:`MAX_YAML_VALUES` values
+    (a "billion laughs" document) or that contains itself, before anything is built."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    pending: list[tuple[Any, bool]] = [(root, False)]
+    while pending:
+        node, finished = pending.pop()
+        key = id(node)
+        children = _children(node)
+        if finished:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[key] > MAX_YAML_VALUES:
+                raise InputError("yaml_too_large", {"limit": MAX_YAML_VALUES})
+            continue
+        if key in sizes:
+            continue
+        if key in on_path or len(on_path) > MAX_JSON_DEPTH:
+            if key in on_path:
+                raise InputError("yaml_recursive")
+            raise InputError("json_too_deep", {"limit": MAX_JSON_DEPTH})
+        on_path.add(key)
+        pending.append((node, True))
+        pending.extend((child, False) for child in children if id(child) not in sizes)
+
+
+def _children(node: Any) -> list[Any]:
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def parse_document(text: str, name: str) -> Any:
     """Parse ``text`` by the suffix of ``name``: TOML, YAML, or else JSON."""
-    if name.endswith(".toml"):
-        try:
-            return dates_as_text(tomllib.loads(text))
-        except tomllib.TOMLDecodeError as error:
-            raise InputError("toml_malformed", {"reason": str(error)}) from None
-    if name.endswith((".yaml", ".yml")):
-        return dates_as_text(_load_yaml(text))
+    if not name.endswith((".toml", ".yaml", ".yml")):
+        return parse_json(text)
     try:
-        data = json.loads(text, object_pairs_hook=_reject_duplicates)
-    except json.JSONDecodeError as error:
-        raise InputError("json_malformed", {"reason": str(error)}) from None
+        data = tomllib.loads(text) if name.endswith(".toml") else _load_yaml(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError("toml_malformed", {"reason": str(error)}) from None
+    except RecursionError:
+        raise InputError("json_too_deep", {"limit": MAX_JSON_DEPTH}) from None
+    if isinstance(data, dict | list) and too_deep(data):
+        raise InputError("json_too_deep", {"limit": MAX_JSON_DEPTH})
     check_finite(data)
-    return data
+    return dates_as_text(data)
 
 
 def read_document(source: Path | Traversable) -> Any:

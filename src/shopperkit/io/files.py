@@ -12,6 +12,8 @@ import io
 import json
 import math
 import os
+import re
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -32,15 +34,51 @@ WRITE_BUFFER = 1 << 20
 
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = _temporary_beside(path)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
-        os.replace(temporary, path)
+        _replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def check_output_path(path: Path) -> None:
+    """Raise :class:`InputError` unless ``path`` can become a regular file: ``output_not_a_file``
+    when it is a folder, a device, a FIFO or a socket (which are never replaced), and
+    ``output_unwritable`` when it cannot be looked at."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise InputError(
+            "output_unwritable", {"reason": error.strerror or str(error)}, where=str(path)
+        ) from None
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError("output_not_a_file", where=str(path))
+
+
+def _temporary_beside(path: Path) -> tuple[int, str]:
+    """A new hidden temporary file in ``path``'s folder, after :func:`check_output_path`."""
+    check_output_path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise InputError(
+            "output_unwritable", {"reason": error.strerror or str(error)}, where=str(path)
+        ) from None
+
+
+def _replace(temporary: str, path: Path) -> None:
+    try:
+        os.replace(temporary, path)
+    except OSError as error:
+        raise InputError(
+            "output_unwritable", {"reason": error.strerror or str(error)}, where=str(path)
+        ) from None
 
 
 def split_list(text: str) -> tuple[str, ...]:
@@ -171,17 +209,84 @@ def check_finite(data: Any) -> None:
         raise InputError("number_not_finite", {"path": found[0], "value": found[1]})
 
 
+MAX_JSON_DEPTH = 64
+"""Deepest nesting of lists and objects any JSON read may have."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise InputError("duplicate_key", {"key": key})
+            seen.add(key)
+    return result
+
+
+_SPACED_KEY_END = re.compile(rb'"[ \t\r\n]+:')
+
+
+def _keys_written(raw: bytes) -> int | None:
+    """How many times ``":`` ends a key or sits in a string (every key in a JSON text is
+    counted once); None when a key may end in spaces before its colon."""
+    spaced = b'" ' in raw or b'"\n' in raw or b'"\t' in raw or b'"\r' in raw
+    return None if spaced and _SPACED_KEY_END.search(raw) else raw.count(b'":')
+
+
+def _key_count(value: Any) -> int:
+    """Keys in every object of ``value`` (nested no deeper than :data:`MAX_JSON_DEPTH`)."""
+    count = 0
+    if type(value) is dict:
+        count = len(value)
+        value = value.values()
+    elif type(value) is not list:
+        return 0
+    for child in value:
+        if type(child) is dict or type(child) is list:
+            count += _key_count(child)
+    return count
+
+
+def too_deep(data: Any) -> bool:
+    """Whether lists and objects in ``data`` nest deeper than :data:`MAX_JSON_DEPTH`."""
+    pending: list[tuple[Any, int]] = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_JSON_DEPTH:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
 def parse_json(text: str | bytes) -> Any:
     """Strict JSON data from ``text``.
 
     Raises :class:`InputError` ``number_not_finite`` (parameters ``path``, the JSON path,
-    and ``value``) for ``NaN``, ``Infinity`` or a number too large for a float, and
-    ``json_malformed`` for anything else that is not JSON. The caller adds where.
+    and ``value``) for ``NaN``, ``Infinity`` or a number too large for a float,
+    ``json_too_deep`` for lists and objects nested deeper than :data:`MAX_JSON_DEPTH`,
+    ``duplicate_key`` for a key written twice in one object, and ``json_malformed`` for
+    anything else that is not JSON. The caller adds where.
     """
     try:
-        return orjson.loads(text)
+        data = orjson.loads(text)
     except orjson.JSONDecodeError as error:
         reason = str(error)
+    else:
+        raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+        if (raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH) and too_deep(data):
+            raise InputError("json_too_deep", {"limit": MAX_JSON_DEPTH})
+        if b"{" in raw and _keys_written(raw) != _key_count(data):
+            # As many keys written as read means none was written twice; otherwise (or
+            # when a string holds '":') look closely.
+            try:
+                json.loads(text, object_pairs_hook=_unique_keys)
+            except ValueError as error:  # accepted above; kept as a guard
+                raise InputError("json_malformed", {"reason": str(error)}) from None
+        return data
+    if "depth" in reason or "recursion" in reason:
+        raise InputError("json_too_deep", {"limit": MAX_JSON_DEPTH})
     try:
         lenient = json.loads(text, parse_constant=_NonFinite, parse_float=_number)
     except (ValueError, RecursionError):
@@ -320,12 +425,11 @@ def csv_lists(
 def atomic_binary(path: Path) -> Iterator[IO[bytes]]:
     """A binary stream that replaces ``path`` only when closed without an error: readers see
     the old file or the whole new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = _temporary_beside(path)
     try:
         with os.fdopen(handle, "wb", buffering=WRITE_BUFFER) as stream:
             yield stream
-        os.replace(temporary, path)
+        _replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -358,12 +462,11 @@ def output_stream(path: Path | None) -> Iterator[IO[bytes]]:
 @contextmanager
 def atomic_stream(path: Path) -> Iterator[TextIO]:
     """A text stream that replaces ``path`` only when closed without an error."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = _temporary_beside(path)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             yield stream
-        os.replace(temporary, path)
+        _replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

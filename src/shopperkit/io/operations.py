@@ -28,12 +28,20 @@ SHOPPER_COLUMNS = ("id", "languages")
 TARGET_COLUMNS = ("centre", "service", "week")
 
 
+MAX_COUNT = 1_000_000
+"""Largest count (visits, weeks, capacity) an operations file may give."""
+
+
 def _positive(row: dict[str, str], column: str, default: int | None, where: str) -> int:
     text = row.get(column, "")
     if not text and default is not None:
         return default
-    if not text.isdigit() or int(text) < 1:
-        problem = FieldProblem.of("value_not_allowed", column, value=text, allowed="1, 2, 3...")
+    if (
+        not (text.isascii() and text.isdigit() and len(text) <= 7)
+        or not 1 <= int(text) <= MAX_COUNT
+    ):
+        allowed = f"1 to {MAX_COUNT}"
+        problem = FieldProblem.of("value_not_allowed", column, value=text, allowed=allowed)
         raise InputError("schema_violation", {"reason": problem.message}, where=where)
     return int(text)
 

@@ -10,6 +10,10 @@ SELECTION_MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{value}' is not a whole number of seats or a share such as 0.5 or 50%",
         "ar": "'{value}' ليس عدداً صحيحاً من المقاعد ولا نسبة مثل 0.5 أو 50%",
     },
+    "selection_infeasible": {
+        "en": "no cohort can meet every quota; these bounds conflict: {conflict}",
+        "ar": "لا يمكن لأي مجموعة أن تفي بجميع الحصص؛ هذه الحدود متعارضة: {conflict}",
+    },
     "quota_min_above_max": {
         "en": "minimum {min} is above maximum {max}",
         "ar": "الحد الأدنى {min} أعلى من الحد الأقصى {max}",

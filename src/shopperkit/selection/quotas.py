@@ -14,6 +14,7 @@ so a cohort meeting the seat counts always meets the shares.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
@@ -100,6 +101,8 @@ def max_seats(share: Fraction, seats: int) -> int:
 
 def parse_share(text: str) -> Fraction | None:
     """``"50%"`` or ``"0.5"`` as an exact fraction; None when ``text`` is not a share."""
+    if not _SHARE.fullmatch(text):
+        return None  # also keeps "0.1e999999999" from costing any arithmetic
     try:
         share = Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text)
     except (ValueError, ZeroDivisionError):
@@ -107,10 +110,16 @@ def parse_share(text: str) -> Fraction | None:
     return share if 0 <= share <= 1 else None
 
 
+MAX_SEATS = 1_000_000_000
+"""Largest whole number of seats a quota bound may give."""
+_SHARE = re.compile(r"[0-9]{1,12}(\.[0-9]{1,12})?%?|\.[0-9]{1,12}%?")
+
+
 def bound_seats(text: str, seats: int, minimum: bool) -> int | None:
-    """A bound in seats: a whole number, or a share turned into seats (``50%``, ``0.5``)."""
-    if text.isdigit():
-        return int(text)
+    """A bound in seats: a whole number up to :data:`MAX_SEATS`, or a share turned into seats
+    (``50%``, ``0.5``); None for anything else."""
+    if text.isascii() and text.isdigit():
+        return int(text) if len(text) <= 10 and int(text) <= MAX_SEATS else None
     if "%" in text or "." in text:
         share = parse_share(text)
         if share is not None:
