@@ -236,6 +236,12 @@ def test_csv_reader_of_any_bytes_reads_rows_or_raises_a_coded_error(
     assert codes <= {"csv_malformed", "csv_missing_columns", "file_unreadable"}
 
 
+def write_lines(folder: Path, lines: list[bytes]) -> Path:
+    path = folder / "applicants.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
 @settings(
     max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -243,10 +249,16 @@ def test_csv_reader_of_any_bytes_reads_rows_or_raises_a_coded_error(
 def test_applicants_jsonl_fuzzed_accepted_plus_rejected_is_read(
     tmp_path: Path, data: st.DataObject
 ) -> None:
-    valid = [
-        b'{"id":"=a1","name":"@x","birth_date":"1990-01-01"}',
-        json.dumps({"id": "b\u2028", "name": "n\u0085"}, ensure_ascii=False).encode(),
-    ]
+    applicant = {
+        "id": "=Q\u2028-001",
+        "birth_date": "1990-04-12",
+        "nationality": "Qatari",
+        "residency": {"status": "citizen"},
+        "applied_on": "2022-06-07",
+        "profession": "@engineer\u0085",
+    }
+    valid = [json.dumps(applicant, ensure_ascii=False).encode(), json.dumps(applicant).encode()]
+    assert isinstance(next(read_applicants(write_lines(tmp_path, valid[:1]))), tuple)
     lines = [
         mutated(line, data) if data.draw(st.booleans()) else line
         for line in data.draw(
@@ -256,12 +268,35 @@ def test_applicants_jsonl_fuzzed_accepted_plus_rejected_is_read(
         )
     ]
     lines = [line.replace(b"\n", b" ") for line in lines]
-    path = tmp_path / "applicants.jsonl"
-    path.write_bytes(b"\n".join(lines) + b"\n")
-    records = list(read_applicants(path))
+    records = list(read_applicants(write_lines(tmp_path, lines)))
     rejected = sum(isinstance(record, RecordError) for record in records)
     accepted = sum(isinstance(record, tuple) for record in records)
     assert accepted + rejected == len(records) == sum(bool(line.strip()) for line in lines)
     for record in records:
+        if isinstance(record, RecordError):
+            assert all(problem.code for problem in record.errors)
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_applicants_csv_fuzzed_rows_are_accepted_rejected_or_a_coded_error(
+    tmp_path: Path, data: st.DataObject
+) -> None:
+    header, *rows = (ROOT / "examples/applicants.csv").read_bytes().split(b"\n")[:4]
+    rows = [mutated(row, data) if data.draw(st.booleans()) else row for row in rows]
+    rows.append(data.draw(st.binary(max_size=60)).replace(b"\n", b" "))
+    path = tmp_path / "applicants.csv"
+    path.write_bytes(b"\n".join([header, *rows]) + b"\n")
+    codes: set[str] = set()
+    try:
+        records = list(read_applicants(path))
+    except InputError as error:
+        codes.add(error.code)
+        records = []
+    assert codes <= {"csv_malformed", "file_unreadable"}
+    for record in records:
+        assert isinstance(record, tuple | RecordError)
         if isinstance(record, RecordError):
             assert all(problem.code for problem in record.errors)
