@@ -20,6 +20,7 @@ from shopperkit.io.applicants import read_applicants
 from shopperkit.io.files import (
     csv_rows,
     csv_text,
+    json_bytes,
     json_line,
     parse_json,
     spreadsheet_safe,
@@ -141,7 +142,7 @@ def test_a_json_line_is_one_line_for_every_reader(text: str) -> None:
 def test_json_lines_and_lists_escape_unicode_line_breaks(tmp_path: Path, parts: list[str]) -> None:
     values = ["".join(parts), "x" + "".join(reversed(parts))]
     stream = io.BytesIO()
-    write_json_lines(stream, map(orjson.dumps, values))
+    write_json_lines(stream, map(json_bytes, values))
     lines = stream.getvalue().decode("utf-8").splitlines()
     assert [json.loads(line) for line in lines] == values
     listed = tmp_path / "values.json"

@@ -153,9 +153,10 @@ def escape_line_breaks(encoded: bytes) -> bytes:
 def json_bytes(data: Any) -> bytes:
     """Compact UTF-8 JSON: no spaces, fields in model order, non-ASCII as written.
 
-    Dates are written as ISO text; a NaN or infinite float is written as ``null``.
+    Dates are written as ISO text; a NaN or infinite float is written as ``null``; U+0085,
+    U+2028 and U+2029 are escaped (:func:`escape_line_breaks`), so a value never spans lines.
     """
-    return orjson.dumps(data, option=_JSON_OPTIONS)
+    return escape_line_breaks(orjson.dumps(data, option=_JSON_OPTIONS))
 
 
 def json_line(data: Any) -> bytes:
@@ -177,37 +178,36 @@ BATCH = 1024
 
 
 def write_json_list(stream: IO[bytes], encoded: Iterable[bytes]) -> None:
-    """Write already-encoded JSON values as one JSON list, a value per line, as they come
-    (Unicode line breaks escaped: :func:`escape_line_breaks`)."""
+    """Write already-encoded JSON values (:func:`json_bytes`) as one JSON list, a value per
+    line, as they come."""
     separator = b"[\n"
     batch: list[bytes] = []
     append = batch.append
     for value in encoded:
         append(value)
         if len(batch) == BATCH:
-            stream.write(escape_line_breaks(separator + b",\n".join(batch)))
+            stream.write(separator + b",\n".join(batch))
             separator = b",\n"
             batch.clear()
     if batch:
-        stream.write(escape_line_breaks(separator + b",\n".join(batch)))
+        stream.write(separator + b",\n".join(batch))
         separator = b",\n"
     stream.write(b"[]\n" if separator == b"[\n" else b"\n]\n")
 
 
 def write_json_lines(stream: IO[bytes], encoded: Iterable[bytes]) -> None:
-    """Write already-encoded JSON values as JSON Lines, as they come (Unicode line breaks
-    escaped: :func:`escape_line_breaks`)."""
+    """Write already-encoded JSON values (:func:`json_bytes`) as JSON Lines, as they come."""
     batch: list[bytes] = []
     append = batch.append
     for value in encoded:
         append(value)
         if len(batch) == BATCH:
             append(b"")
-            stream.write(escape_line_breaks(b"\n".join(batch)))
+            stream.write(b"\n".join(batch))
             batch.clear()
     if batch:
         append(b"")
-        stream.write(escape_line_breaks(b"\n".join(batch)))
+        stream.write(b"\n".join(batch))
 
 
 def write_records(path: Path | None, items: Iterable[Any]) -> None:

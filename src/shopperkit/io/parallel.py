@@ -38,7 +38,6 @@ from shopperkit.io.applicants import (
     jsonl_lines,
     jsonl_record,
 )
-from shopperkit.io.files import escape_line_breaks
 from shopperkit.io.verdicts import VerdictEncoder
 from shopperkit.model.people import Applicant
 from shopperkit.model.verdicts import Status, Verdict
@@ -127,7 +126,7 @@ def _screen_file(folder: str, number: int) -> Screened:
             encoded.append(encode(RecordError(file, row, raw_id, tuple(result))))
             ids.append(None)
             codes.append(_ERROR)
-    Path(folder, f"{number}.out").write_bytes(escape_line_breaks(job.separator.join(encoded)))
+    Path(folder, f"{number}.out").write_bytes(job.separator.join(encoded))
     return ids, bytes(codes), raw_ids
 
 
