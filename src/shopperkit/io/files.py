@@ -12,6 +12,7 @@ import io
 import json
 import math
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -85,12 +86,71 @@ def split_list(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(";") if part.strip())
 
 
+FORMULA_STARTS = "=+-@\t\r"
+"""First characters that make a spreadsheet read a cell as a formula."""
+CELL_ESCAPE = "'"
+"""Written before a text cell a spreadsheet would execute, and before a text cell that starts
+with this character itself (so readers know which ones to undo)."""
+_ESCAPED_STARTS = FORMULA_STARTS + CELL_ESCAPE
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` as a CSV writer writes it: a text that starts with ``=``, ``+``, ``-``, ``@``,
+    a tab, a carriage return or ``'`` gets a leading ``'``, so a spreadsheet shows it as text
+    instead of running it. A plain number (``-0.5``, ``+3``, ``-1e-9``) and a cell of blanks
+    only are left as they are."""
+    if cell and cell[0] in _ESCAPED_STARTS and cell.strip() and not _PLAIN_NUMBER.fullmatch(cell):
+        return CELL_ESCAPE + cell
+    return cell
+
+
+def spreadsheet_text(cell: str) -> str:
+    """The text a cell written by :func:`spreadsheet_safe` holds: one leading ``'`` removed
+    when a formula character or another ``'`` follows it; any other cell is kept."""
+    if cell[:1] == CELL_ESCAPE and cell[1:2] and cell[1] in _ESCAPED_STARTS:
+        return cell[1:]
+    return cell
+
+
+def _safe_value(value: object) -> object:
+    return spreadsheet_safe(value) if type(value) is str else value
+
+
+class CsvWriter:
+    """Writes CSV rows ending in ``\\n`` to a text stream, a cell holding a carriage return
+    quoted (the standard writer quotes only the characters of its line ending), so every
+    reader sees the rows that were written."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._plain = csv.writer(stream, lineterminator="\n")
+        self._buffer = io.StringIO()
+        self._quoting = csv.writer(self._buffer, lineterminator="\r\n")
+
+    def writerow(self, values: Sequence[object]) -> None:
+        """Write one row."""
+        if any(type(value) is str and "\r" in value for value in values):
+            self._buffer.seek(0)
+            self._buffer.truncate()
+            self._quoting.writerow(values)
+            self._stream.write(self._buffer.getvalue()[:-2] + "\n")
+        else:
+            self._plain.writerow(values)
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Mapping[str, object]]) -> str:
-    """CSV text with ``header`` and one line per row (missing values are empty)."""
+    """CSV text with ``header`` and one line per row (missing values are empty).
+
+    Every text cell, header included, goes through :func:`spreadsheet_safe`; numbers given
+    as ``int`` or ``float``, and text that is a plain number, are written as they are.
+    """
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(header), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = CsvWriter(buffer)
+    names = list(header)
+    writer.writerow([spreadsheet_safe(name) for name in names])
+    for row in rows:
+        writer.writerow([_safe_value(row.get(name, "")) for name in names])
     return buffer.getvalue()
 
 
@@ -100,17 +160,46 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+_LINE_BREAKS = (
+    (b"\xc2\x85", b"\\u0085"),
+    (b"\xe2\x80\xa8", b"\\u2028"),
+    (b"\xe2\x80\xa9", b"\\u2029"),
+)
+
+
+def escape_line_breaks(encoded: bytes) -> bytes:
+    """Encoded JSON with U+0085, U+2028 and U+2029 written as ``\\u`` escapes.
+
+    Readers that split text on every Unicode line break (``str.splitlines``, editors,
+    spreadsheets) would otherwise cut a JSON line in two. The other line-breaking characters
+    are control characters, which JSON encoding escapes already. The bytes are first searched
+    for single bytes of the three (fast), and copied only when one of them occurs.
+    """
+    # Single bytes are found at memchr speed: most texts lack a lead or a last byte.
+    maybe = (0xE2 in encoded and (0xA8 in encoded or 0xA9 in encoded)) or (
+        0xC2 in encoded and 0x85 in encoded
+    )
+    if maybe and (
+        b"\xc2\x85" in encoded or b"\xe2\x80\xa8" in encoded or b"\xe2\x80\xa9" in encoded
+    ):
+        for raw, escaped in _LINE_BREAKS:
+            encoded = encoded.replace(raw, escaped)
+    return encoded
+
+
 def json_bytes(data: Any) -> bytes:
     """Compact UTF-8 JSON: no spaces, fields in model order, non-ASCII as written.
 
-    Dates are written as ISO text; a NaN or infinite float is written as ``null``.
+    Dates are written as ISO text; a NaN or infinite float is written as ``null``; U+0085,
+    U+2028 and U+2029 are escaped (:func:`escape_line_breaks`), so a value never spans lines.
     """
-    return orjson.dumps(data, option=_JSON_OPTIONS)
+    return escape_line_breaks(orjson.dumps(data, option=_JSON_OPTIONS))
 
 
 def json_line(data: Any) -> bytes:
-    """One line of JSON Lines: :func:`json_bytes` and a newline."""
-    return orjson.dumps(data, option=_LINE_OPTIONS)
+    """One line of JSON Lines: :func:`json_bytes` and a newline, Unicode line breaks in text
+    escaped (:func:`escape_line_breaks`), so the line stays one line for every reader."""
+    return escape_line_breaks(orjson.dumps(data, option=_LINE_OPTIONS))
 
 
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
@@ -126,7 +215,8 @@ BATCH = 1024
 
 
 def write_json_list(stream: IO[bytes], encoded: Iterable[bytes]) -> None:
-    """Write already-encoded JSON values as one JSON list, a value per line, as they come."""
+    """Write already-encoded JSON values (:func:`json_bytes`) as one JSON list, a value per
+    line, as they come."""
     separator = b"[\n"
     batch: list[bytes] = []
     append = batch.append
@@ -143,7 +233,7 @@ def write_json_list(stream: IO[bytes], encoded: Iterable[bytes]) -> None:
 
 
 def write_json_lines(stream: IO[bytes], encoded: Iterable[bytes]) -> None:
-    """Write already-encoded JSON values as JSON Lines, as they come."""
+    """Write already-encoded JSON values (:func:`json_bytes`) as JSON Lines, as they come."""
     batch: list[bytes] = []
     append = batch.append
     for value in encoded:
@@ -349,7 +439,9 @@ def csv_rows(
     (or of the file's ``text``, when already read; ``path`` then names it in messages).
 
     A missing file, a header without a required column, broken quoting or text that is not
-    UTF-8 raise :class:`InputError`; values are stripped of surrounding spaces.
+    UTF-8 raise :class:`InputError`; values are stripped of surrounding spaces, and the
+    ``'`` a CSV writer puts before a formula-like cell (:func:`spreadsheet_safe`) is removed
+    (:func:`spreadsheet_text`), so what was written is what is read.
     """
     header, rows = csv_lists(path, required, text=text)
     return header, ((line, dict(zip(header, values, strict=False))) for line, values in rows)
@@ -372,7 +464,7 @@ def csv_lists(
             raise InputError("file_unreadable", {"reason": str(error)}, where=str(path)) from None
     reader = csv.reader(stream, strict=True)
     try:
-        header = [name.strip() for name in next(reader)]
+        header = [spreadsheet_text(name.strip()) for name in next(reader)]
     except StopIteration:
         stream.close()
         raise InputError(
@@ -407,6 +499,8 @@ def csv_lists(
                         "file_unreadable", {"reason": str(error)}, where=str(path)
                     ) from None
                 values = list(map(strip, values))
+                if "'" in "".join(values):  # rare: only then look at each cell
+                    values = list(map(spreadsheet_text, values))
                 if len(values) < width or not values[0]:
                     if not any(values):
                         continue

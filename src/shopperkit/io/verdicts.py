@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -11,10 +10,12 @@ from typing import IO, Any
 
 from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.files import (
+    CsvWriter,
     json_bytes,
     output_stream,
     read_json,
     read_jsonl,
+    spreadsheet_safe,
     write_json_lines,
     write_json_list,
 )
@@ -163,17 +164,19 @@ def write_json(results: Iterable[Result], stream: IO[bytes]) -> None:
 
 
 def write_csv(results: Iterable[Result], stream: IO[bytes]) -> None:
-    """One row per applicant: ``id,status,codes,row,errors`` (codes separated by ``;``)."""
+    """One row per applicant: ``id,status,codes,row,errors`` (codes separated by ``;``); the
+    ``id`` and ``errors`` cells go through :func:`~shopperkit.io.files.spreadsheet_safe`."""
+    safe = spreadsheet_safe
     text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
-    writer = csv.writer(text, lineterminator="\n")
+    writer = CsvWriter(text)
     writer.writerow(["id", "status", "codes", "row", "errors"])
     for result in results:
         if isinstance(result, RecordError):
             problems = ";".join(f"{p.where}:{p.code}" for p in result.errors)
-            writer.writerow([result.id or "", "error", "", result.row, problems])
+            writer.writerow([safe(result.id or ""), "error", "", result.row, safe(problems)])
         else:
             codes = ";".join(reason.code for reason in result.reasons)
-            writer.writerow([result.id, result.status.value, codes, "", ""])
+            writer.writerow([safe(result.id), result.status.value, codes, "", ""])
     text.detach()
 
 
