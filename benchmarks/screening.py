@@ -20,7 +20,6 @@ Run with ``make bench`` or::
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import subprocess
 import sys
@@ -32,25 +31,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from shopperkit.eligibility.screening import Screener
+from shopperkit.io.applicants import write_applicants_csv
 from shopperkit.model.people import Applicant
 from shopperkit.model.programme import Programme
 from shopperkit.plugins import Plugins
 from shopperkit.registry import Registry
 from shopperkit.synthetic import applicants
 
-HEADER = (
-    "id",
-    "birth_date",
-    "nationality",
-    "residency",
-    "resident_since",
-    "gender",
-    "profession",
-    "employer",
-    "applied_on",
-    "declarations",
-    "languages",
-)
 CORES = max(2, os.cpu_count() or 1)
 CSV_READER = (
     "import csv, sys\nwith open(sys.argv[1], newline='') as f:\n    for _ in csv.reader(f): pass"
@@ -59,29 +46,7 @@ CSV_READER = (
 
 def write_applicants(path: Path, count: int, seed: int, programme: Programme) -> None:
     """``count`` generated applicants as the CSV that ``shopperkit screen`` reads."""
-
-    def day(value: date | None) -> str:
-        return "" if value is None else value.isoformat()
-
-    with path.open("w", newline="", encoding="utf-8") as stream:
-        writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(HEADER)
-        for person in applicants(count, seed=seed, programme=programme):
-            writer.writerow(
-                (
-                    person.id,
-                    day(person.birth_date),
-                    person.nationality,
-                    person.residency.status,
-                    day(person.residency.since),
-                    person.gender or "",
-                    person.profession or "",
-                    person.employer or "",
-                    day(person.applied_on),
-                    ";".join(sorted(person.declarations)),
-                    ";".join(person.languages),
-                )
-            )
+    write_applicants_csv(path, applicants(count, seed=seed, programme=programme))
 
 
 class Run(NamedTuple):

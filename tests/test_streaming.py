@@ -3,7 +3,6 @@ memory, atomic files, and non-finite numbers in JSON input as coded errors."""
 
 from __future__ import annotations
 
-import csv
 import json
 import tracemalloc
 from datetime import date
@@ -17,12 +16,11 @@ from hypothesis import strategies as st
 from shopperkit.cli import main
 from shopperkit.eligibility.screening import Screener
 from shopperkit.errors import InputError
-from shopperkit.io.applicants import read_applicants
+from shopperkit.io.applicants import APPLICANT_CSV_COLUMNS, read_applicants, write_applicants_csv
 from shopperkit.io.convert import to_data
 from shopperkit.io.files import json_bytes, parse_json, read_jsonl
 from shopperkit.io.schemas import problems
 from shopperkit.io.verdicts import VerdictEncoder, read_verdicts
-from shopperkit.model.people import Applicant
 from shopperkit.model.programme import Programme
 from shopperkit.model.verdicts import Verdict
 from shopperkit.registry import Registry
@@ -30,19 +28,6 @@ from shopperkit.synthetic import applicants
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 APPLICANTS = EXAMPLES / "applicants.csv"
-HEADER = (
-    "id",
-    "birth_date",
-    "nationality",
-    "residency",
-    "resident_since",
-    "applied_on",
-    "gender",
-    "profession",
-    "employer",
-    "declarations",
-    "languages",
-)
 
 
 @pytest.fixture(scope="module")
@@ -52,33 +37,6 @@ def qatar() -> Programme:
 
 def screen_args(*args: str) -> list[str]:
     return ["screen", "--programme", "qatar-cgb", *args]
-
-
-def write_csv(path: Path, people: list[Applicant]) -> None:
-    """Every field of ``people`` as the CSV columns ``screen`` reads."""
-
-    def day(value: date | None) -> str:
-        return "" if value is None else value.isoformat()
-
-    with path.open("w", newline="", encoding="utf-8") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(HEADER)
-        for person in people:
-            writer.writerow(
-                [
-                    person.id,
-                    day(person.birth_date),
-                    person.nationality,
-                    person.residency.status,
-                    day(person.residency.since),
-                    day(person.applied_on),
-                    person.gender or "",
-                    person.profession or "",
-                    person.employer or "",
-                    ";".join(sorted(person.declarations)),
-                    ";".join(person.languages),
-                ]
-            )
 
 
 def test_jsonl_lines_are_the_verdicts_of_the_json_list(tmp_path: Path) -> None:
@@ -100,7 +58,7 @@ def test_jsonl_lines_are_the_verdicts_of_the_json_list(tmp_path: Path) -> None:
 
 def test_an_empty_input_gives_an_empty_list_and_no_lines(tmp_path: Path) -> None:
     empty = tmp_path / "empty.csv"
-    empty.write_text(",".join(HEADER[:6]) + "\n")
+    empty.write_text(",".join(APPLICANT_CSV_COLUMNS[:6]) + "\n")
     assert main(screen_args(str(empty), "-o", str(tmp_path / "out.json"))) == 0
     assert json.loads((tmp_path / "out.json").read_text()) == []
     assert main(screen_args(str(empty), "--format", "jsonl", "-o", str(tmp_path / "o.jsonl"))) == 0
@@ -138,7 +96,7 @@ def test_the_encoder_matches_the_converter_for_any_verdict(verdict: Verdict) -> 
 def test_a_failed_run_leaves_no_output_behind(tmp_path: Path) -> None:
     people = list(applicants(50, seed=1, programme=Registry().programme("qatar-cgb")))
     source = tmp_path / "applicants.csv"
-    write_csv(source, people)
+    write_applicants_csv(source, people)
     with source.open("a", encoding="utf-8") as stream:
         stream.write('A9,"1990-01-01\n')  # quoting never closed: the file is unusable
     output = tmp_path / "verdicts.jsonl"
@@ -159,8 +117,8 @@ def _peak_screening_memory(source: Path, output: Path) -> int:
 
 def test_memory_does_not_grow_with_the_verdicts(tmp_path: Path, qatar: Programme) -> None:
     small, large = tmp_path / "small.csv", tmp_path / "large.csv"
-    write_csv(small, list(applicants(1_000, seed=5, programme=qatar)))
-    write_csv(large, list(applicants(11_000, seed=5, programme=qatar)))
+    write_applicants_csv(small, list(applicants(1_000, seed=5, programme=qatar)))
+    write_applicants_csv(large, list(applicants(11_000, seed=5, programme=qatar)))
     _peak_screening_memory(small, tmp_path / "warm.jsonl")  # imports and caches, once
     base = _peak_screening_memory(small, tmp_path / "small.jsonl")
     grown = _peak_screening_memory(large, tmp_path / "large.jsonl")
@@ -173,7 +131,7 @@ def test_memory_does_not_grow_with_the_verdicts(tmp_path: Path, qatar: Programme
 def test_applicants_are_read_as_they_are_consumed(tmp_path: Path, qatar: Programme) -> None:
     source = tmp_path / "applicants.csv"
     people = list(applicants(20, seed=2, programme=qatar))
-    write_csv(source, people)
+    write_applicants_csv(source, people)
     with source.open("a", encoding="utf-8") as stream:
         stream.write('A99,"1990-01-01\n')  # quoting never closed
     records = read_applicants(source)

@@ -15,7 +15,7 @@ import marshal
 import re
 import tempfile
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from operator import itemgetter
 from pathlib import Path
@@ -23,7 +23,15 @@ from typing import IO, Any, TypeVar
 
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data
-from shopperkit.io.files import binary_lines, csv_lists, parse_json, read_json, split_list
+from shopperkit.io.files import (
+    CsvWriter,
+    binary_lines,
+    csv_lists,
+    parse_json,
+    read_json,
+    split_list,
+    spreadsheet_safe,
+)
 from shopperkit.io.schemas import problems
 from shopperkit.model.people import Applicant, Residency
 from shopperkit.problems import FieldProblem, RecordError
@@ -37,6 +45,20 @@ CSV_OPTIONAL = (
     "declarations",
     "languages",
 )
+APPLICANT_CSV_COLUMNS = (
+    "id",
+    "birth_date",
+    "nationality",
+    "residency",
+    "resident_since",
+    "applied_on",
+    "gender",
+    "profession",
+    "employer",
+    "declarations",
+    "languages",
+)
+"""Every column of an applicants CSV, in the order :func:`write_applicants_csv` writes them."""
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Record = tuple[int, Applicant] | RecordError
@@ -386,3 +408,30 @@ def read_applicants(
     if suffix in (".jsonl", ".ndjson"):
         return _checked(path, _read_jsonl(path))
     raise InputError("unknown_file_format", where=str(path))
+
+
+def _day(value: date | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def write_applicants_csv(path: Path, people: Iterable[Applicant]) -> None:
+    """Write ``people`` as the applicants CSV that ``shopperkit screen`` reads, one row at a
+    time (:data:`APPLICANT_CSV_COLUMNS`; lists joined by ``;``, cells spreadsheet-safe)."""
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = CsvWriter(stream)
+        writer.writerow(APPLICANT_CSV_COLUMNS)
+        for person in people:
+            row = (
+                person.id,
+                _day(person.birth_date),
+                person.nationality,
+                person.residency.status,
+                _day(person.residency.since),
+                _day(person.applied_on),
+                person.gender or "",
+                person.profession or "",
+                person.employer or "",
+                ";".join(sorted(person.declarations)),
+                ";".join(person.languages),
+            )
+            writer.writerow([spreadsheet_safe(cell) for cell in row])
