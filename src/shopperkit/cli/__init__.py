@@ -1,7 +1,9 @@
 """The ``shopperkit`` command. Each subcommand lives in its own module of this package.
 
 Errors the user can fix print one line and exit 2; nothing prints a traceback unless
-``SHOPPERKIT_DEBUG`` is set.
+``SHOPPERKIT_DEBUG`` is set. Every file a command writes is replaced at its end, all
+together (:func:`~shopperkit.io.files.output_set`); Ctrl-C, SIGTERM or SIGHUP before then
+leave the previous files as they were and exit 128 + the signal's number.
 """
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
-from collections.abc import Sequence
-from types import ModuleType
+from collections.abc import Iterator, Sequence
+from types import FrameType, ModuleType
+from typing import Any
 
 from shopperkit import __version__
 from shopperkit.cli import (
@@ -32,6 +36,7 @@ from shopperkit.cli import (
     verify,
 )
 from shopperkit.errors import InputError, ShopperkitError
+from shopperkit.io.files import output_set
 
 COMMANDS: tuple[ModuleType, ...] = (
     plugins,
@@ -96,6 +101,40 @@ def _system_failure(error: OSError) -> int:
     return EXIT_USAGE
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the command is so that it stops as Ctrl-C stops it:
+    its files discarded, the previous ones kept."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise Stopped(signum)
+
+
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+"""Signals that stop a command cleanly, besides Ctrl-C (SIGINT)."""
+
+
+@contextlib.contextmanager
+def _stoppable() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`Stopped` while the block runs (in the main thread;
+    elsewhere the process's handlers stay)."""
+    previous: dict[int, Any] = {}
+    for signum in STOP_SIGNALS:
+        with contextlib.suppress(ValueError):  # not the main thread
+            previous[signum] = signal.signal(signum, _stop)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -106,14 +145,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE
-        code: int = args.run(args)
+        with _stoppable(), output_set():
+            code: int = args.run(args)
         sys.stdout.flush()
         return code
     except ShopperkitError as error:
         _say(f"shopperkit: error: {error}")
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as interrupted:
+        return 128 + (interrupted.signum if isinstance(interrupted, Stopped) else signal.SIGINT)
     except OSError as error:
         # The system refused a read or a write (a full disk or standard output, a device
         # gone): not the programme's fault, and the message says which file.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data, to_data
-from shopperkit.io.files import atomic_write, dumps, read_json
+from shopperkit.io.files import atomic_write, dumps, output_set, read_json
 from shopperkit.io.pool import pool_from_text
 from shopperkit.io.quotas import read_quotas
 from shopperkit.io.schemas import check as check_schema
@@ -52,20 +52,21 @@ def write_feasibility(out: Path, feasibility: Feasibility) -> None:
 
 
 def write_draw(out: Path, drawn: Draw) -> None:
-    """Write every file of ``drawn`` to ``out``: the lottery, then ``commitment.json``
-    (not revealed yet) or ``cohort.csv`` and ``result.json``."""
+    """Write every file of ``drawn`` to ``out``, all replaced together: the lottery, then
+    ``commitment.json`` (not revealed yet) or ``cohort.csv`` and ``result.json``."""
     texts = drawn.published
-    atomic_write(out / POOL, texts.pool)
-    atomic_write(out / QUOTAS, texts.quotas)
-    atomic_write(out / DISTRIBUTION, texts.distribution)
-    atomic_write(out / PROBABILITIES, texts.probabilities)
-    write_feasibility(out, drawn.feasibility)
-    if drawn.result is None:
-        data = to_data(drawn.commitment)
-        check_schema("commitment", data, where=str(out / COMMITMENT))
-        atomic_write(out / COMMITMENT, dumps(data))
-        return
-    write_result(out, drawn)
+    with output_set():
+        atomic_write(out / POOL, texts.pool)
+        atomic_write(out / QUOTAS, texts.quotas)
+        atomic_write(out / DISTRIBUTION, texts.distribution)
+        atomic_write(out / PROBABILITIES, texts.probabilities)
+        write_feasibility(out, drawn.feasibility)
+        if drawn.result is None:
+            data = to_data(drawn.commitment)
+            check_schema("commitment", data, where=str(out / COMMITMENT))
+            atomic_write(out / COMMITMENT, dumps(data))
+        else:
+            write_result(out, drawn)
 
 
 def write_result(out: Path, drawn: Draw) -> None:
@@ -75,8 +76,9 @@ def write_result(out: Path, drawn: Draw) -> None:
         raise InputError("draw_not_revealed", where=str(out))
     data = to_data(drawn.result)
     check_schema("selection-result", data, where=str(out / RESULT))
-    atomic_write(out / COHORT, drawn.published.cohort)
-    atomic_write(out / RESULT, dumps(data))
+    with output_set():
+        atomic_write(out / COHORT, drawn.published.cohort)
+        atomic_write(out / RESULT, dumps(data))
 
 
 def read_commitment(path: Path) -> Commitment:

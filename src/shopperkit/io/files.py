@@ -7,17 +7,21 @@ diff by hand, and :func:`parse_json` for every JSON text read.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import math
 import os
 import re
+import shutil
+import signal
 import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import IO, Any, TextIO, cast
 
@@ -32,16 +36,174 @@ WRITE_BUFFER = 1 << 20
 """Bytes a streaming writer gathers before each write to the file."""
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so readers see the old file or the new one, never half."""
-    handle, temporary = _temporary_beside(path)
+STAGING_PREFIX = ".shopperkit-staging-"
+"""Start of the name of the hidden folder an :class:`OutputSet` writes into, beside its
+targets; it is removed when the set is committed or discarded."""
+_HELD_SIGNALS = frozenset(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Keep Ctrl-C, SIGTERM and SIGHUP waiting while files are renamed or removed; they
+    arrive, as usual, as soon as the block ends."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        _replace(temporary, path)
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _umask() -> int:
+    """The process's file mode creation mask, read without changing it where the system
+    tells it (Linux), so other threads never see a changed mask."""
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status", "rb") as status:
+        for line in status:
+            if line.startswith(b"Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions ``path`` gets when written: its own when it exists, else what a new
+    file gets under the user's umask."""
+    with contextlib.suppress(OSError):
+        status = path.stat()
+        if stat.S_ISREG(status.st_mode):
+            return stat.S_IMODE(status.st_mode)
+    return 0o666 & ~_umask()
+
+
+def _unwritable(error: OSError, path: Path) -> InputError:
+    return InputError(
+        "output_unwritable", {"reason": error.strerror or str(error)}, where=str(path)
+    )
+
+
+class OutputSet:
+    """Output files that replace their targets together.
+
+    Each file is written whole into a hidden staging folder (:data:`STAGING_PREFIX`) in its
+    target's folder; :meth:`commit` renames every one onto its target, with Ctrl-C, SIGTERM
+    and SIGHUP held back meanwhile, and :meth:`discard` removes them. So a reader, or a run
+    that is interrupted, sees the previous complete outputs or the new complete outputs,
+    never a mixture and never a temporary file. A new file gets the user's umask; a replaced
+    file keeps its mode. Made by :func:`output_set`.
+    """
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, Path] = {}
+        self._staged: dict[Path, Path] = {}
+
+    def open(self, path: Path) -> int:
+        """A new file descriptor, open for writing, of ``path``'s staged file."""
+        check_output_path(path)
+        try:
+            folder = path.parent
+            folder.mkdir(parents=True, exist_ok=True)
+            staging = self._folders.get(folder)
+            if staging is None:
+                staging = Path(tempfile.mkdtemp(dir=folder, prefix=STAGING_PREFIX))
+                self._folders[folder] = staging
+            staged = staging / path.name
+            handle = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        except OSError as error:
+            raise _unwritable(error, path) from None
+        try:
+            os.fchmod(handle, _mode_for(path))
+        except OSError as error:
+            os.close(handle)
+            raise _unwritable(error, path) from None
+        self._staged[path] = staged
+        return handle
+
+    def drop(self, path: Path) -> None:
+        """Forget ``path``: its staged file is removed and its target left as it was."""
+        staged = self._staged.pop(path, None)
+        if staged is not None:
+            with _signals_held():
+                staged.unlink(missing_ok=True)
+
+    def commit(self) -> None:
+        """Rename every staged file onto its target, then remove the staging folders."""
+        with _signals_held():
+            try:
+                for path in self._staged:
+                    check_output_path(path)
+                for path, staged in self._staged.items():
+                    try:
+                        os.replace(staged, path)
+                    except OSError as error:
+                        raise _unwritable(error, path) from None
+            finally:
+                self._remove()
+
+    def discard(self) -> None:
+        """Remove every staged file and staging folder; no target changes."""
+        with _signals_held():
+            self._remove()
+
+    def _remove(self) -> None:
+        for staging in self._folders.values():
+            shutil.rmtree(staging, ignore_errors=True)
+        self._folders.clear()
+        self._staged.clear()
+
+
+_CURRENT_SET: ContextVar[OutputSet | None] = ContextVar("shopperkit_output_set", default=None)
+
+
+@contextmanager
+def output_set() -> Iterator[OutputSet]:
+    """Gather every file written inside the block (:func:`atomic_write`,
+    :func:`atomic_binary`, :func:`atomic_stream`) into one :class:`OutputSet`: committed when
+    the block ends well, discarded when it raises (Ctrl-C included). Inside another
+    ``output_set`` block this joins the outer set."""
+    current = _CURRENT_SET.get()
+    if current is not None:
+        yield current
+        return
+    outputs = OutputSet()
+    token = _CURRENT_SET.set(outputs)
+    try:
+        yield outputs
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        outputs.discard()
         raise
+    finally:
+        _CURRENT_SET.reset(token)
+    try:
+        outputs.commit()
+    except BaseException:
+        outputs.discard()
+        raise
+
+
+@contextmanager
+def _staged_file(path: Path, mode: str, buffering: int = -1) -> Iterator[IO[Any]]:
+    with output_set() as outputs:
+        handle = outputs.open(path)
+        try:
+            encoding = None if "b" in mode else "utf-8"
+            newline = None if "b" in mode else ""
+            with os.fdopen(handle, mode, buffering, encoding=encoding, newline=newline) as stream:
+                yield stream
+        except BaseException:
+            outputs.drop(path)
+            raise
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so readers see the old file or the new one, never half
+    (inside :func:`output_set`, when the whole set is committed)."""
+    with atomic_stream(path) as stream:
+        stream.write(text)
 
 
 def check_output_path(path: Path) -> None:
@@ -53,32 +215,9 @@ def check_output_path(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as error:
-        raise InputError(
-            "output_unwritable", {"reason": error.strerror or str(error)}, where=str(path)
-        ) from None
+        raise _unwritable(error, path) from None
     if not stat.S_ISREG(status.st_mode):
         raise InputError("output_not_a_file", where=str(path))
-
-
-def _temporary_beside(path: Path) -> tuple[int, str]:
-    """A new hidden temporary file in ``path``'s folder, after :func:`check_output_path`."""
-    check_output_path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise InputError(
-            "output_unwritable", {"reason": error.strerror or str(error)}, where=str(path)
-        ) from None
-
-
-def _replace(temporary: str, path: Path) -> None:
-    try:
-        os.replace(temporary, path)
-    except OSError as error:
-        raise InputError(
-            "output_unwritable", {"reason": error.strerror or str(error)}, where=str(path)
-        ) from None
 
 
 def split_list(text: str) -> tuple[str, ...]:
@@ -513,15 +652,9 @@ def csv_lists(
 @contextmanager
 def atomic_binary(path: Path) -> Iterator[IO[bytes]]:
     """A binary stream that replaces ``path`` only when closed without an error: readers see
-    the old file or the whole new one, never half of it."""
-    handle, temporary = _temporary_beside(path)
-    try:
-        with os.fdopen(handle, "wb", buffering=WRITE_BUFFER) as stream:
-            yield stream
-        _replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    the old file or the whole new one, never half of it (see :class:`OutputSet`)."""
+    with _staged_file(path, "wb", WRITE_BUFFER) as stream:
+        yield stream
 
 
 @contextmanager
@@ -551,11 +684,5 @@ def output_stream(path: Path | None) -> Iterator[IO[bytes]]:
 @contextmanager
 def atomic_stream(path: Path) -> Iterator[TextIO]:
     """A text stream that replaces ``path`` only when closed without an error."""
-    handle, temporary = _temporary_beside(path)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-        _replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with _staged_file(path, "w") as stream:
+        yield cast(TextIO, stream)

@@ -17,7 +17,15 @@ from shopperkit.errors import InputError
 from shopperkit.hookspecs import ProgrammeSource
 from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.documents import read_document
-from shopperkit.io.files import atomic_write, csv_rows, csv_text, dumps, read_json, split_list
+from shopperkit.io.files import (
+    atomic_write,
+    csv_rows,
+    csv_text,
+    dumps,
+    output_set,
+    read_json,
+    split_list,
+)
 from shopperkit.io.schemas import check
 from shopperkit.model.services import Directory
 from shopperkit.problems import FieldProblem
@@ -158,6 +166,7 @@ def schedule_files(schedule: Schedule) -> dict[str, str]:
 
 
 def write_schedule(folder: Path, schedule: Schedule) -> None:
-    """Write the three files into ``folder``, each atomically."""
-    for name, text in schedule_files(schedule).items():
-        atomic_write(folder / name, text)
+    """Write the three files into ``folder``, replaced together."""
+    with output_set():
+        for name, text in schedule_files(schedule).items():
+            atomic_write(folder / name, text)

@@ -93,8 +93,12 @@ def in_flight(jobs: int) -> int:
 
 
 def _quiet() -> None:
-    # Ctrl-C reaches the whole process group; the main process alone decides what to do.
+    # Ctrl-C reaches the whole process group; the main process alone decides what to do. A
+    # worker ends at once on SIGTERM or SIGHUP (the pool ends its workers with SIGTERM).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def _screen_file(folder: str, number: int) -> Screened:

@@ -18,6 +18,7 @@ from shopperkit.io.files import (
     atomic_write,
     dumps,
     json_line,
+    output_set,
     read_jsonl,
 )
 from shopperkit.io.verdicts import error_record
@@ -94,10 +95,11 @@ def write_card(cards: IO[bytes], text: TextIO, card: ScoreCard, rendered: str) -
 
 def write_scored(out: Path, scored: Scored) -> None:
     """Write evaluations scored in memory (:func:`shopperkit.scoring.score`) as the ``score``
-    command does: ``scores.jsonl``, ``rejects.jsonl`` and ``aggregates.json`` in ``out``."""
-    with score_files(out) as files:
+    command does: ``scores.jsonl``, ``rejects.jsonl`` and ``aggregates.json`` in ``out``,
+    replaced together."""
+    with output_set(), score_files(out) as files:
         for evaluation in scored.evaluations:
             files.score(evaluation)
         for error in scored.rejected:
             files.reject(error)
-    write_aggregates(out / "aggregates.json", scored.document())
+        write_aggregates(out / "aggregates.json", scored.document())
