@@ -317,3 +317,60 @@ def test_the_applicant_of_an_applied_event_is_the_person(lifecycle: Lifecycle) -
         lifecycle.record([], Event("a1", "Q-100", "applied", date(2022, 6, 7), data))
     assert caught.value.code == "value_not_allowed"
     assert str(caught.value.where).endswith("$.data.applicant.id")
+
+
+def test_a_ledger_records_as_refolding_does(log: list[Event], lifecycle: Lifecycle) -> None:
+    ledger = lifecycle.ledger()
+    refolded: list[Event] = []
+    for event in log:
+        if "/" in event.id:
+            continue  # caused by an earlier event, and added with it
+        expected = lifecycle.record(refolded, event, replace_from_waitlist)
+        assert ledger.record(event, replace_from_waitlist) == expected
+        refolded += expected
+    assert ledger.added == refolded
+    assert any("/" in event.id for event in refolded)
+    assert ledger.records == lifecycle.fold(refolded)
+
+
+def test_a_refused_event_leaves_the_ledger_as_it_was(
+    log: list[Event], lifecycle: Lifecycle
+) -> None:
+    ledger = lifecycle.ledger(log)
+    records, ids = dict(ledger.records), set(ledger.ids)
+    with pytest.raises(LifecycleError):
+        ledger.record(evolve(log[0], id="new-id"))  # applied twice: refused
+    with pytest.raises(LifecycleError):
+        ledger.record(log[-1])  # an id already in the log
+    assert (ledger.records, ledger.ids, ledger.added) == (records, ids, [])
+
+
+def test_appending_costs_the_same_however_long_the_log(
+    lifecycle: Lifecycle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shopperkit.lifecycle.folding as folding
+    import shopperkit.lifecycle.responsibilities as responsibilities
+
+    calls = 0
+    real = folding.apply
+
+    def counted(*args: object) -> object:
+        nonlocal calls
+        calls += 1
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(folding, "apply", counted)
+    monkeypatch.setattr(responsibilities, "apply", counted)
+    kinds = ("applied", "screened", "interviewed", "waitlisted")
+    new = [
+        Event(f"P{n}-{step}", f"P{n}", kind, date(2022, 6, 1 + step))
+        for n in range(300)
+        for step, kind in enumerate(kinds)
+    ]
+    ledger = lifecycle.ledger()
+    for event in new:
+        ledger.record(event)
+    assert ledger.added == new
+    # Each event is applied once to check it and once to keep it; refolding would apply
+    # about n * n / 2 = 720,000 times.
+    assert calls == 2 * len(new)

@@ -111,3 +111,46 @@ def test_someone_the_draw_cannot_replace_is_recorded_without_one(
     assert requested["data"]["replacement"] is None
     assert f"no replacement for {outsider}" in capsys.readouterr().err
     assert (draw / "result.json").read_bytes() == before
+
+
+def test_two_seats_emptied_in_one_run_go_to_two_people(draw: Path, tmp_path: Path) -> None:
+    result = json.loads((draw / "result.json").read_text())
+    cohort = result["cohort"]
+    leaving = cohort[:2]
+    lines = []
+    for person, _ in POOL:
+        lines += [
+            _event(f"{person}-1", person, "applied", "2022-06-10"),
+            _event(f"{person}-2", person, "screened", "2022-07-10"),
+            _event(f"{person}-3", person, "interviewed", "2022-07-20"),
+            _event(
+                f"{person}-4",
+                person,
+                "selected" if person in cohort else "waitlisted",
+                "2022-08-01",
+            ),
+        ]
+    log = tmp_path / "events.jsonl"
+    log.write_text("\n".join(lines) + "\n")
+    new = tmp_path / "new.jsonl"
+    trip = {"change": "travel_abroad", "departs": "2022-10-01", "returns": "2023-01-15"}
+    new.write_text(
+        "".join(
+            _event(f"R-{n}", person, "condition_reported", "2022-09-20", **trip) + "\n"
+            for n, person in enumerate(leaving)
+        )
+    )
+    args = ["record", str(new), "--events", str(log), "--programme", "qatar-cgb"]
+    assert main([*args, "--selection", str(draw)]) == 0
+
+    after = json.loads((draw / "result.json").read_text())
+    assert [made["withdrawn"] for made in after["replacements"]] == leaving
+    joining = [made["replacement"] for made in after["replacements"]]
+    assert len(set(joining)) == 2
+    assert not set(joining) & set(cohort)
+    with (draw / "cohort.csv").open() as stream:
+        now = [row["id"] for row in csv.DictReader(stream)]
+    assert sorted(now) == sorted([p for p in cohort if p not in leaving] + joining)
+    citizens = [p for p in now if dict(POOL)[p] == "citizen"]
+    assert len(citizens) == 2
+    assert main(["verify", str(draw)]) == 0

@@ -12,36 +12,56 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from shopperkit.cli.common import emit, warn
+from shopperkit.cli.common import emit, pool_refused, warn
 from shopperkit.errors import InputError
 from shopperkit.io.events import events_text, read_events
 from shopperkit.io.files import open_text
-from shopperkit.lifecycle import Event, Lifecycle, Replace, no_replacement
+from shopperkit.lifecycle import Lifecycle, Replace, no_replacement
 from shopperkit.registry import Registry
 
 NAME = "record"
 HELP = "append lifecycle events to a log, checked against each person's state, with consequences"
 
 
-def replacement_from(draw: Path) -> Replace:
-    """Replacements taken from the waitlist of the cohort draw in ``draw`` (see ``replace``).
+class WaitlistReplacements:
+    """Replacements taken from the waitlist of the cohort draw in ``directory`` (see
+    ``replace``), made one after another in memory; :meth:`write` rewrites the draw's
+    ``result.json`` and ``cohort.csv`` once.
 
     Someone the draw cannot replace (not a cohort member, or no one on the waitlist keeps every
     quota) gets none: the request is recorded with ``"replacement": null`` for the bureau.
     """
-    from shopperkit.cli.replace import replace_in
 
-    def replace(person: str, on: date) -> str | None:
+    def __init__(self, directory: Path) -> None:
+        from shopperkit.io.draws import read_draw
+
+        self.directory = directory
+        self.drawn = read_draw(directory)
+        self.made = 0
+
+    def __call__(self, person: str, on: date) -> str | None:
+        """The person who takes ``person``'s seat, or None."""
+        from shopperkit.io.draws import POOL
+        from shopperkit.selection import PoolInvalid, replace
+
         try:
-            made = replace_in(draw, person, f"condition change reported on {on}")
+            self.drawn = replace(self.drawn, person, reason=f"condition change reported on {on}")
+        except PoolInvalid as error:
+            raise pool_refused(error, self.directory / POOL) from None
         except InputError as error:
             if error.code in ("withdraw_not_member", "replacement_impossible"):
                 warn(f"no replacement for {person}: {error}")
                 return None
             raise
-        return made.replacement
+        self.made += 1
+        return self.drawn.replacements[-1].replacement
 
-    return replace
+    def write(self) -> None:
+        """Rewrite the draw's files when a replacement was made."""
+        from shopperkit.io.draws import write_result
+
+        if self.made:
+            write_result(self.directory, self.drawn)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,15 +82,18 @@ def run(args: argparse.Namespace) -> int:
     plugins = registry.plugins
     lifecycle = Lifecycle(registry.programme(args.programme), plugins)
     log = read_events(args.events) if args.events.exists() else []
-    replace = replacement_from(args.selection) if args.selection else no_replacement
-    added: list[Event] = []
+    replacements = WaitlistReplacements(args.selection) if args.selection else None
+    replace: Replace = replacements or no_replacement
+    ledger = lifecycle.ledger(log)
     for event in read_events(args.new):
-        made = lifecycle.record([*log, *added], event, replace)
-        added.extend(made)
+        ledger.record(event, replace)
+    added = ledger.added
     old = open_text(args.events) if args.events.exists() else ""
     if old and not old.endswith("\n"):
         old += "\n"
     emit(old + events_text(added), args.events)
+    if replacements is not None:
+        replacements.write()
     sys.stdout.write(events_text(added))
     print(f"shopperkit: recorded {len(added)} event(s)", file=sys.stderr)
     return 0

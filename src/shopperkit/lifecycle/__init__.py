@@ -2,7 +2,13 @@
 
 from shopperkit.lifecycle.events import Event
 from shopperkit.lifecycle.folding import Duties, LifecycleError, PersonRecord, apply, fold, history
-from shopperkit.lifecycle.responsibilities import Lifecycle, Replace, duties_of, no_replacement
+from shopperkit.lifecycle.responsibilities import (
+    Ledger,
+    Lifecycle,
+    Replace,
+    duties_of,
+    no_replacement,
+)
 from shopperkit.lifecycle.states import KINDS, TRANSITIONS, State, allowed
 
 __all__ = [
@@ -10,6 +16,7 @@ __all__ = [
     "TRANSITIONS",
     "Duties",
     "Event",
+    "Ledger",
     "Lifecycle",
     "LifecycleError",
     "PersonRecord",

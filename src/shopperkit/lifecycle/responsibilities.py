@@ -14,7 +14,7 @@ replacement; tests pass a plain function.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -56,6 +56,9 @@ class Lifecycle:
 
     >>> lifecycle = Lifecycle(programme, Plugins())          # doctest: +SKIP
     >>> log += lifecycle.record(log, report, replace)        # doctest: +SKIP
+
+    To add many events to a long log, keep a :meth:`ledger`: each event then costs the same
+    however long the log is.
     """
 
     def __init__(self, programme: Programme, plugins: Plugins) -> None:
@@ -78,9 +81,23 @@ class Lifecycle:
         onboarding) and ``replacement_requested``, and ``replaced`` when ``replace`` names
         someone; the replacement's own ``selected`` follows when the log has them waiting.
         """
+        return self.ledger(events).record(event, replace)
+
+    def ledger(self, events: Sequence[Event] = ()) -> Ledger:
+        """A :class:`Ledger` holding ``events``, to add more to."""
+        return Ledger(self, events)
+
+    def consequences(
+        self,
+        records: Mapping[str, PersonRecord],
+        ids: Container[str],
+        event: Event,
+        replace: Replace,
+    ) -> list[Event]:
+        """``event`` and the events it causes, given every person's record and the ids
+        already in the log (see :meth:`record`)."""
         check("event", to_data(event), where=f"event {event.id}")
-        records = self.fold(events)
-        if event.id in {known.id for known in events}:
+        if event.id in ids:
             raise LifecycleError("duplicate_id", {"id": event.id, "first": "the log"})
         before = records.get(event.person) or PersonRecord(event.person)
         record = apply(before, event, self.duties)
@@ -146,6 +163,40 @@ class Lifecycle:
                 selected = _caused(report, "selected", {"replaces": report.person, **data})
                 out.append(evolve(selected, person=replacement))
         return out
+
+
+class Ledger:
+    """A lifecycle log and every person's record, kept up to date as events are added, so
+    adding one costs the same however long the log is.
+
+    >>> ledger = lifecycle.ledger(log)                        # doctest: +SKIP
+    >>> for event in new: ledger.record(event, replace)       # doctest: +SKIP
+    >>> ledger.added                                          # doctest: +SKIP
+    """
+
+    def __init__(self, lifecycle: Lifecycle, events: Sequence[Event] = ()) -> None:
+        self.lifecycle = lifecycle
+        self.records = lifecycle.fold(events)
+        self.ids = {event.id for event in events}
+        self.added: list[Event] = []
+        """Events added since the ledger was made, those caused included, in order."""
+
+    def record(self, event: Event, replace: Replace = no_replacement) -> list[Event]:
+        """Add ``event`` and the events it causes (see :meth:`Lifecycle.record`); returns
+        them. Nothing is added when the event is refused."""
+        made = self.lifecycle.consequences(self.records, self.ids, event, replace)
+        changed: dict[str, PersonRecord] = {}
+        for caused in made:
+            if caused.id in self.ids:
+                raise LifecycleError("duplicate_id", {"id": caused.id, "first": "the log"})
+            before = changed.get(caused.person) or self.records.get(caused.person)
+            changed[caused.person] = apply(
+                before or PersonRecord(caused.person), caused, self.lifecycle.duties
+            )
+        self.records.update(changed)
+        self.ids.update(caused.id for caused in made)
+        self.added.extend(made)
+        return made
 
 
 def _caused(report: Event, kind: str, data: dict[str, Any]) -> Event:
