@@ -56,7 +56,9 @@ def test_an_output_that_is_a_folder_is_refused_and_kept(
     folder = tmp_path / "out"
     folder.mkdir()
     assert screen_to(folder) == 2
-    assert error_line(capsys).endswith(f"{folder}: " + render("output_not_a_file", {}))
+    assert error_line(capsys).endswith(
+        f"{folder}: " + render("output_not_a_file", {}) + " [output_not_a_file]"
+    )
     assert folder.is_dir()
     assert list(tmp_path.iterdir()) == [folder]  # no temporary file left behind
 
@@ -107,7 +109,7 @@ def test_a_full_standard_output_is_a_coded_error() -> None:
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines() == [
         "shopperkit: error: standard output: the system refused to read or write: "
-        "No space left on device"
+        "No space left on device [system_failure]"
     ]
 
 
@@ -116,7 +118,7 @@ def test_an_argument_that_is_not_utf8_is_named_not_fatal(
 ) -> None:
     name = os.fsdecode(b"\xff.json")
     assert main(["screen", "--programme", "qatar-cgb", name]) == 2
-    assert error_line(capsys) == "shopperkit: error: \\xff.json: file not found"
+    assert error_line(capsys) == "shopperkit: error: \\xff.json: file not found [file_not_found]"
 
 
 # --- JSON and YAML ---------------------------------------------------------------------------
@@ -146,7 +148,7 @@ def test_duplicate_keys_are_refused_in_json_records(
     assert record["errors"][0]["message"] == "duplicate key 'id'"
     broken = write(tmp_path / "a.json", '[{"id": "A1"}, {"id": "A2", "id": "A3"}]')
     assert main(["screen", "--programme", "qatar-cgb", str(broken)]) == 2
-    assert error_line(capsys).endswith(f"{broken}: duplicate key 'id'")
+    assert error_line(capsys).endswith(f"{broken}: duplicate key 'id' [duplicate_key]")
 
 
 def test_a_yaml_alias_bomb_is_refused_quickly(
@@ -231,7 +233,7 @@ def test_demo_sizes_are_bounded(
     args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["demo", "--out", str(tmp_path / "demo"), *args]) == 2
-    assert error_line(capsys) == f"shopperkit: error: {message}"
+    assert error_line(capsys) == f"shopperkit: error: {message} [argument_out_of_range]"
     assert not (tmp_path / "demo").exists()
 
 

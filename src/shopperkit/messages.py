@@ -63,6 +63,10 @@ CORE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "cannot write output: {reason}",
         "ar": "تعذرت كتابة المخرج: {reason}",
     },
+    "argument_missing": {
+        "en": "{option} is needed with {given}",
+        "ar": "الخيار {option} مطلوب مع {given}",
+    },
     "argument_out_of_range": {
         "en": "{option} {value} is outside {low} to {high}",
         "ar": "قيمة {option} وهي {value} خارج النطاق من {low} إلى {high}",

@@ -15,7 +15,7 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 from types import FrameType, ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 from shopperkit import __version__
 from shopperkit.cli import (
@@ -62,9 +62,18 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 
 
+class ArgumentParser(argparse.ArgumentParser):
+    """Reports a bad argument in one line, as every other error is reported, and exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``message`` with the code ``argument_invalid`` and exit."""
+        _say(f"{self.prog}: error: {message} [argument_invalid]; see '{self.prog} --help'")
+        self.exit(EXIT_USAGE)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="shopperkit",
         description="Run government Mystery Shopper programmes.",
     )
@@ -97,7 +106,7 @@ def _system_failure(error: OSError) -> int:
     failure = InputError(
         "system_failure", {"reason": error.strerror or type(error).__name__}, where=where
     )
-    _say(f"shopperkit: error: {failure}")
+    _say(f"shopperkit: error: {failure} [{failure.code}]")
     return EXIT_USAGE
 
 
@@ -150,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
         return code
     except ShopperkitError as error:
-        _say(f"shopperkit: error: {error}")
+        _say(f"shopperkit: error: {error} [{error.code}]")
         return EXIT_USAGE
     except KeyboardInterrupt as interrupted:
         return 128 + (interrupted.signum if isinstance(interrupted, Stopped) else signal.SIGINT)

@@ -16,6 +16,26 @@ if TYPE_CHECKING:
     from shopperkit.selection.drawing import PoolInvalid
 
 
+EXIT_FINDINGS = 1
+"""Exit code of a command that did its work and found something to act on: lint problems,
+quotas that cannot be met, a refuted draw, or records in error under ``--strict``."""
+
+
+def add_strict(parser: argparse.ArgumentParser) -> None:
+    """The ``--strict`` switch of a command that reads records one by one."""
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help=f"exit {EXIT_FINDINGS} when any record is in error (the others are still written)",
+    )
+
+
+def batch_exit(args: argparse.Namespace, in_error: int) -> int:
+    """The exit code of a batch command: :data:`EXIT_FINDINGS` under ``--strict`` when
+    ``in_error`` records were in error, else 0."""
+    return EXIT_FINDINGS if args.strict and in_error else 0
+
+
 def warn(message: str) -> None:
     """Print a one-line warning on standard error."""
     print(f"shopperkit: warning: {message}", file=sys.stderr)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from shopperkit.cli.common import iso_date, warn
+from shopperkit.cli.common import add_strict, batch_exit, iso_date, warn
 from shopperkit.eligibility.screening import screen
 from shopperkit.interview import InterviewPolicy, interview
 from shopperkit.io.applicants import read_applicants
@@ -42,6 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "else a JSON list",
     )
     parser.add_argument("--as-of", type=iso_date, help="reference date, overriding the programme's")
+    add_strict(parser)
 
 
 def report_errors(errors: list[RecordError]) -> None:
@@ -82,4 +83,4 @@ def run(args: argparse.Namespace) -> int:
         f"not passed {len(outcomes) - passed}; pool of {size} written to {args.pool}",
         file=sys.stderr,
     )
-    return 0
+    return batch_exit(args, len(bad) + len(score_errors))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date
 from pathlib import Path
 
 from shopperkit.cli.common import iso_date
+from shopperkit.errors import InputError
 from shopperkit.insights.recommendations import StatusChange, current_status
 from shopperkit.io.files import dumps
 from shopperkit.io.status import append_status, read_status_log
@@ -35,8 +35,7 @@ def run(args: argparse.Namespace) -> int:
     log: Path = args.log
     if args.set:
         if not args.by:
-            print("shopperkit: error: --set needs --by WHO", file=sys.stderr)
-            return 2
+            raise InputError("argument_missing", {"option": "--by", "given": "--set"})
         recommendation, status = args.set
         on: date = args.on or date.today()
         append_status(log, StatusChange(recommendation, status, on, args.by, args.note))

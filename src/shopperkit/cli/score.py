@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from shopperkit.cli.common import add_strict, batch_exit
 from shopperkit.errors import InputError
 from shopperkit.io.files import parse_json
 from shopperkit.io.scores import (
@@ -44,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also write cards.jsonl and cards.txt: every item's contribution",
     )
+    add_strict(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         f"shopperkit: scored {stream.read}: accepted {stream.accepted}, rejected {stream.rejected}",
         file=sys.stderr,
     )
-    return 0
+    return batch_exit(args, stream.rejected)
 
 
 def write_cards(scoring: Scoring, evaluations: Path, path: Path) -> None:

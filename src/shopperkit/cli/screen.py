@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from shopperkit.cli.common import iso_date, warn
+from shopperkit.cli.common import add_strict, batch_exit, iso_date, warn
 from shopperkit.eligibility.screening import Screener
 from shopperkit.io import parallel
 from shopperkit.io.applicants import read_applicants
@@ -45,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="processes screening a CSV or JSONL input to json or jsonl (default: one per "
         "idle core for inputs of 4 MiB or more); 1 screens in this process only",
     )
+    add_strict(parser)
 
 
 MAX_JOBS = 256
@@ -135,4 +136,4 @@ def run(args: argparse.Namespace) -> int:
     else:
         write_screening(results(), args.format, args.output)
     print(f"shopperkit: {summary(counts)}", file=sys.stderr)
-    return 0
+    return batch_exit(args, counts["error"])
