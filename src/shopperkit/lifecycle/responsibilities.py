@@ -21,9 +21,7 @@ from typing import Any
 from attrs import evolve
 
 from shopperkit.eligibility.screening import Screener
-from shopperkit.io.convert import to_data
-from shopperkit.io.schemas import check
-from shopperkit.lifecycle.events import Event
+from shopperkit.lifecycle.events import Event, check_event
 from shopperkit.lifecycle.folding import Duties, LifecycleError, PersonRecord, apply, fold
 from shopperkit.lifecycle.states import State, after
 from shopperkit.model.programme import Programme
@@ -96,7 +94,7 @@ class Lifecycle:
     ) -> list[Event]:
         """``event`` and the events it causes, given every person's record and the ids
         already in the log (see :meth:`record`)."""
-        check("event", to_data(event), where=f"event {event.id}")
+        check_event(event)
         if event.id in ids:
             raise LifecycleError("duplicate_id", {"id": event.id, "first": "the log"})
         before = records.get(event.person) or PersonRecord(event.person)
