@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.schemas import problems
 from shopperkit.lifecycle import KINDS, Duties, Event, LifecycleError, State, allowed, apply, fold
+from shopperkit.lifecycle.events import check_event
 from shopperkit.lifecycle.folding import PersonRecord
 
 DUTIES = Duties(minimum_trainings=2, declarations=frozenset({"impartiality_confidentiality"}))
@@ -158,3 +160,32 @@ def test_schema_refuses_incomplete_condition_reports(data: dict[str, Any]) -> No
         "data": data,
     }
     assert problems("event", plain) != []
+
+
+@given(
+    st.builds(
+        Event,
+        id=st.text(max_size=3) | st.text(min_size=199, max_size=202),
+        person=st.text(max_size=3) | st.just("p" * 200) | st.just("p" * 201),
+        kind=st.sampled_from(sorted(KINDS)) | st.text(max_size=5),
+        at=st.dates(),
+        data=st.sampled_from(
+            [
+                {},
+                {"session": "s1"},
+                {"declaration": "attend_training"},
+                {"declaration": ""},
+                {"applicant": 5},
+                {"change": "travel_abroad"},
+                {"change": "employer", "employer": "x"},
+            ]
+        ),
+    )
+)
+def test_the_quick_event_check_agrees_with_the_schema(event: Event) -> None:
+    if problems("event", to_data(event)):
+        with pytest.raises(InputError) as refused:
+            check_event(event)
+        assert refused.value.code == "schema_violation"
+    else:
+        check_event(event)
