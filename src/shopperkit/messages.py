@@ -249,6 +249,7 @@ def builtin_catalogues() -> tuple[tuple[str, Catalogue], ...]:
     from shopperkit.lifecycle.messages import LIFECYCLE_MESSAGES
     from shopperkit.scoring.messages import SCORING_MESSAGES
     from shopperkit.selection.messages import SELECTION_MESSAGES
+    from shopperkit.store.messages import STORE_MESSAGES
 
     return (
         ("shopperkit.messages", CORE_MESSAGES),
@@ -260,6 +261,7 @@ def builtin_catalogues() -> tuple[tuple[str, Catalogue], ...]:
         ("shopperkit.forms.messages", FORM_MESSAGES),
         ("shopperkit.scoring.messages", SCORING_MESSAGES),
         ("shopperkit.insights.messages", INSIGHTS_MESSAGES),
+        ("shopperkit.store.messages", STORE_MESSAGES),
     )
 
 

@@ -20,8 +20,12 @@ from typing import Any, NoReturn
 from shopperkit import __version__
 from shopperkit.cli import (
     assign,
+    backup,
     demo,
+    exports,
     history,
+    imports,
+    init,
     interview,
     lint_form,
     plugins,
@@ -30,9 +34,11 @@ from shopperkit.cli import (
     record,
     replace,
     report,
+    restore,
     score,
     screen,
     select,
+    upgrade,
     verify,
 )
 from shopperkit.errors import InputError, ShopperkitError
@@ -41,6 +47,7 @@ from shopperkit.io.files import output_set
 COMMANDS: tuple[ModuleType, ...] = (
     plugins,
     programme,
+    init,
     screen,
     interview,
     select,
@@ -53,6 +60,11 @@ COMMANDS: tuple[ModuleType, ...] = (
     score,
     report,
     recommendations,
+    imports,
+    exports,
+    backup,
+    restore,
+    upgrade,
     demo,
 )
 """Subcommand modules, in the order of the flow; each has ``NAME``, ``HELP``,

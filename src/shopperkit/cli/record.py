@@ -13,9 +13,10 @@ from datetime import date
 from pathlib import Path
 
 from shopperkit.cli.common import emit, pool_refused, warn
+from shopperkit.cli.workspaces import add_store_options, open_store, programme_of
 from shopperkit.errors import InputError
 from shopperkit.io.events import events_text, read_events
-from shopperkit.io.files import open_text
+from shopperkit.io.files import locked, open_text, output_set
 from shopperkit.lifecycle import Lifecycle, Replace, no_replacement
 from shopperkit.registry import Registry
 
@@ -65,22 +66,53 @@ class WaitlistReplacements:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--programme P --events LOG [--selection DRAW] NEW``."""
+    """``NEW [--events LOG [--selection DRAW] | --draw NAME] [--programme P]``."""
     parser.add_argument("new", type=Path, help="events to add (.jsonl), in order")
-    parser.add_argument("--events", type=Path, required=True, help="the log (.jsonl)")
-    parser.add_argument("--programme", required=True, help="programme id or file")
+    parser.add_argument(
+        "--events", type=Path, help="the log (.jsonl); without it, the workspace's store"
+    )
+    parser.add_argument("--programme", help="programme id or file (default: the workspace's)")
     parser.add_argument(
         "--selection",
         type=Path,
-        help="the cohort draw's directory: replacements come from its waitlist",
+        help="with --events: the cohort draw's directory; replacements come from its waitlist",
     )
+    parser.add_argument(
+        "--draw", help="without --events: the stored draw whose waitlist gives replacements"
+    )
+    add_store_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Record every new event in order, then rewrite the log once."""
+    """Record every new event in order: in the store, one transaction; or in the log file,
+    rewritten once."""
+    if args.events is None:
+        return record_in_store(args)
+    if args.programme is None:
+        raise InputError("argument_missing", {"option": "--programme", "given": "--events"})
     registry = Registry()
     plugins = registry.plugins
     lifecycle = Lifecycle(registry.programme(args.programme), plugins)
+    with locked(args.events), output_set(own=True):
+        return record_in_file(args, lifecycle)
+
+
+def record_in_store(args: argparse.Namespace) -> int:
+    """Record the new events in the workspace's store, checked against what is committed."""
+    store, programme = open_store(args)
+    registry = Registry()
+    lifecycle = Lifecycle(registry.programme(programme_of(args, programme)), registry.plugins)
+    try:
+        added = store.record_events(lifecycle, read_events(args.new), draw=args.draw)
+    finally:
+        store.close()
+    sys.stdout.write(events_text(added))
+    print(f"shopperkit: recorded {len(added)} event(s)", file=sys.stderr)
+    return 0
+
+
+def record_in_file(args: argparse.Namespace, lifecycle: Lifecycle) -> int:
+    """Record the new events at the end of the log file ``--events``."""
     log = read_events(args.events) if args.events.exists() else []
     replacements = WaitlistReplacements(args.selection) if args.selection else None
     replace: Replace = replacements or no_replacement

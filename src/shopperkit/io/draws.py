@@ -51,34 +51,52 @@ def write_feasibility(out: Path, feasibility: Feasibility) -> None:
     atomic_write(out / FEASIBILITY, dumps(to_data(feasibility)))
 
 
-def write_draw(out: Path, drawn: Draw) -> None:
-    """Write every file of ``drawn`` to ``out``, all replaced together: the lottery, then
-    ``commitment.json`` (not revealed yet) or ``cohort.csv`` and ``result.json``."""
+def draw_texts(drawn: Draw, out: Path = Path()) -> dict[str, str]:
+    """Every file of ``drawn`` by name, as published: the lottery, then ``commitment.json``
+    (not revealed yet) or ``cohort.csv`` and ``result.json``. ``out`` names the folder in
+    messages."""
     texts = drawn.published
-    with output_set():
-        atomic_write(out / POOL, texts.pool)
-        atomic_write(out / QUOTAS, texts.quotas)
-        atomic_write(out / DISTRIBUTION, texts.distribution)
-        atomic_write(out / PROBABILITIES, texts.probabilities)
-        write_feasibility(out, drawn.feasibility)
-        if drawn.result is None:
-            data = to_data(drawn.commitment)
-            check_schema("commitment", data, where=str(out / COMMITMENT))
-            atomic_write(out / COMMITMENT, dumps(data))
-        else:
-            write_result(out, drawn)
+    files = {
+        POOL: texts.pool,
+        QUOTAS: texts.quotas,
+        DISTRIBUTION: texts.distribution,
+        PROBABILITIES: texts.probabilities,
+        FEASIBILITY: dumps(to_data(drawn.feasibility)),
+    }
+    if drawn.result is None:
+        data = to_data(drawn.commitment)
+        check_schema("commitment", data, where=str(out / COMMITMENT))
+        files[COMMITMENT] = dumps(data)
+    else:
+        files.update(result_texts(drawn, out))
+    return files
 
 
-def write_result(out: Path, drawn: Draw) -> None:
-    """Write ``cohort.csv`` and ``result.json`` (checked against its schema first): what a
+def result_texts(drawn: Draw, out: Path = Path()) -> dict[str, str]:
+    """``cohort.csv`` and ``result.json`` (checked against its schema first): the files a
     replacement changes."""
     if drawn.result is None:
         raise InputError("draw_not_revealed", where=str(out))
     data = to_data(drawn.result)
     check_schema("selection-result", data, where=str(out / RESULT))
+    return {COHORT: drawn.published.cohort, RESULT: dumps(data)}
+
+
+def write_texts(out: Path, texts: dict[str, str]) -> None:
+    """Write files named by ``texts`` into ``out``, all replaced together."""
     with output_set():
-        atomic_write(out / COHORT, drawn.published.cohort)
-        atomic_write(out / RESULT, dumps(data))
+        for name, text in texts.items():
+            atomic_write(out / name, text)
+
+
+def write_draw(out: Path, drawn: Draw) -> None:
+    """Write every file of ``drawn`` to ``out`` (:func:`draw_texts`), replaced together."""
+    write_texts(out, draw_texts(drawn, out))
+
+
+def write_result(out: Path, drawn: Draw) -> None:
+    """Write ``cohort.csv`` and ``result.json`` (:func:`result_texts`)."""
+    write_texts(out, result_texts(drawn, out))
 
 
 def read_commitment(path: Path) -> Commitment:
@@ -165,10 +183,12 @@ __all__ = [
     "PROBABILITIES",
     "QUOTAS",
     "RESULT",
+    "draw_texts",
     "exact_text",
     "read_commitment",
     "read_draw",
     "read_result",
+    "result_texts",
     "write_draw",
     "write_feasibility",
     "write_result",

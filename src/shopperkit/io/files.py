@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+
+try:
+    import fcntl
+except ImportError:  # not on this platform: writers are not kept apart
+    fcntl = None  # type: ignore[assignment]
 import io
 import json
 import math
@@ -160,13 +165,14 @@ _CURRENT_SET: ContextVar[OutputSet | None] = ContextVar("shopperkit_output_set",
 
 
 @contextmanager
-def output_set() -> Iterator[OutputSet]:
+def output_set(*, own: bool = False) -> Iterator[OutputSet]:
     """Gather every file written inside the block (:func:`atomic_write`,
     :func:`atomic_binary`, :func:`atomic_stream`) into one :class:`OutputSet`: committed when
     the block ends well, discarded when it raises (Ctrl-C included). Inside another
-    ``output_set`` block this joins the outer set."""
+    ``output_set`` block this joins the outer set, unless ``own``: then the block's files
+    are committed when it ends (as a writer holding a lock needs)."""
     current = _CURRENT_SET.get()
-    if current is not None:
+    if current is not None and not own:
         yield current
         return
     outputs = OutputSet()
@@ -218,6 +224,25 @@ def check_output_path(path: Path) -> None:
         raise _unwritable(error, path) from None
     if not stat.S_ISREG(status.st_mode):
         raise InputError("output_not_a_file", where=str(path))
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold the folder of ``path`` for this writer alone while the block runs: another
+    process's ``locked`` on the same folder waits until the block ends. For a read, check
+    and rewrite of a log file by several officers at once."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError as error:
+        raise _unwritable(error, path) from None
+    try:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 def split_list(text: str) -> tuple[str, ...]:
@@ -559,6 +584,16 @@ def binary_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     with stream:
         for number, line in enumerate(stream, start=1):
             yield number, line.removeprefix(b"\xef\xbb\xbf") if number == 1 else line
+
+
+def open_bytes(path: Path) -> bytes:
+    """The file's bytes, or an :class:`InputError` naming the file."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file_not_found", where=str(path)) from None
+    except OSError as error:
+        raise InputError("file_unreadable", {"reason": str(error)}, where=str(path)) from None
 
 
 def open_text(path: Path) -> str:

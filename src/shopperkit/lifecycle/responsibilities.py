@@ -14,7 +14,7 @@ replacement; tests pass a plain function.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, MutableMapping, MutableSet, Sequence
 from datetime import date
 from typing import Any
 
@@ -172,10 +172,19 @@ class Ledger:
     >>> ledger.added                                          # doctest: +SKIP
     """
 
-    def __init__(self, lifecycle: Lifecycle, events: Sequence[Event] = ()) -> None:
+    def __init__(
+        self,
+        lifecycle: Lifecycle,
+        events: Sequence[Event] = (),
+        *,
+        records: MutableMapping[str, PersonRecord] | None = None,
+        ids: MutableSet[str] | None = None,
+    ) -> None:
+        """A ledger of ``events``; or, given ``records`` and ``ids`` (every person's record
+        and the ids already used, such as a store's), of the log they stand for."""
         self.lifecycle = lifecycle
-        self.records = lifecycle.fold(events)
-        self.ids = {event.id for event in events}
+        self.records = records if records is not None else lifecycle.fold(events)
+        self.ids = ids if ids is not None else {event.id for event in events}
         self.added: list[Event] = []
         """Events added since the ledger was made, those caused included, in order."""
 
@@ -192,7 +201,7 @@ class Ledger:
                 before or PersonRecord(caused.person), caused, self.lifecycle.duties
             )
         self.records.update(changed)
-        self.ids.update(caused.id for caused in made)
+        self.ids |= {caused.id for caused in made}
         self.added.extend(made)
         return made
 

@@ -1,0 +1,64 @@
+"""What the commands that keep state share: finding the workspace and opening its store."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from shopperkit.errors import InputError
+
+if TYPE_CHECKING:
+    from shopperkit.store import Store, Workspace
+
+
+def add_store_options(parser: argparse.ArgumentParser) -> None:
+    """``--workspace DIR`` and ``--db URL``."""
+    parser.add_argument(
+        "--workspace",
+        type=Path,
+        help="the workspace folder (default: the one the current folder is in)",
+    )
+    parser.add_argument(
+        "--db", help="the store's address, overriding the workspace's (or $SHOPPERKIT_DB)"
+    )
+
+
+def find_workspace(args: argparse.Namespace) -> Workspace | None:
+    """The workspace named by ``--workspace``, else the one the current folder is in."""
+    from shopperkit.store import Workspace
+
+    folder: Path | None = getattr(args, "workspace", None)
+    return Workspace.load(folder) if folder is not None else Workspace.find()
+
+
+def store_url(args: argparse.Namespace) -> tuple[str, str | None]:
+    """The address of the store to work on and the workspace's programme (None without a
+    workspace): ``--db``, else ``$SHOPPERKIT_DB``, else the workspace's store."""
+    from shopperkit.store import DB_ENV
+
+    workspace = find_workspace(args)
+    url: str | None = getattr(args, "db", None) or os.environ.get(DB_ENV)
+    if workspace is not None:
+        return url or workspace.url, workspace.programme
+    if not url:
+        raise InputError("workspace_missing", where=str(Path.cwd()))
+    return url, None
+
+
+def open_store(args: argparse.Namespace) -> tuple[Store, str | None]:
+    """The store to work on (:func:`store_url`), its schema checked, and the workspace's
+    programme."""
+    from shopperkit.store import Store
+
+    url, programme = store_url(args)
+    return Store(url), programme
+
+
+def programme_of(args: argparse.Namespace, programme: str | None) -> str:
+    """``--programme``, else the workspace's programme."""
+    chosen: str | None = getattr(args, "programme", None) or programme
+    if not chosen:
+        raise InputError("argument_missing", {"option": "--programme", "given": "no workspace"})
+    return chosen
