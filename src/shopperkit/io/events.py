@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 from pathlib import Path
 
 from shopperkit.errors import InputError
@@ -31,9 +32,17 @@ def read_events(path: Path | str) -> list[Event]:
     return events
 
 
+def event_data(event: Event) -> dict[str, Any]:
+    """An event as JSON data: keys in model order, ``data`` left out when empty."""
+    data: dict[str, Any] = to_data(event)
+    if not data.get("data"):
+        data.pop("data", None)
+    return data
+
+
 def events_text(events: Iterable[Event]) -> str:
-    """Events as JSONL, one compact line each, keys in model order."""
-    return b"".join(json_line(to_data(event)) for event in events).decode("utf-8")
+    """Events as JSONL, one compact line each (:func:`event_data`)."""
+    return b"".join(json_line(event_data(event)) for event in events).decode("utf-8")
 
 
 def write_events(path: Path, events: Iterable[Event]) -> None:

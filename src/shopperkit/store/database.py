@@ -155,7 +155,7 @@ class Database:
             copy = sqlite3.connect(":memory:")
             try:
                 source.backup(copy)
-                return copy.serialize()
+                return _without_wal(copy.serialize())
             finally:
                 copy.close()
 
@@ -166,7 +166,7 @@ class Database:
         copy = sqlite3.connect(":memory:")
         try:
             try:
-                copy.deserialize(backup)
+                copy.deserialize(_without_wal(backup))
                 row = copy.execute("SELECT version_num FROM alembic_version").fetchone()
             except sqlite3.DatabaseError:
                 raise InputError("backup_invalid", where=where) from None
@@ -219,6 +219,14 @@ class Database:
                 yield session
         except exc.OperationalError as error:
             raise _unavailable(error, self) from None
+
+
+def _without_wal(database: bytes) -> bytes:
+    """A SQLite database file's bytes marked as using a rollback journal, not WAL, so it
+    opens anywhere, in memory too (bytes 18 and 19 of the header give the journal)."""
+    if database[18:20] == b"\x02\x02":
+        return database[:18] + b"\x01\x01" + database[20:]
+    return database
 
 
 def _unavailable(error: exc.OperationalError, database: Database) -> InputError:
