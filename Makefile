@@ -7,7 +7,7 @@ PLUGINS := $(wildcard plugins/*)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint typecheck pytest docs bench browser clean
+.PHONY: demo test lint typecheck pytest docs bench browser postgres clean
 
 $(STAMP): pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +18,19 @@ $(STAMP): pyproject.toml $(wildcard plugins/*/pyproject.toml)
 demo: $(STAMP)
 	$(BIN)/shopperkit demo
 
-test: $(STAMP) browser lint typecheck pytest docs
+test: $(STAMP) browser postgres lint typecheck pytest docs
 
 # Report tests open the HTML in Debian's headless Chromium.
 browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+# Store tests run against SQLite and a throwaway server from Debian's PostgreSQL (server and
+# client), which the tests start on 127.0.0.1 and stop themselves (tests/postgres.py).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends postgresql >/dev/null; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
