@@ -189,3 +189,48 @@ def test_the_quick_event_check_agrees_with_the_schema(event: Event) -> None:
         assert refused.value.code == "schema_violation"
     else:
         check_event(event)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["id", "person", "kind", "at", "data", "extra"]),
+        st.sampled_from(
+            [
+                "P1",
+                "",
+                "applied",
+                "screened",
+                "declaration_signed",
+                "2022-06-01",
+                "20220601",
+                "2022-13-01",
+                "\uff12\uff10\uff12\uff12-06-01",
+                "\u0662\u0660\u0662\u0662-06-01",
+                1,
+                None,
+                {},
+                {"declaration": "x"},
+                {"session": 3},
+                [],
+            ]
+        ),
+    )
+)
+def test_reading_an_event_line_agrees_with_the_schema(line: dict[str, Any]) -> None:
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from shopperkit.io.events import read_events
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "events.jsonl")
+        path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+        if problems("event", line):
+            with pytest.raises(InputError) as refused:
+                read_events(path)
+            assert refused.value.code == "schema_violation"
+            assert refused.value.where == f"{path}:1"
+        else:
+            (event,) = read_events(path)
+            assert event == from_data(Event, line)

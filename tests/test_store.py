@@ -23,11 +23,6 @@ EVENTS = EXAMPLES / "operations" / "events.jsonl"
 POOL = [(f"P{n}", "citizen" if n % 2 == 0 else "resident") for n in range(8)]
 
 
-@pytest.fixture(params=["sqlite"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'store.db'}"
-
-
 @pytest.fixture
 def workspace(tmp_path: Path, db_url: str) -> Workspace:
     return Workspace.create(tmp_path / "ws", "qatar-cgb", db_url)

@@ -61,11 +61,6 @@ def race(commands_of: list[list[list[str]]]) -> list[list[tuple[int, str]]]:
     return [rounds[number] for number in sorted(rounds)]
 
 
-@pytest.fixture(params=["sqlite"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'store.db'}"
-
-
 @pytest.fixture
 def workspace(tmp_path: Path, db_url: str) -> Workspace:
     return Workspace.create(tmp_path / "ws", "qatar-cgb", db_url)

@@ -560,6 +560,13 @@ def read_jsonl(path: Path, schema: str) -> Iterator[tuple[str, int, Any]]:
     """Each non-blank line of a JSONL file as ``(where, line number, data)``, read as the
     file is consumed and checked against ``schema``; a line that is not JSON or breaks the
     schema raises :class:`InputError` naming file, line and JSON path."""
+    for where, number, data in json_records(path):
+        check(schema, data, where=where)
+        yield where, number, data
+
+
+def json_records(path: Path) -> Iterator[tuple[str, int, Any]]:
+    """As :func:`read_jsonl`, without a schema: for a reader that checks records itself."""
     for number, line in binary_lines(path):
         if not line.strip():
             continue
@@ -568,7 +575,6 @@ def read_jsonl(path: Path, schema: str) -> Iterator[tuple[str, int, Any]]:
             data = parse_json(line)
         except InputError as error:
             raise InputError(error.code, error.params, where=where) from None
-        check(schema, data, where=where)
         yield where, number, data
 
 

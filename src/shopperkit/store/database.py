@@ -105,8 +105,11 @@ class Database:
             parsed = parsed.set(drivername="postgresql+psycopg")
         self.url = parsed
         self.who = who or officer()
+        # psycopg prepares a statement run five times; its generic plan for a list of ids
+        # guesses without the values and may scan the whole table: plan every query anew.
+        options = {"connect_args": {"prepare_threshold": None}} if backend == "postgresql" else {}
         try:
-            self.engine = create_engine(parsed)
+            self.engine = create_engine(parsed, **options)
         except (exc.ArgumentError, ImportError) as error:
             raise InputError("store_url_invalid", {"url": url, "reason": str(error)}) from None
         self.dialect = backend
