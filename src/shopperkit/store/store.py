@@ -254,7 +254,9 @@ class Store:
             for event in events
         ]
         if rows:
-            session.execute(insert(EventRow), rows)
+            # The table's own insert, run by the driver for all rows at once: the ORM's bulk
+            # insert looks at each row first.
+            session.connection().execute(insert(EventRow.__table__), rows)
 
     def events(self) -> list[Event]:
         """The whole lifecycle log, in order."""
