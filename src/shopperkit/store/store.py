@@ -12,10 +12,10 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping, MutableSet, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from shopperkit.errors import InputError
@@ -39,6 +39,7 @@ from shopperkit.store.tables import (
 
 CHUNK = 500
 """Ids asked for in one query."""
+EVENTS = cast(Table, EventRow.__table__)
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -256,7 +257,7 @@ class Store:
         if rows:
             # The table's own insert, run by the driver for all rows at once: the ORM's bulk
             # insert looks at each row first.
-            session.connection().execute(insert(EventRow.__table__), rows)
+            session.connection().execute(insert(EVENTS), rows)
 
     def events(self) -> list[Event]:
         """The whole lifecycle log, in order."""
