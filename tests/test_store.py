@@ -234,3 +234,28 @@ def test_database_refuses_other_addresses() -> None:
         with pytest.raises(InputError) as refused:
             Database(url)
         assert refused.value.code == "store_url_invalid"
+
+
+def test_select_and_replace_in_a_workspace_keep_the_draw_in_the_store(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    pool = tmp_path / "pool.csv"
+    pool.write_text("id,residency\n" + "".join(f"{p},{r}\n" for p, r in POOL))
+    quotas = tmp_path / "quotas.csv"
+    quotas.write_text("feature,value,min,max\nresidency,citizen,2,2\nresidency,resident,0,2\n")
+    out = tmp_path / "cohort-2026"
+    select = ["select", str(pool), "--quotas", str(quotas), "--seats", "3", "--seed", "7"]
+    assert run(workspace, *select, "--out", str(out)) == 0
+    store = workspace.store()
+    assert store.draws() == ["cohort-2026"]
+    # The same name again is refused, and no file is replaced either.
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert run(workspace, *select[:-1], "8", "--out", str(out)) == 2
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+    leaving = json.loads((out / "result.json").read_text())["cohort"][0]
+    assert run(workspace, "replace", str(out), "--withdraw", leaving) == 0
+    kept = store.draw_files("cohort-2026")
+    assert kept == {p.name: p.read_bytes() for p in out.iterdir()}
+    assert [r["withdrawn"] for r in json.loads(kept["result.json"])["replacements"]] == [leaving]
+    assert main(["verify", str(out)]) == 0

@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shopperkit.cli.common import pool_refused, warn
+from shopperkit.cli.workspaces import add_store_options, workspace_store
 from shopperkit.errors import InputError
 from shopperkit.model.programme import Programme
 from shopperkit.selection.feasibility import Feasibility
 from shopperkit.selection.lottery import METHODS
+
+if TYPE_CHECKING:
+    from shopperkit.selection import Draw
 from shopperkit.selection.quotas import QuotaSet
 
 NAME = "select"
@@ -29,6 +34,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--method", choices=METHODS, default="leximin", help="lottery (default leximin)"
     )
     parser.add_argument("--out", type=Path, required=True, help="directory for the draw's files")
+    parser.add_argument(
+        "--name", help="in a workspace, the name the store keeps the draw under (default: --out's)"
+    )
+    add_store_options(parser)
 
 
 def resolve_quotas(args: argparse.Namespace) -> tuple[QuotaSet | Programme, int | None]:
@@ -70,6 +79,20 @@ def explain(feasibility: Feasibility) -> list[str]:
     return lines
 
 
+def keep_draw(args: argparse.Namespace, drawn: Draw) -> None:
+    """In a workspace, keep the revealed draw in its store too (a name kept already is
+    refused, and then no file is written either)."""
+    store = workspace_store(args)
+    if store is None:
+        return
+    name = args.name or args.out.resolve().name
+    try:
+        store.save_draw(name, drawn)
+    finally:
+        store.close()
+    print(f"shopperkit: the store keeps the draw as '{name}'", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     """Check, compute, publish or draw; exit 1 when the quotas cannot be met."""
     from shopperkit.io.draws import (
@@ -102,6 +125,8 @@ def run(args: argparse.Namespace) -> int:
         except InputError as error:
             raise InputError(error.code, error.params, where=str(committed)) from None
     write_draw(args.out, drawn)
+    if drawn.audit is not None:
+        keep_draw(args, drawn)
     for excluded in drawn.feasibility.excluded:
         profile = ", ".join(f"{k}={v}" for k, v in excluded.profile.items())
         rules = ", ".join(

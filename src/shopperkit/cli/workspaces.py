@@ -56,6 +56,19 @@ def open_store(args: argparse.Namespace) -> tuple[Store, str | None]:
     return Store(url), programme
 
 
+def workspace_store(args: argparse.Namespace) -> Store | None:
+    """The store of the workspace the command runs in (``--workspace``, ``--db`` or the
+    current folder's), or None outside one: for commands that write files and, in a
+    workspace, keep what they wrote."""
+    from shopperkit.store import DB_ENV, Store
+
+    workspace = find_workspace(args)
+    url: str | None = getattr(args, "db", None) or os.environ.get(DB_ENV)
+    if url:
+        return Store(url)
+    return workspace.store() if workspace is not None else None
+
+
 def programme_of(args: argparse.Namespace, programme: str | None) -> str:
     """``--programme``, else the workspace's programme."""
     chosen: str | None = getattr(args, "programme", None) or programme

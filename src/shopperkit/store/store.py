@@ -25,6 +25,7 @@ from shopperkit.io.draws import draw_texts, read_draw, result_texts
 from shopperkit.io.files import json_bytes
 from shopperkit.lifecycle import Event, Ledger, Lifecycle, PersonRecord, Replace, apply
 from shopperkit.lifecycle.responsibilities import no_replacement
+from shopperkit.selection.audit import Replacement
 from shopperkit.selection.drawing import Draw
 from shopperkit.store.database import Database, now
 from shopperkit.store.tables import (
@@ -352,6 +353,15 @@ class Store:
             _put_draw(session, name, drawn, files, self.who)
         return drawn
 
+    def replace_member(self, name: str, withdrawn: str, reason: str | None = None) -> Draw:
+        """Give the seat of ``withdrawn`` in the stored draw ``name`` to the first on its
+        waitlist who keeps every quota, in one transaction; returns the draw as it is now."""
+        with self.database.writing() as session:
+            replacements = _DrawReplacements(session, name, self.who)
+            replacements.make(withdrawn, reason)
+            replacements.save()
+            return replacements.drawn
+
     def draw_files(self, name: str) -> dict[str, bytes]:
         """The published files of the draw ``name``, by file name."""
         with self.database.reading() as session:
@@ -469,17 +479,21 @@ class _DrawReplacements:
             self.drawn = read_draw(Path(folder))
         self.made = 0
 
-    def __call__(self, person: str, on: date) -> str | None:
+    def make(self, person: str, reason: str | None) -> Replacement:
+        """Replace ``person`` from the waitlist (see :func:`shopperkit.selection.replace`)."""
         from shopperkit.selection import replace
 
+        self.drawn = replace(self.drawn, person, reason=reason)
+        self.made += 1
+        return self.drawn.replacements[-1]
+
+    def __call__(self, person: str, on: date) -> str | None:
         try:
-            self.drawn = replace(self.drawn, person, reason=f"condition change reported on {on}")
+            return self.make(person, f"condition change reported on {on}").replacement
         except InputError as error:
             if error.code in ("withdraw_not_member", "replacement_impossible"):
                 return None
             raise
-        self.made += 1
-        return self.drawn.replacements[-1].replacement
 
     def save(self) -> None:
         """Rewrite the draw's changed files and its replacements."""
