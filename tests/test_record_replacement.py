@@ -154,3 +154,35 @@ def test_two_seats_emptied_in_one_run_go_to_two_people(draw: Path, tmp_path: Pat
     citizens = [p for p in now if dict(POOL)[p] == "citizen"]
     assert len(citizens) == 2
     assert main(["verify", str(draw)]) == 0
+
+
+def test_a_refused_batch_leaves_the_log_and_the_draw_as_they_were(
+    draw: Path, tmp_path: Path
+) -> None:
+    result = json.loads((draw / "result.json").read_text())
+    cohort = result["cohort"]
+    lines = []
+    for person, _ in POOL:
+        kind = "selected" if person in cohort else "waitlisted"
+        lines += [
+            _event(f"{person}-1", person, "applied", "2022-06-10"),
+            _event(f"{person}-2", person, "screened", "2022-07-10"),
+            _event(f"{person}-3", person, "interviewed", "2022-07-20"),
+            _event(f"{person}-4", person, kind, "2022-08-01"),
+        ]
+    log = tmp_path / "events.jsonl"
+    log.write_text("\n".join(lines) + "\n")
+    trip = {"change": "travel_abroad", "departs": "2022-10-01", "returns": "2023-01-15"}
+    new = tmp_path / "new.jsonl"
+    new.write_text(
+        _event("R-1", cohort[0], "condition_reported", "2022-09-20", **trip)
+        + "\n"
+        + _event("R-2", "nobody", "activated", "2022-09-21")
+        + "\n"
+    )
+    files = {p.name: p.read_bytes() for p in draw.iterdir()}
+    log_before = log.read_bytes()
+    args = ["record", str(new), "--events", str(log), "--programme", "qatar-cgb"]
+    assert main([*args, "--selection", str(draw)]) == 2
+    assert log.read_bytes() == log_before
+    assert {p.name: p.read_bytes() for p in draw.iterdir()} == files
