@@ -259,3 +259,22 @@ def test_select_and_replace_in_a_workspace_keep_the_draw_in_the_store(
     assert kept == {p.name: p.read_bytes() for p in out.iterdir()}
     assert [r["withdrawn"] for r in json.loads(kept["result.json"])["replacements"]] == [leaving]
     assert main(["verify", str(out)]) == 0
+
+
+def test_score_in_a_workspace_keeps_what_came_in_and_what_it_made(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    evaluations = EXAMPLES / "forms" / "example-evaluations.jsonl"
+    form = EXAMPLES / "forms" / "example-visit.yaml"
+    out = tmp_path / "scored"
+    assert run(workspace, "score", str(evaluations), "--form", str(form), "--out", str(out)) == 0
+    store = workspace.store()
+    kept = {kind: name for name, kind, _ in store.documents()}
+    assert set(kept) == {"evaluations", "scores", "rejects"}
+    assert store.document(kept["evaluations"])[1] == evaluations.read_bytes()
+    assert store.document(kept["scores"])[1] == (out / "scores.jsonl").read_bytes()
+    rejected = store.records("rejects")
+    assert len(rejected) == 3
+    assert all(record["errors"] for record in rejected)
+    accepted = store.records("scores", "e-0000001")
+    assert [record["id"] for record in accepted] == ["e-0000001"]

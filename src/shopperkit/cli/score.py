@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 from shopperkit.cli.common import add_strict, batch_exit
+from shopperkit.cli.workspaces import add_store_options, keep_files, workspace_store
 from shopperkit.errors import InputError
-from shopperkit.io.files import parse_json
+from shopperkit.io.files import output_set, parse_json
 from shopperkit.io.scores import (
     card_files,
     open_evaluations,
@@ -46,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also write cards.jsonl and cards.txt: every item's contribution",
     )
     add_strict(parser)
+    add_store_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,6 +60,34 @@ def run(args: argparse.Namespace) -> int:
     scoring = Scoring(forms, registry.plugins.question_scorers())
     stream = ScoreStream(scoring, [key.strip() for key in args.by.split(",") if key.strip()])
     progress = sys.stderr.isatty()
+    out: Path = args.out
+    store = workspace_store(args)
+    # In a workspace the files are written first, then kept in the store as they are.
+    with output_set(own=store is not None):
+        score_into(args, scoring, stream, progress)
+    if store is not None:
+        try:
+            keep_files(
+                store,
+                [
+                    ("evaluations", args.evaluations),
+                    ("scores", out / "scores.jsonl"),
+                    ("rejects", out / "rejects.jsonl"),
+                ],
+            )
+        finally:
+            store.close()
+    print(
+        f"shopperkit: scored {stream.read}: accepted {stream.accepted}, rejected {stream.rejected}",
+        file=sys.stderr,
+    )
+    return batch_exit(args, stream.rejected)
+
+
+def score_into(
+    args: argparse.Namespace, scoring: Scoring, stream: ScoreStream, progress: bool
+) -> None:
+    """Score the evaluations into ``--out``: scores, rejects, aggregates and the cards."""
     out: Path = args.out
     with open_evaluations(args.evaluations) as lines, score_files(out) as files:
         for result in stream.lines(lines, str(args.evaluations)):
@@ -72,11 +102,6 @@ def run(args: argparse.Namespace) -> int:
     write_aggregates(out / "aggregates.json", stream.document())
     if args.cards:
         write_cards(scoring, args.evaluations, out / "cards.jsonl")
-    print(
-        f"shopperkit: scored {stream.read}: accepted {stream.accepted}, rejected {stream.rejected}",
-        file=sys.stderr,
-    )
-    return batch_exit(args, stream.rejected)
 
 
 def write_cards(scoring: Scoring, evaluations: Path, path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,6 +68,23 @@ def workspace_store(args: argparse.Namespace) -> Store | None:
     if url:
         return Store(url)
     return workspace.store() if workspace is not None else None
+
+
+def keep_files(store: Store, files: Sequence[tuple[str, Path]]) -> str:
+    """Keep each ``(kind, path)`` file, as it is now, in the store, with its records, in one
+    transaction, each named ``<file name>@<UTC time>``; returns the time."""
+    from shopperkit.io.files import open_bytes
+    from shopperkit.io.records import document_records
+    from shopperkit.store.database import now
+
+    stamp = now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    store.import_documents(
+        [
+            (f"{path.name}@{stamp}", kind, open_bytes(path), document_records(path))
+            for kind, path in files
+        ]
+    )
+    return stamp
 
 
 def programme_of(args: argparse.Namespace, programme: str | None) -> str:

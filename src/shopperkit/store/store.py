@@ -41,6 +41,9 @@ from shopperkit.store.tables import (
 CHUNK = 500
 """Ids asked for in one query."""
 EVENTS = cast(Table, EventRow.__table__)
+RECORDS = cast(Table, RecordRow.__table__)
+Keyed = Sequence[tuple[str | None, Any]]
+"""A document's records in order, each with its key (see :mod:`shopperkit.io.records`)."""
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -374,40 +377,41 @@ class Store:
 
     # Documents
 
-    def import_document(
-        self, name: str, kind: str, content: bytes, records: Sequence[tuple[str | None, Any]]
-    ) -> None:
+    def import_document(self, name: str, kind: str, content: bytes, records: Keyed) -> None:
         """Keep a file as it came (``name``, of ``kind``) and its records, each with its key;
         a name already kept is refused (``document_exists``)."""
+        self.import_documents([(name, kind, content, records)])
+
+    def import_documents(self, documents: Sequence[tuple[str, str, bytes, Keyed]]) -> None:
+        """Keep several files (see :meth:`import_document`) in one transaction."""
         stamp = now()
         with self.database.writing() as session:
-            if session.get(Document, name) is not None:
-                raise InputError("document_exists", {"name": name})
-            session.add(
-                Document(
-                    name=name,
-                    kind=kind,
-                    sha256=sha256(content),
-                    content=content,
-                    recorded_by=self.who,
-                    recorded_at=stamp,
+            for name, kind, content, records in documents:
+                if session.get(Document, name) is not None:
+                    raise InputError("document_exists", {"name": name})
+                session.add(
+                    Document(
+                        name=name,
+                        kind=kind,
+                        sha256=sha256(content),
+                        content=content,
+                        recorded_by=self.who,
+                        recorded_at=stamp,
+                    )
                 )
-            )
-            session.flush()
-            if records:
-                session.execute(
-                    insert(RecordRow),
-                    [
-                        {
-                            "document": name,
-                            "position": position,
-                            "kind": kind,
-                            "key": key,
-                            "data": _data_text(data, f"{name}: record {position + 1}"),
-                        }
-                        for position, (key, data) in enumerate(records)
-                    ],
-                )
+                session.flush()
+                rows = [
+                    {
+                        "document": name,
+                        "position": position,
+                        "kind": kind,
+                        "key": key,
+                        "data": _data_text(data, f"{name}: record {position + 1}"),
+                    }
+                    for position, (key, data) in enumerate(records)
+                ]
+                if rows:
+                    session.connection().execute(insert(RECORDS), rows)
 
     def document(self, name: str) -> tuple[str, bytes]:
         """The kind and bytes of the kept document ``name``."""
