@@ -278,3 +278,25 @@ def test_score_in_a_workspace_keeps_what_came_in_and_what_it_made(
     assert all(record["errors"] for record in rejected)
     accepted = store.records("scores", "e-0000001")
     assert [record["id"] for record in accepted] == ["e-0000001"]
+
+
+def test_screen_and_interview_in_a_workspace_keep_their_files(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    applicants = EXAMPLES / "applicants.csv"
+    verdicts = tmp_path / "verdicts.jsonl"
+    screen = ["screen", "--programme", "qatar-cgb", str(applicants), "--format", "jsonl"]
+    assert run(workspace, *screen, "-o", str(verdicts)) == 0
+    pool, outcomes = tmp_path / "pool.csv", tmp_path / "outcomes.jsonl"
+    interview = ["interview", "--programme", "qatar-cgb", str(applicants)]
+    scores = EXAMPLES / "interview-scores.csv"
+    args = [str(scores), "--pool", str(pool), "--outcomes", str(outcomes)]
+    assert run(workspace, *interview, *args) == 0
+    store = workspace.store()
+    kinds = sorted(kind for _, kind, _ in store.documents())
+    assert kinds == ["applicants", "interview-scores", "outcomes", "pool", "verdicts"]
+    by_kind = {kind: name for name, kind, _ in store.documents()}
+    for kind, path in [("verdicts", verdicts), ("pool", pool), ("outcomes", outcomes)]:
+        assert store.document(by_kind[kind])[1] == path.read_bytes()
+    # Q-001 is eligible; its second row is an error record (the id repeated), kept too.
+    assert [v["status"] for v in store.records("verdicts", "Q-001")] == ["eligible", "error"]

@@ -7,12 +7,13 @@ import sys
 from pathlib import Path
 
 from shopperkit.cli.common import add_strict, batch_exit, iso_date, warn
+from shopperkit.cli.workspaces import add_store_options, keep_files, workspace_store
 from shopperkit.eligibility.screening import screen
 from shopperkit.interview import InterviewPolicy, interview
 from shopperkit.io.applicants import read_applicants
 from shopperkit.io.committee import read_scores
 from shopperkit.io.convert import to_data
-from shopperkit.io.files import write_records
+from shopperkit.io.files import output_set, write_records
 from shopperkit.io.pool import write_pool
 from shopperkit.io.verdicts import read_verdicts
 from shopperkit.model.people import Applicant
@@ -43,6 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--as-of", type=iso_date, help="reference date, overriding the programme's")
     add_strict(parser)
+    add_store_options(parser)
 
 
 def report_errors(errors: list[RecordError]) -> None:
@@ -72,11 +74,21 @@ def run(args: argparse.Namespace) -> int:
     report_errors(bad + score_errors)
     done = interview(applicants, verdicts, scores, programme, registry, as_of=args.as_of)
     pool = done.pool
-    write_pool(args.pool, pool)
-    size = len(pool.candidates)
     outcomes = done.outcomes
-    if args.outcomes is not None:
-        write_records(args.outcomes, map(to_data, outcomes))
+    store = workspace_store(args)
+    with output_set(own=store is not None):
+        write_pool(args.pool, pool)
+        if args.outcomes is not None:
+            write_records(args.outcomes, map(to_data, outcomes))
+    if store is not None:
+        kept = [("interview-scores", args.scores), ("pool", args.pool)]
+        if args.outcomes is not None:
+            kept.append(("outcomes", args.outcomes))
+        try:
+            keep_files(store, kept)
+        finally:
+            store.close()
+    size = len(pool.candidates)
     passed = sum(outcome.passed for outcome in outcomes)
     print(
         f"shopperkit: interviewed {len(outcomes)}: passed {passed}, "

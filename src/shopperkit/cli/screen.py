@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from shopperkit.cli.common import add_strict, batch_exit, iso_date, warn
+from shopperkit.cli.workspaces import add_store_options, keep_files, workspace_store
 from shopperkit.eligibility.screening import Screener
 from shopperkit.io import parallel
 from shopperkit.io.applicants import read_applicants
-from shopperkit.io.files import output_stream
+from shopperkit.io.files import output_set, output_stream
 from shopperkit.io.verdicts import SCREENING_FORMATS, write_screening
+from shopperkit.model.people import Applicant
 from shopperkit.model.verdicts import Verdict
 from shopperkit.problems import RecordError
 from shopperkit.registry import Registry
@@ -46,6 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "idle core for inputs of 4 MiB or more); 1 screens in this process only",
     )
     add_strict(parser)
+    add_store_options(parser)
 
 
 MAX_JOBS = 256
@@ -121,6 +124,28 @@ def run(args: argparse.Namespace) -> int:
                 counts[verdict.status] += 1
                 yield verdict
 
+    store = workspace_store(args)
+    with output_set(own=store is not None):
+        write_verdicts(args, screen, results(), counts)
+    if store is not None:
+        kept = [("applicants", args.applicants)]
+        if args.output is not None:
+            kept.append(("verdicts", args.output))
+        try:
+            keep_files(store, kept)
+        finally:
+            store.close()
+    print(f"shopperkit: {summary(counts)}", file=sys.stderr)
+    return batch_exit(args, counts["error"])
+
+
+def write_verdicts(
+    args: argparse.Namespace,
+    screen: Callable[[Applicant], Verdict],
+    results: Iterator[Verdict | RecordError],
+    counts: dict[str, int],
+) -> None:
+    """Write every verdict and error record, in parallel when it pays."""
     jobs = jobs_for(args)
     if jobs > 1:
         with output_stream(args.output) as stream:
@@ -134,6 +159,4 @@ def run(args: argparse.Namespace) -> int:
                 warn=warn,
             )
     else:
-        write_screening(results(), args.format, args.output)
-    print(f"shopperkit: {summary(counts)}", file=sys.stderr)
-    return batch_exit(args, counts["error"])
+        write_screening(results, args.format, args.output)

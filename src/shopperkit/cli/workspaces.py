@@ -72,9 +72,10 @@ def workspace_store(args: argparse.Namespace) -> Store | None:
 
 def keep_files(store: Store, files: Sequence[tuple[str, Path]]) -> str:
     """Keep each ``(kind, path)`` file, as it is now, in the store, with its records, in one
-    transaction, each named ``<file name>@<UTC time>``; returns the time."""
+    transaction, each named ``<file name>@<UTC time>``; returns the time. A file in a
+    format for people (a table) is not kept."""
     from shopperkit.io.files import open_bytes
-    from shopperkit.io.records import document_records
+    from shopperkit.io.records import READERS, document_records
     from shopperkit.store.database import now
 
     stamp = now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -82,6 +83,7 @@ def keep_files(store: Store, files: Sequence[tuple[str, Path]]) -> str:
         [
             (f"{path.name}@{stamp}", kind, open_bytes(path), document_records(path))
             for kind, path in files
+            if path.suffix.lower() in READERS
         ]
     )
     return stamp
