@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from attrs import evolve
@@ -48,3 +50,36 @@ def with_parameter(
 def with_rule(programme: Programme, rule: str, **params: str) -> Programme:
     """The programme with one more rule."""
     return evolve(programme, rules=(*programme.rules, RuleUse(rule, params)))
+
+
+SMALL_POOL = [(f"P{n}", "citizen" if n % 2 == 0 else "resident") for n in range(8)]
+"""Eight people, half citizens: a small pool to draw 3 seats from, 2 of them citizens."""
+
+
+def small_draw_inputs(folder: Path) -> list[str]:
+    """``select`` arguments drawing 3 seats (exactly 2 citizens) from :data:`SMALL_POOL`
+    with seed 7, the pool and quotas files written into ``folder``; add ``--out DIR``."""
+    pool = folder / "pool.csv"
+    pool.write_text("id,residency\n" + "".join(f"{p},{r}\n" for p, r in SMALL_POOL))
+    quotas = folder / "quotas.csv"
+    quotas.write_text("feature,value,min,max\nresidency,citizen,2,2\nresidency,resident,0,2\n")
+    return ["select", str(pool), "--quotas", str(quotas), "--seats", "3", "--seed", "7"]
+
+
+def lifecycle_lines(cohort: list[str], event: Callable[..., str]) -> list[str]:
+    """Event lines taking every person of :data:`SMALL_POOL` to the draw: applied, screened,
+    interviewed, then selected (those in ``cohort``) or waitlisted."""
+    lines = []
+    for person, _ in SMALL_POOL:
+        lines += [
+            event(f"{person}-1", person, "applied", "2022-06-10"),
+            event(f"{person}-2", person, "screened", "2022-07-10"),
+            event(f"{person}-3", person, "interviewed", "2022-07-20"),
+            event(
+                f"{person}-4",
+                person,
+                "selected" if person in cohort else "waitlisted",
+                "2022-08-01",
+            ),
+        ]
+    return lines

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from shopperkit.cli import main
+from tests.helpers import SMALL_POOL, lifecycle_lines, small_draw_inputs
 
-POOL = [(f"P{n}", "citizen" if n % 2 == 0 else "resident") for n in range(8)]
+POOL = SMALL_POOL
 
 
 def _event(id: str, person: str, kind: str, at: str, **data: object) -> str:
@@ -22,13 +23,8 @@ def _event(id: str, person: str, kind: str, at: str, **data: object) -> str:
 
 @pytest.fixture
 def draw(tmp_path: Path) -> Path:
-    pool = tmp_path / "pool.csv"
-    pool.write_text("id,residency\n" + "".join(f"{p},{r}\n" for p, r in POOL))
-    quotas = tmp_path / "quotas.csv"
-    quotas.write_text("feature,value,min,max\nresidency,citizen,2,2\nresidency,resident,0,2\n")
     out = tmp_path / "draw"
-    args = ["select", str(pool), "--quotas", str(quotas), "--seats", "3", "--seed", "7"]
-    assert main([*args, "--out", str(out)]) == 0
+    assert main([*small_draw_inputs(tmp_path), "--out", str(out)]) == 0
     return out
 
 
@@ -117,19 +113,7 @@ def test_two_seats_emptied_in_one_run_go_to_two_people(draw: Path, tmp_path: Pat
     result = json.loads((draw / "result.json").read_text())
     cohort = result["cohort"]
     leaving = cohort[:2]
-    lines = []
-    for person, _ in POOL:
-        lines += [
-            _event(f"{person}-1", person, "applied", "2022-06-10"),
-            _event(f"{person}-2", person, "screened", "2022-07-10"),
-            _event(f"{person}-3", person, "interviewed", "2022-07-20"),
-            _event(
-                f"{person}-4",
-                person,
-                "selected" if person in cohort else "waitlisted",
-                "2022-08-01",
-            ),
-        ]
+    lines = lifecycle_lines(cohort, _event)
     log = tmp_path / "events.jsonl"
     log.write_text("\n".join(lines) + "\n")
     new = tmp_path / "new.jsonl"
@@ -161,15 +145,7 @@ def test_a_refused_batch_leaves_the_log_and_the_draw_as_they_were(
 ) -> None:
     result = json.loads((draw / "result.json").read_text())
     cohort = result["cohort"]
-    lines = []
-    for person, _ in POOL:
-        kind = "selected" if person in cohort else "waitlisted"
-        lines += [
-            _event(f"{person}-1", person, "applied", "2022-06-10"),
-            _event(f"{person}-2", person, "screened", "2022-07-10"),
-            _event(f"{person}-3", person, "interviewed", "2022-07-20"),
-            _event(f"{person}-4", person, kind, "2022-08-01"),
-        ]
+    lines = lifecycle_lines(cohort, _event)
     log = tmp_path / "events.jsonl"
     log.write_text("\n".join(lines) + "\n")
     trip = {"change": "travel_abroad", "departs": "2022-10-01", "returns": "2023-01-15"}

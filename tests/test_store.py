@@ -17,10 +17,11 @@ from shopperkit.io.events import read_events
 from shopperkit.lifecycle import Event, Lifecycle
 from shopperkit.registry import Registry
 from shopperkit.store import Database, Store, Workspace, head_version
+from tests.helpers import SMALL_POOL, small_draw_inputs
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EVENTS = EXAMPLES / "operations" / "events.jsonl"
-POOL = [(f"P{n}", "citizen" if n % 2 == 0 else "resident") for n in range(8)]
+POOL = SMALL_POOL
 
 
 @pytest.fixture
@@ -40,13 +41,8 @@ def run(workspace: Workspace, *args: str) -> int:
 
 def draw_folder(tmp_path: Path) -> Path:
     """A revealed draw of 3 seats from 8 people, made by ``select``."""
-    pool = tmp_path / "pool.csv"
-    pool.write_text("id,residency\n" + "".join(f"{p},{r}\n" for p, r in POOL))
-    quotas = tmp_path / "quotas.csv"
-    quotas.write_text("feature,value,min,max\nresidency,citizen,2,2\nresidency,resident,0,2\n")
     out = tmp_path / "draw"
-    args = ["select", str(pool), "--quotas", str(quotas), "--seats", "3", "--seed", "7"]
-    assert main([*args, "--out", str(out)]) == 0
+    assert main([*small_draw_inputs(tmp_path), "--out", str(out)]) == 0
     return out
 
 
@@ -239,12 +235,8 @@ def test_database_refuses_other_addresses() -> None:
 def test_select_and_replace_in_a_workspace_keep_the_draw_in_the_store(
     workspace: Workspace, tmp_path: Path
 ) -> None:
-    pool = tmp_path / "pool.csv"
-    pool.write_text("id,residency\n" + "".join(f"{p},{r}\n" for p, r in POOL))
-    quotas = tmp_path / "quotas.csv"
-    quotas.write_text("feature,value,min,max\nresidency,citizen,2,2\nresidency,resident,0,2\n")
     out = tmp_path / "cohort-2026"
-    select = ["select", str(pool), "--quotas", str(quotas), "--seats", "3", "--seed", "7"]
+    select = small_draw_inputs(tmp_path)
     assert run(workspace, *select, "--out", str(out)) == 0
     store = workspace.store()
     assert store.draws() == ["cohort-2026"]

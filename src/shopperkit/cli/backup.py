@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from shopperkit.cli.workspaces import add_store_options, store_url
+from shopperkit.cli.workspaces import add_store_options, database_of
 
 NAME = "backup"
 HELP = "copy the store (SQLite) to a file while others keep working"
@@ -21,14 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Copy the store by SQLite's online backup; write the file atomically."""
     from shopperkit.io.files import atomic_binary
-    from shopperkit.store import Database
 
-    url, _ = store_url(args)
-    database = Database(url)
-    try:
+    with database_of(args) as database:
         content = database.backup()
-    finally:
-        database.close()
     with atomic_binary(args.file) as stream:
         stream.write(content)
     print(f"shopperkit: store backed up to {args.file} ({len(content)} bytes)", file=sys.stderr)

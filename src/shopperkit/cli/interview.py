@@ -84,10 +84,7 @@ def run(args: argparse.Namespace) -> int:
         kept = [("interview-scores", args.scores), ("pool", args.pool)]
         if args.outcomes is not None:
             kept.append(("outcomes", args.outcomes))
-        try:
-            keep_files(store, kept)
-        finally:
-            store.close()
+        keep_files(store, kept)
     size = len(pool.candidates)
     passed = sum(outcome.passed for outcome in outcomes)
     print(

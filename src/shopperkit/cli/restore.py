@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from shopperkit.cli.workspaces import add_store_options, store_url
+from shopperkit.cli.workspaces import add_store_options, database_of
 
 NAME = "restore"
 HELP = "replace the store's content (SQLite) by a backup made with 'shopperkit backup'"
@@ -21,13 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the backup is a store, then copy it over the store's content."""
     from shopperkit.io.files import open_bytes
-    from shopperkit.store import Database
 
-    url, _ = store_url(args)
-    database = Database(url)
-    try:
+    with database_of(args) as database:
         version = database.restore(open_bytes(args.file), str(args.file))
-    finally:
-        database.close()
     print(f"shopperkit: store restored from {args.file} (schema {version})", file=sys.stderr)
     return 0

@@ -66,17 +66,8 @@ def run(args: argparse.Namespace) -> int:
     with output_set(own=store is not None):
         score_into(args, scoring, stream, progress)
     if store is not None:
-        try:
-            keep_files(
-                store,
-                [
-                    ("evaluations", args.evaluations),
-                    ("scores", out / "scores.jsonl"),
-                    ("rejects", out / "rejects.jsonl"),
-                ],
-            )
-        finally:
-            store.close()
+        kept = [("evaluations", args.evaluations), ("scores", out / "scores.jsonl")]
+        keep_files(store, [*kept, ("rejects", out / "rejects.jsonl")])
     print(
         f"shopperkit: scored {stream.read}: accepted {stream.accepted}, rejected {stream.rejected}",
         file=sys.stderr,

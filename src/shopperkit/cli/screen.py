@@ -131,10 +131,7 @@ def run(args: argparse.Namespace) -> int:
         kept = [("applicants", args.applicants)]
         if args.output is not None:
             kept.append(("verdicts", args.output))
-        try:
-            keep_files(store, kept)
-        finally:
-            store.close()
+        keep_files(store, kept)
     print(f"shopperkit: {summary(counts)}", file=sys.stderr)
     return batch_exit(args, counts["error"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from shopperkit.cli.workspaces import add_store_options, store_url
+from shopperkit.cli.workspaces import add_store_options, database_of
 
 NAME = "upgrade"
 HELP = "bring the store's schema to this version of shopperkit (back it up first)"
@@ -18,14 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run every migration the store has not had, in one transaction."""
-    from shopperkit.store import Database
-
-    url, _ = store_url(args)
-    database = Database(url)
-    try:
+    with database_of(args) as database:
         before = database.version()
         after = database.upgrade()
-    finally:
-        database.close()
     print(f"shopperkit: store schema {before or '(none)'} -> {after}", file=sys.stderr)
     return 0

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shopperkit.errors import InputError
 
 if TYPE_CHECKING:
-    from shopperkit.store import Store, Workspace
+    from shopperkit.store import Database, Store, Workspace
 
 
 def add_store_options(parser: argparse.ArgumentParser) -> None:
@@ -72,21 +73,38 @@ def workspace_store(args: argparse.Namespace) -> Store | None:
 
 def keep_files(store: Store, files: Sequence[tuple[str, Path]]) -> str:
     """Keep each ``(kind, path)`` file, as it is now, in the store, with its records, in one
-    transaction, each named ``<file name>@<UTC time>``; returns the time. A file in a
-    format for people (a table) is not kept."""
+    transaction, each named ``<file name>@<UTC time>``, then close the store; returns the
+    time. A file in a format for people (a table) is not kept."""
     from shopperkit.io.files import open_bytes
     from shopperkit.io.records import READERS, document_records
     from shopperkit.store.database import now
 
     stamp = now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    store.import_documents(
-        [
-            (f"{path.name}@{stamp}", kind, open_bytes(path), document_records(path))
-            for kind, path in files
-            if path.suffix.lower() in READERS
-        ]
-    )
+    try:
+        store.import_documents(
+            [
+                (f"{path.name}@{stamp}", kind, open_bytes(path), document_records(path))
+                for kind, path in files
+                if path.suffix.lower() in READERS
+            ]
+        )
+    finally:
+        store.close()
     return stamp
+
+
+@contextmanager
+def database_of(args: argparse.Namespace) -> Iterator[Database]:
+    """The store's database (:func:`store_url`), its schema not checked: for ``upgrade``,
+    ``backup`` and ``restore``; closed after the block."""
+    from shopperkit.store import Database
+
+    url, _ = store_url(args)
+    database = Database(url)
+    try:
+        yield database
+    finally:
+        database.close()
 
 
 def programme_of(args: argparse.Namespace, programme: str | None) -> str:
