@@ -292,3 +292,16 @@ def test_screen_and_interview_in_a_workspace_keep_their_files(
         assert store.document(by_kind[kind])[1] == path.read_bytes()
     # Q-001 is eligible; its second row is an error record (the id repeated), kept too.
     assert [v["status"] for v in store.records("verdicts", "Q-001")] == ["eligible", "error"]
+
+
+def test_visits_are_kept_and_read_back_by_period(workspace: Workspace) -> None:
+    from shopperkit.assignment.model import Visit
+
+    def visit(shopper: str, day: str) -> Visit:
+        return Visit(shopper, _day(day), 1, "c-1", "svc-1", "in_person", ("svc-1",), 0)
+
+    store = workspace.store()
+    made = [visit("S1", "2026-03-30"), visit("S2", "2026-03-31"), visit("S1", "2026-04-02")]
+    assert store.add_visits(made) == 3
+    assert store.visits(_day("2026-03-31"), _day("2026-04-30")) == made[1:]
+    assert store.visits(_day("2026-01-01"), _day("2026-12-31")) == made

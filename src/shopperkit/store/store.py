@@ -18,9 +18,10 @@ import orjson
 from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from shopperkit.assignment.model import Visit
 from shopperkit.errors import InputError
 from shopperkit.insights.recommendations import StatusChange, current_status
-from shopperkit.io.convert import to_data
+from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.draws import draw_texts, read_draw, result_texts
 from shopperkit.io.files import json_bytes
 from shopperkit.lifecycle import Event, Ledger, Lifecycle, PersonRecord, Replace, apply
@@ -36,12 +37,14 @@ from shopperkit.store.tables import (
     ProgrammeVersion,
     RecordRow,
     StatusRow,
+    VisitRow,
 )
 
 CHUNK = 500
 """Ids asked for in one query."""
 EVENTS = cast(Table, EventRow.__table__)
 RECORDS = cast(Table, RecordRow.__table__)
+VISITS = cast(Table, VisitRow.__table__)
 Keyed = Sequence[tuple[str | None, Any]]
 """A document's records in order, each with its key (see :mod:`shopperkit.io.records`)."""
 
@@ -374,6 +377,38 @@ class Store:
         """The names of the draws kept."""
         with self.database.reading() as session:
             return list(session.scalars(select(DrawRow.name).order_by(DrawRow.name)))
+
+    # Visits
+
+    def add_visits(self, visits: Iterable[Visit], state: str = "planned") -> int:
+        """Keep scheduled visits (``planned``, or ``made``), in one transaction."""
+        stamp = now()
+        rows = [
+            {
+                "shopper": visit.shopper,
+                "centre": visit.centre,
+                "day": visit.day,
+                "state": state,
+                "data": _data_text(to_data(visit), f"visit of {visit.shopper}"),
+                "recorded_by": self.who,
+                "recorded_at": stamp,
+            }
+            for visit in visits
+        ]
+        with self.database.writing() as session:
+            if rows:
+                session.connection().execute(insert(VISITS), rows)
+        return len(rows)
+
+    def visits(self, since: date, until: date) -> list[Visit]:
+        """The visits kept from ``since`` to ``until`` (inclusive), by day."""
+        with self.database.reading() as session:
+            query = (
+                select(VisitRow.data)
+                .where(VisitRow.day >= since, VisitRow.day <= until)
+                .order_by(VisitRow.day, VisitRow.seq)
+            )
+            return [from_data(Visit, orjson.loads(text)) for text in session.scalars(query)]
 
     # Documents
 
