@@ -109,23 +109,25 @@ class OutputSet:
     def open(self, path: Path) -> int:
         """A new file descriptor, open for writing, of ``path``'s staged file."""
         check_output_path(path)
-        try:
-            folder = path.parent
-            folder.mkdir(parents=True, exist_ok=True)
-            staging = self._folders.get(folder)
-            if staging is None:
-                staging = Path(tempfile.mkdtemp(dir=folder, prefix=STAGING_PREFIX))
-                self._folders[folder] = staging
-            staged = staging / path.name
-            handle = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        except OSError as error:
-            raise _unwritable(error, path) from None
+        # Signals wait while a folder or file is made and noted, so none is left unnoted.
+        with _signals_held():
+            try:
+                folder = path.parent
+                folder.mkdir(parents=True, exist_ok=True)
+                staging = self._folders.get(folder)
+                if staging is None:
+                    staging = Path(tempfile.mkdtemp(dir=folder, prefix=STAGING_PREFIX))
+                    self._folders[folder] = staging
+                staged = staging / path.name
+                handle = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            except OSError as error:
+                raise _unwritable(error, path) from None
+            self._staged[path] = staged
         try:
             os.fchmod(handle, _mode_for(path))
         except OSError as error:
             os.close(handle)
             raise _unwritable(error, path) from None
-        self._staged[path] = staged
         return handle
 
     def drop(self, path: Path) -> None:
