@@ -84,7 +84,8 @@ def test_lockout_of_five_blocks_five_days_either_side_at_that_centre(
 def test_negative_limits_are_refused_naming_the_parameter(qatar: Programme, name: str) -> None:
     with pytest.raises(ProgrammeError) as caught:
         Limits.of(with_parameter(qatar, name, -1))
-    assert caught.value.code == "value_not_allowed"
+    assert caught.value.code == "parameter_negative"
+    assert caught.value.params == {"name": name, "value": -1}
     assert name in str(caught.value.where)
 
 

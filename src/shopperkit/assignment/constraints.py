@@ -76,8 +76,8 @@ class Limits:
         for name, value in counts.items():
             if value < 0:
                 raise ProgrammeError(
-                    "value_not_allowed",
-                    {"value": value, "allowed": "0 or more"},
+                    "parameter_negative",
+                    {"name": name, "value": value},
                     where=f"programme {programme.id}: $.parameters.{name}.value",
                 )
         return cls(
