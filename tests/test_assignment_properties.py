@@ -143,11 +143,11 @@ def broken(
         if len(booked) > limits.load_cap:
             found.append("load cap")
         booked.sort()
-        if any((b - a).days < max(limits.spacing_days, 1) for a, b in itertools.pairwise(booked)):
+        if any((b - a).days <= limits.spacing_days for a, b in itertools.pairwise(booked)):
             found.append("spacing")
     for booked in at_centre.values():
         booked.sort()
-        if any((b - a).days < limits.lockout_days for a, b in itertools.pairwise(booked)):
+        if any((b - a).days <= limits.lockout_days for a, b in itertools.pairwise(booked)):
             found.append("lockout")
     return found
 

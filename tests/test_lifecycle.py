@@ -40,6 +40,12 @@ def lifecycle(qatar: Programme, plugins: Plugins) -> Lifecycle:
     return Lifecycle(qatar, plugins)
 
 
+@pytest.fixture(scope="module")
+def automatic(qatar: Programme, plugins: Plugins) -> Lifecycle:
+    """The Qatar programme acting on every disqualifying change at once, without review."""
+    return Lifecycle(with_parameter(qatar, "automatic_condition_rules", True), plugins)
+
+
 def replace_from_waitlist(person: str, on: date) -> str | None:
     """Stands in for the selection's replacement: Q-004 is replaced by Q-013."""
     return {"Q-004": "Q-013"}.get(person)
@@ -50,17 +56,18 @@ def test_example_log_folds_to_the_expected_states(log: list[Event], lifecycle: L
     assert {person: record.state for person, record in records.items()} == {
         "Q-001": State.ACTIVE,
         "Q-002": State.SUSPENDED,
-        "Q-004": State.REPLACED,
+        "Q-004": State.WITHDRAWN,
         "Q-013": State.ONBOARDED,
     }
     assert records["Q-004"].replacement == "Q-013"
+    assert records["Q-002"].review_from is None
     assert records["Q-002"].reasons == ("residency_status_not_allowed", "residency_start_missing")
     assert records["Q-001"].applicant is not None
     assert records["Q-001"].applicant.employer == "kahramaa"
     assert len(records["Q-001"].sessions) == 2
 
 
-@pytest.mark.parametrize("report", ["Q-001-10", "Q-004-10", "Q-002-10"])
+@pytest.mark.parametrize("report", ["Q-001-10", "Q-004-10", "Q-004-11", "Q-002-10", "Q-002-11"])
 def test_recording_a_report_adds_the_consequences_written_in_the_example(
     log: list[Event], lifecycle: Lifecycle, report: str
 ) -> None:
@@ -86,6 +93,7 @@ def test_a_refused_transition_names_person_state_event_and_the_allowed_events(
         "suspended",
         "replaced",
         "withdrawn",
+        "review_opened",
         "training_attended",
         "workshop_attended",
         "declaration_signed",
@@ -124,20 +132,18 @@ def test_travel_abroad_counts_only_beyond_the_programme_days(
     kinds = [event.kind for event in lifecycle.record(log, report)]
     # 30 days abroad (1 to 31 January) is allowed; 31 days is a change
     assert kinds == (
-        ["condition_reported", "suspended", "replacement_requested"]
-        if suspended
-        else ["condition_reported"]
+        ["condition_reported", "review_opened"] if suspended else ["condition_reported"]
     )
 
 
 def test_a_report_before_onboarding_withdraws_and_a_waitlisted_person_is_not_replaced(
-    log: list[Event], lifecycle: Lifecycle
+    log: list[Event], automatic: Lifecycle
 ) -> None:
     waitlisted = [event for event in log if event.person == "Q-013"][:4]
     assert waitlisted[-1].kind == "waitlisted"
     data = {"change": "residency", "residency": {"status": "visitor", "since": None}}
     report = Event("x1", "Q-013", "condition_reported", date(2022, 8, 2), data)
-    made = lifecycle.record(waitlisted, report, replace_from_waitlist)
+    made = automatic.record(waitlisted, report, replace_from_waitlist)
     assert [event.kind for event in made] == ["condition_reported", "withdrawn"]
 
 
@@ -145,6 +151,9 @@ def test_a_new_employer_is_screened_by_the_conflict_rule_when_the_programme_has_
     log: list[Event], qatar: Programme, plugins: Plugins
 ) -> None:
     programme = with_parameter(qatar, "evaluated_entities", ("kahramaa",))
+    programme = with_parameter(
+        programme, "automatic_condition_rules", ("employed_by_evaluated_entity",)
+    )
     programme = evolve(programme, rules=(*programme.rules, RuleUse("conflict_of_interest")))
     lifecycle = Lifecycle(programme, plugins)
     report = next(event for event in log if event.id == "Q-001-10")
@@ -203,8 +212,8 @@ def test_history_command_prints_events_with_the_state_after_each(
 ) -> None:
     assert main(["history", "Q-004", "--events", str(EVENTS), "--programme", "qatar-cgb"]) == 0
     document = json.loads(capsys.readouterr().out)
-    assert document["state"] == "replaced"
-    assert document["allowed"] == []
+    assert document["state"] == "withdrawn"
+    assert document["allowed"] == ["replacement_requested"]
     assert [step["state"] for step in document["events"]] == [
         "applied",
         "screened",
@@ -216,11 +225,11 @@ def test_history_command_prints_events_with_the_state_after_each(
         "onboarded",
         "active",
         "active",
-        "suspended",
-        "suspended",
-        "replaced",
+        "under_review",
+        "withdrawn",
+        "withdrawn",
     ]
-    assert document["events"][-1]["data"]["by"] == "Q-013"
+    assert document["events"][-1]["data"]["replacement"] == "Q-013"
 
 
 def test_history_command_refuses_unknown_people_and_illegal_logs(
@@ -284,10 +293,9 @@ def test_record_command_appends_the_events_and_their_consequences(
     added = [json.loads(line) for line in text[len(original) :].splitlines()]
     assert [(event["id"], event["kind"]) for event in added] == [
         ("r1", "condition_reported"),
-        ("r1/suspended", "suspended"),
-        ("r1/replacement_requested", "replacement_requested"),
+        ("r1/review_opened", "review_opened"),
     ]
-    assert added[2]["data"]["replacement"] is None
+    assert added[1]["data"]["reasons"] == ["travel_abroad_too_long"]
     capsys.readouterr()
     # the same event again is refused and the log is left as it was
     assert main(args) == 2
@@ -296,12 +304,19 @@ def test_record_command_appends_the_events_and_their_consequences(
 
 
 def test_a_second_report_while_suspended_asks_for_no_second_replacement(
-    log: list[Event], lifecycle: Lifecycle
+    log: list[Event], automatic: Lifecycle
 ) -> None:
-    assert lifecycle.fold(log)["Q-002"].requested
-    data = {"change": "employer", "employer": "somewhere"}
-    report = Event("x1", "Q-002", "condition_reported", date(2022, 11, 5), data)
-    assert lifecycle.record(log, report, replace_from_waitlist) == [report]
+    data = {"change": "residency", "residency": {"status": "visitor", "since": None}}
+    first = Event("x0", "Q-001", "condition_reported", date(2022, 11, 5), data)
+    log = [*log, *automatic.record(log, first)]
+    assert [event.kind for event in log[-3:]] == [
+        "condition_reported",
+        "suspended",
+        "replacement_requested",
+    ]
+    assert automatic.fold(log)["Q-001"].requested
+    report = Event("x1", "Q-001", "condition_reported", date(2022, 11, 6), data)
+    assert automatic.record(log, report, replace_from_waitlist) == [report]
 
 
 def test_the_applicant_of_an_applied_event_is_the_person(lifecycle: Lifecycle) -> None:

@@ -12,7 +12,17 @@ from hypothesis import strategies as st
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.schemas import problems
-from shopperkit.lifecycle import KINDS, Duties, Event, LifecycleError, State, allowed, apply, fold
+from shopperkit.lifecycle import (
+    DECISIONS,
+    KINDS,
+    Duties,
+    Event,
+    LifecycleError,
+    State,
+    allowed,
+    apply,
+    fold,
+)
 from shopperkit.lifecycle.events import check_event
 from shopperkit.lifecycle.folding import PersonRecord
 
@@ -43,18 +53,46 @@ SPEC: dict[str, tuple[set[str | None], str]] = {
             "active",
             "suspended",
             "reinstated",
+            "under_review",
         },
         "withdrawn",
     ),
     "completed": ({"active"}, "completed"),
+    "review_opened": (
+        {"selected", "waitlisted", "onboarded", "active", "suspended", "reinstated"},
+        "under_review",
+    ),
+    "review_decided": ({"under_review"}, "decided"),  # see DECIDED
     "training_attended": ({"selected", "onboarded", "active", "suspended", "reinstated"}, "="),
     "workshop_attended": ({"selected", "onboarded", "active", "suspended", "reinstated"}, "="),
     "declaration_signed": ({"selected", "onboarded", "active", "suspended", "reinstated"}, "="),
     "condition_reported": (
-        {"selected", "waitlisted", "onboarded", "active", "suspended", "reinstated"},
+        {
+            "selected",
+            "waitlisted",
+            "onboarded",
+            "active",
+            "suspended",
+            "reinstated",
+            "under_review",
+        },
         "=",
     ),
     "replacement_requested": ({"suspended", "withdrawn"}, "="),
+}
+
+
+# What a review decision leads to, from the state the review opened from ("=" returns there).
+DECIDED: dict[str, tuple[set[str], str]] = {
+    "reinstate": (
+        {"selected", "waitlisted", "onboarded", "active", "suspended", "reinstated"},
+        "=",
+    ),
+    "suspend": ({"onboarded", "active", "suspended", "reinstated"}, "suspended"),
+    "withdraw": (
+        {"selected", "waitlisted", "onboarded", "active", "suspended", "reinstated"},
+        "withdrawn",
+    ),
 }
 
 
@@ -75,6 +113,7 @@ def legal_walks(draw: st.DrawFn) -> list[Event]:
     state: str | None = None
     sessions: set[str] = set()
     signed: set[str] = set()
+    opened_from: str | None = None
     for step in range(draw(st.integers(1, 30))):
         choices = [kind for kind, (where, _) in SPEC.items() if state in where]
         if not (len(sessions) >= 2 and "impartiality_confidentiality" in signed):
@@ -88,6 +127,14 @@ def legal_walks(draw: st.DrawFn) -> list[Event]:
         if kind == "declaration_signed":
             signed.add(data["declaration"])
         target = SPEC[kind][1]
+        if kind == "review_opened":
+            opened_from = state
+        if kind == "review_decided":
+            open_to = [name for name, (where, _) in DECIDED.items() if opened_from in where]
+            decision = draw(st.sampled_from(open_to))
+            data = {"decision": decision}
+            target = DECIDED[decision][1]
+            target = str(opened_from) if target == "=" else target
         state = state if target == "=" else target
         events.append(Event(f"e{step}", "p", kind, START + timedelta(days=step), data))
     return events
@@ -97,9 +144,15 @@ def legal_walks(draw: st.DrawFn) -> list[Event]:
 def test_folding_a_legal_sequence_gives_the_state_the_spec_says(events: list[Event]) -> None:
     record = PersonRecord("p")
     expected: str | None = None
+    opened_from: str | None = None
     for event in events:
         record = apply(record, event, DUTIES)
         target = SPEC[event.kind][1]
+        if event.kind == "review_opened":
+            opened_from = expected
+        if event.kind == "review_decided":
+            target = DECIDED[event.data["decision"]][1]
+            target = str(opened_from) if target == "=" else target
         expected = expected if target == "=" else target
         assert isinstance(record.state, State)
         assert record.state.value == expected
@@ -118,6 +171,8 @@ def test_any_sequence_folds_or_is_refused_with_the_allowed_events(kinds: list[st
         legal = before in SPEC[kind][0]
         if kind == "declaration_signed" and legal:
             event = Event(f"e{step}", "p", kind, START, {"declaration": "x"})
+        if kind == "review_decided" and legal:
+            event = Event(f"e{step}", "p", kind, START, {"decision": "withdraw"})
         if not legal:
             with pytest.raises(LifecycleError) as caught:
                 apply(record, event, Duties())
@@ -130,6 +185,9 @@ def test_any_sequence_folds_or_is_refused_with_the_allowed_events(kinds: list[st
 
 def test_the_table_matches_the_spec_written_here() -> None:
     assert set(KINDS) == set(SPEC)
+    assert set(DECISIONS) == set(DECIDED)
+    for name, (where, _) in DECIDED.items():
+        assert {state.value for state in DECISIONS[name]} == where, name
     for state in [None, *State]:
         here = [kind for kind, (where, _) in SPEC.items() if (state and state.value) in where]
         assert sorted(allowed(state)) == sorted(here), state

@@ -1,4 +1,5 @@
-"""A condition change replaces the shopper from the cohort draw's waitlist, end to end."""
+"""A condition change the team decides to withdraw for replaces the shopper from the cohort
+draw's waitlist, end to end."""
 
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ def draw(tmp_path: Path) -> Path:
     return out
 
 
-def test_a_long_trip_suspends_and_the_waitlist_fills_the_seat(draw: Path, tmp_path: Path) -> None:
+def test_a_long_trip_withdrawn_after_review_and_the_waitlist_fills_the_seat(
+    draw: Path, tmp_path: Path
+) -> None:
     result = json.loads((draw / "result.json").read_text())
     cohort, waitlist = result["cohort"], result["waitlist"]
     leaving = next(p for p in cohort if dict(POOL)[p] == "citizen")
@@ -50,7 +53,12 @@ def test_a_long_trip_suspends_and_the_waitlist_fills_the_seat(draw: Path, tmp_pa
     log.write_text("\n".join(lines) + "\n")
     new = tmp_path / "new.jsonl"
     trip = {"change": "travel_abroad", "departs": "2022-10-01", "returns": "2023-01-15"}
-    new.write_text(_event("R-1", leaving, "condition_reported", "2022-09-20", **trip) + "\n")
+    new.write_text(
+        _event("R-1", leaving, "condition_reported", "2022-09-20", **trip)
+        + "\n"
+        + _event("D-1", leaving, "review_decided", "2022-09-22", decision="withdraw")
+        + "\n"
+    )
 
     args = ["record", str(new), "--events", str(log), "--programme", "qatar-cgb"]
     assert main([*args, "--selection", str(draw)]) == 0
@@ -68,12 +76,12 @@ def test_a_long_trip_suspends_and_the_waitlist_fills_the_seat(draw: Path, tmp_pa
     added = [json.loads(line) for line in log.read_text().splitlines()[len(lines) :]]
     assert [(e["person"], e["kind"]) for e in added] == [
         (leaving, "condition_reported"),
-        (leaving, "suspended"),
+        (leaving, "review_opened"),
+        (leaving, "review_decided"),
         (leaving, "replacement_requested"),
-        (leaving, "replaced"),
         (joining, "selected"),
     ]
-    assert added[2]["data"]["replacement"] == joining
+    assert added[3]["data"]["replacement"] == joining
 
 
 def test_someone_the_draw_cannot_replace_is_recorded_without_one(
@@ -98,7 +106,12 @@ def test_someone_the_draw_cannot_replace_is_recorded_without_one(
     )
     new = tmp_path / "new.jsonl"
     trip = {"change": "travel_abroad", "departs": "2022-10-01", "returns": "2023-01-15"}
-    new.write_text(_event("R-1", outsider, "condition_reported", "2022-09-20", **trip) + "\n")
+    new.write_text(
+        _event("R-1", outsider, "condition_reported", "2022-09-20", **trip)
+        + "\n"
+        + _event("D-1", outsider, "review_decided", "2022-09-22", decision="withdraw")
+        + "\n"
+    )
     before = (draw / "result.json").read_bytes()
     args = ["record", str(new), "--events", str(log), "--programme", "qatar-cgb"]
     assert main([*args, "--selection", str(draw)]) == 0
@@ -120,7 +133,10 @@ def test_two_seats_emptied_in_one_run_go_to_two_people(draw: Path, tmp_path: Pat
     trip = {"change": "travel_abroad", "departs": "2022-10-01", "returns": "2023-01-15"}
     new.write_text(
         "".join(
-            _event(f"R-{n}", person, "condition_reported", "2022-09-20", **trip) + "\n"
+            _event(f"R-{n}", person, "condition_reported", "2022-09-20", **trip)
+            + "\n"
+            + _event(f"D-{n}", person, "review_decided", "2022-09-22", decision="withdraw")
+            + "\n"
             for n, person in enumerate(leaving)
         )
     )

@@ -156,6 +156,7 @@ def _killed_writer(url: str, ready: ProcessEvent) -> None:
         Event("S-3", "S", "interviewed", date(2022, 6, 3)),
         Event("S-4", "S", "selected", date(2022, 6, 4)),
         Event("S-5", "S", "condition_reported", date(2022, 9, 1), trip),
+        Event("S-6", "S", "review_decided", date(2022, 9, 2), {"decision": "withdraw"}),
     ]
     store.record_events(lifecycle, [*events, *selected], stall)
 

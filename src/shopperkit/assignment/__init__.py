@@ -2,12 +2,13 @@
 
 from shopperkit.assignment.constraints import Book, Eligibility, Limits
 from shopperkit.assignment.inputs import active_shoppers, check_targets
-from shopperkit.assignment.model import Period, Shopper, Target, Unmet, Visit
+from shopperkit.assignment.model import Booked, Period, Shopper, Target, Unmet, Visit
 from shopperkit.assignment.scheduler import METHODS, Schedule, assign
 
 __all__ = [
     "METHODS",
     "Book",
+    "Booked",
     "Eligibility",
     "Limits",
     "Period",

@@ -33,6 +33,9 @@ SPACING_REASON = "spacing"
 CLOSED_REASON = "closed"
 
 
+_COUNTS = {LOCKOUT_DAYS: "lockout_days", SPACING_DAYS: "spacing_days", LOAD_CAP: "load_cap"}
+"""Programme parameter -> field of :class:`Limits`, for the counts that may not be negative."""
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 """Day names, in the order of :meth:`datetime.date.weekday`."""
 
@@ -40,7 +43,14 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 @frozen
 class Limits:
     """The programme's assignment parameters: lockout and spacing in days, visits per shopper,
-    and the days of the week centres receive visits (other channels take any day)."""
+    and the days of the week centres receive visits (other channels take any day).
+
+    Spacing and lockout follow the SASSIE convention: a visit on day ``d`` blocks the days
+    ``d - n`` to ``d + n``, both included, for that shopper (spacing, ``n = spacing_days``)
+    or for that shopper at that centre (lockout, ``n = lockout_days``). So two visits of one
+    shopper are at least ``spacing_days + 1`` days apart, and 0 means only "never two on
+    one day".
+    """
 
     lockout_days: int = 28
     spacing_days: int = 2
@@ -59,10 +69,21 @@ class Limits:
                     {"value": name, "allowed": list(WEEKDAYS)},
                     where=f"programme {programme.id}: $.parameters.{VISIT_WEEKDAYS}.value",
                 )
+        counts = {
+            name: programme.integer(name, getattr(default, field))
+            for name, field in _COUNTS.items()
+        }
+        for name, value in counts.items():
+            if value < 0:
+                raise ProgrammeError(
+                    "parameter_negative",
+                    {"name": name, "value": value},
+                    where=f"programme {programme.id}: $.parameters.{name}.value",
+                )
         return cls(
-            lockout_days=programme.integer(LOCKOUT_DAYS, default.lockout_days),
-            spacing_days=programme.integer(SPACING_DAYS, default.spacing_days),
-            load_cap=programme.integer(LOAD_CAP, default.load_cap),
+            lockout_days=counts[LOCKOUT_DAYS],
+            spacing_days=counts[SPACING_DAYS],
+            load_cap=counts[LOAD_CAP],
             visit_weekdays=weekdays,
         )
 
@@ -148,17 +169,21 @@ class Book:
 
     @staticmethod
     def _near(days: list[int], day: int, gap: int) -> bool:
-        """Whether some day in the sorted ``days`` is fewer than ``gap`` days from ``day``."""
-        if gap <= 0 or not days:
+        """Whether some day in the sorted ``days`` is at most ``gap`` days from ``day``.
+
+        A visit on day ``d`` blocks ``d - gap`` to ``d + gap``, both included (the SASSIE
+        convention); a gap of 0 blocks the day of the visit itself.
+        """
+        if not days:
             return False
-        at = bisect_left(days, day - gap + 1)
-        return at < len(days) and days[at] <= day + gap - 1
+        at = bisect_left(days, day - gap)
+        return at < len(days) and days[at] <= day + gap
 
     def day_blocker(self, shopper: int, centre: str, day: int) -> str | None:
         """Why ``shopper`` cannot visit ``centre`` on ``day``: lockout, spacing, or None."""
         if self._near(self.centre_days.get((shopper, centre), []), day, self.limits.lockout_days):
             return LOCKOUT_REASON
-        if self._near(self.days[shopper], day, max(self.limits.spacing_days, 1)):
+        if self._near(self.days[shopper], day, self.limits.spacing_days):
             return SPACING_REASON
         return None
 
@@ -186,6 +211,15 @@ class Book:
         insort(self.days[shopper], day)
         insort(self.centre_days[(shopper, centre)], day)
         self.visits[shopper][target] = day
+
+    def hold(self, shopper: int, centre: str, day: int, *, counts: bool) -> None:
+        """A visit booked outside this run: it blocks days for ``shopper`` (spacing) and at
+        ``centre`` (lockout), and counts against the load cap when ``counts``. It is never
+        released."""
+        insort(self.days[shopper], day)
+        insort(self.centre_days[(shopper, centre)], day)
+        if counts:
+            self.load[shopper] += 1
 
     def remove(self, shopper: int, target: int, centre: str) -> int:
         """Undo :meth:`add`; returns the day that was booked."""

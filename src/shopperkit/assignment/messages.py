@@ -18,6 +18,10 @@ ASSIGNMENT_MESSAGES: dict[str, dict[str, str]] = {
         "en": "week {week} is outside the period's {weeks} week(s)",
         "ar": "الأسبوع {week} خارج أسابيع الفترة وعددها {weeks}",
     },
+    "parameter_negative": {
+        "en": "{name} is {value}; it must be 0 or more",
+        "ar": "قيمة {name} هي {value}؛ يجب أن تكون 0 أو أكثر",
+    },
     "period_invalid": {
         "en": "the period ends ({to}) before it starts ({start})",
         "ar": "تنتهي الفترة ({to}) قبل أن تبدأ ({start})",

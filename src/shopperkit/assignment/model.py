@@ -83,6 +83,16 @@ class Visit:
 
 
 @frozen
+class Booked:
+    """A visit made or planned outside the run being scheduled: who went or goes where, and
+    on which day. A :class:`Visit` from an earlier schedule serves as well."""
+
+    shopper: str
+    centre: str
+    day: date
+
+
+@frozen
 class Unmet:
     """A target not fully covered: how many visits are missing and why.
 

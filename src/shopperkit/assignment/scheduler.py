@@ -21,7 +21,7 @@ import heapq
 import json
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -29,7 +29,7 @@ from attrs import frozen
 
 from shopperkit import __version__
 from shopperkit.assignment.constraints import CLOSED_REASON, Book, Eligibility, Limits, ordinals
-from shopperkit.assignment.model import Period, Shopper, Target, Unmet, Visit
+from shopperkit.assignment.model import Booked, Period, Shopper, Target, Unmet, Visit
 from shopperkit.io.convert import to_data
 from shopperkit.model.services import Directory
 
@@ -56,12 +56,23 @@ class _Run:
         period: Period,
         limits: Limits,
         seed: int,
+        booked: Sequence[Visit | Booked] = (),
     ) -> None:
         self.shoppers = shoppers
         self.targets = targets
         self.limits = limits
         self.eligibility = Eligibility(shoppers, directory)
         self.book = Book(limits, len(shoppers))
+        numbers = {shopper.id: number for number, shopper in enumerate(shoppers)}
+        self.counted = 0
+        """Booked visits inside the period, of shoppers in this run: counted in their load."""
+        for visit in booked:
+            number = numbers.get(visit.shopper)
+            if number is None:
+                continue  # not serving in this run: nothing of theirs to hold
+            counts = period.start <= visit.day <= period.end
+            self.book.hold(number, visit.centre, visit.day.toordinal(), counts=counts)
+            self.counted += counts
         self.days: dict[tuple[int, str], list[int]] = {}
         for spec in targets:
             key = (spec.week, spec.channel)
@@ -73,8 +84,10 @@ class _Run:
         for position, index in enumerate(order):
             self.rank[index] = position
         self.clear = [self.eligibility.classes_for(target)[1] for target in targets]
+        load = self.book.load
         self.heaps: list[list[tuple[int, int, int]]] = [
-            sorted((0, self.rank[i], i) for i in members) for members in self.eligibility.classes
+            sorted((load[i], self.rank[i], i) for i in members if load[i] < limits.load_cap)
+            for members in self.eligibility.classes
         ]
         self.filled = [0] * len(targets)
 
@@ -290,14 +303,25 @@ class _Run:
 
 
 def inputs_digest(
-    shoppers: Sequence[Shopper], targets: Sequence[Target], directory: Directory
+    shoppers: Sequence[Shopper],
+    targets: Sequence[Target],
+    directory: Directory,
+    booked: Sequence[Visit | Booked] = (),
 ) -> str:
-    """SHA-256 of the inputs as canonical JSON, so a schedule can be traced to what made it."""
-    data = {
+    """SHA-256 of the inputs as canonical JSON, so a schedule can be traced to what made it.
+
+    Booked visits enter as shopper, centre and day, and only when there are some, so a run
+    without them keeps the digest it always had.
+    """
+    data: dict[str, Any] = {
         "shoppers": to_data(list(shoppers)),
         "targets": to_data(list(targets)),
         "directory": to_data(directory),
     }
+    if booked:
+        data["booked"] = sorted(
+            [visit.shopper, visit.centre, visit.day.isoformat()] for visit in booked
+        )
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -312,15 +336,23 @@ def assign(
     seed: int = 0,
     method: str = "constrained",
     programme: str = "",
+    booked: Iterable[Visit | Booked] = (),
 ) -> Schedule:
     """Schedule visits and missions for ``targets`` over ``period``; see the module docstring.
 
     Targets must have been checked against the directory and period
     (:func:`shopperkit.assignment.inputs.check_targets`).
+
+    ``booked`` are visits already made or planned, from earlier periods or this one (an
+    earlier schedule's :class:`Visit` rows, or :class:`Booked`): each blocks days for its
+    shopper by spacing and at its centre by lockout, across the period's edges, and those
+    inside the period count against the load cap. They are not assigned again and do not
+    count towards ``targets``; visits of people not in ``shoppers`` are ignored.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
-    run = _Run(shoppers, targets, directory, period, limits, seed)
+    booked = tuple(booked)
+    run = _Run(shoppers, targets, directory, period, limits, seed, booked)
     run.constrained() if method == "constrained" else run.greedy()
     visits = run.visits()
     unmet = run.unmet()
@@ -334,7 +366,7 @@ def assign(
         "method": method,
         "seed": seed,
         "version": __version__,
-        "inputs": inputs_digest(shoppers, targets, directory),
+        "inputs": inputs_digest(shoppers, targets, directory, booked),
         "period": {
             "from": period.start.isoformat(),
             "to": period.end.isoformat(),
@@ -358,4 +390,6 @@ def assign(
             "mean": round(sum(loads) / len(loads), 6) if loads else 0.0,
         },
     }
+    if booked:
+        summary["booked"] = {"given": len(booked), "in_period": run.counted}
     return Schedule(visits=visits, unmet=unmet, summary=summary)

@@ -17,7 +17,13 @@ from shopperkit.assignment import (
 from shopperkit.cli.common import iso_date
 from shopperkit.errors import InputError
 from shopperkit.io.events import read_events
-from shopperkit.io.operations import read_directory, read_shoppers, read_targets, write_schedule
+from shopperkit.io.operations import (
+    read_directory,
+    read_shoppers,
+    read_targets,
+    read_visits,
+    write_schedule,
+)
 from shopperkit.lifecycle import Lifecycle
 from shopperkit.registry import Registry
 
@@ -26,7 +32,8 @@ HELP = "assign active shoppers to visits and exploratory missions that meet cove
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--programme P SHOPPERS TARGETS [--directory FILE] --from D --to D --out DIR``."""
+    """``--programme P SHOPPERS TARGETS [--directory FILE] --from D --to D --out DIR
+    [--visits FILE ...]``."""
     parser.add_argument(
         "shoppers",
         type=Path,
@@ -44,6 +51,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True, help="folder for the three files")
     parser.add_argument("--seed", type=int, default=0, help="seed for tie-breaks (default 0)")
     parser.add_argument("--method", choices=METHODS, default="constrained")
+    parser.add_argument(
+        "--visits",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="schedule.csv of visits already made or planned (earlier periods, or this one); "
+        "spacing, lockout and the load cap count them; repeatable",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         shoppers = read_shoppers(args.shoppers)
     targets = read_targets(args.targets)
     check_targets(targets, directory, period, str(args.targets))
+    booked = [visit for path in args.visits for visit in read_visits(path)]
     schedule = assign(
         shoppers,
         targets,
@@ -71,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         method=args.method,
         programme=programme.id,
+        booked=booked,
     )
     write_schedule(args.out, schedule)
     summary = schedule.summary

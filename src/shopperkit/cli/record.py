@@ -1,8 +1,10 @@
 """``shopperkit record``: append events to a lifecycle log, with the events they cause.
 
 Each new event is checked against the person's state; a condition report that disqualifies
-someone adds the suspension and the replacement request. The log is rewritten atomically,
-old lines untouched, and nothing is written if any new event is refused.
+someone puts them under review, and a review decided as a withdrawal adds the replacement
+request (a rule the programme makes automatic adds the suspension and the request at once).
+The log is rewritten atomically, old lines untouched, and nothing is written if any new
+event is refused.
 """
 
 from __future__ import annotations

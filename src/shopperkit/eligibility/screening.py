@@ -56,6 +56,24 @@ def reference_date(programme: Programme, as_of: date | None = None) -> date:
     return programme.day("reference_date")
 
 
+REFERENCE_DATE_RULE = "reference_date_rule"
+REFERENCE_DATE_RULES = ("programme", "application")
+"""``programme``: every applicant at the programme's ``reference_date``; ``application``: each
+at their own application date (``applied_on``)."""
+
+
+def reference_date_rule(programme: Programme) -> str:
+    """Which date screening computes ages and residency at (``programme`` by default)."""
+    rule = programme.text(REFERENCE_DATE_RULE, "programme")
+    if rule not in REFERENCE_DATE_RULES:
+        raise ProgrammeError(
+            "value_not_allowed",
+            {"value": rule, "allowed": list(REFERENCE_DATE_RULES)},
+            where=f"programme {programme.id}: $.parameters.{REFERENCE_DATE_RULE}.value",
+        )
+    return rule
+
+
 def feb29_policy(programme: Programme) -> str:
     """The programme's 29 February policy (``feb28`` unless it says otherwise)."""
     return programme.text("feb29_policy", FEB28)
@@ -119,7 +137,12 @@ def plan_rules(programme: Programme, plugins: Plugins) -> list[PlannedRule]:
 
 
 class Screener:
-    """Screen applicants against one programme at one reference date.
+    """Screen applicants against one programme at its reference date.
+
+    With ``reference_date_rule`` = ``application`` each applicant is screened at their own
+    ``applied_on`` (the programme's date when they have none), and the verdict's ``as_of``
+    says which; rules are built once per date met. An explicit ``as_of`` is the one date for
+    everyone, whatever the rule.
 
     >>> screener = Screener(programme, Plugins())          # doctest: +SKIP
     >>> screener.screen(applicant).status                  # doctest: +SKIP
@@ -136,29 +159,16 @@ class Screener:
             )
         self.programme = programme
         self.as_of = reference_date(programme, as_of)
+        self.reference_date_rule = (
+            "programme" if as_of is not None else reference_date_rule(programme)
+        )
+        self.per_application = self.reference_date_rule == "application"
         self.feb29_policy = feb29_policy(programme)
         self.plan = plan_rules(programme, plugins)
-        messages = plugins.messages()
-        self._checks: list[tuple[PlannedRule, Check]] = []
-        for planned in self.plan:
-            params: dict[str, Parameter] = {
-                param: programme.parameters[target] for param, target in planned.params.items()
-            }
-            context = RuleContext(
-                rule=planned.definition.name,
-                programme=programme,
-                params=params,
-                as_of=self.as_of,
-                messages=messages,
-                feb29_policy=self.feb29_policy,
-            )
-            try:
-                check = planned.definition.build(context)
-            except Exception as error:
-                hook = f"rule {planned.definition.name!r} build"
-                raise plugin_failure(planned.plugin, hook, error) from None
-            self._checks.append((planned, check))
+        self._messages = messages = plugins.messages()
+        self._checks = self._build(self.as_of)
         self._only_checks = tuple(check for _, check in self._checks)
+        self._dated: dict[date, tuple[Check, ...]] = {self.as_of: self._only_checks}
         self.rules = tuple(planned.label for planned in self.plan)
         self.deferred = tuple(
             Deferred(
@@ -177,12 +187,51 @@ class Screener:
             for criterion in programme.judged_criteria
         )
 
+    def _build(self, as_of: date) -> list[tuple[PlannedRule, Check]]:
+        built = []
+        for planned in self.plan:
+            params: dict[str, Parameter] = {
+                param: self.programme.parameters[target] for param, target in planned.params.items()
+            }
+            context = RuleContext(
+                rule=planned.definition.name,
+                programme=self.programme,
+                params=params,
+                as_of=as_of,
+                messages=self._messages,
+                feb29_policy=self.feb29_policy,
+            )
+            try:
+                check = planned.definition.build(context)
+            except Exception as error:
+                hook = f"rule {planned.definition.name!r} build"
+                raise plugin_failure(planned.plugin, hook, error) from None
+            built.append((planned, check))
+        return built
+
+    def as_of_for(self, applicant: Applicant) -> date:
+        """The date ``applicant`` is screened at (see the class docstring)."""
+        if self.per_application and applicant.applied_on is not None:
+            return applicant.applied_on
+        return self.as_of
+
+    def _checks_at(self, as_of: date) -> tuple[Check, ...]:
+        checks = self._dated.get(as_of)
+        if checks is None:
+            checks = self._dated[as_of] = tuple(check for _, check in self._build(as_of))
+        return checks
+
     def screen(self, applicant: Applicant) -> Verdict:
         """The verdict for one applicant, listing every rule that did not pass."""
         reasons: list[Reason] | None = None
         status = _ELIGIBLE
+        as_of = self.as_of
+        checks = self._only_checks
+        if self.per_application and applicant.applied_on is not None:
+            as_of = applicant.applied_on
+            checks = self._checks_at(as_of)
         try:
-            for check in self._only_checks:
+            for check in checks:
                 reason = check(applicant)
                 if reason is not None:
                     if reasons is None:
@@ -199,7 +248,7 @@ class Screener:
         return Verdict(
             applicant.id,
             self.programme.id,
-            self.as_of,
+            as_of,
             status,
             () if reasons is None else tuple(reasons),
             self.deferred,
@@ -209,7 +258,10 @@ class Screener:
     def status(self, applicant: Applicant) -> Status:
         """Only the status of :meth:`screen`, without building a verdict: the fast path."""
         outcome = Status.ELIGIBLE
-        for check in self._only_checks:
+        checks = self._only_checks
+        if self.per_application and applicant.applied_on is not None:
+            checks = self._checks_at(applicant.applied_on)
+        for check in checks:
             reason = check(applicant)
             if reason is not None:
                 if reason.outcome is Status.INELIGIBLE:
@@ -224,7 +276,8 @@ class Screener:
             yield screen(applicant)
 
     def _raise_for_failing_rule(self, applicant: Applicant) -> None:
-        for planned, check in self._checks:
+        as_of = self.as_of_for(applicant)
+        for planned, check in self._checks if as_of == self.as_of else self._build(as_of):
             try:
                 check(applicant)
             except Exception as error:
@@ -259,6 +312,7 @@ class Screener:
             "programme": self.programme.id,
             "version": self.programme.version,
             "as_of": self.as_of.isoformat(),
+            "reference_date_rule": self.reference_date_rule,
             "feb29_policy": self.feb29_policy,
             "rules": rules,
             "overrides": [
@@ -282,7 +336,15 @@ def _json_value(value: object) -> object:
     return value
 
 
-__all__ = ["PlannedRule", "Reason", "Screener", "plan_rules", "reference_date"]
+__all__ = [
+    "REFERENCE_DATE_RULES",
+    "PlannedRule",
+    "Reason",
+    "Screener",
+    "plan_rules",
+    "reference_date",
+    "reference_date_rule",
+]
 
 
 def applicant_of(data: Applicant | Mapping[str, Any], where: str = "$") -> Applicant:

@@ -1,5 +1,6 @@
 """Operations files: shoppers (CSV or JSON), targets (CSV or JSON), the directory, and the
-schedule an assignment run writes (``schedule.csv``, ``unmet.json``, ``summary.json``).
+schedule an assignment run writes (``schedule.csv``, ``unmet.json``, ``summary.json``),
+read back as the visits already booked when the next period is assigned.
 
 Assignment uses its inputs whole: the first bad record raises an :class:`InputError` naming
 the file and the row (CSV) or JSON path.
@@ -8,6 +9,7 @@ the file and the row (CSV) or JSON path.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -154,6 +156,30 @@ def schedule_row(visit: Visit) -> dict[str, str]:
         "journey": ";".join(visit.journey),
         "target": str(visit.target),
     }
+
+
+def _visit_row(row: dict[str, str], where: str) -> Visit:
+    plain = {column: row.get(column, "") for column in SCHEDULE_COLUMNS}
+    check("schedule-row", plain, where=where)
+    return Visit(
+        shopper=plain["shopper"],
+        day=date.fromisoformat(plain["day"]),
+        week=int(plain["week"]),
+        centre=plain["centre"],
+        service=plain["service"],
+        channel=plain["channel"],
+        journey=split_list(plain["journey"]),
+        target=int(plain["target"]),
+    )
+
+
+def read_visits(path: Path | str) -> list[Visit]:
+    """The visits of a ``schedule.csv`` written by ``assign`` (``schedule-row.schema.json``;
+    other columns are ignored), to pass as ``booked`` when assigning a later period. The
+    first bad row raises an :class:`InputError` naming the file and line."""
+    path = Path(path)
+    _, rows = csv_rows(path, SCHEDULE_COLUMNS)
+    return [_visit_row(row, f"{path}:{line}") for line, row in rows]
 
 
 def schedule_files(schedule: Schedule) -> dict[str, str]:

@@ -6,13 +6,24 @@ from shopperkit.lifecycle.responsibilities import (
     Ledger,
     Lifecycle,
     Replace,
+    automatic_rules,
     duties_of,
     no_replacement,
 )
-from shopperkit.lifecycle.states import KINDS, TRANSITIONS, State, allowed
+from shopperkit.lifecycle.states import (
+    DECISIONS,
+    KINDS,
+    REVIEWABLE,
+    TRANSITIONS,
+    State,
+    allowed,
+    decisions,
+)
 
 __all__ = [
+    "DECISIONS",
     "KINDS",
+    "REVIEWABLE",
     "TRANSITIONS",
     "Duties",
     "Event",
@@ -24,6 +35,8 @@ __all__ = [
     "State",
     "allowed",
     "apply",
+    "automatic_rules",
+    "decisions",
     "duties_of",
     "fold",
     "history",

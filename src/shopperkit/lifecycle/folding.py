@@ -11,7 +11,7 @@ from attrs import evolve, field, frozen
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data
 from shopperkit.lifecycle.events import Event
-from shopperkit.lifecycle.states import State, after, allowed
+from shopperkit.lifecycle.states import DECISIONS, State, after, allowed, decisions
 from shopperkit.model.people import Applicant, Residency
 
 TRAINING_KINDS = frozenset({"training_attended", "workshop_attended"})
@@ -57,6 +57,8 @@ class PersonRecord:
     requested: bool = False
     replacement: str | None = None
     last: date | None = field(default=None)
+    review_from: State | None = None
+    """While ``under_review``: the state the review opened from, which ``reinstate`` restores."""
 
 
 def _data(event: Event, name: str, cls: type[Any]) -> Any:
@@ -101,6 +103,8 @@ def apply(record: PersonRecord, event: Event, duties: Duties = Duties()) -> Pers
             )
     changes: dict[str, Any] = {"state": state, "last": event.at}
     kind = event.kind
+    if kind == "review_decided":
+        changes.update(_decided(record, event))
     if kind == "applied" and "applicant" in event.data:
         applicant = _data(event, "applicant", Applicant)
         if applicant.id != event.person:
@@ -123,8 +127,10 @@ def apply(record: PersonRecord, event: Event, duties: Duties = Duties()) -> Pers
         elif change == "employer":
             employer = event.data.get("employer")
             changes["applicant"] = evolve(record.applicant, employer=employer or None)
-    elif kind == "suspended":
+    elif kind in ("suspended", "review_opened"):
         changes["reasons"] = tuple(str(code) for code in event.data.get("reasons", ()))
+        if kind == "review_opened":
+            changes["review_from"] = record.state
     elif kind in ("reinstated", "activated"):
         changes["reasons"] = ()
         changes["requested"] = False
@@ -135,6 +141,34 @@ def apply(record: PersonRecord, event: Event, duties: Duties = Duties()) -> Pers
     elif kind == "replaced" and event.data.get("by") is not None:
         changes["replacement"] = str(event.data["by"])
     return evolve(record, **changes)
+
+
+def _decided(record: PersonRecord, event: Event) -> dict[str, Any]:
+    """The changes a ``review_decided`` event makes to a record under review."""
+    decision = event.data.get("decision")
+    if not isinstance(decision, str) or decision not in DECISIONS:
+        raise LifecycleError(
+            "value_not_allowed",
+            {"value": decision, "allowed": list(DECISIONS)},
+            where=f"event {event.id}: $.data.decision",
+        )
+    opened_from = record.review_from
+    state = DECISIONS[decision].get(opened_from) if opened_from is not None else None
+    if state is None:
+        raise LifecycleError(
+            "review_decision_refused",
+            {
+                "person": record.person,
+                "state": opened_from.value if opened_from else "(none)",
+                "decision": decision,
+                "allowed": decisions(opened_from) or ["(none)"],
+            },
+            where=f"event {event.id}",
+        )
+    changes: dict[str, Any] = {"state": state, "review_from": None}
+    if decision == "reinstate":
+        changes["reasons"] = ()
+    return changes
 
 
 def fold(events: Iterable[Event], duties: Duties = Duties()) -> dict[str, PersonRecord]:

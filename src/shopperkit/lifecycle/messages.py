@@ -20,6 +20,12 @@ LIFECYCLE_MESSAGES: dict[str, dict[str, str]] = {
         "ar": "لا يمكن تفعيل {person} بعد: جلسات التدريب المتبقية: {trainings}؛ "
         "الإقرارات غير الموقعة: [{declarations}]",
     },
+    "review_decision_refused": {
+        "en": "{person} is under review from '{state}': decision '{decision}' is not "
+        "allowed; allowed: {allowed}",
+        "ar": "{person} قيد المراجعة من الحالة '{state}': القرار '{decision}' غير مسموح؛ "
+        "المسموح: {allowed}",
+    },
     "person_unknown": {
         "en": "no events for '{person}'",
         "ar": "لا توجد أحداث للشخص '{person}'",

@@ -1,8 +1,12 @@
 """Shoppers' responsibilities as rules: duties before activation, and condition changes.
 
 A condition change (long travel abroad, a new residency, a new employer) re-runs the
-programme's eligibility rules at the report date. When the person no longer qualifies they
-are suspended and, through the injected :data:`Replace` callable, a replacement is requested.
+programme's eligibility rules at the report date. When the person no longer qualifies, the
+team reviews it: the person is ``under_review`` until a ``review_decided`` event reinstates,
+suspends or withdraws them; a withdrawal requests a replacement through the injected
+:data:`Replace` callable. Rules the programme makes automatic (``automatic_condition_rules``)
+skip the review: the person is suspended (withdrawn before onboarding) and a replacement is
+requested at once.
 
 The seam with cohort selection
 ------------------------------
@@ -21,6 +25,7 @@ from typing import Any
 from attrs import evolve
 
 from shopperkit.eligibility.screening import Screener
+from shopperkit.errors import ProgrammeError
 from shopperkit.lifecycle.events import Event, check_event
 from shopperkit.lifecycle.folding import Duties, LifecycleError, PersonRecord, apply, fold
 from shopperkit.lifecycle.states import State, after
@@ -34,11 +39,35 @@ Replace = Callable[[str, date], str | None]
 MINIMUM_TRAININGS = "minimum_trainings_before_active"
 ACTIVATION_DECLARATIONS = "activation_declarations"
 TRAVEL_ABROAD_DAYS = "travel_abroad_days"
+AUTOMATIC_CONDITION_RULES = "automatic_condition_rules"
 
 
 def no_replacement(person: str, on: date) -> None:
     """A :data:`Replace` that never finds anyone (the default until selection is wired in)."""
     return None
+
+
+def automatic_rules(programme: Programme) -> frozenset[str] | None:
+    """The reason codes a programme acts on without review (``automatic_condition_rules``):
+    None for all of them (``true``), empty for none (``false``, or no such parameter)."""
+    if AUTOMATIC_CONDITION_RULES not in programme.parameters:
+        return frozenset()
+    value = programme.parameters[AUTOMATIC_CONDITION_RULES].value
+    if value is True:
+        return None
+    if value is False:
+        return frozenset()
+    if isinstance(value, tuple) and all(isinstance(code, str) for code in value):
+        return frozenset(value)
+    raise ProgrammeError(
+        "parameter_wrong_type",
+        {
+            "name": AUTOMATIC_CONDITION_RULES,
+            "expected": "true, false or a list of reason codes",
+            "actual": type(value).__name__,
+        },
+        where=f"programme {programme.id}",
+    )
 
 
 def duties_of(programme: Programme) -> Duties:
@@ -64,6 +93,8 @@ class Lifecycle:
         self.plugins = plugins
         self.duties = duties_of(programme)
         self.travel_abroad_days = programme.integer(TRAVEL_ABROAD_DAYS, 0) or None
+        self.automatic = automatic_rules(programme)
+        """Reason codes acted on without review; None for all."""
 
     def fold(self, events: Sequence[Event]) -> dict[str, PersonRecord]:
         """Every person's record (see :func:`shopperkit.lifecycle.folding.fold`)."""
@@ -74,10 +105,13 @@ class Lifecycle:
     ) -> list[Event]:
         """``event`` and the events it causes, to append to ``events``.
 
-        The event is checked against the person's current state first; a condition report
-        whose change disqualifies the person adds ``suspended`` (or ``withdrawn`` before
-        onboarding) and ``replacement_requested``, and ``replaced`` when ``replace`` names
-        someone; the replacement's own ``selected`` follows when the log has them waiting.
+        The event is checked against the person's current state first. A condition report
+        whose change disqualifies the person adds ``review_opened`` (the person is then
+        ``under_review``); a ``review_decided`` withdrawal adds ``replacement_requested``, and
+        the replacement's own ``selected`` when ``replace`` names someone the log has
+        waiting. When one of the reasons is automatic for the programme, the report adds
+        ``suspended`` (or ``withdrawn`` before onboarding) and ``replacement_requested`` at
+        once, and ``replaced`` when ``replace`` names someone.
         """
         return self.ledger(events).record(event, replace)
 
@@ -99,12 +133,24 @@ class Lifecycle:
             raise LifecycleError("duplicate_id", {"id": event.id, "first": "the log"})
         before = records.get(event.person) or PersonRecord(event.person)
         record = apply(before, event, self.duties)
-        if event.kind != "condition_reported":
-            return [event]
+        if event.kind == "review_decided":
+            return [event, *self._decided(records, before, event, replace)]
+        if event.kind != "condition_reported" or before.state is State.UNDER_REVIEW:
+            return [event]  # a report during a review is for the team reviewing
         reasons = self.disqualifying(record, event)
         if not reasons:
             return [event]
-        return [event, *self._consequences(records, record, event, reasons, replace)]
+        if self.is_automatic(reasons):
+            return [event, *self._consequences(records, record, event, reasons, replace)]
+        data = {"reasons": [reason["code"] for reason in reasons], "report": event.id}
+        return [event, _caused(event, "review_opened", {**data, "details": reasons})]
+
+    def is_automatic(self, reasons: Sequence[Mapping[str, Any]]) -> bool:
+        """Whether the programme acts on these reasons without review: when any one of them
+        is automatic, since that reason alone settles the outcome."""
+        if self.automatic is None:
+            return True
+        return any(reason["code"] in self.automatic for reason in reasons)
 
     def disqualifying(self, record: PersonRecord, report: Event) -> list[dict[str, Any]]:
         """Why the reported change disqualifies the person: reason codes and their values."""
@@ -160,6 +206,30 @@ class Lifecycle:
             if joining is not None and after(joining.state, "selected") is not None:
                 selected = _caused(report, "selected", {"replaces": report.person, **data})
                 out.append(evolve(selected, person=replacement))
+        return out
+
+    def _decided(
+        self,
+        records: Mapping[str, PersonRecord],
+        before: PersonRecord,
+        decision: Event,
+        replace: Replace,
+    ) -> list[Event]:
+        """What a review decision causes: for a withdrawal, the replacement request and the
+        replacement's ``selected``; nothing for a reinstatement or a suspension."""
+        if decision.data.get("decision") != "withdraw":
+            return []
+        if before.review_from is State.WAITLISTED or before.requested:
+            return []  # nobody to replace, or a replacement already asked for
+        data: dict[str, Any] = {"reasons": list(before.reasons), "decision": "withdraw"}
+        replacement = replace(decision.person, decision.at)
+        out = [_caused(decision, "replacement_requested", {**data, "replacement": replacement})]
+        if replacement is None:
+            return out
+        joining = records.get(replacement)
+        if joining is not None and after(joining.state, "selected") is not None:
+            selected = _caused(decision, "selected", {"replaces": decision.person, **data})
+            out.append(evolve(selected, person=replacement))
         return out
 
 

@@ -17,6 +17,7 @@ class State(StrEnum):
     ONBOARDED = "onboarded"
     ACTIVE = "active"
     SUSPENDED = "suspended"
+    UNDER_REVIEW = "under_review"
     REINSTATED = "reinstated"
     REPLACED = "replaced"
     WITHDRAWN = "withdrawn"
@@ -30,6 +31,9 @@ SERVING = frozenset(
     {State.SELECTED, State.ONBOARDED, State.ACTIVE, State.SUSPENDED, State.REINSTATED}
 )
 """States in which a person has duties: training, declarations, reporting changes."""
+
+REVIEWABLE = SERVING | {State.WAITLISTED}
+"""States a disqualifying condition report can open a review from (``review_opened``)."""
 
 _OPEN = frozenset(State) - TERMINAL
 
@@ -53,11 +57,15 @@ TRANSITIONS: Mapping[str, Mapping[State | None, State]] = {
     ),
     "withdrawn": dict.fromkeys(_OPEN, State.WITHDRAWN),
     "completed": {State.ACTIVE: State.COMPLETED},
+    "review_opened": dict.fromkeys(REVIEWABLE, State.UNDER_REVIEW),
+    # the state after a decision depends on it and on the state the review opened from:
+    # see DECISIONS
+    "review_decided": {State.UNDER_REVIEW: State.UNDER_REVIEW},
     # records that leave the state as it is
     "training_attended": _stay(SERVING),
     "workshop_attended": _stay(SERVING),
     "declaration_signed": _stay(SERVING),
-    "condition_reported": _stay(SERVING | {State.WAITLISTED}),
+    "condition_reported": _stay(REVIEWABLE | {State.UNDER_REVIEW}),
     "replacement_requested": _stay(frozenset({State.SUSPENDED, State.WITHDRAWN})),
 }
 """Event kind -> (state before -> state after); ``None`` is before the first event.
@@ -68,6 +76,24 @@ of kinds and the documentation all read it.
 
 KINDS: tuple[str, ...] = tuple(TRANSITIONS)
 """Every event kind."""
+
+DECISIONS: Mapping[str, Mapping[State, State]] = {
+    "reinstate": {state: state for state in sorted(REVIEWABLE)},
+    "suspend": dict.fromkeys(
+        (State.ONBOARDED, State.ACTIVE, State.REINSTATED, State.SUSPENDED), State.SUSPENDED
+    ),
+    "withdraw": dict.fromkeys(sorted(REVIEWABLE), State.WITHDRAWN),
+}
+"""Decision of a ``review_decided`` event -> (state the review opened from -> state after).
+
+``reinstate`` returns to the state before the review; ``suspend`` is open only to someone
+onboarded or further (or already suspended); ``withdraw`` ends their service.
+"""
+
+
+def decisions(opened_from: State | None) -> list[str]:
+    """The decisions open to a review opened from ``opened_from``, in table order."""
+    return [name for name, moves in DECISIONS.items() if opened_from in moves]
 
 
 def allowed(state: State | None) -> list[str]:
