@@ -814,3 +814,17 @@ def test_yaml_a_json_document_cannot_hold_is_yaml_malformed(text: str) -> None:
         assert isinstance(error, ShopperkitError)
         assert error.code == "yaml_malformed"
         assert str(path) in str(error)
+
+
+@pytest.mark.parametrize("text", ['""', "1", "[]", "null", '{"feasible": "yes"}'])
+def test_a_feasibility_report_of_another_shape_is_a_coded_error(text: str) -> None:
+    with folder() as where:
+        draw = where / "draw"
+        shutil.copytree(made() / "draw", draw)
+        (draw / "feasibility.json").write_text(text, encoding="utf-8")
+        error = outcome(lambda: read_draw(draw))
+        assert isinstance(error, ShopperkitError)
+        assert "feasibility.json" in str(error)
+        code, _, err = run(["verify", str(draw)])
+        assert code == 2
+        assert err.rstrip().endswith(f"[{error.code}]")

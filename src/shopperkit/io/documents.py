@@ -57,7 +57,7 @@ def _load_yaml(text: str) -> Any:
     def construct_mapping(loader: UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
         # A key written twice is an error; a key that overrides one merged in with ``<<``
         # is how merges are meant to be used.
-        keys = [(loader.construct_object(key), key) for key, _ in node.value]
+        keys = [(loader.construct_object(key), key) for key, _ in node.value if key.tag != _MERGE]
         for key, key_node in keys:
             if not isinstance(key, str | int | float | bool | date | None):
                 raise yaml.constructor.ConstructorError(
@@ -66,7 +66,7 @@ def _load_yaml(text: str) -> Any:
                     "found a key that is not a single value",
                     key_node.start_mark,
                 )
-        _reject_duplicates([(key, None) for key, key_node in keys if key_node.tag != _MERGE])
+        _reject_duplicates([(key, None) for key, _ in keys])
         loader.flatten_mapping(node)
         return {
             loader.construct_object(key): loader.construct_object(value, deep=True)
