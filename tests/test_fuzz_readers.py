@@ -682,6 +682,11 @@ def test_report_given_a_mutated_input_never_fails_internally(
 
 @fuzz(30)
 @given(raw=inputs(seed("operations/events.jsonl")), person=st.sampled_from(["Q-001", "Q-004"]))
+@example(
+    raw=b'{"id": "\\r", "person": "Q-001", "kind": "applied", "at": "2022-06-07"}\n'
+    b'{"id": "\\r", "person": "Q-001", "kind": "screened", "at": "2022-07-10"}\n',
+    person="Q-001",
+).via("an id with a line break, repeated: the error stays one line")
 def test_history_given_a_mutated_log_never_fails_internally(raw: bytes, person: str) -> None:
     with folder() as where:
         log = written(where / "events.jsonl", raw)

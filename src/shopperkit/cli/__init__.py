@@ -35,6 +35,7 @@ from shopperkit.cli import (
     select,
     verify,
 )
+from shopperkit.cli.common import one_line
 from shopperkit.errors import InputError, ShopperkitError
 from shopperkit.io.files import output_set
 
@@ -87,7 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _say(line: str) -> None:
-    """Print ``line`` on standard error; bytes of a non-UTF-8 argument show as ``\\xff``."""
+    """Print ``line`` on standard error, as one line; bytes of a non-UTF-8 argument show as
+    ``\\xff``."""
+    line = one_line(line)
     try:
         raw = line.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:
