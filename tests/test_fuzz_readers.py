@@ -465,6 +465,10 @@ DRAW_FILES = (
 )
 
 
+BYTE_FOR_BYTE = ("pool.csv", "quotas.csv", "distribution.csv", "probabilities.csv", "cohort.csv")
+"""Draw files ``verify`` checks byte for byte."""
+
+
 @contextlib.contextmanager
 def tampered(name: str, data: st.DataObject) -> Iterator[Path]:
     """A copy of the draw directory :func:`made` wrote, with file ``name`` mutated (or now
@@ -498,6 +502,11 @@ def test_verify_of_a_tampered_draw_confirms_refutes_or_says_why(
         ran_cleanly(code, err)
         if code in (0, 1):
             assert out.splitlines()[-1] == ("draw confirmed" if code == 0 else "draw REFUTED")
+        changed = not (draw / name).exists() or (
+            (draw / name).read_bytes() != (made() / "draw" / name).read_bytes()
+        )
+        if name in BYTE_FOR_BYTE and changed:
+            assert code != 0, out  # a published file changed is never confirmed
 
 
 @fuzz(40)
