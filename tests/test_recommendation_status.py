@@ -83,3 +83,41 @@ def test_set_needs_a_reporter(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["recommendations", str(log), "--set", "R1", "done"]) == 2
     assert "--by" in capsys.readouterr().err
     assert not log.exists()
+
+
+def test_notes_are_published_redacted(tmp_path: Path) -> None:
+    examples = Path(__file__).resolve().parent.parent / "examples/qatar"
+    directory = json.loads((examples / "directory.json").read_text(encoding="utf-8"))
+    directory["centres"][0]["staff"] = ["Khalid Nasser"]
+    (tmp_path / "directory.json").write_text(json.dumps(directory), encoding="utf-8")
+    scored = tmp_path / "scored"
+    args = ["score", "--programme", "qatar-cgb", str(examples / "missions.jsonl")]
+    assert main([*args, "--out", str(scored)]) == 0
+    report = ["report", "--programme", "qatar-cgb", str(scored), "--out", str(tmp_path / "r")]
+    report += ["--directory", str(tmp_path / "directory.json")]
+    assert main(report) == 0
+    published = json.loads((tmp_path / "r/recommendations.json").read_text(encoding="utf-8"))
+    chosen = str(published[0]["id"])
+    log = tmp_path / "status.jsonl"
+    note = (
+        "QS-07 complained; call +974 5512 3456 or write to focal@moph.gov.qa; "
+        "khalid nasser will fix it"
+    )
+    change = ["recommendations", str(log), "--set", chosen, "accepted", "--by", "QS-07"]
+    assert main([*change, "--on", "2026-01-05", f"--note={note}"]) == 0
+    assert note in log.read_text(encoding="utf-8")  # the log itself keeps what was said
+    assert main([*report, "--status-log", str(log)]) == 0
+    out = tmp_path / "r"
+    again = {r["id"]: r for r in json.loads((out / "recommendations.json").read_text("utf-8"))}
+    assert again[chosen]["history"] == [
+        {
+            "status": "accepted",
+            "on": "2026-01-05",
+            "by": "[shopper]",
+            "note": "[shopper] complained; call [phone] or write to [email]; [name] will fix it",
+        }
+    ]
+    for path in out.iterdir():
+        text = path.read_text(encoding="utf-8")
+        for secret in ("QS-07", "5512", "focal@", "Khalid", "khalid"):
+            assert secret not in text, (path.name, secret)

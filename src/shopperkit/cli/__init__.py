@@ -41,6 +41,7 @@ from shopperkit.cli import (
     upgrade,
     verify,
 )
+from shopperkit.cli.common import one_line
 from shopperkit.errors import InputError, ShopperkitError
 from shopperkit.io.files import output_set
 
@@ -99,7 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _say(line: str) -> None:
-    """Print ``line`` on standard error; bytes of a non-UTF-8 argument show as ``\\xff``."""
+    """Print ``line`` on standard error, as one line; bytes of a non-UTF-8 argument show as
+    ``\\xff``."""
+    line = one_line(line)
     try:
         raw = line.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:

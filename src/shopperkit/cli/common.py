@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -36,9 +37,18 @@ def batch_exit(args: argparse.Namespace, in_error: int) -> int:
     return EXIT_FINDINGS if args.strict and in_error else 0
 
 
+_BREAKING = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters and line breaks (an id may hold them) written as
+    escapes such as ``\\r``, so a message stays one line."""
+    return _BREAKING.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
+
+
 def warn(message: str) -> None:
     """Print a one-line warning on standard error."""
-    print(f"shopperkit: warning: {message}", file=sys.stderr)
+    print(one_line(f"shopperkit: warning: {message}"), file=sys.stderr)
 
 
 def iso_date(text: str) -> date:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from shopperkit.cli.common import pool_refused
+from shopperkit.cli.common import one_line, pool_refused
 
 NAME = "verify"
 HELP = (
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     for check in checks:
         mark = "ok" if check.ok else "FAILED"
         detail = f" ({check.file}: {check.difference})" if not check.ok else ""
-        print(f"{mark:6} {check.name}{detail}")
+        print(one_line(f"{mark:6} {check.name}{detail}"))
     confirmed = all(check.ok for check in checks)
     if args.explain:
         print()

@@ -248,7 +248,8 @@ def insights(
     entities' answers to earlier recommendations. ``directory`` names entities and services,
     and addresses a hand-off to the entity of the service handing over. Comments are
     published redacted: contacts, names after a title, the names of the directory's staff,
-    every shopper's id and pseudonyms are removed. Groups under ``k``
+    every shopper's id and pseudonyms are removed; so are the notes (and who made them) of
+    the status log. Groups under ``k``
     evaluations or shoppers are withheld.
     """
     forms = tuple(forms)
@@ -268,6 +269,8 @@ def insights(
     owners = {s.id: s.entity for s in directory.services} if directory is not None else {}
     flags: tuple[Flag, ...] = ()
     comments: dict[str, list[str]] = defaultdict(list)
+    shoppers = set(employers or {})
+    redact = Redactor(staff_names(directory), shoppers)
     scores_of: dict[str, float] = {}
     if isinstance(source, Aggregates):
         if source.keys != REPORT_KEYS or not source.shoppers:
@@ -281,9 +284,8 @@ def insights(
         if secret is None:
             raise InputError("pseudonym_secret_missing", {"env": "SHOPPERKIT_PSEUDONYM_SECRET"})
         pseudonym = Pseudonymiser(secret)
-        redact = Redactor(
-            staff_names(directory), {r.shopper for r in records} | set(employers or {})
-        )
+        shoppers |= {r.shopper for r in records}
+        redact = Redactor(staff_names(directory), shoppers)
         scores_of = {r.id: r.overall for r in records}
         flags = tuple(
             check_integrity(records, overall=scores_of, employers=employers, policy=integrity)
@@ -322,7 +324,11 @@ def insights(
     factors = factor_names(forms, languages)
     services = {s.id: dict(s.name) for s in directory.services} if directory is not None else {}
     made = recommend(findings, rules, languages, factors, services)
-    log = tuple(status_log)
+    # The entities' notes are free text too: published redacted as comments are.
+    log = tuple(
+        evolve(change, by=redact(change.by).text, note=redact(change.note).text)
+        for change in status_log
+    )
     status = current_status(log)
     made = [evolve(r, status=status.get(r.id, r.status)) for r in made]
     if count is None or kept_count is None:

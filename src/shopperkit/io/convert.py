@@ -125,7 +125,7 @@ def from_data(cls: type[T], data: Any, *, where: str = "") -> T:
     """
     try:
         return _converter.structure(data, cls)
-    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as error:
+    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError, AttributeError) as error:
         if isinstance(error, cattrs.BaseValidationError):
             detail = "; ".join(cattrs.transform_error(error, path="$"))
         else:

@@ -7,7 +7,7 @@ validates against its JSON Schema whichever format it was written in.
 from __future__ import annotations
 
 import tomllib
-from datetime import date
+from datetime import date, time
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -31,12 +31,21 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def dates_as_text(value: Any) -> Any:
     """Dates inside ``value`` as ISO strings (TOML and YAML parse them into dates)."""
     if isinstance(value, dict):
+        for key in value:
+            if not isinstance(key, str):  # YAML reads `1:`, `yes:` or a date as no text
+                raise InputError(
+                    "yaml_malformed", {"reason": f"key {key!r} is not text (quote it)"}
+                )
         return {key: dates_as_text(item) for key, item in value.items()}
     if isinstance(value, list):
         return [dates_as_text(item) for item in value]
-    if isinstance(value, date):
+    if isinstance(value, date | time):
         return value.isoformat()
-    return value
+    if value is None or isinstance(value, str | int | float):
+        return value
+    # A YAML set or binary value, say: nothing a JSON document could hold.
+    kind = type(value).__name__
+    raise InputError("yaml_malformed", {"reason": f"a value of type {kind} is not allowed"})
 
 
 def _load_yaml(text: str) -> Any:
@@ -48,9 +57,16 @@ def _load_yaml(text: str) -> Any:
     def construct_mapping(loader: UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
         # A key written twice is an error; a key that overrides one merged in with ``<<``
         # is how merges are meant to be used.
-        _reject_duplicates(
-            [(loader.construct_object(key), None) for key, _ in node.value if key.tag != _MERGE]
-        )
+        keys = [(loader.construct_object(key), key) for key, _ in node.value if key.tag != _MERGE]
+        for key, key_node in keys:
+            if not isinstance(key, str | int | float | bool | date | None):
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    "found a key that is not a single value",
+                    key_node.start_mark,
+                )
+        _reject_duplicates([(key, None) for key, _ in keys])
         loader.flatten_mapping(node)
         return {
             loader.construct_object(key): loader.construct_object(value, deep=True)
@@ -60,17 +76,24 @@ def _load_yaml(text: str) -> Any:
     UniqueKeyLoader.add_constructor(
         yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping
     )
-    loader = UniqueKeyLoader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        _check_expansion(node)
-        return loader.construct_document(node)
+        # Reading starts at once: a character YAML forbids fails here already.
+        loader = UniqueKeyLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            _check_expansion(node)
+            try:
+                return loader.construct_document(node)
+            except (ValueError, OverflowError) as error:  # a date such as 2022-02-30
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"impossible value: {error}", node.start_mark
+                ) from None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as error:
         raise InputError("yaml_malformed", {"reason": str(error).replace("\n", " ")}) from None
-    finally:
-        loader.dispose()
 
 
 MAX_YAML_VALUES = 100_000

@@ -143,7 +143,9 @@ def read_draw(out: Path) -> Draw:
     probabilities = exact_text(out / PROBABILITIES)
     cohort = exact_text(out / COHORT) if (out / COHORT).exists() else ""
     feasibility = (
-        from_data(Feasibility, read_json(out / FEASIBILITY), where=str(out / FEASIBILITY))
+        from_data(
+            Feasibility, read_json(out / FEASIBILITY, "feasibility"), where=str(out / FEASIBILITY)
+        )
         if (out / FEASIBILITY).exists()
         else Feasibility(True, audit.seats, excluded=result.excluded)
     )
