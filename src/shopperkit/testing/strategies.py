@@ -16,10 +16,16 @@ from typing import Any
 from attrs import frozen
 from hypothesis import strategies as st
 
+from shopperkit import calendars
 from shopperkit.assignment.model import Shopper, Target
-from shopperkit.eligibility.dates import latest_start
 from shopperkit.eligibility.rules import BUILTIN_RULES, RuleContext, RuleExample
-from shopperkit.eligibility.screening import Screener, feb29_policy, plan_rules, reference_date
+from shopperkit.eligibility.screening import (
+    Screener,
+    day30_policy,
+    feb29_policy,
+    plan_rules,
+    reference_date,
+)
 from shopperkit.errors import PluginError, ProgrammeError
 from shopperkit.lifecycle.events import Event
 from shopperkit.model import (
@@ -165,13 +171,23 @@ def programmes(draw: st.DrawFn) -> Programme:
     )
 
 
+def _latest_start(programme: Programme, name: str, as_of: date) -> date:
+    """The latest start reaching the years of parameter ``name`` in force at ``as_of``,
+    counted in that value's calendar."""
+    entry = programme.parameter(name).at(as_of, name)
+    calendar = entry.calendar
+    gregorian = calendar == calendars.GREGORIAN
+    policy = feb29_policy(programme) if gregorian else day30_policy(programme)
+    years = programme.integer(name, on=as_of)
+    return calendars.latest_start(as_of, years, calendar, policy)
+
+
 def _eligible(draw: st.DrawFn, programme: Programme) -> Applicant:
     """An applicant eligible under ``programme``'s built-in rules, built to be so."""
     as_of = programme.day("reference_date")
-    policy = feb29_policy(programme)
-    born_by = latest_start(as_of, programme.integer("minimum_age"), policy)
+    born_by = _latest_start(programme, "minimum_age", as_of)
     born = draw(st.dates(min_value=born_by - timedelta(days=365 * 60), max_value=born_by))
-    since_by = latest_start(as_of, programme.integer("minimum_residency_years"), policy)
+    since_by = _latest_start(programme, "minimum_residency_years", as_of)
     if since_by < born or draw(st.booleans()):  # too young to have been resident that long
         residency = Residency(CITIZEN)
     else:
@@ -280,6 +296,7 @@ def _example_steps(
             as_of=as_of,
             messages=messages,
             feb29_policy=policy,
+            day30_policy=day30_policy(programme),
         )
         steps.append(_ExampleStep(example, context, planned.plugin, fail))
     return steps, Screener(programme, plugins)
@@ -335,7 +352,6 @@ def boundary_applicants(draw: st.DrawFn, programme: Programme) -> tuple[Applican
     the applicant sits either exactly on the boundary (passes) or one day past it (fails).
     """
     as_of = programme.day("reference_date")
-    policy = feb29_policy(programme)
     base = _eligible(draw, programme)
     expected: set[str] = set()
 
@@ -346,11 +362,11 @@ def boundary_applicants(draw: st.DrawFn, programme: Programme) -> tuple[Applican
             expected.add(code)
         return outside
 
-    born = latest_start(as_of, programme.integer("minimum_age"), policy)
+    born = _latest_start(programme, "minimum_age", as_of)
     if born < as_of and side("age_below_minimum"):
         born += timedelta(days=1)
     residency = Residency(CITIZEN)
-    since = latest_start(as_of, programme.integer("minimum_residency_years"), policy)
+    since = _latest_start(programme, "minimum_residency_years", as_of)
     if since > born and draw(st.booleans()):
         if since < as_of and side("residency_too_short"):
             since += timedelta(days=1)
