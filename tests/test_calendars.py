@@ -41,6 +41,8 @@ def test_21_hijri_years_come_before_21_gregorian_years() -> None:
     assert age_on(born, date(2025, 7, 15), GREGORIAN) == 20
     assert age_on(born, date(2026, 3, 1), GREGORIAN) == 21
     assert anniversary(born, 1447, HIJRI) == date(2025, 7, 15)
+    assert type(anniversary(born, 1447, HIJRI)) is date  # a plain date, like every other
+    assert type(latest_start(date(2025, 7, 15), 21, HIJRI)) is date
     assert latest_start(date(2025, 7, 15), 21, HIJRI) == born
     assert year_of(born, HIJRI) == 1426
 

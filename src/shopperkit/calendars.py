@@ -95,7 +95,8 @@ def _hijri_anniversary(
                 day = length
             else:
                 year, month, day = (year + 1, 1, 1) if month == 12 else (year, month + 1, 1)
-        return Hijri(year, month, day).to_gregorian()
+        gregorian = Hijri(year, month, day).to_gregorian()
+        return date(gregorian.year, gregorian.month, gregorian.day)  # a plain date
     except OverflowError:
         hijri = f"{year:04d}-{month:02d}-{day:02d} (Hijri)"
         raise _out_of_range(hijri, HIJRI_UMM_AL_QURA, field) from None

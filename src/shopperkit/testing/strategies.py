@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from attrs import frozen
+from attrs import evolve, frozen
 from hypothesis import strategies as st
 
 from shopperkit import calendars
@@ -31,6 +31,7 @@ from shopperkit.lifecycle.events import Event
 from shopperkit.model import (
     Applicant,
     Application,
+    DatedValue,
     Declaration,
     Deferred,
     Directory,
@@ -120,8 +121,36 @@ def _parameter(
 
 
 @st.composite
+def _years_parameter(draw: st.DrawFn, years: st.SearchStrategy[int], as_of: date) -> Parameter:
+    """An age or a period in years: one value, or a history whose first value is in force at
+    ``as_of`` (later ones may take effect after it), each in either calendar."""
+    single = draw(_parameter(years, "years"))
+    calendar = draw(st.sampled_from(calendars.CALENDARS))
+    count = draw(st.integers(0, 2))
+    if not count:
+        return evolve(single, calendar=calendar)
+    first = as_of - timedelta(days=draw(st.integers(0, 3000)))
+    gaps = draw(st.lists(st.integers(1, 3000), min_size=count, max_size=count, unique=True))
+    days = [first, *(first + timedelta(days=gap) for gap in sorted(gaps))]
+    entries = [
+        DatedValue(draw(years), draw(words), day, draw(st.sampled_from(calendars.CALENDARS)))
+        for day in days
+    ]
+    *earlier, latest = entries
+    return evolve(
+        single,
+        value=latest.value,
+        reference=latest.reference,
+        effective_from=latest.effective_from,
+        calendar=latest.calendar,
+        earlier=tuple(earlier),
+    )
+
+
+@st.composite
 def programmes(draw: st.DrawFn) -> Programme:
-    """Recruited programmes using every built-in rule, with consistent parameters."""
+    """Recruited programmes using every built-in rule, with consistent parameters; ages and
+    residency may be dated histories in either calendar."""
     opens = draw(st.dates(min_value=date(2000, 1, 1), max_value=date(2035, 1, 1)))
     closes = opens + timedelta(days=draw(st.integers(0, 120)))
     declarations = draw(st.lists(identifiers, max_size=4, unique=True))
@@ -131,8 +160,8 @@ def programmes(draw: st.DrawFn) -> Programme:
         "registration_opens": draw(_parameter(st.just(opens), "date")),
         "registration_closes": draw(_parameter(st.just(closes), "date")),
         "reference_date": draw(_parameter(st.just(closes), "date")),
-        "minimum_age": draw(_parameter(st.integers(0, 70), "years")),
-        "minimum_residency_years": draw(_parameter(st.integers(0, 10), "years")),
+        "minimum_age": draw(_years_parameter(st.integers(0, 70), closes)),
+        "minimum_residency_years": draw(_years_parameter(st.integers(0, 10), closes)),
         "allowed_residency": draw(_parameter(st.just((CITIZEN, RESIDENT)))),
         "citizen_share": draw(_parameter(st.floats(0, 1), "share")),
         "diversity_dimensions": draw(
@@ -140,6 +169,9 @@ def programmes(draw: st.DrawFn) -> Programme:
         ),
         "languages": draw(_parameter(st.just(("ar", "en")))),
         "feb29_policy": draw(_parameter(st.sampled_from(("feb28", "mar1")))),
+        "hijri_day30_policy": draw(
+            _parameter(st.sampled_from((calendars.DAY29, calendars.NEXT_MONTH_DAY1)))
+        ),
         "dimension_max_share": draw(
             _parameter(st.fixed_dictionaries({}, optional={"age_group": st.floats(0, 1)}), "share")
         ),
