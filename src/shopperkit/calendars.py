@@ -21,6 +21,7 @@ The Umm al-Qura tables cover Gregorian dates from 1924-08-01 to 2077-11-16 (Hijr
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from shopperkit.errors import InputError
@@ -73,15 +74,21 @@ def _out_of_range(day: date | str, calendar: str, field: str) -> CalendarRangeEr
     return CalendarRangeError("date_outside_calendar", params)
 
 
-def _to_hijri(day: date, field: str) -> tuple[int, int, int]:
+@lru_cache(maxsize=1 << 16)
+def _hijri_of(day: date) -> tuple[int, int, int]:
     from hijridate import Gregorian
 
+    return Gregorian.fromdate(day).to_hijri().datetuple()
+
+
+def _to_hijri(day: date, field: str) -> tuple[int, int, int]:
     try:
-        return Gregorian.fromdate(day).to_hijri().datetuple()
+        return _hijri_of(day)
     except OverflowError:
         raise _out_of_range(day, HIJRI_UMM_AL_QURA, field) from None
 
 
+@lru_cache(maxsize=1 << 16)
 def _hijri_anniversary(
     birth: tuple[int, int, int], year: int, policy: str, field: str = "anniversary"
 ) -> date:
