@@ -95,6 +95,12 @@ def test_quickstart_python_example_runs(capsys: pytest.CaptureFixture[str]) -> N
     run_blocks(DOCS / "quickstart.md", capsys)
 
 
+def test_dated_parameters_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """The UAE's 2026 change of the age of majority screens as the page says."""
+    assert len(blocks(DOCS / "dated-parameters.md")) >= 3
+    run_blocks(DOCS / "dated-parameters.md", capsys)
+
+
 def test_programme_forms_guide_runs(capsys: pytest.CaptureFixture[str]) -> None:
     run_blocks(DOCS / "uae-and-qatar-forms.md", capsys)
 

@@ -162,6 +162,30 @@ CORE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "parameter '{name}' must be {expected}, not {actual}",
         "ar": "المعامل '{name}' يجب أن يكون {expected} وليس {actual}",
     },
+    "parameter_not_in_force": {
+        "en": "parameter '{name}' has no value in force on {date}: its first value takes "
+        "effect on {first}",
+        "ar": "المعامل '{name}' ليس له قيمة سارية في {date}: أول قيمة له تسري من {first}",
+    },
+    "parameter_date_duplicate": {
+        "en": "parameter '{name}' has two values taking effect on {date}",
+        "ar": "للمعامل '{name}' قيمتان تسريان من التاريخ نفسه {date}",
+    },
+    "parameter_dates_unordered": {
+        "en": "parameter '{name}': the value taking effect on {date} comes after the one of "
+        "{previous}; list values oldest first",
+        "ar": "المعامل '{name}': القيمة السارية من {date} واردة بعد قيمة {previous}؛ "
+        "رتّب القيم من الأقدم إلى الأحدث",
+    },
+    # calendars
+    "date_outside_calendar": {
+        "en": "{field} {date} is outside the {calendar} calendar's tables ({first} to {last})",
+        "ar": "قيمة {field} ({date}) خارج نطاق جداول التقويم {calendar} (من {first} إلى {last})",
+    },
+    "calendar_unknown": {
+        "en": "unknown calendar '{calendar}'; known: {known}",
+        "ar": "تقويم غير معروف '{calendar}'؛ التقاويم المعروفة: {known}",
+    },
     "rule_duplicate": {
         "en": "rule '{name}' is defined by both {first} and {second}; "
         "a programme replaces a rule only through 'overrides'",

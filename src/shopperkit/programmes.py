@@ -62,6 +62,7 @@ def programme_from_data(
     Every error is coded and names ``where`` and the JSON path.
     """
     check("programme", data, where=where)
+    check_parameter_dates(data, where=where)
     document = {key: value for key, value in data.items() if key != "$schema"}
     if "extends" not in document:
         return from_data(Programme, document, where=where)
@@ -73,6 +74,31 @@ def programme_from_data(
             raise
         raise ProgrammeError(error.code, error.params, where=f"{where}: $.extends") from None
     return extend(base, document, where=where)
+
+
+def check_parameter_dates(data: Mapping[str, Any], *, where: str = "programme") -> None:
+    """Refuse a dated parameter whose values are not in strictly increasing date order.
+
+    ``data`` is a programme document already checked against its schema. Two values from
+    the same date raise ``parameter_date_duplicate``, a value dated before the one above it
+    ``parameter_dates_unordered``; each names ``where`` and the JSON path of the date.
+    """
+    for name, parameter in data.get("parameters", {}).items():
+        previous: date | None = None
+        for index, entry in enumerate(parameter.get("values", ())):
+            current = date.fromisoformat(entry["effective_from"])
+            if previous is not None and current <= previous:
+                code = (
+                    "parameter_date_duplicate"
+                    if current == previous
+                    else "parameter_dates_unordered"
+                )
+                raise ProgrammeError(
+                    code,
+                    {"name": name, "date": current.isoformat(), "previous": previous.isoformat()},
+                    where=f"{where}: $.parameters.{name}.values[{index}].effective_from",
+                )
+            previous = current
 
 
 def extend(base: Programme, changes: Mapping[str, Any], *, where: str = "programme") -> Programme:
@@ -139,6 +165,7 @@ def extend(base: Programme, changes: Mapping[str, Any], *, where: str = "program
     ] + added_overrides
 
     check("programme", merged, where=f"{where} (extending {base.id})")
+    check_parameter_dates(merged, where=where)
     programme = from_data(Programme, merged, where=where)
     basis = Basis(
         programme=base.id,
@@ -299,6 +326,7 @@ __all__ = [
     "REPLACEABLE_FIELDS",
     "ProgrammeLookup",
     "available_programmes",
+    "check_parameter_dates",
     "extend",
     "is_programme_path",
     "load_programme",

@@ -14,10 +14,11 @@ from typing import Any
 
 from attrs import field, frozen
 
-from shopperkit.eligibility.dates import FEB28, full_years, latest_start
+from shopperkit.calendars import DAY29, FEB28, GREGORIAN, CalendarRangeError, age_on, latest_start
+from shopperkit.errors import ProgrammeError
 from shopperkit.messages import Templates, format_message
 from shopperkit.model.people import CITIZEN, Applicant
-from shopperkit.model.programme import Parameter, Programme
+from shopperkit.model.programme import DatedValue, Parameter, Programme
 from shopperkit.model.verdicts import Reason, Status
 
 Check = Callable[[Applicant], Reason | None]
@@ -28,7 +29,11 @@ MESSAGE_LANGUAGES = ("en", "ar")
 
 @frozen
 class RuleContext:
-    """What a rule is built from: the programme, its bound parameters and the reference date."""
+    """What a rule is built from: the programme, its bound parameters and the reference date.
+
+    ``feb29_policy`` and ``day30_policy`` say where an anniversary falls when its day is
+    missing, in the Gregorian and the Hijri calendar (see :mod:`shopperkit.calendars`).
+    """
 
     rule: str
     programme: Programme
@@ -36,11 +41,21 @@ class RuleContext:
     as_of: date
     messages: Mapping[str, Templates]
     feb29_policy: str = FEB28
+    day30_policy: str = DAY29
     _made: dict[tuple[Any, ...], Reason] = field(factory=dict, eq=False, repr=False)
 
     def value(self, name: str) -> Any:
-        """The value of the rule parameter ``name``."""
-        return self.params[name].value
+        """The value of the rule parameter ``name`` in force at the reference date."""
+        return self.in_force(name).value
+
+    def in_force(self, name: str) -> DatedValue:
+        """The rule parameter ``name`` in force at the reference date, with its date, source
+        and calendar."""
+        return self.params[name].at(self.as_of, name)
+
+    def policy(self, calendar: str) -> str:
+        """Where a missing anniversary day falls in ``calendar``."""
+        return self.feb29_policy if calendar == GREGORIAN else self.day30_policy
 
     def reason(self, code: str, outcome: Status, **params: Any) -> Reason:
         """A reason from this rule, with its message in English and Arabic.
@@ -134,10 +149,36 @@ INELIGIBLE = Status.INELIGIBLE
 REVIEW = Status.NEEDS_REVIEW
 
 
+def _in_force(ctx: RuleContext, name: str) -> tuple[DatedValue, int, str, date]:
+    """The years parameter in force, its number, the policy of its calendar, and the latest
+    start reaching it in that calendar."""
+    entry = ctx.in_force(name)
+    years = int(ctx.value(name))
+    policy = ctx.policy(entry.calendar)
+    try:
+        latest = latest_start(ctx.as_of, years, entry.calendar, policy)
+    except CalendarRangeError as error:
+        # Only the reference date, or a threshold before the tables begin, can be outside
+        # them: an applicant's date is counted only between the threshold and the reference
+        # date, so it never is.
+        where = f"programme {ctx.programme.id}: reference date for {name}"
+        raise ProgrammeError(error.code, error.params, where=where) from None
+    return entry, years, policy, latest
+
+
+def _provenance(entry: DatedValue) -> dict[str, Any]:
+    """What a reason records of the parameter value it was decided by."""
+    return {
+        "calendar": entry.calendar,
+        "effective_from": entry.effective_from,
+        "reference": entry.reference,
+    }
+
+
 def _minimum_age(ctx: RuleContext) -> Check:
-    minimum = int(ctx.value("minimum_age"))
-    as_of, policy = ctx.as_of, ctx.feb29_policy
-    born_by = latest_start(as_of, minimum, policy)
+    entry, minimum, policy, born_by = _in_force(ctx, "minimum_age")
+    calendar, as_of = entry.calendar, ctx.as_of
+    provenance = _provenance(entry)
 
     def check(applicant: Applicant) -> Reason | None:
         born = applicant.birth_date
@@ -147,18 +188,23 @@ def _minimum_age(ctx: RuleContext) -> Check:
             return ctx.reason("birth_date_missing", REVIEW)
         if born > as_of:
             return ctx.reason("birth_date_unverifiable", REVIEW, birth_date=born, as_of=as_of)
-        age = full_years(born, as_of, policy)
+        age = age_on(born, as_of, calendar, policy)  # in the tables: born_by < born <= as_of
         return ctx.reason(
-            "age_below_minimum", INELIGIBLE, age=age, minimum_age=minimum, as_of=as_of
+            "age_below_minimum",
+            INELIGIBLE,
+            age=age,
+            minimum_age=minimum,
+            as_of=as_of,
+            **provenance,
         )
 
     return check
 
 
 def _minimum_residency(ctx: RuleContext) -> Check:
-    minimum = int(ctx.value("minimum_residency_years"))
-    as_of, policy = ctx.as_of, ctx.feb29_policy
-    since_by = latest_start(as_of, minimum, policy)
+    entry, minimum, policy, since_by = _in_force(ctx, "minimum_residency_years")
+    calendar, as_of = entry.calendar, ctx.as_of
+    provenance = _provenance(entry)
 
     def check(applicant: Applicant) -> Reason | None:
         residency = applicant.residency
@@ -174,9 +220,14 @@ def _minimum_residency(ctx: RuleContext) -> Check:
             )
         if since <= since_by:
             return None
-        years = full_years(since, as_of, policy)
+        years = age_on(since, as_of, calendar, policy)  # in the tables: since_by < since <= as_of
         return ctx.reason(
-            "residency_too_short", INELIGIBLE, years=years, minimum_years=minimum, as_of=as_of
+            "residency_too_short",
+            INELIGIBLE,
+            years=years,
+            minimum_years=minimum,
+            as_of=as_of,
+            **provenance,
         )
 
     return check
@@ -242,9 +293,14 @@ def _conflict_of_interest(ctx: RuleContext) -> Check:
 BUILTIN_RULES: tuple[RuleDefinition, ...] = (
     RuleDefinition(
         name="minimum_age",
-        description="At least `minimum_age` full years old on the reference date.",
+        description="At least `minimum_age` full years old on the reference date, counted "
+        "in the calendar of the value in force then.",
         params=("minimum_age",),
-        codes=("age_below_minimum", "birth_date_missing", "birth_date_unverifiable"),
+        codes=(
+            "age_below_minimum",
+            "birth_date_missing",
+            "birth_date_unverifiable",
+        ),
         build=_minimum_age,
     ),
     RuleDefinition(

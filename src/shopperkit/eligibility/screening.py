@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from shopperkit.eligibility.dates import FEB28
+from shopperkit.calendars import DAY29, FEB28, GREGORIAN
 from shopperkit.eligibility.rules import MESSAGE_LANGUAGES, Check, RuleContext, RuleDefinition
-from shopperkit.errors import ProgrammeError, plugin_failure
+from shopperkit.errors import ProgrammeError, ShopperkitError, plugin_failure
 from shopperkit.messages import format_message
 from shopperkit.model.people import Applicant
 from shopperkit.model.programme import RECRUITED, Parameter, Programme
@@ -77,6 +77,11 @@ def reference_date_rule(programme: Programme) -> str:
 def feb29_policy(programme: Programme) -> str:
     """The programme's 29 February policy (``feb28`` unless it says otherwise)."""
     return programme.text("feb29_policy", FEB28)
+
+
+def day30_policy(programme: Programme) -> str:
+    """The programme's Hijri 30th-day policy (``day29`` unless it says otherwise)."""
+    return programme.text("hijri_day30_policy", DAY29)
 
 
 def plan_rules(programme: Programme, plugins: Plugins) -> list[PlannedRule]:
@@ -164,6 +169,7 @@ class Screener:
         )
         self.per_application = self.reference_date_rule == "application"
         self.feb29_policy = feb29_policy(programme)
+        self.day30_policy = day30_policy(programme)
         self.plan = plan_rules(programme, plugins)
         self._messages = messages = plugins.messages()
         self._checks = self._build(self.as_of)
@@ -200,9 +206,12 @@ class Screener:
                 as_of=as_of,
                 messages=self._messages,
                 feb29_policy=self.feb29_policy,
+                day30_policy=self.day30_policy,
             )
             try:
                 check = planned.definition.build(context)
+            except ShopperkitError:
+                raise
             except Exception as error:
                 hook = f"rule {planned.definition.name!r} build"
                 raise plugin_failure(planned.plugin, hook, error) from None
@@ -291,13 +300,26 @@ class Screener:
             params = {}
             for param, target in planned.params.items():
                 parameter = self.programme.parameters[target]
+                entry = parameter.at(self.as_of, target)
                 params[param] = {
                     "parameter": target,
-                    "value": _json_value(parameter.value),
+                    "value": _json_value(entry.value),
                     "unit": parameter.unit,
-                    "reference": parameter.reference,
-                    "effective_from": parameter.effective_from.isoformat(),
+                    "reference": entry.reference,
+                    "effective_from": entry.effective_from.isoformat(),
                 }
+                if parameter.dated or entry.calendar != GREGORIAN:
+                    params[param]["calendar"] = entry.calendar
+                if parameter.dated:
+                    params[param]["history"] = [
+                        {
+                            "value": _json_value(past.value),
+                            "reference": past.reference,
+                            "effective_from": past.effective_from.isoformat(),
+                            "calendar": past.calendar,
+                        }
+                        for past in parameter.history
+                    ]
             rules.append(
                 {
                     "rule": planned.definition.name,
@@ -314,6 +336,7 @@ class Screener:
             "as_of": self.as_of.isoformat(),
             "reference_date_rule": self.reference_date_rule,
             "feb29_policy": self.feb29_policy,
+            "hijri_day30_policy": self.day30_policy,
             "rules": rules,
             "overrides": [
                 {

@@ -14,10 +14,11 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter
 
+from shopperkit.calendars import GREGORIAN
 from shopperkit.errors import InputError
 from shopperkit.model.evaluations import Answer
 from shopperkit.model.forms import GradeBand, Option, PointsBand, Scalar, ShowIf
-from shopperkit.model.programme import Parameter, ParameterValue, Programme
+from shopperkit.model.programme import DatedValue, Parameter, ParameterValue, Programme
 from shopperkit.problems import FieldProblem
 
 T = TypeVar("T")
@@ -40,27 +41,66 @@ def _structure_parameter_value(value: Any, unit: str | None) -> ParameterValue:
     raise ValueError(f"unsupported parameter value {value!r}")
 
 
-def _structure_parameter(data: Mapping[str, Any], _: type) -> Parameter:
-    unknown = set(data) - {"value", "description", "reference", "effective_from", "unit"}
+_SINGLE_KEYS = {"value", "description", "reference", "effective_from", "unit", "calendar"}
+_DATED_KEYS = {"description", "unit", "values"}
+_ENTRY_KEYS = {"value", "reference", "effective_from", "calendar"}
+
+
+def _structure_entry(data: Mapping[str, Any], unit: str | None) -> DatedValue:
+    unknown = set(data) - _ENTRY_KEYS
     if unknown:
-        raise cattrs.ForbiddenExtraKeysError("", Parameter, unknown)
-    unit = data.get("unit")
-    return Parameter(
+        raise cattrs.ForbiddenExtraKeysError("", DatedValue, unknown)
+    return DatedValue(
         value=_structure_parameter_value(data["value"], unit),
-        description=data["description"],
         reference=data["reference"],
         effective_from=date.fromisoformat(data["effective_from"]),
-        unit=unit,
+        calendar=data.get("calendar", GREGORIAN),
     )
 
 
-def _unstructure_parameter(parameter: Parameter) -> dict[str, Any]:
+def _structure_parameter(data: Mapping[str, Any], _: type) -> Parameter:
+    unit = data.get("unit")
+    unknown = set(data) - (_DATED_KEYS if "values" in data else _SINGLE_KEYS)
+    if unknown:
+        raise cattrs.ForbiddenExtraKeysError("", Parameter, unknown)
+    if "values" in data:
+        *earlier, latest = (_structure_entry(entry, unit) for entry in data["values"])
+    else:
+        earlier, latest = (
+            [],
+            _structure_entry({key: data[key] for key in _ENTRY_KEYS if key in data}, unit),
+        )
+    return Parameter(
+        value=latest.value,
+        description=data["description"],
+        reference=latest.reference,
+        effective_from=latest.effective_from,
+        unit=unit,
+        calendar=latest.calendar,
+        earlier=tuple(earlier),
+    )
+
+
+def _unstructure_entry(entry: DatedValue) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "value": _converter.unstructure(parameter.value),
-        "description": parameter.description,
-        "reference": parameter.reference,
-        "effective_from": parameter.effective_from.isoformat(),
+        "value": _converter.unstructure(entry.value),
+        "reference": entry.reference,
+        "effective_from": entry.effective_from.isoformat(),
     }
+    if entry.calendar != GREGORIAN:
+        data["calendar"] = entry.calendar
+    return data
+
+
+def _unstructure_parameter(parameter: Parameter) -> dict[str, Any]:
+    if parameter.earlier:
+        data: dict[str, Any] = {
+            "description": parameter.description,
+            "values": [_unstructure_entry(entry) for entry in parameter.history],
+        }
+    else:
+        entry = _unstructure_entry(parameter.latest)
+        data = {"value": entry.pop("value"), "description": parameter.description, **entry}
     if parameter.unit is not None:
         data["unit"] = parameter.unit
     return data

@@ -5,6 +5,7 @@ from shopperkit.model.people import Applicant, Application, Residency
 from shopperkit.model.pool import Candidate, Pool
 from shopperkit.model.programme import (
     Basis,
+    DatedValue,
     Declaration,
     JudgedCriterion,
     Override,
@@ -21,6 +22,7 @@ __all__ = [
     "Application",
     "Basis",
     "Candidate",
+    "DatedValue",
     "Declaration",
     "Deferred",
     "Directory",

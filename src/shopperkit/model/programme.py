@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from attrs import frozen
 
+from shopperkit.calendars import GREGORIAN
 from shopperkit.errors import ProgrammeError
 
 ParameterValue = bool | int | float | str | date | tuple[str, ...] | Mapping[str, int | float]
@@ -21,12 +22,31 @@ OPEN = "open"
 
 
 @frozen
+class DatedValue:
+    """One value of a parameter with the date it takes effect, its source and its calendar.
+
+    ``calendar`` (``gregorian`` or ``hijri_umm_al_qura``) says how an age or a period in
+    years is counted; it means nothing for other units.
+    """
+
+    value: ParameterValue
+    reference: str
+    effective_from: date
+    calendar: str = GREGORIAN
+
+
+@frozen
 class Parameter:
-    """One value of a programme with its provenance.
+    """A value of a programme with its provenance, or a history of dated values.
 
     ``reference`` names the source (a decree, an announcement); ``effective_from`` is the date
     the value takes effect; ``unit`` is given where one applies (``years``, ``seats``,
-    ``share``, ``date``, ``points``).
+    ``share``, ``date``, ``points``); ``calendar`` counts an age or a period (``years``).
+
+    A dated parameter has ``earlier`` values too, oldest first, each in force from its own
+    ``effective_from`` until the next one's: ``value``, ``reference``, ``effective_from`` and
+    ``calendar`` are then the latest entry. :meth:`at` gives the entry in force on a date.
+    A parameter with one value is in force on every date.
     """
 
     value: ParameterValue
@@ -34,6 +54,43 @@ class Parameter:
     reference: str
     effective_from: date
     unit: str | None = None
+    calendar: str = GREGORIAN
+    earlier: tuple[DatedValue, ...] = ()
+
+    @property
+    def dated(self) -> bool:
+        """Whether the parameter is a history of values rather than one value."""
+        return bool(self.earlier)
+
+    @property
+    def latest(self) -> DatedValue:
+        """The latest value, with its date, source and calendar."""
+        return DatedValue(self.value, self.reference, self.effective_from, self.calendar)
+
+    @property
+    def history(self) -> tuple[DatedValue, ...]:
+        """Every value, oldest first (one entry for a parameter that is not dated)."""
+        return (*self.earlier, self.latest)
+
+    def at(self, on: date, name: str = "parameter") -> DatedValue:
+        """The value in force on ``on``: the last whose ``effective_from`` is on or before it.
+
+        A parameter that is not dated is in force on every date. A date before a history's
+        first value raises :class:`ProgrammeError` (``parameter_not_in_force``) naming ``name``.
+        """
+        if not self.earlier or on >= self.effective_from:
+            return self.latest
+        for entry in reversed(self.earlier):
+            if on >= entry.effective_from:
+                return entry
+        raise ProgrammeError(
+            "parameter_not_in_force",
+            {
+                "name": name,
+                "date": on.isoformat(),
+                "first": self.earlier[0].effective_from.isoformat(),
+            },
+        )
 
 
 @frozen
@@ -125,10 +182,20 @@ class Programme:
                 "parameter_missing", {"programme": self.id, "name": name}
             ) from None
 
-    def _typed(self, name: str, kind: type[_T], label: str, default: _T | None) -> _T:
+    def value(self, name: str, on: date | None = None) -> ParameterValue:
+        """The value of parameter ``name``: the one in force on ``on`` when given, else the
+        latest (see :meth:`Parameter.at`)."""
+        parameter = self.parameter(name)
+        if on is None:
+            return parameter.value
+        return parameter.at(on, name).value
+
+    def _typed(
+        self, name: str, kind: type[_T], label: str, default: _T | None, on: date | None = None
+    ) -> _T:
         if default is not None and name not in self.parameters:
             return default
-        value = self.parameter(name).value
+        value = self.value(name, on)
         if isinstance(value, bool) is not (kind is bool) or not isinstance(value, kind):
             raise ProgrammeError(
                 "parameter_wrong_type",
@@ -137,36 +204,42 @@ class Programme:
             )
         return value
 
-    def integer(self, name: str, default: int | None = None) -> int:
-        """An integer parameter (``default`` when the programme has none, if given)."""
-        return self._typed(name, int, "an integer", default)
+    def integer(self, name: str, default: int | None = None, *, on: date | None = None) -> int:
+        """An integer parameter (``default`` when the programme has none, if given).
 
-    def number(self, name: str, default: float | None = None) -> float:
+        ``on`` picks the value in force on that date; without it, the latest. So do the
+        other typed accessors.
+        """
+        return self._typed(name, int, "an integer", default, on)
+
+    def number(self, name: str, default: float | None = None, *, on: date | None = None) -> float:
         """A numeric parameter; an integer is accepted."""
         if default is not None and name not in self.parameters:
             return default
-        value = self.parameter(name).value
+        value = self.value(name, on)
         if isinstance(value, float):
             return value
-        return float(self._typed(name, int, "a number", None))
+        return float(self._typed(name, int, "a number", None, on))
 
-    def day(self, name: str, default: date | None = None) -> date:
+    def day(self, name: str, default: date | None = None, *, on: date | None = None) -> date:
         """A date parameter."""
-        return self._typed(name, date, "a date", default)
+        return self._typed(name, date, "a date", default, on)
 
-    def text(self, name: str, default: str | None = None) -> str:
+    def text(self, name: str, default: str | None = None, *, on: date | None = None) -> str:
         """A string parameter."""
-        return self._typed(name, str, "a string", default)
+        return self._typed(name, str, "a string", default, on)
 
-    def strings(self, name: str, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    def strings(
+        self, name: str, default: tuple[str, ...] | None = None, *, on: date | None = None
+    ) -> tuple[str, ...]:
         """A list-of-strings parameter."""
-        return self._typed(name, tuple, "a list of strings", default)
+        return self._typed(name, tuple, "a list of strings", default, on)
 
-    def numbers(self, name: str) -> Mapping[str, int | float]:
+    def numbers(self, name: str, *, on: date | None = None) -> Mapping[str, int | float]:
         """A parameter giving a number per name (``{"age_group": 0.3}``); empty when absent."""
         if name not in self.parameters:
             return {}
-        value = self.parameter(name).value
+        value = self.value(name, on)
         if not isinstance(value, Mapping) or not all(
             isinstance(n, int | float) and not isinstance(n, bool) for n in value.values()
         ):

@@ -13,18 +13,25 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from attrs import frozen
+from attrs import evolve, frozen
 from hypothesis import strategies as st
 
+from shopperkit import calendars
 from shopperkit.assignment.model import Shopper, Target
-from shopperkit.eligibility.dates import latest_start
 from shopperkit.eligibility.rules import BUILTIN_RULES, RuleContext, RuleExample
-from shopperkit.eligibility.screening import Screener, feb29_policy, plan_rules, reference_date
+from shopperkit.eligibility.screening import (
+    Screener,
+    day30_policy,
+    feb29_policy,
+    plan_rules,
+    reference_date,
+)
 from shopperkit.errors import PluginError, ProgrammeError
 from shopperkit.lifecycle.events import Event
 from shopperkit.model import (
     Applicant,
     Application,
+    DatedValue,
     Declaration,
     Deferred,
     Directory,
@@ -114,8 +121,36 @@ def _parameter(
 
 
 @st.composite
+def _years_parameter(draw: st.DrawFn, years: st.SearchStrategy[int], as_of: date) -> Parameter:
+    """An age or a period in years: one value, or a history whose first value is in force at
+    ``as_of`` (later ones may take effect after it), each in either calendar."""
+    single = draw(_parameter(years, "years"))
+    calendar = draw(st.sampled_from(calendars.CALENDARS))
+    count = draw(st.integers(0, 2))
+    if not count:
+        return evolve(single, calendar=calendar)
+    first = as_of - timedelta(days=draw(st.integers(0, 3000)))
+    gaps = draw(st.lists(st.integers(1, 3000), min_size=count, max_size=count, unique=True))
+    days = [first, *(first + timedelta(days=gap) for gap in sorted(gaps))]
+    entries = [
+        DatedValue(draw(years), draw(words), day, draw(st.sampled_from(calendars.CALENDARS)))
+        for day in days
+    ]
+    *earlier, latest = entries
+    return evolve(
+        single,
+        value=latest.value,
+        reference=latest.reference,
+        effective_from=latest.effective_from,
+        calendar=latest.calendar,
+        earlier=tuple(earlier),
+    )
+
+
+@st.composite
 def programmes(draw: st.DrawFn) -> Programme:
-    """Recruited programmes using every built-in rule, with consistent parameters."""
+    """Recruited programmes using every built-in rule, with consistent parameters; ages and
+    residency may be dated histories in either calendar."""
     opens = draw(st.dates(min_value=date(2000, 1, 1), max_value=date(2035, 1, 1)))
     closes = opens + timedelta(days=draw(st.integers(0, 120)))
     declarations = draw(st.lists(identifiers, max_size=4, unique=True))
@@ -125,8 +160,8 @@ def programmes(draw: st.DrawFn) -> Programme:
         "registration_opens": draw(_parameter(st.just(opens), "date")),
         "registration_closes": draw(_parameter(st.just(closes), "date")),
         "reference_date": draw(_parameter(st.just(closes), "date")),
-        "minimum_age": draw(_parameter(st.integers(0, 70), "years")),
-        "minimum_residency_years": draw(_parameter(st.integers(0, 10), "years")),
+        "minimum_age": draw(_years_parameter(st.integers(0, 70), closes)),
+        "minimum_residency_years": draw(_years_parameter(st.integers(0, 10), closes)),
         "allowed_residency": draw(_parameter(st.just((CITIZEN, RESIDENT)))),
         "citizen_share": draw(_parameter(st.floats(0, 1), "share")),
         "diversity_dimensions": draw(
@@ -134,6 +169,9 @@ def programmes(draw: st.DrawFn) -> Programme:
         ),
         "languages": draw(_parameter(st.just(("ar", "en")))),
         "feb29_policy": draw(_parameter(st.sampled_from(("feb28", "mar1")))),
+        "hijri_day30_policy": draw(
+            _parameter(st.sampled_from((calendars.DAY29, calendars.NEXT_MONTH_DAY1)))
+        ),
         "dimension_max_share": draw(
             _parameter(st.fixed_dictionaries({}, optional={"age_group": st.floats(0, 1)}), "share")
         ),
@@ -165,13 +203,23 @@ def programmes(draw: st.DrawFn) -> Programme:
     )
 
 
+def _latest_start(programme: Programme, name: str, as_of: date) -> date:
+    """The latest start reaching the years of parameter ``name`` in force at ``as_of``,
+    counted in that value's calendar."""
+    entry = programme.parameter(name).at(as_of, name)
+    calendar = entry.calendar
+    gregorian = calendar == calendars.GREGORIAN
+    policy = feb29_policy(programme) if gregorian else day30_policy(programme)
+    years = programme.integer(name, on=as_of)
+    return calendars.latest_start(as_of, years, calendar, policy)
+
+
 def _eligible(draw: st.DrawFn, programme: Programme) -> Applicant:
     """An applicant eligible under ``programme``'s built-in rules, built to be so."""
     as_of = programme.day("reference_date")
-    policy = feb29_policy(programme)
-    born_by = latest_start(as_of, programme.integer("minimum_age"), policy)
+    born_by = _latest_start(programme, "minimum_age", as_of)
     born = draw(st.dates(min_value=born_by - timedelta(days=365 * 60), max_value=born_by))
-    since_by = latest_start(as_of, programme.integer("minimum_residency_years"), policy)
+    since_by = _latest_start(programme, "minimum_residency_years", as_of)
     if since_by < born or draw(st.booleans()):  # too young to have been resident that long
         residency = Residency(CITIZEN)
     else:
@@ -280,6 +328,7 @@ def _example_steps(
             as_of=as_of,
             messages=messages,
             feb29_policy=policy,
+            day30_policy=day30_policy(programme),
         )
         steps.append(_ExampleStep(example, context, planned.plugin, fail))
     return steps, Screener(programme, plugins)
@@ -335,7 +384,6 @@ def boundary_applicants(draw: st.DrawFn, programme: Programme) -> tuple[Applican
     the applicant sits either exactly on the boundary (passes) or one day past it (fails).
     """
     as_of = programme.day("reference_date")
-    policy = feb29_policy(programme)
     base = _eligible(draw, programme)
     expected: set[str] = set()
 
@@ -346,11 +394,11 @@ def boundary_applicants(draw: st.DrawFn, programme: Programme) -> tuple[Applican
             expected.add(code)
         return outside
 
-    born = latest_start(as_of, programme.integer("minimum_age"), policy)
+    born = _latest_start(programme, "minimum_age", as_of)
     if born < as_of and side("age_below_minimum"):
         born += timedelta(days=1)
     residency = Residency(CITIZEN)
-    since = latest_start(as_of, programme.integer("minimum_residency_years"), policy)
+    since = _latest_start(programme, "minimum_residency_years", as_of)
     if since > born and draw(st.booleans()):
         if since < as_of and side("residency_too_short"):
             since += timedelta(days=1)
