@@ -53,7 +53,7 @@ from shopperkit.selection.audit import (
 )
 from shopperkit.selection.feasibility import Feasibility, Problem, check
 from shopperkit.selection.lottery import METHODS
-from shopperkit.selection.messages import SELECTION_MESSAGES
+from shopperkit.messages import builtin_messages
 from shopperkit.selection.quotas import QuotaSet, quotas_for
 
 Progress = Callable[[str], None]
@@ -516,7 +516,7 @@ def verify(
     checks: list[Check] = []
 
     def add(code: str, file: str, difference: str) -> None:
-        name = SELECTION_MESSAGES[code]["en"]
+        name = render(code, {}, "en")
         checks.append(Check(name, not difference, file, difference, code))
 
     if seed is not None:
