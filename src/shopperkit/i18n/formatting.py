@@ -78,6 +78,6 @@ def format_value(value: Any, language: str, digits: Digits = "latin") -> str:
         return _number(value, language, digits)
     if isinstance(value, date) and not isinstance(value, datetime):
         return _date(value, language, digits)
-    if isinstance(value, _COLLECTIONS) or isinstance(value, Set):
+    if isinstance(value, (*_COLLECTIONS, Set)):
         return ", ".join(format_value(item, language, digits) for item in value)
     return str(value)

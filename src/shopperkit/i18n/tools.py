@@ -135,9 +135,7 @@ def update(directory: Path, domain: str, languages: Iterable[str]) -> list[Path]
                     forms = list(string) + [""] * count
                     string = tuple(forms[:count])
                 said = list(before.auto_comments)
-                if said and said != [english] and any(string):
-                    flags.add("fuzzy")
-                elif before.fuzzy:
+                if (said and said != [english] and any(string)) or before.fuzzy:
                     flags.add("fuzzy")
             else:
                 string = ("",) * count if plural else ""

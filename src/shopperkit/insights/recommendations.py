@@ -22,7 +22,7 @@ from shopperkit.insights.findings import (
     handoff_services,
     service_name,
 )
-from shopperkit.messages import Templates, format_message
+from shopperkit.messages import Templates, format_message, render
 
 OPEN, ACCEPTED, DONE = "open", "accepted", "done"
 TRANSITIONS = {OPEN: (ACCEPTED, DONE), ACCEPTED: (DONE,), DONE: ()}
@@ -49,10 +49,6 @@ class Recommendation:
     text: Mapping[str, str]
     finding: Finding
     status: str = OPEN
-
-
-NEXT_SERVICE = {"en": "the next service", "ar": "الخدمة التالية"}
-"""The receiving service of a hand-off known only by its section id (no journey)."""
 
 
 def _priority(finding: Finding) -> str:
@@ -138,7 +134,7 @@ def recommend(
             factor = names.get(finding.factor, {})
             joined = handoff_services(finding.key) if _is_handoff(finding) else None
             source, target = (
-                (finding.key, NEXT_SERVICE.get(language, NEXT_SERVICE["en"]))
+                (finding.key, render("report_next_service", {}, language))
                 if joined is None
                 else (
                     service_name(joined[0], services, language),
