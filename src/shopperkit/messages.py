@@ -142,21 +142,22 @@ def format_message(
     language: str,
     *,
     digits: Digits = "latin",
+    fallback: str = "en",
 ) -> str:
-    """Fill one message's template for ``language`` (English when it has none).
+    """Fill one message's template for ``language`` (``fallback``, then English, when it
+    has none).
 
     A message that counts takes the plural form of its count parameter. Numbers and dates
     are formatted for ``language`` with ``digits``; in right-to-left languages every inserted
     value is wrapped in bidi isolation marks. A field without a parameter is left as
     ``{field}``.
     """
-    shown = language if templates.get(language) else "en"
+    shown = next((lang for lang in (language, fallback) if templates.get(lang)), "en")
     template = templates.get(shown) or ""
     if isinstance(template, Plural):
         template = template.choose(params.get(template.count), shown)
     values = {
-        key: isolate(format_value(value, language, digits), language)
-        for key, value in params.items()
+        key: isolate(format_value(value, shown, digits), shown) for key, value in params.items()
     }
     try:
         return template.format_map(_KeepMissing(values))
@@ -171,12 +172,13 @@ def render(
     catalogue: Catalogue | None = None,
     *,
     digits: Digits = "latin",
+    fallback: str = "en",
 ) -> str:
     """Render the message for ``code`` from ``catalogue`` (the built-in messages when left
-    out) in ``language`` with ``digits`` (``latin`` or ``arabic``); an unknown code renders as
-    the code and its params."""
+    out) in ``language`` (else ``fallback``, else English) with ``digits`` (``latin`` or
+    ``arabic``); an unknown code renders as the code and its params."""
     templates = (builtin_messages() if catalogue is None else catalogue).get(code)
     if templates is None:
         detail = ", ".join(f"{key}={value}" for key, value in params.items())
         return f"{code}({detail})" if detail else code
-    return format_message(templates, params, language, digits=digits)
+    return format_message(templates, params, language, digits=digits, fallback=fallback)

@@ -7,6 +7,8 @@ Runtime lookup (:func:`load_catalogue`) reads compiled ``.mo`` files; keeping ca
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from shopperkit.i18n.catalogues import (
     CORE_DOMAINS,
     CORE_LOCALE,
@@ -18,7 +20,11 @@ from shopperkit.i18n.catalogues import (
     load_catalogue,
     plural_forms,
 )
-from shopperkit.i18n.formatting import DIGITS, format_value, isolate
+from shopperkit.i18n.formatting import DIGITS, Digits, format_value, isolate
+from shopperkit.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from shopperkit.i18n.languages import Languages
 
 __all__ = [
     "CORE_DOMAINS",
@@ -26,6 +32,8 @@ __all__ = [
     "DIGITS",
     "LANGUAGES",
     "SOURCE_LANGUAGE",
+    "Digits",
+    "Languages",
     "LoadedCatalogue",
     "Plural",
     "Template",
@@ -34,3 +42,6 @@ __all__ = [
     "load_catalogue",
     "plural_forms",
 ]
+
+# Imported on first use: it needs the errors, which render through the messages.
+__getattr__ = lazy_exports(__name__, {"Languages": "languages"}, globals())

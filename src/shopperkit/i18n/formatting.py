@@ -1,5 +1,6 @@
 """Values inserted into messages, formatted for the locale by Babel (CLDR): numbers and
-dates in the language's style, with Latin or Arabic-Indic digits as the programme says, and
+dates in the language's style, with Latin or (in Arabic) Arabic-Indic digits as the programme
+says, and
 wrapped in bidi isolation marks in right-to-left languages."""
 
 from __future__ import annotations
@@ -47,13 +48,14 @@ def _number(value: int | float | Decimal, language: str, digits: Digits) -> str:
         group_separator=False,
         numbering_system=_NUMBERING.get(digits, "latn"),
     )
-    return _digits(text, digits)
+    return _digits(text, digits, language)
 
 
 def _date(value: date, language: str, digits: Digits) -> str:
     from babel.dates import format_date
 
-    return _digits(format_date(value, format="medium", locale=_locale(language)), digits)
+    text = format_date(value, format="medium", locale=_locale(language))
+    return _digits(text, digits, language)
 
 
 _ARABIC_INDIC = str.maketrans(
@@ -62,9 +64,14 @@ _ARABIC_INDIC = str.maketrans(
 _LATIN = str.maketrans("\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669", "0123456789")
 
 
-def _digits(text: str, digits: Digits) -> str:
-    """``text`` with Arabic-Indic digits (``arabic``) or Latin ones (any other)."""
-    return text.translate(_ARABIC_INDIC if digits == "arabic" else _LATIN)
+ARABIC_DIGIT_LANGUAGES = frozenset({"ar"})
+"""Languages a programme's ``digits: arabic`` applies to; others keep their own digits."""
+
+
+def _digits(text: str, digits: Digits, language: str) -> str:
+    """``text`` with Arabic-Indic digits (``arabic``, in Arabic) or Latin ones."""
+    arabic = digits == "arabic" and language in ARABIC_DIGIT_LANGUAGES
+    return text.translate(_ARABIC_INDIC if arabic else _LATIN)
 
 
 def format_value(value: Any, language: str, digits: Digits = "latin") -> str:

@@ -167,4 +167,8 @@ def compiled(po: Path) -> bytes:
 
 def mo_messages(data: bytes) -> dict[Any, Any]:
     """The messages of ``.mo`` bytes (id -> text), to compare two compilations."""
-    return {m.id: m.string for m in read_mo(io.BytesIO(data)) if m.id}
+    return {
+        (tuple(m.id) if isinstance(m.id, list) else m.id): m.string
+        for m in read_mo(io.BytesIO(data))
+        if m.id
+    }

@@ -21,6 +21,8 @@ from typing import Any
 from attrs import evolve, field, frozen
 
 from shopperkit.errors import InputError
+from shopperkit.i18n.formatting import Digits
+from shopperkit.i18n.languages import Languages
 from shopperkit.insights.findings import (
     BELOW,
     BUILTIN_FINDING_RULES,
@@ -171,6 +173,7 @@ class Insights:
     status_log: tuple[StatusChange, ...] = ()
     k: int = 5
     languages: tuple[str, ...] = ("en", "ar")
+    digits: Digits = "latin"
     factor_names: Mapping[str, Mapping[str, str]] = field(factory=dict)
     entity_names: Mapping[str, Mapping[str, str]] = field(factory=dict)
     service_names: Mapping[str, Mapping[str, str]] = field(factory=dict)
@@ -345,6 +348,7 @@ def insights(
         status_log=log,
         k=k,
         languages=tuple(languages),
+        digits=Languages.of(known).digits if known is not None else "latin",
         factor_names=factors,
         entity_names=(
             {e.id: dict(e.name) for e in directory.entities} if directory is not None else {}
@@ -363,6 +367,7 @@ def build_report(insights: Insights, language: str) -> Report:
     insights' languages (else ``report_language_undeclared``)."""
     report_languages((language,), insights.languages)
     names = insights.entity_names
+    digits = insights.digits
     factors = insights.factor_names
     services = insights.service_names
     k = insights.k
@@ -395,7 +400,12 @@ def build_report(insights: Insights, language: str) -> Report:
         charts: tuple[Chart, ...] = ()
         if bars:
             charts += (
-                Chart(render("report_factors", {"entity": name(names, entity)}, language), bars),
+                Chart(
+                    render(
+                        "report_factors", {"entity": name(names, entity)}, language, digits=digits
+                    ),
+                    bars,
+                ),
             )
         handoffs = tuple(
             Bar(
@@ -409,12 +419,14 @@ def build_report(insights: Insights, language: str) -> Report:
             if group.level == "handoff" and group.entity == entity and not group.period
         )
         if handoffs:
-            title = render("report_handoffs", {"entity": name(names, entity)}, language)
+            title = render(
+                "report_handoffs", {"entity": name(names, entity)}, language, digits=digits
+            )
             charts += (Chart(title, handoffs),)
         own = [r for r in insights.recommendations if r.entity == entity]
         rows = tuple(
             (
-                render(f"priority_{r.priority}", {}, language),
+                render(f"priority_{r.priority}", {}, language, digits=digits),
                 r.text.get(language) or r.text.get("en", ""),
                 render(
                     "report_evidence_line",
@@ -427,20 +439,21 @@ def build_report(insights: Insights, language: str) -> Report:
                         "p": float(f"{r.finding.comparison.p:.2g}"),
                     },
                     language,
+                    digits=digits,
                 ),
             )
             for r in own
         )
         header = (
-            render("report_priority", {}, language),
-            render("report_recommendation", {}, language),
-            render("report_evidence", {}, language),
+            render("report_priority", {}, language, digits=digits),
+            render("report_recommendation", {}, language, digits=digits),
+            render("report_evidence", {}, language, digits=digits),
         )
-        lines = () if own else (render("report_none", {}, language),)
+        lines = () if own else (render("report_none", {}, language, digits=digits),)
         tables: tuple[Table, ...] = (Table(header, rows),) if rows else ()
         comments = insights.comments.get(entity, ())
         if comments:
-            heading = render("report_comments", {}, language)
+            heading = render("report_comments", {}, language, digits=digits)
             tables += (Table((heading,), tuple((c,) for c in comments)),)
         sections.append(Section(name(names, entity), lines, charts, tables))
     summary = render(
@@ -452,9 +465,10 @@ def build_report(insights: Insights, language: str) -> Report:
             "k": k,
         },
         language,
+        digits=digits,
     )
     return Report(
-        title=render("report_title", {"programme": insights.programme}, language),
+        title=render("report_title", {"programme": insights.programme}, language, digits=digits),
         language=language,
         sections=tuple(sections),
         subtitle=summary,
