@@ -4,6 +4,7 @@ numbers and digits for the locale, and a programme's declared languages."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,17 @@ def test_a_programme_declares_its_languages_fallback_and_digits() -> None:
 def test_the_core_catalogue_directory_holds_english_and_arabic_for_every_domain() -> None:
     for language in ("en", "ar"):
         assert sorted((CORE_LOCALE / language / "LC_MESSAGES").glob("*.po"))
+
+
+def test_an_arabic_score_card_has_no_english_word() -> None:
+    from shopperkit.scoring import Scoring
+    from shopperkit.scoring.engine import ScoreCard, render_card
+    from tests.test_scoring import example, record
+
+    form = example()
+    card = Scoring([form]).card(record())
+    assert isinstance(card, ScoreCard)
+    text = render_card(card, "ar", form=form)
+    for name in (card.evaluation, card.form, card.band or ""):
+        text = text.replace(name, "")
+    assert re.findall(r"[A-Za-z]{2,}", text) == []
