@@ -202,9 +202,9 @@ def test_a_programme_declares_its_languages_fallback_and_digits() -> None:
     qatar = Languages.of(Registry().programme("qatar-cgb"))
     assert set(qatar.declared) == {"ar", "en"}
     with pytest.raises(InputError) as caught:
-        qatar.render("file_not_found", {}, "fr")
+        qatar.render_message("file_not_found", {}, "fr")
     assert caught.value.code == "programme_language_undeclared"
-    shown = uae.render("file_not_found", {}, "fr")  # no French catalogue yet: the fallback
+    shown = uae.render_message("file_not_found", {}, "fr")  # no French catalogue yet: the fallback
     assert shown == render("file_not_found", {}, "en")
 
 

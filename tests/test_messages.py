@@ -168,7 +168,7 @@ def test_the_built_in_catalogues_merge_without_clashes() -> None:
 
 def test_dimension_unknown_is_defined_once_and_its_message_is_filled() -> None:
     owners = [owner for owner, c in builtin_catalogues() if "dimension_unknown" in c]
-    assert owners == ["shopperkit.messages"]
+    assert owners == ["shopperkit:core"]
     error = ProgrammeError("dimension_unknown", {"name": "height", "known": ["age_group"]})
     for language in REQUIRED_LANGUAGES:
         assert "{" not in error.message(language)

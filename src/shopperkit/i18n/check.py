@@ -119,8 +119,8 @@ def check_source(source: Source, languages: Iterable[str]) -> list[CatalogueProb
             problems.append(CatalogueProblem(language, name, "catalogue_missing"))
             continue
 
-        def add(problem: str, code: str | None, detail: str = "", lang: str = language) -> None:
-            problems.append(CatalogueProblem(lang, name, problem, code, detail))
+        def note(problem: str, msgid: str | None, detail: str = "", lang: str = language) -> None:
+            problems.append(CatalogueProblem(lang, name, problem, msgid, detail))
 
         count = plural_forms(language)[0]
         for source_message in english:
@@ -131,22 +131,22 @@ def check_source(source: Source, languages: Iterable[str]) -> list[CatalogueProb
             message = catalog.get(source_message.id)
             texts = _texts(message.string) if message is not None else ()
             if message is None or not any(texts):
-                add("message_missing", code)
+                note("message_missing", code)
                 continue
             if message.fuzzy:
-                add("message_fuzzy", code)
+                note("message_fuzzy", code)
             if plural:
                 is_plural = isinstance(message.id, tuple | list)
                 given = sum(1 for text in texts if text)
                 if not is_plural or len(texts) != count or given != count:
-                    add("plural_forms_missing", code, f"{given} of {count} forms")
+                    note("plural_forms_missing", code, f"{given} of {count} forms")
             wanted = _fields(_texts(source_message.string))
             counter = {str(source_message.id[1]).strip("{}")} if plural else set()
             for text in texts:
                 if text and (
                     _fields((text,)) - counter != wanted - counter or not _fields((text,)) <= wanted
                 ):
-                    add(
+                    note(
                         "placeholders_differ",
                         code,
                         f"{sorted(_fields((text,)))}, English has {sorted(wanted)}",
@@ -155,7 +155,7 @@ def check_source(source: Source, languages: Iterable[str]) -> list[CatalogueProb
         po = po_path(source.directory, source.domain, language)
         mo = po.with_suffix(".mo")
         if not mo.is_file() or mo_messages(mo.read_bytes()) != mo_messages(compiled(po)):
-            add("catalogue_not_compiled", None, str(mo))
+            note("catalogue_not_compiled", None, str(mo))
     return problems
 
 

@@ -55,7 +55,7 @@ class Languages:
             )
         return language
 
-    def render(
+    def render_message(
         self,
         code: str,
         params: Mapping[str, Any],
