@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from babel import Locale
@@ -225,3 +226,14 @@ def test_an_arabic_score_card_has_no_english_word() -> None:
     for name in (card.evaluation, card.form, card.band or ""):
         text = text.replace(name, "")
     assert re.findall(r"[A-Za-z]{2,}", text) == []
+
+
+@given(
+    st.one_of(st.floats(), st.integers(min_value=-(10**400), max_value=10**400)),
+    st.sampled_from(LANGUAGES),
+    st.sampled_from(("latin", "arabic")),
+)
+def test_any_number_formats_without_raising(
+    number: float, language: str, digits: Literal["latin", "arabic"]
+) -> None:
+    assert format_value(number, language, digits)

@@ -41,13 +41,16 @@ def _locale(language: str) -> Any:
 def _number(value: int | float | Decimal, language: str, digits: Digits) -> str:
     from babel.numbers import format_decimal
 
-    text = format_decimal(
-        value,
-        locale=_locale(language),
-        decimal_quantization=False,
-        group_separator=False,
-        numbering_system=_NUMBERING.get(digits, "latn"),
-    )
+    try:
+        text = format_decimal(
+            value,
+            locale=_locale(language),
+            decimal_quantization=False,
+            group_separator=False,
+            numbering_system=_NUMBERING.get(digits, "latn"),
+        )
+    except (ArithmeticError, ValueError):  # beyond what a decimal context holds
+        text = str(value)
     return _digits(text, digits, language)
 
 
