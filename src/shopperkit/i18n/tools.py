@@ -31,15 +31,30 @@ def po_path(directory: Path, domain: str, language: str) -> Path:
     return directory / language / "LC_MESSAGES" / f"{domain}.po"
 
 
-def new_catalogue(domain: str, language: str) -> Catalog:
-    """An empty catalogue with the language's CLDR plural forms in its header."""
-    return Catalog(
-        locale=Locale.parse(language),
+HEADER = """\
+{language} messages of shopperkit ({domain}); message ids are stable codes.
+See docs/translate.md. Distributed under the same license as shopperkit (MIT)."""
+
+
+def new_catalogue(domain: str, language: str, like: Catalog | None = None) -> Catalog:
+    """An empty catalogue with the language's CLDR plural forms in its header (and the dates
+    of ``like``, the catalogue it replaces, so rewriting it changes no date)."""
+    locale = Locale.parse(language)
+    catalog = Catalog(
+        locale=locale,
         domain=domain,
         project=PROJECT,
+        copyright_holder="shopperkit developers",
         fuzzy=False,
-        language_team=f"{Locale.parse(language).english_name} <translators of {PROJECT}>",
+        header_comment="# "
+        + HEADER.format(language=locale.english_name, domain=domain).replace("\n", "\n# "),
+        language_team=f"{locale.english_name} <translators of {PROJECT}>",
     )
+    if like is not None:
+        catalog.creation_date = like.creation_date
+        catalog.revision_date = like.revision_date
+        catalog.last_translator = like.last_translator
+    return catalog
 
 
 def read_catalogue(directory: Path, domain: str, language: str) -> Catalog | None:
@@ -120,7 +135,7 @@ def update(directory: Path, domain: str, languages: Iterable[str]) -> list[Path]
         if language == SOURCE_LANGUAGE:
             continue
         old = read_catalogue(directory, domain, language)
-        catalog = new_catalogue(domain, language)
+        catalog = new_catalogue(domain, language, old)
         count = plural_forms(language)[0]
         for message in source:
             if not message.id:
