@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from shopperkit import hookimpl
 from shopperkit.dimensions import BUILTIN_DIMENSIONS, DimensionDefinition
 from shopperkit.eligibility.rules import BUILTIN_RULES, RuleDefinition
+from shopperkit.i18n.catalogues import Template
 from shopperkit.insights.findings import BUILTIN_FINDING_RULES, FindingRule
 from shopperkit.insights.recommendations import BUILTIN_RULES as BUILTIN_RECOMMENDATIONS
 from shopperkit.insights.recommendations import RecommendationRule
@@ -27,7 +28,7 @@ def shopperkit_dimensions() -> Sequence[DimensionDefinition]:
 
 
 @hookimpl
-def shopperkit_messages() -> Mapping[str, Mapping[str, str]]:
+def shopperkit_messages() -> Mapping[str, Mapping[str, Template]]:
     return builtin_messages()
 
 

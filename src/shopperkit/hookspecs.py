@@ -18,6 +18,7 @@ import pluggy
 if TYPE_CHECKING:
     from shopperkit.dimensions import DimensionDefinition
     from shopperkit.eligibility.rules import RuleDefinition, RuleExample
+    from shopperkit.i18n.catalogues import Template
     from shopperkit.insights.findings import FindingRule
     from shopperkit.insights.recommendations import RecommendationRule
 
@@ -143,10 +144,13 @@ def shopperkit_recommendation_rules() -> Sequence[RecommendationRule]:
 
 
 @hookspec
-def shopperkit_messages() -> Mapping[str, Mapping[str, str]]:
-    """Message templates this plugin adds: code -> language -> template with ``{fields}``.
+def shopperkit_messages() -> Mapping[str, Mapping[str, Template]]:
+    """Message templates this plugin adds: code -> language -> template with ``{fields}``
+    (a :class:`shopperkit.i18n.Plural` for a message that counts).
 
-    Called when a screener or report is built. Every code needs every language of
+    Called when a screener or report is built. A plugin ships gettext catalogues and returns
+    ``shopperkit.i18n.load_catalogue(directory, domain)``, so ``shopperkit messages check``
+    finds its ``.po`` files too. Every code needs every language of
     ``shopperkit.messages.REQUIRED_LANGUAGES`` (``en`` and ``ar``), each naming the same
     fields as English. A plugin adds codes: one the built-ins or another plugin define is
     ``message_duplicate``.

@@ -371,3 +371,18 @@ def test_programme_command_validates_the_open_programme(
 ) -> None:
     assert main(["programme", "uae"]) == 0
     assert json.loads(capsys.readouterr().out)["programme"] == "uae"
+
+
+@pytest.mark.parametrize(("field", "value"), [("stars", 2), ("upto", 10)])
+def test_a_band_table_out_of_order_is_refused_with_the_programme_s_own_code(
+    field: str, value: int
+) -> None:
+    form = form_document("uae-visit")
+    form["bands"][1] = {**form["bands"][1], field: value}
+    if field == "stars":
+        form["bands"][1]["grade"] = str(value)
+    with pytest.raises(ProgrammeError) as caught:
+        check_star_bands(form)
+    assert caught.value.code == "star_band_out_of_order"
+    assert caught.value.where is not None
+    assert caught.value.where.endswith(f"$.bands[1].{field}")

@@ -28,6 +28,7 @@ from shopperkit.cli import (
     init,
     interview,
     lint_form,
+    messages,
     plugins,
     programme,
     recommendations,
@@ -47,6 +48,7 @@ from shopperkit.io.files import output_set
 
 COMMANDS: tuple[ModuleType, ...] = (
     plugins,
+    messages,
     programme,
     init,
     screen,

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
-from attrs import frozen
+from attrs import field, frozen
 
 from shopperkit.errors import InputError
 from shopperkit.insights.findings import (
@@ -22,7 +22,7 @@ from shopperkit.insights.findings import (
     handoff_services,
     service_name,
 )
-from shopperkit.messages import Templates, format_message
+from shopperkit.messages import Templates, format_message, render
 
 OPEN, ACCEPTED, DONE = "open", "accepted", "done"
 TRANSITIONS = {OPEN: (ACCEPTED, DONE), ACCEPTED: (DONE,), DONE: ()}
@@ -30,12 +30,14 @@ TRANSITIONS = {OPEN: (ACCEPTED, DONE), ACCEPTED: (DONE,), DONE: ()}
 
 @frozen
 class RecommendationRule:
-    """Turns a finding into a recommendation when ``applies``; ``text`` is by language."""
+    """Turns a finding into a recommendation when ``applies``; its text is the catalogue
+    message ``text_code`` or, without one, ``text`` by language."""
 
     name: str
     applies: Callable[[Finding], bool]
     priority: Callable[[Finding], str]
-    text: Mapping[str, str]
+    text: Mapping[str, str] = field(factory=dict)
+    text_code: str | None = None
 
 
 @frozen
@@ -49,10 +51,6 @@ class Recommendation:
     text: Mapping[str, str]
     finding: Finding
     status: str = OPEN
-
-
-NEXT_SERVICE = {"en": "the next service", "ar": "الخدمة التالية"}
-"""The receiving service of a hand-off known only by its section id (no journey)."""
 
 
 def _priority(finding: Finding) -> str:
@@ -69,38 +67,19 @@ BUILTIN_RULES: tuple[RecommendationRule, ...] = (
         name="fix_handoff",
         applies=lambda f: f.kind == BELOW and _is_handoff(f),
         priority=_priority,
-        text={
-            "en": "The hand-off from {source} to {target} scores {mean} against {reference} for "
-            "all hand-offs: agree with {target} what the customer brings and is told at the "
-            "transfer.",
-            "ar": "تسجل عملية التحويل من {source} إلى {target} درجة {mean} مقابل {reference} "
-            "لجميع عمليات التحويل: اتفقوا مع {target} على ما يحمله المتعامل وما يُبلَّغ به "
-            "عند التحويل.",
-        },
+        text_code="recommendation_fix_handoff",
     ),
     RecommendationRule(
         name="improve_weak_factor",
         applies=lambda f: f.kind == BELOW and not _is_handoff(f),
         priority=_priority,
-        text={
-            "en": "{factor} at {key} scores {mean} (95% interval {low} to {high}, {count} "
-            "evaluations) against the programme's {reference}: review it with the staff "
-            "concerned and set a target for the next period.",
-            "ar": "يسجل عامل {factor} في {key} درجة {mean} (مجال الثقة 95%: {low} إلى {high}، "
-            "{count} تقييماً) مقابل {reference} للبرنامج: راجعوه مع الموظفين المعنيين "
-            "وحددوا هدفاً للفترة القادمة.",
-        },
+        text_code="recommendation_improve_weak_factor",
     ),
     RecommendationRule(
         name="reverse_decline",
         applies=lambda f: f.kind == DECLINING,
         priority=_priority,
-        text={
-            "en": "{factor} at {key} fell to {mean} in {period} from {reference}: find what "
-            "changed and correct it.",
-            "ar": "انخفض عامل {factor} في {key} إلى {mean} في {period} بعد أن كان {reference}: "
-            "حددوا ما تغيّر وعالجوه.",
-        },
+        text_code="recommendation_reverse_decline",
     ),
 )
 
@@ -138,7 +117,7 @@ def recommend(
             factor = names.get(finding.factor, {})
             joined = handoff_services(finding.key) if _is_handoff(finding) else None
             source, target = (
-                (finding.key, NEXT_SERVICE.get(language, NEXT_SERVICE["en"]))
+                (finding.key, render("report_next_service", {}, language))
                 if joined is None
                 else (
                     service_name(joined[0], services, language),
@@ -159,7 +138,11 @@ def recommend(
                 "source": source,
                 "target": target,
             }
-            text[language] = format_message(rule.text, params, language)
+            text[language] = (
+                render(rule.text_code, params, language)
+                if rule.text_code is not None
+                else format_message(rule.text, params, language)
+            )
         made.append(
             Recommendation(
                 id=recommendation_id(rule.name, finding),

@@ -21,6 +21,8 @@ from typing import Any
 from attrs import evolve, field, frozen
 
 from shopperkit.errors import InputError
+from shopperkit.i18n.formatting import Digits
+from shopperkit.i18n.languages import Languages
 from shopperkit.insights.findings import (
     BELOW,
     BUILTIN_FINDING_RULES,
@@ -43,6 +45,7 @@ from shopperkit.insights.recommendations import (
 )
 from shopperkit.insights.render import Bar, Chart, Report, Section, Table
 from shopperkit.insights.stats import Sample
+from shopperkit.messages import render
 from shopperkit.model.evaluations import ScoredEvaluation
 from shopperkit.model.forms import Form
 from shopperkit.model.programme import Programme
@@ -170,6 +173,7 @@ class Insights:
     status_log: tuple[StatusChange, ...] = ()
     k: int = 5
     languages: tuple[str, ...] = ("en", "ar")
+    digits: Digits = "latin"
     factor_names: Mapping[str, Mapping[str, str]] = field(factory=dict)
     entity_names: Mapping[str, Mapping[str, str]] = field(factory=dict)
     service_names: Mapping[str, Mapping[str, str]] = field(factory=dict)
@@ -350,6 +354,7 @@ def insights(
         status_log=log,
         k=k,
         languages=tuple(languages),
+        digits=Languages.of(known).digits if known is not None else "latin",
         factor_names=factors,
         entity_names=(
             {e.id: dict(e.name) for e in directory.entities} if directory is not None else {}
@@ -358,47 +363,8 @@ def insights(
     )
 
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Mystery Shopper report",
-        "summary": "{evaluations} evaluations; {excluded} left out as unreliable; "
-        "{withheld} groups withheld (fewer than {k} evaluations or shoppers).",
-        "factors": "Factors at {entity} (bars, with 95% intervals) against the programme "
-        "(dashed marks)",
-        "recommendations": "Recommendations",
-        "priority": "priority",
-        "recommendation": "recommendation",
-        "evidence": "evidence",
-        "none": "No supported difference from the programme's baseline.",
-        "comments": "Comments (redacted)",
-        "handoffs": "Hand-offs from {entity} to the next service (bars, with 95% intervals) "
-        "against all hand-offs (dashed marks)",
-    },
-    "ar": {
-        "title": "تقرير المتسوق السري",
-        "summary": "{evaluations} تقييماً؛ استُبعد {excluded} لعدم موثوقيتها؛ وحُجبت {withheld} "
-        "مجموعة (أقل من {k} تقييمات أو متسوقين).",
-        "factors": "العوامل في {entity} (الأعمدة مع مجالات الثقة 95%) مقارنة بالبرنامج "
-        "(العلامات المتقطعة)",
-        "recommendations": "التوصيات",
-        "priority": "الأولوية",
-        "recommendation": "التوصية",
-        "evidence": "الدليل",
-        "none": "لا يوجد فرق مثبت عن خط الأساس للبرنامج.",
-        "comments": "التعليقات (بعد حجب البيانات الشخصية)",
-        "handoffs": "عمليات التحويل من {entity} إلى الخدمة التالية (الأعمدة مع مجالات الثقة 95%) "
-        "مقارنة بجميع عمليات التحويل (العلامات المتقطعة)",
-    },
-}
-
-
 def _mean(sample: Sample | None) -> float | None:
     return sample.mean if sample is not None else None
-
-
-def _label(language: str, key: str, **params: object) -> str:
-    table = LABELS.get(language, LABELS["en"])
-    return table[key].format(**params)
 
 
 def build_report(insights: Insights, language: str) -> Report:
@@ -407,6 +373,7 @@ def build_report(insights: Insights, language: str) -> Report:
     insights' languages (else ``report_language_undeclared``)."""
     report_languages((language,), insights.languages)
     names = insights.entity_names
+    digits = insights.digits
     factors = insights.factor_names
     services = insights.service_names
     k = insights.k
@@ -438,7 +405,14 @@ def build_report(insights: Insights, language: str) -> Report:
         )
         charts: tuple[Chart, ...] = ()
         if bars:
-            charts += (Chart(_label(language, "factors", entity=name(names, entity)), bars),)
+            charts += (
+                Chart(
+                    render(
+                        "report_factors", {"entity": name(names, entity)}, language, digits=digits
+                    ),
+                    bars,
+                ),
+            )
         handoffs = tuple(
             Bar(
                 handoff_name(group.key, services, language),
@@ -451,35 +425,56 @@ def build_report(insights: Insights, language: str) -> Report:
             if group.level == "handoff" and group.entity == entity and not group.period
         )
         if handoffs:
-            charts += (Chart(_label(language, "handoffs", entity=name(names, entity)), handoffs),)
+            title = render(
+                "report_handoffs", {"entity": name(names, entity)}, language, digits=digits
+            )
+            charts += (Chart(title, handoffs),)
         own = [r for r in insights.recommendations if r.entity == entity]
         rows = tuple(
             (
-                r.priority,
+                render(f"priority_{r.priority}", {}, language, digits=digits),
                 r.text.get(language) or r.text.get("en", ""),
-                f"n={r.finding.sample.count}, {r.finding.sample.mean:.1f} "
-                f"[{r.finding.interval[0]:.1f}, {r.finding.interval[1]:.1f}] "
-                f"vs {r.finding.reference.mean:.1f}, p={r.finding.comparison.p:.2g}",
+                render(
+                    "report_evidence_line",
+                    {
+                        "count": r.finding.sample.count,
+                        "mean": round(r.finding.sample.mean, 1),
+                        "low": round(r.finding.interval[0], 1),
+                        "high": round(r.finding.interval[1], 1),
+                        "reference": round(r.finding.reference.mean, 1),
+                        "p": float(f"{r.finding.comparison.p:.2g}"),
+                    },
+                    language,
+                    digits=digits,
+                ),
             )
             for r in own
         )
-        header = tuple(_label(language, key) for key in ("priority", "recommendation", "evidence"))
-        lines = () if own else (_label(language, "none"),)
+        header = (
+            render("report_priority", {}, language, digits=digits),
+            render("report_recommendation", {}, language, digits=digits),
+            render("report_evidence", {}, language, digits=digits),
+        )
+        lines = () if own else (render("report_none", {}, language, digits=digits),)
         tables: tuple[Table, ...] = (Table(header, rows),) if rows else ()
         comments = insights.comments.get(entity, ())
         if comments:
-            tables += (Table((_label(language, "comments"),), tuple((c,) for c in comments)),)
+            heading = render("report_comments", {}, language, digits=digits)
+            tables += (Table((heading,), tuple((c,) for c in comments)),)
         sections.append(Section(name(names, entity), lines, charts, tables))
-    summary = _label(
+    summary = render(
+        "report_summary",
+        {
+            "evaluations": insights.evaluations,
+            "excluded": insights.excluded,
+            "withheld": insights.withheld,
+            "k": k,
+        },
         language,
-        "summary",
-        evaluations=insights.evaluations,
-        excluded=insights.excluded,
-        withheld=insights.withheld,
-        k=k,
+        digits=digits,
     )
     return Report(
-        title=f"{_label(language, 'title')}: {insights.programme}",
+        title=render("report_title", {"programme": insights.programme}, language, digits=digits),
         language=language,
         sections=tuple(sections),
         subtitle=summary,

@@ -466,6 +466,8 @@ def check_finite(data: Any) -> None:
 
 MAX_JSON_DEPTH = 64
 """Deepest nesting of lists and objects any JSON read may have."""
+_LONG_INTEGER = re.compile(rb"[0-9]{19}")
+"""Nineteen digits in a row: an integer that may not fit 64 bits (or a long text)."""
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -528,6 +530,9 @@ def parse_json(text: str | bytes) -> Any:
         raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
         if (raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH) and too_deep(data):
             raise InputError("json_too_deep", {"limit": MAX_JSON_DEPTH})
+        if _LONG_INTEGER.search(raw):
+            # orjson reads an integer beyond 64 bits as a float, losing digits: read exactly.
+            return json.loads(raw, object_pairs_hook=_unique_keys)
         if b"{" in raw and _keys_written(raw) != _key_count(data):
             # As many keys written as read means none was written twice; otherwise (or
             # when a string holds '":') look closely.

@@ -17,6 +17,7 @@ from attrs import evolve, frozen
 from shopperkit import __version__
 from shopperkit.errors import InputError
 from shopperkit.io.pool import pool_text
+from shopperkit.messages import render
 from shopperkit.model.pool import Pool
 from shopperkit.model.programme import Programme
 from shopperkit.problems import FieldProblem, RecordError
@@ -53,7 +54,6 @@ from shopperkit.selection.audit import (
 )
 from shopperkit.selection.feasibility import Feasibility, Problem, check
 from shopperkit.selection.lottery import METHODS
-from shopperkit.selection.messages import SELECTION_MESSAGES
 from shopperkit.selection.quotas import QuotaSet, quotas_for
 
 Progress = Callable[[str], None]
@@ -516,7 +516,7 @@ def verify(
     checks: list[Check] = []
 
     def add(code: str, file: str, difference: str) -> None:
-        name = SELECTION_MESSAGES[code]["en"]
+        name = render(code, {}, "en")
         checks.append(Check(name, not difference, file, difference, code))
 
     if seed is not None:

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from attrs import frozen
@@ -22,6 +23,7 @@ from attrs import frozen
 from shopperkit import hookimpl
 from shopperkit.errors import ProgrammeError
 from shopperkit.hookspecs import ProgrammeSource
+from shopperkit.i18n import Template, load_catalogue
 from shopperkit.io.documents import read_document
 from shopperkit.model.programme import Programme
 from shopperkit.programmes import load_programme
@@ -34,6 +36,8 @@ FORM_FILES = {
     "uae-quick": files(__name__) / "forms" / "uae-quick.yaml",
     "uae-visit": files(__name__) / "forms" / "uae-visit.yaml",
 }
+LOCALE = Path(__file__).resolve().parent / "locale"
+"""The programme's message catalogues (domain ``shopperkit_uae``)."""
 STAR_FORM = "uae-visit"
 """The form whose overall bands are the programme's star table."""
 
@@ -41,6 +45,11 @@ STAR_FORM = "uae-visit"
 @hookimpl
 def shopperkit_programmes() -> Sequence[ProgrammeSource]:
     return [PROGRAMME_FILE]
+
+
+@hookimpl
+def shopperkit_messages() -> Mapping[str, Mapping[str, Template]]:
+    return load_catalogue(LOCALE, "shopperkit_uae")
 
 
 @hookimpl
@@ -118,15 +127,15 @@ def check_star_bands(form: Mapping[str, Any]) -> list[StarBand]:
             )
         if bands and stars <= bands[-1].stars:
             raise ProgrammeError(
-                "value_not_allowed",
-                {"value": stars, "allowed": f"more than {bands[-1].stars}"},
+                "star_band_out_of_order",
+                {"field": "stars", "value": stars, "previous": bands[-1].stars},
                 where=f"{where}.stars",
             )
         upto = Decimal(str(band.get("upto", 100)))
         if previous is not None and upto <= previous:
             raise ProgrammeError(
-                "value_not_allowed",
-                {"value": str(upto), "allowed": f"more than {previous}"},
+                "star_band_out_of_order",
+                {"field": "upto", "value": upto, "previous": previous},
                 where=f"{where}.upto",
             )
         bands.append(StarBand(stars, previous, upto, placeholder=bool(form.get("bands_note"))))
