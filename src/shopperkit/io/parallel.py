@@ -92,13 +92,21 @@ def in_flight(jobs: int) -> int:
     return 2 * jobs + 2
 
 
+_STOPPING = frozenset(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
 def _quiet() -> None:
     # Ctrl-C reaches the whole process group; the main process alone decides what to do. A
     # worker ends at once on SIGTERM or SIGHUP (the pool ends its workers with SIGTERM).
+    # Workers are forked with these signals held (see ``_forking``): only now, with the
+    # worker's own handlers in place, may they arrive.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
 
 
 def _screen_file(folder: str, number: int) -> Screened:
@@ -189,9 +197,13 @@ def screen_to_stream(
     # Frozen objects are never scanned by the workers' garbage collector, so the pages they
     # share with this process stay shared instead of being copied.
     gc.freeze()
+    # Signals are held while the workers are forked: a worker inherits the main process's
+    # handlers, and a SIGTERM before it has its own would run them in the worker.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
     try:
         pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet)
     finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         gc.unfreeze()
         _job = None
     folder = tempfile.mkdtemp(prefix="shopperkit-screen-")
