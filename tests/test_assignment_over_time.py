@@ -265,3 +265,31 @@ def test_a_bad_row_of_a_visits_file_names_file_and_line(tmp_path: Path) -> None:
         read_visits(path)
     assert caught.value.code == "schema_violation"
     assert caught.value.where == f"{path}:3"
+
+
+def test_in_a_workspace_the_second_period_sees_the_first_from_the_store(
+    tmp_path: Path,
+) -> None:
+    from shopperkit.store import Workspace
+
+    workspace = Workspace.create(tmp_path / "ws", "qatar-cgb")
+    place = ["--workspace", str(workspace.folder)]
+    shoppers, targets = EXAMPLES / "shoppers.csv", EXAMPLES / "targets.csv"
+    first = tmp_path / "january"
+    assert main([*assign_command(shoppers, targets, first), *place]) == 0
+    second = tmp_path / "february"
+    command = assign_command(shoppers, targets, second, to="2026-02-28")
+    command[command.index("2026-01-04")] = "2026-02-01"
+    assert main([*command, *place]) == 0  # no --visits: the store has January's
+    summary = json.loads((second / "summary.json").read_text(encoding="utf-8"))
+    january = _schedule(first / "schedule.csv")
+    assert summary["booked"]["given"] == len(january)
+    rows = january + _schedule(second / "schedule.csv")
+    days: defaultdict[str, list[date]] = defaultdict(list)
+    for row in rows:
+        days[row["shopper"]].append(date.fromisoformat(row["day"]))
+    for booked in days.values():
+        booked.sort()
+        assert all((b - a).days > 2 for a, b in itertools.pairwise(booked))  # spacing 2
+    kept = workspace.store().visits(date(2026, 1, 1), date(2026, 12, 31))
+    assert len(kept) == len(rows)

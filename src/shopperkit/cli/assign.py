@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from shopperkit.assignment import (
     METHODS,
+    Booked,
     Limits,
     Period,
     active_shoppers,
     assign,
     check_targets,
 )
+from shopperkit.assignment.model import Visit
 from shopperkit.cli.common import iso_date
+from shopperkit.cli.workspaces import add_store_options, workspace_store
 from shopperkit.errors import InputError
 from shopperkit.io.events import read_events
+from shopperkit.io.files import output_set
 from shopperkit.io.operations import (
     read_directory,
     read_shoppers,
@@ -58,8 +63,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="FILE",
         help="schedule.csv of visits already made or planned (earlier periods, or this one); "
-        "spacing, lockout and the load cap count them; repeatable",
+        "spacing, lockout and the load cap count them; repeatable. In a workspace, the "
+        "visits its store keeps count too, and the new schedule is kept there",
     )
+    add_store_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -78,19 +85,32 @@ def run(args: argparse.Namespace) -> int:
         shoppers = read_shoppers(args.shoppers)
     targets = read_targets(args.targets)
     check_targets(targets, directory, period, str(args.targets))
-    booked = [visit for path in args.visits for visit in read_visits(path)]
+    limits = Limits.of(programme)
+    booked: list[Visit | Booked] = [visit for path in args.visits for visit in read_visits(path)]
+    store = workspace_store(args)
+    if store is not None:
+        # Visits the store keeps near the period count too: spacing and lockout reach that
+        # far back and forward.
+        reach = timedelta(days=max(limits.lockout_days, limits.spacing_days))
+        booked += store.visits(args.start - reach, args.end + reach)
     schedule = assign(
         shoppers,
         targets,
         directory,
         period,
-        Limits.of(programme),
+        limits,
         seed=args.seed,
         method=args.method,
         programme=programme.id,
         booked=booked,
     )
-    write_schedule(args.out, schedule)
+    with output_set(own=store is not None):
+        write_schedule(args.out, schedule)
+    if store is not None:
+        try:
+            store.add_visits(schedule.visits, "planned")
+        finally:
+            store.close()
     summary = schedule.summary
     print(
         f"shopperkit: assigned {summary['assigned']} of {summary['required']} visits "
