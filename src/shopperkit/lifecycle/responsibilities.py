@@ -128,22 +128,33 @@ class Lifecycle:
     ) -> list[Event]:
         """``event`` and the events it causes, given every person's record and the ids
         already in the log (see :meth:`record`)."""
+        return self.decide(records, ids, event, replace)[0]
+
+    def decide(
+        self,
+        records: Mapping[str, PersonRecord],
+        ids: Container[str],
+        event: Event,
+        replace: Replace,
+    ) -> tuple[list[Event], PersonRecord]:
+        """As :meth:`consequences`, with the person's record just after ``event``."""
         check_event(event)
         if event.id in ids:
             raise LifecycleError("duplicate_id", {"id": event.id, "first": "the log"})
         before = records.get(event.person) or PersonRecord(event.person)
         record = apply(before, event, self.duties)
         if event.kind == "review_decided":
-            return [event, *self._decided(records, before, event, replace)]
+            return [event, *self._decided(records, before, event, replace)], record
         if event.kind != "condition_reported" or before.state is State.UNDER_REVIEW:
-            return [event]  # a report during a review is for the team reviewing
+            return [event], record  # a report during a review is for the team reviewing
         reasons = self.disqualifying(record, event)
         if not reasons:
-            return [event]
+            return [event], record
         if self.is_automatic(reasons):
-            return [event, *self._consequences(records, record, event, reasons, replace)]
+            caused = self._consequences(records, record, event, reasons, replace)
+            return [event, *caused], record
         data = {"reasons": [reason["code"] for reason in reasons], "report": event.id}
-        return [event, _caused(event, "review_opened", {**data, "details": reasons})]
+        return [event, _caused(event, "review_opened", {**data, "details": reasons})], record
 
     def is_automatic(self, reasons: Sequence[Mapping[str, Any]]) -> bool:
         """Whether the programme acts on these reasons without review: when any one of them
@@ -261,10 +272,10 @@ class Ledger:
     def record(self, event: Event, replace: Replace = no_replacement) -> list[Event]:
         """Add ``event`` and the events it causes (see :meth:`Lifecycle.record`); returns
         them. Nothing is added when the event is refused."""
-        made = self.lifecycle.consequences(self.records, self.ids, event, replace)
-        changed: dict[str, PersonRecord] = {}
-        for caused in made:
-            if caused.id in self.ids:
+        made, after = self.lifecycle.decide(self.records, self.ids, event, replace)
+        changed = {event.person: after}
+        for caused in made[1:]:
+            if caused.id in self.ids or caused.id == event.id:
                 raise LifecycleError("duplicate_id", {"id": caused.id, "first": "the log"})
             before = changed.get(caused.person) or self.records.get(caused.person)
             changed[caused.person] = apply(
