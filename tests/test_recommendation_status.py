@@ -121,3 +121,20 @@ def test_notes_are_published_redacted(tmp_path: Path) -> None:
         text = path.read_text(encoding="utf-8")
         for secret in ("QS-07", "5512", "focal@", "Khalid", "khalid"):
             assert secret not in text, (path.name, secret)
+
+
+def test_in_a_workspace_the_report_reads_the_statuses_from_the_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from shopperkit.store import Workspace
+
+    workspace = Workspace.create(tmp_path / "ws", "qatar-cgb")
+    place = ["--workspace", str(workspace.folder)]
+    chosen = str(_report(tmp_path, *place)[0]["id"])
+    base = ["recommendations", "--by", "moi-focal-point", *place]
+    assert main([*base, "--set", chosen, "accepted", "--on", "2024-04-02"]) == 0
+    again = {str(r["id"]): r for r in _report(tmp_path, *place)}
+    assert again[chosen]["status"] == "accepted"
+    assert again[chosen]["history"] == [
+        {"status": "accepted", "on": "2024-04-02", "by": "moi-focal-point", "note": ""}
+    ]

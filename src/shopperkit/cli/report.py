@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 from shopperkit.cli.common import check_range
+from shopperkit.cli.workspaces import add_store_options, workspace_store
 from shopperkit.errors import InputError
 from shopperkit.insights import insights
+from shopperkit.insights.recommendations import StatusChange
 from shopperkit.insights.report import report_languages
 from shopperkit.io.operations import read_directory, read_shoppers
 from shopperkit.io.reports import write_report
@@ -31,7 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--language", help="report languages, comma-separated (default: all)")
     parser.add_argument("--keep-flagged", action="store_true", help="keep flagged evaluations")
     parser.add_argument(
-        "--status-log", type=Path, help="recommendation status log (see `recommendations`)"
+        "--status-log",
+        type=Path,
+        help="recommendation status log (see `recommendations`); default: the workspace's",
     )
     parser.add_argument(
         "--directory",
@@ -44,10 +48,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--secret-file", type=Path, help=f"pseudonym secret (default: ${SECRET_ENV})"
     )
+    add_store_options(parser)
 
 
 MAX_K = 1_000_000
 """Largest ``--k``: a group can never need more evaluations than this to be published."""
+
+
+def status_changes(args: argparse.Namespace) -> list[StatusChange]:
+    """The recommendation statuses: from ``--status-log``, else from the workspace's store
+    (none outside a workspace)."""
+    if args.status_log:
+        return read_status_log(args.status_log)
+    store = workspace_store(args)
+    if store is None:
+        return []
+    try:
+        return store.status_changes()
+    finally:
+        store.close()
 
 
 def _secret(args: argparse.Namespace) -> bytes:
@@ -89,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         languages=languages,
         exclude_flagged=not args.keep_flagged,
         employers=employers,
-        status_log=read_status_log(args.status_log) if args.status_log else (),
+        status_log=status_changes(args),
         directory=(
             read_directory(args.directory) if args.directory else registry.directory(programme)
         ),
