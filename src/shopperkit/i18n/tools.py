@@ -149,8 +149,9 @@ def update(directory: Path, domain: str, languages: Iterable[str]) -> list[Path]
                 if plural:
                     forms = list(string) + [""] * count
                     string = tuple(forms[:count])
-                said = list(before.auto_comments)
-                if (said and said != [english] and any(string)) or before.fuzzy:
+                # A long comment comes back from the file wrapped over several lines.
+                said = " ".join(" ".join(before.auto_comments).split())
+                if (said and said != " ".join(english.split()) and any(string)) or before.fuzzy:
                     flags.add("fuzzy")
             else:
                 string = ("",) * count if plural else ""
