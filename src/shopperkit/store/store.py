@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import Date, DateTime, Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from shopperkit.assignment.model import Visit
@@ -42,7 +42,6 @@ from shopperkit.store.tables import (
 
 CHUNK = 500
 """Ids asked for in one query."""
-EVENTS = cast(Table, EventRow.__table__)
 RECORDS = cast(Table, RecordRow.__table__)
 VISITS = cast(Table, VisitRow.__table__)
 Keyed = Sequence[tuple[str | None, Any]]
@@ -248,23 +247,31 @@ class Store:
         return len(events)
 
     def _insert_events(self, session: Session, events: Sequence[Event]) -> None:
-        stamp = now()
+        if not events:
+            return
+        connection = session.connection()
+        day, stamp = Date().bind_processor(connection.dialect), now()
+        stamped = DateTime(timezone=True).bind_processor(connection.dialect)
+        recorded_at = stamped(stamp) if stamped else stamp
         rows = [
-            {
-                "id": event.id,
-                "person": event.person,
-                "kind": event.kind,
-                "at": event.at,
-                "data": _data_text(event.data, f"event {event.id}"),
-                "recorded_by": self.who,
-                "recorded_at": stamp,
-            }
+            (
+                event.id,
+                event.person,
+                event.kind,
+                day(event.at) if day else event.at,
+                _data_text(event.data, f"event {event.id}"),
+                self.who,
+                recorded_at,
+            )
             for event in events
         ]
-        if rows:
-            # The table's own insert, run by the driver for all rows at once: the ORM's bulk
-            # insert looks at each row first.
-            session.connection().execute(insert(EVENTS), rows)
+        # The driver's own many-row insert, values converted once as the column types say:
+        # the statement layers above look at each row again.
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        columns = "id, person, kind, at, data, recorded_by, recorded_at"
+        connection.exec_driver_sql(
+            f"INSERT INTO events ({columns}) VALUES ({', '.join([mark] * 7)})", rows
+        )
 
     def events(self) -> list[Event]:
         """The whole lifecycle log, in order."""
