@@ -269,6 +269,12 @@ def test_score_in_a_workspace_keeps_what_came_in_and_what_it_made(
     assert all(record["errors"] for record in rejected)
     accepted = store.records("scores", "e-0000001")
     assert [record["id"] for record in accepted] == ["e-0000001"]
+    made = store.visits(date(2000, 1, 1), date(2100, 1, 1), "made")
+    scored = [json.loads(line) for line in (out / "scores.jsonl").read_text().splitlines()]
+    assert [v.day for v in made] == sorted(v.day for v in made)  # by day
+    assert sorted((v.shopper, v.centre, v.day.isoformat()) for v in made) == sorted(
+        (s["shopper"], s["centre"], s["visited_at"][:10]) for s in scored
+    )
 
 
 def test_screen_and_interview_in_a_workspace_keep_their_files(
@@ -294,13 +300,17 @@ def test_screen_and_interview_in_a_workspace_keep_their_files(
 
 
 def test_visits_are_kept_and_read_back_by_period(workspace: Workspace) -> None:
-    from shopperkit.assignment.model import Visit
+    from shopperkit.assignment.model import Booked, Visit
 
     def visit(shopper: str, day: str) -> Visit:
         return Visit(shopper, _day(day), 1, "c-1", "svc-1", "in_person", ("svc-1",), 0)
 
     store = workspace.store()
-    made = [visit("S1", "2026-03-30"), visit("S2", "2026-03-31"), visit("S1", "2026-04-02")]
-    assert store.add_visits(made) == 3
-    assert store.visits(_day("2026-03-31"), _day("2026-04-30")) == made[1:]
-    assert store.visits(_day("2026-01-01"), _day("2026-12-31")) == made
+    planned = [visit("S1", "2026-03-30"), visit("S2", "2026-03-31"), visit("S1", "2026-04-02")]
+    assert store.add_visits(planned) == 3
+    booked = [Booked(v.shopper, v.centre, v.day) for v in planned]
+    assert store.visits(_day("2026-03-31"), _day("2026-04-30")) == booked[1:]
+    went = Booked("S3", "c-2", _day("2026-04-01"))
+    assert store.add_visits([went], "made") == 1
+    assert store.visits(_day("2026-01-01"), _day("2026-12-31")) == [*booked[:2], went, booked[2]]
+    assert store.visits(_day("2026-01-01"), _day("2026-12-31"), "made") == [went]

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from shopperkit.assignment.model import Booked
 from shopperkit.cli.common import add_strict, batch_exit
 from shopperkit.cli.workspaces import add_store_options, keep_files, workspace_store
 from shopperkit.errors import InputError
@@ -13,6 +14,7 @@ from shopperkit.io.files import output_set, parse_json
 from shopperkit.io.scores import (
     card_files,
     open_evaluations,
+    read_scores,
     score_files,
     write_aggregates,
     write_card,
@@ -66,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
     with output_set(own=store is not None):
         score_into(args, scoring, stream, progress)
     if store is not None:
+        store.add_visits(made_visits(out / "scores.jsonl"), "made")
         kept = [("evaluations", args.evaluations), ("scores", out / "scores.jsonl")]
         keep_files(store, [*kept, ("rejects", out / "rejects.jsonl")])
     print(
@@ -73,6 +76,15 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return batch_exit(args, stream.rejected)
+
+
+def made_visits(scores: Path) -> list[Booked]:
+    """The visits the accepted evaluations tell of: who went where, on which day."""
+    return [
+        Booked(scored.shopper, scored.centre, scored.visited_at.date())
+        for scored in read_scores(scores)
+        if scored.shopper and scored.centre
+    ]
 
 
 def score_into(

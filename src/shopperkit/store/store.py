@@ -18,10 +18,10 @@ import orjson
 from sqlalchemy import Date, DateTime, Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from shopperkit.assignment.model import Visit
+from shopperkit.assignment.model import Booked, Visit
 from shopperkit.errors import InputError
 from shopperkit.insights.recommendations import StatusChange, current_status
-from shopperkit.io.convert import from_data, to_data
+from shopperkit.io.convert import to_data
 from shopperkit.io.draws import draw_texts, read_draw, result_texts
 from shopperkit.io.files import json_bytes
 from shopperkit.lifecycle import Event, Ledger, Lifecycle, PersonRecord, Replace, apply
@@ -387,8 +387,9 @@ class Store:
 
     # Visits
 
-    def add_visits(self, visits: Iterable[Visit], state: str = "planned") -> int:
-        """Keep scheduled visits (``planned``, or ``made``), in one transaction."""
+    def add_visits(self, visits: Iterable[Visit | Booked], state: str = "planned") -> int:
+        """Keep visits, in one transaction: ``planned`` (a schedule's :class:`Visit`) or
+        ``made`` (a :class:`Booked`: who went where, on which day)."""
         stamp = now()
         rows = [
             {
@@ -407,15 +408,17 @@ class Store:
                 session.connection().execute(insert(VISITS), rows)
         return len(rows)
 
-    def visits(self, since: date, until: date) -> list[Visit]:
-        """The visits kept from ``since`` to ``until`` (inclusive), by day."""
+    def visits(self, since: date, until: date, state: str | None = None) -> list[Booked]:
+        """Who went or goes where, on which day, from ``since`` to ``until`` (inclusive), by
+        day: every visit kept, or those in ``state`` (``planned`` or ``made``)."""
         with self.database.reading() as session:
-            query = (
-                select(VisitRow.data)
-                .where(VisitRow.day >= since, VisitRow.day <= until)
-                .order_by(VisitRow.day, VisitRow.seq)
+            query = select(VisitRow.shopper, VisitRow.centre, VisitRow.day).where(
+                VisitRow.day >= since, VisitRow.day <= until
             )
-            return [from_data(Visit, orjson.loads(text)) for text in session.scalars(query)]
+            if state is not None:
+                query = query.where(VisitRow.state == state)
+            rows = session.execute(query.order_by(VisitRow.day, VisitRow.seq))
+            return [Booked(row.shopper, row.centre, row.day) for row in rows]
 
     # Documents
 
