@@ -214,7 +214,7 @@ class Store:
             ids = _StoredIds(session)
             records.load(event.person for event in new)
             ids.load(event.id for event in new)
-            replacements = _DrawReplacements(session, draw, self.who) if draw else None
+            replacements = _DrawReplacements(session, draw) if draw else None
             ledger = Ledger(lifecycle, records=records, ids=ids)
             for event in new:
                 ledger.record(event, replacements or replace or no_replacement)
@@ -370,7 +370,7 @@ class Store:
         """Give the seat of ``withdrawn`` in the stored draw ``name`` to the first on its
         waitlist who keeps every quota, in one transaction; returns the draw as it is now."""
         with self.database.writing() as session:
-            replacements = _DrawReplacements(session, name, self.who)
+            replacements = _DrawReplacements(session, name)
             replacements.make(withdrawn, reason)
             replacements.save()
             return replacements.drawn
@@ -517,10 +517,9 @@ class _DrawReplacements:
     """Replacements from the waitlist of a stored draw, made in memory; :meth:`save` writes
     the changed files in the store's transaction."""
 
-    def __init__(self, session: Session, name: str, who: str) -> None:
+    def __init__(self, session: Session, name: str) -> None:
         self.session = session
         self.name = name
-        self.who = who
         files = _draw_files(session, name)
         with tempfile.TemporaryDirectory(prefix="shopperkit-draw-") as folder:
             for file_name, content in files.items():
