@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
 from shopperkit.cli.common import emit, pool_refused, warn
@@ -21,43 +20,38 @@ from shopperkit.io.events import events_text, read_events
 from shopperkit.io.files import locked, open_text, output_set
 from shopperkit.lifecycle import Lifecycle, Replace, no_replacement
 from shopperkit.registry import Registry
+from shopperkit.selection.audit import Replacement
+from shopperkit.selection.drawing import Waitlist
 
 NAME = "record"
 HELP = "append lifecycle events to a log, checked against each person's state, with consequences"
 
 
-class WaitlistReplacements:
+class WaitlistReplacements(Waitlist):
     """Replacements taken from the waitlist of the cohort draw in ``directory`` (see
     ``replace``), made one after another in memory; :meth:`write` rewrites the draw's
     ``result.json`` and ``cohort.csv`` once.
 
     Someone the draw cannot replace (not a cohort member, or no one on the waitlist keeps every
-    quota) gets none: the request is recorded with ``"replacement": null`` for the bureau.
+    quota) gets none, with a warning: the request is recorded with ``"replacement": null``
+    for the bureau.
     """
 
     def __init__(self, directory: Path) -> None:
         from shopperkit.io.draws import read_draw
 
+        super().__init__(read_draw(directory), _warn_unreplaced)
         self.directory = directory
-        self.drawn = read_draw(directory)
-        self.made = 0
 
-    def __call__(self, person: str, on: date) -> str | None:
-        """The person who takes ``person``'s seat, or None."""
+    def take(self, person: str, reason: str | None) -> Replacement:
+        """As :meth:`Waitlist.take`; a pool that cannot be drawn from names the pool file."""
         from shopperkit.io.draws import POOL
-        from shopperkit.selection import PoolInvalid, replace
+        from shopperkit.selection import PoolInvalid
 
         try:
-            self.drawn = replace(self.drawn, person, reason=f"condition change reported on {on}")
+            return super().take(person, reason)
         except PoolInvalid as error:
             raise pool_refused(error, self.directory / POOL) from None
-        except InputError as error:
-            if error.code in ("withdraw_not_member", "replacement_impossible"):
-                warn(f"no replacement for {person}: {error}")
-                return None
-            raise
-        self.made += 1
-        return self.drawn.replacements[-1].replacement
 
     def write(self) -> None:
         """Rewrite the draw's files when a replacement was made."""
@@ -65,6 +59,10 @@ class WaitlistReplacements:
 
         if self.made:
             write_result(self.directory, self.drawn)
+
+
+def _warn_unreplaced(person: str, error: InputError) -> None:
+    warn(f"no replacement for {person}: {error}")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -9,6 +9,7 @@ cohort file) are part of the draw, because the audit hashes them byte for byte.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
@@ -451,6 +452,43 @@ COMMITTED_FIELDS = (
 """The fields a commitment and the audit must share."""
 
 
+UNREPLACEABLE = ("withdraw_not_member", "replacement_impossible")
+"""Why a seat may stay empty: the person is not a member, or no one on the waitlist keeps
+every quota."""
+
+
+class Waitlist:
+    """Seats emptied one after another, each given to the first on ``drawn``'s waitlist who
+    keeps every quota (:func:`replace`), in memory; :attr:`drawn` is the draw as it is now.
+
+    Called as ``waitlist(person, on)`` it is a lifecycle ``Replace``: the replacement's id,
+    or None for someone the draw cannot replace, after telling ``unreplaced`` why.
+    """
+
+    def __init__(
+        self, drawn: Draw, unreplaced: Callable[[str, InputError], None] = lambda p, e: None
+    ) -> None:
+        self.drawn = drawn
+        self.unreplaced = unreplaced
+        self.made = 0
+
+    def take(self, person: str, reason: str | None) -> Replacement:
+        """Give ``person``'s seat to the waitlist; the replacement made."""
+        self.drawn = replace(self.drawn, person, reason=reason)
+        self.made += 1
+        return self.drawn.replacements[-1]
+
+    def __call__(self, person: str, on: date) -> str | None:
+        """The id of who takes ``person``'s seat after a change reported ``on``, or None."""
+        try:
+            return self.take(person, f"condition change reported on {on}").replacement
+        except InputError as error:
+            if error.code not in UNREPLACEABLE:
+                raise
+            self.unreplaced(person, error)
+            return None
+
+
 def _lines(text: str) -> list[str]:
     lines = text.split("\n")
     return lines[:-1] if lines[-1] == "" else lines
@@ -771,6 +809,7 @@ __all__ = [
     "Progress",
     "Published",
     "QuotasInfeasible",
+    "Waitlist",
     "check_pool",
     "compute_lottery",
     "draw",

@@ -26,8 +26,7 @@ from shopperkit.io.draws import draw_texts, read_draw, result_texts
 from shopperkit.io.files import json_bytes
 from shopperkit.lifecycle import Event, Ledger, Lifecycle, PersonRecord, Replace, apply
 from shopperkit.lifecycle.responsibilities import no_replacement
-from shopperkit.selection.audit import Replacement
-from shopperkit.selection.drawing import Draw
+from shopperkit.selection.drawing import Draw, Waitlist
 from shopperkit.store.database import Database, now
 from shopperkit.store.tables import (
     Document,
@@ -371,7 +370,7 @@ class Store:
         waitlist who keeps every quota, in one transaction; returns the draw as it is now."""
         with self.database.writing() as session:
             replacements = _DrawReplacements(session, name)
-            replacements.make(withdrawn, reason)
+            replacements.take(withdrawn, reason)
             replacements.save()
             return replacements.drawn
 
@@ -513,35 +512,19 @@ def _put_draw(
         session.add(DrawFile(draw=name, name=file_name, sha256=sha256(content), content=content))
 
 
-class _DrawReplacements:
-    """Replacements from the waitlist of a stored draw, made in memory; :meth:`save` writes
-    the changed files in the store's transaction."""
+class _DrawReplacements(Waitlist):
+    """Replacements from the waitlist of a stored draw (see
+    :class:`~shopperkit.selection.Waitlist`); :meth:`save` writes the changed files in the
+    store's transaction."""
 
     def __init__(self, session: Session, name: str) -> None:
-        self.session = session
-        self.name = name
         files = _draw_files(session, name)
         with tempfile.TemporaryDirectory(prefix="shopperkit-draw-") as folder:
             for file_name, content in files.items():
                 Path(folder, file_name).write_bytes(content)
-            self.drawn = read_draw(Path(folder))
-        self.made = 0
-
-    def make(self, person: str, reason: str | None) -> Replacement:
-        """Replace ``person`` from the waitlist (see :func:`shopperkit.selection.replace`)."""
-        from shopperkit.selection import replace
-
-        self.drawn = replace(self.drawn, person, reason=reason)
-        self.made += 1
-        return self.drawn.replacements[-1]
-
-    def __call__(self, person: str, on: date) -> str | None:
-        try:
-            return self.make(person, f"condition change reported on {on}").replacement
-        except InputError as error:
-            if error.code in ("withdraw_not_member", "replacement_impossible"):
-                return None
-            raise
+            super().__init__(read_draw(Path(folder)))
+        self.session = session
+        self.name = name
 
     def save(self) -> None:
         """Rewrite the draw's changed files and its replacements."""
