@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from shopperkit.assignment.model import Booked
@@ -14,7 +15,6 @@ from shopperkit.io.files import output_set, parse_json
 from shopperkit.io.scores import (
     card_files,
     open_evaluations,
-    read_scores,
     score_files,
     write_aggregates,
     write_card,
@@ -65,10 +65,11 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     store = workspace_store(args)
     # In a workspace the files are written first, then kept in the store as they are.
+    made: list[Booked] | None = [] if store is not None else None
     with output_set(own=store is not None):
-        score_into(args, scoring, stream, progress)
+        score_into(args, scoring, stream, progress, made)
     if store is not None:
-        store.add_visits(made_visits(out / "scores.jsonl"), "made")
+        store.add_visits(made or [], "made")
         kept = [("evaluations", args.evaluations), ("scores", out / "scores.jsonl")]
         keep_files(store, [*kept, ("rejects", out / "rejects.jsonl")])
     print(
@@ -78,19 +79,16 @@ def run(args: argparse.Namespace) -> int:
     return batch_exit(args, stream.rejected)
 
 
-def made_visits(scores: Path) -> list[Booked]:
-    """The visits the accepted evaluations tell of: who went where, on which day."""
-    return [
-        Booked(scored.shopper, scored.centre, scored.visited_at.date())
-        for scored in read_scores(scores)
-        if scored.shopper and scored.centre
-    ]
-
-
 def score_into(
-    args: argparse.Namespace, scoring: Scoring, stream: ScoreStream, progress: bool
+    args: argparse.Namespace,
+    scoring: Scoring,
+    stream: ScoreStream,
+    progress: bool,
+    made: list[Booked] | None = None,
 ) -> None:
-    """Score the evaluations into ``--out``: scores, rejects, aggregates and the cards."""
+    """Score the evaluations into ``--out``: scores, rejects, aggregates and the cards; with
+    ``made``, gather there the visit each accepted evaluation tells of (who went where, on
+    which day)."""
     out: Path = args.out
     with open_evaluations(args.evaluations) as lines, score_files(out) as files:
         for result in stream.lines(lines, str(args.evaluations)):
@@ -98,6 +96,9 @@ def score_into(
                 files.reject(result)
             else:
                 files.score(result)
+                if made is not None and result.get("shopper") and result.get("centre"):
+                    day = date.fromisoformat(str(result["visited_at"])[:10])
+                    made.append(Booked(result["shopper"], result["centre"], day))
             if progress and stream.read % PROGRESS_EVERY == 0:
                 print(f"\rscored {stream.read}", end="", file=sys.stderr)
     if progress:
