@@ -35,18 +35,25 @@ def find_workspace(args: argparse.Namespace) -> Workspace | None:
     return Workspace.load(folder) if folder is not None else Workspace.find()
 
 
-def store_url(args: argparse.Namespace) -> tuple[str, str | None]:
-    """The address of the store to work on and the workspace's programme (None without a
-    workspace): ``--db``, else ``$SHOPPERKIT_DB``, else the workspace's store."""
+def _located(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """The address of the store to work on (``--db``, else ``$SHOPPERKIT_DB``, else the
+    workspace's; None without any) and the workspace's programme (None without one)."""
     from shopperkit.store import DB_ENV
 
     workspace = find_workspace(args)
     url: str | None = getattr(args, "db", None) or os.environ.get(DB_ENV)
     if workspace is not None:
         return url or workspace.url, workspace.programme
+    return url, None
+
+
+def store_url(args: argparse.Namespace) -> tuple[str, str | None]:
+    """The address of the store to work on and the workspace's programme (None without a
+    workspace): ``--db``, else ``$SHOPPERKIT_DB``, else the workspace's store."""
+    url, programme = _located(args)
     if not url:
         raise InputError("workspace_missing", where=str(Path.cwd()))
-    return url, None
+    return url, programme
 
 
 def open_store(args: argparse.Namespace) -> tuple[Store, str | None]:
@@ -62,13 +69,10 @@ def workspace_store(args: argparse.Namespace) -> Store | None:
     """The store of the workspace the command runs in (``--workspace``, ``--db`` or the
     current folder's), or None outside one: for commands that write files and, in a
     workspace, keep what they wrote."""
-    from shopperkit.store import DB_ENV, Store
+    from shopperkit.store import Store
 
-    workspace = find_workspace(args)
-    url: str | None = getattr(args, "db", None) or os.environ.get(DB_ENV)
-    if url:
-        return Store(url)
-    return workspace.store() if workspace is not None else None
+    url, _ = _located(args)
+    return Store(url) if url else None
 
 
 def keep_files(store: Store, files: Sequence[tuple[str, Path]]) -> str:
