@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import orjson
 import pytest
 from attrs import evolve
 from hypothesis import given
@@ -14,7 +15,17 @@ from shopperkit import Registry, screen
 from shopperkit.eligibility import Screener
 from shopperkit.errors import ShopperkitError
 from shopperkit.io.convert import from_data, to_data
-from shopperkit.model import Applicant, DatedValue, Parameter, Programme, Residency, Status
+from shopperkit.io.verdicts import VerdictEncoder
+from shopperkit.messages import render
+from shopperkit.model import (
+    Applicant,
+    DatedValue,
+    Parameter,
+    Programme,
+    Residency,
+    Status,
+    Verdict,
+)
 
 CGB_REFERENCE = date(2022, 7, 6)  # the Qatar programme's reference date
 
@@ -217,3 +228,61 @@ def test_a_single_value_programme_is_unchanged(registry: Registry) -> None:
     assert parameter.calendar == "gregorian"
     assert evolve(parameter, earlier=()) == parameter
     assert programme.integer("minimum_age", on=CGB_REFERENCE) == programme.integer("minimum_age")
+
+
+def test_every_verdict_records_the_dated_value_it_was_decided_by(registry: Registry) -> None:
+    programme = programme_with(registry, HIJRI_THEN_GREGORIAN)
+    person = applicant(date(2001, 12, 1))
+    for on, value, calendar, since in (
+        (date(2022, 6, 30), 21, "hijri_umm_al_qura", "2020-01-01"),
+        (date(2022, 7, 1), 18, "gregorian", "2022-07-01"),
+    ):
+        verdict = Screener(programme, registry.plugins, as_of=on).screen(person)
+        assert verdict.status is Status.ELIGIBLE  # no reason to read the value from
+        assert verdict.parameters == {
+            "minimum_age": {
+                "value": value,
+                "effective_from": since,
+                "calendar": calendar,
+                "reference": f"source of {since}",
+            }
+        }
+        data = to_data(verdict)
+        assert data["parameters"]["minimum_age"]["value"] == value
+        assert from_data(Verdict, data) == verdict
+
+
+def test_a_verdict_names_no_parameters_when_none_is_dated(registry: Registry) -> None:
+    verdict = screen([applicant(date(1990, 1, 1))], "qatar-cgb", registry)[0]
+    assert verdict.parameters == {}
+    assert "parameters" not in to_data(verdict)
+    encoded = VerdictEncoder().json(verdict)
+    assert b"parameters" not in encoded
+
+
+def test_the_fast_encoder_writes_the_recorded_parameters(registry: Registry) -> None:
+    programme = programme_with(registry, HIJRI_THEN_GREGORIAN)
+    verdicts = [
+        Screener(programme, registry.plugins, as_of=on).screen(applicant(born))
+        for on in (date(2022, 6, 30), date(2022, 7, 1))
+        for born in (date(2001, 12, 1), date(2002, 3, 1))
+    ]
+    encoder = VerdictEncoder()
+    for verdict in verdicts:
+        assert orjson.loads(encoder.json(verdict)) == to_data(verdict)
+
+
+def test_the_reason_names_the_calendar_it_counted_in(registry: Registry) -> None:
+    programme = programme_with(registry, HIJRI_THEN_GREGORIAN)
+    younger = applicant(date(2002, 3, 1))
+    for on, calendar in ((date(2022, 6, 30), "hijri_umm_al_qura"), (date(2022, 7, 1), None)):
+        reasons = screen([younger], programme, registry, as_of=on)[0].reasons
+        if calendar is None:
+            assert reasons == ()
+            continue
+        (reason,) = reasons
+        for language in ("en", "ar"):
+            name = render(f"calendar_{calendar}", {}, language)
+            assert name
+            assert name != f"calendar_{calendar}"
+            assert name in reason.message[language]

@@ -10,9 +10,11 @@ from typing import Literal
 
 import pytest
 from babel import Locale
+from babel.dates import format_date
 from hypothesis import given
 from hypothesis import strategies as st
 
+from shopperkit import screen
 from shopperkit.cli import main
 from shopperkit.errors import InputError
 from shopperkit.i18n import (
@@ -35,6 +37,7 @@ from shopperkit.i18n.tools import (
     write_catalogue,
 )
 from shopperkit.messages import render
+from shopperkit.model import Programme
 from shopperkit.registry import Registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -246,3 +249,79 @@ def test_updating_a_translated_language_keeps_every_translation(tmp_path: Path) 
     after = {p: p.read_bytes() for p in copy.glob("*/LC_MESSAGES/*.po")}
     assert after == before
     assert not any(b"#, fuzzy" in text for text in after.values())
+
+
+INDIC = str.maketrans("0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669")
+
+
+def _eight_language_programme(registry: Registry, digits: str) -> Programme:
+    """The Qatar programme declaring all eight languages and the given digits."""
+    said = {"reference": "test", "effective_from": "2022-06-06"}
+    return registry.programme_from_data(
+        {
+            "id": "cgb-eight",
+            "version": "1",
+            "extends": "qatar-cgb",
+            "parameters": {
+                "languages": {"value": list(LANGUAGES), "description": "all", **said},
+                "digits": {"value": digits, "description": "digits", **said},
+            },
+        }
+    )
+
+
+@pytest.mark.parametrize("digits", ["latin", "arabic"])
+def test_screening_reasons_speak_every_declared_language_with_its_dates_and_digits(
+    digits: Literal["latin", "arabic"],
+) -> None:
+    registry = Registry()
+    programme = _eight_language_programme(registry, digits)
+    applicant = {
+        "id": "a1",
+        "birth_date": "2010-03-04",
+        "nationality": "Qatari",
+        "residency": {"status": "citizen"},
+        "declarations": [],
+        "applied_on": "2022-06-10",
+    }
+    verdict = screen([applicant], programme, registry)[0]
+    (age,) = [reason for reason in verdict.reasons if reason.code == "age_below_minimum"]
+    assert set(age.message) == set(LANGUAGES)
+    as_of = verdict.as_of
+    for language in LANGUAGES:
+        text = age.message[language]
+        # The date as the language writes it (CLDR), never the ISO form.
+        written = format_date(as_of, format="medium", locale=language)
+        assert as_of.isoformat() not in text
+        expected = written.translate(INDIC) if digits == "arabic" and language == "ar" else written
+        assert expected in text, (language, text)
+        assert text == render(
+            "age_below_minimum",
+            {**age.params, "as_of": as_of},
+            language,
+            digits=digits,
+        )
+    arabic = age.message["ar"]
+    assert bool(re.search("[0-9]", arabic)) is (digits == "latin")
+    assert bool(re.search("[\u0660-\u0669]", arabic)) is (digits == "arabic")
+    for deferred in verdict.deferred:
+        assert set(deferred.message) == set(LANGUAGES)
+
+
+def test_score_cards_write_numbers_as_the_language_does() -> None:
+    from shopperkit.scoring import Scoring
+    from shopperkit.scoring.engine import ScoreCard, render_card
+    from tests.test_scoring import example, record
+
+    form = example()
+    card = Scoring([form]).card(record())
+    assert isinstance(card, ScoreCard)
+    shown = card.shown
+    french = render_card(card, "fr", form=form)
+    arabic = render_card(card, "ar", form=form, digits="arabic")
+    if "." in shown:
+        assert shown.replace(".", ",") in french
+        assert shown not in french
+    assert shown.translate(INDIC).replace(".", "\u066b") in arabic
+    names = arabic.replace(card.evaluation, "").replace(f"{card.form} {form.version}", "")
+    assert not re.search("[0-9]", names)

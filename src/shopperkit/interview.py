@@ -20,12 +20,13 @@ from datetime import date
 from statistics import fmean
 from typing import TYPE_CHECKING, Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from shopperkit.dimensions import require_dimension
 from shopperkit.eligibility.rules import make_reason
 from shopperkit.eligibility.screening import applicant_of, feb29_policy, reference_date
 from shopperkit.errors import ProgrammeError
+from shopperkit.i18n.languages import Languages
 from shopperkit.messages import Templates
 from shopperkit.model.interview import InterviewOutcome, InterviewScore
 from shopperkit.model.people import Applicant
@@ -43,13 +44,15 @@ RULE = "interview"
 
 @frozen
 class InterviewPolicy:
-    """How a programme decides an interview: criteria, scale, pass rule and pass mark."""
+    """How a programme decides an interview: criteria, scale, pass rule and pass mark, and
+    the languages its reasons are written in."""
 
     criteria: tuple[str, ...]
     pass_rule: str
     pass_mark: float
     scale_min: float
     scale_max: float
+    languages: Languages = field(factory=Languages)
 
     @classmethod
     def of(cls, programme: Programme) -> InterviewPolicy:
@@ -63,6 +66,7 @@ class InterviewPolicy:
             pass_mark=programme.number("interview_pass_mark", 3.0),
             scale_min=programme.number("interview_scale_min", 1.0),
             scale_max=programme.number("interview_scale_max", 5.0),
+            languages=Languages.of(programme),
         )
 
 
@@ -82,7 +86,9 @@ def decide(
     reasons: list[Reason] = []
 
     def fail(code: str, **params: object) -> None:
-        reasons.append(make_reason(messages, RULE, code, Status.INELIGIBLE, params))
+        reasons.append(
+            make_reason(messages, RULE, code, Status.INELIGIBLE, params, policy.languages)
+        )
 
     for criterion in policy.criteria:
         if criterion not in means:
@@ -140,7 +146,12 @@ def run_interviews(
         if verdict is None or verdict.status is not Status.ELIGIBLE:
             status = verdict.status.value if verdict else "not screened"
             reason = make_reason(
-                messages, RULE, "interview_not_eligible", Status.INELIGIBLE, {"status": status}
+                messages,
+                RULE,
+                "interview_not_eligible",
+                Status.INELIGIBLE,
+                {"status": status},
+                policy.languages,
             )
             outcomes.append(
                 InterviewOutcome(
@@ -148,7 +159,9 @@ def run_interviews(
                 )
             )
         elif not own:
-            reason = make_reason(messages, RULE, "interview_missing", Status.INELIGIBLE, {})
+            reason = make_reason(
+                messages, RULE, "interview_missing", Status.INELIGIBLE, {}, policy.languages
+            )
             outcomes.append(
                 InterviewOutcome(
                     applicant, False, policy.pass_rule, policy.pass_mark, {}, (), (reason,)

@@ -129,6 +129,14 @@ def catalogue_problems(catalogue: Catalogue) -> list[str]:
     return problems
 
 
+def _shown_value(key: str, value: Any, language: str, digits: Digits) -> str:
+    """``value`` for a reader of ``language``; a ``calendar`` parameter is shown by the
+    calendar's name (``hijri_umm_al_qura`` reads "Hijri calendar (Umm al-Qura)")."""
+    if key == "calendar" and isinstance(value, str) and f"calendar_{value}" in builtin_messages():
+        return render(f"calendar_{value}", {}, language)
+    return format_value(value, language, digits)
+
+
 class _KeepMissing(dict[str, str]):
     """Values for a template; a field without a value stays visible as ``{field}``."""
 
@@ -157,7 +165,8 @@ def format_message(
     if isinstance(template, Plural):
         template = template.choose(params.get(template.count), shown)
     values = {
-        key: isolate(format_value(value, shown, digits), shown) for key, value in params.items()
+        key: isolate(_shown_value(key, value, shown, digits), shown)
+        for key, value in params.items()
     }
     try:
         return template.format_map(_KeepMissing(values))

@@ -11,6 +11,8 @@ from shopperkit.assignment.model import Booked
 from shopperkit.cli.common import add_strict, batch_exit
 from shopperkit.cli.workspaces import add_store_options, keep_files, workspace_store
 from shopperkit.errors import InputError
+from shopperkit.i18n.formatting import Digits
+from shopperkit.i18n.languages import Languages
 from shopperkit.io.files import output_set, parse_json
 from shopperkit.io.scores import (
     card_files,
@@ -67,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     # In a workspace the files are written first, then kept in the store as they are.
     made: list[Booked] | None = [] if store is not None else None
     with output_set(own=store is not None):
-        score_into(args, scoring, stream, progress, made)
+        score_into(args, scoring, stream, progress, made, cards_digits(registry, args))
     if store is not None:
         store.add_visits(made or [], "made")
         kept = [("evaluations", args.evaluations), ("scores", out / "scores.jsonl")]
@@ -79,16 +81,22 @@ def run(args: argparse.Namespace) -> int:
     return batch_exit(args, stream.rejected)
 
 
+def cards_digits(registry: Registry, args: argparse.Namespace) -> Digits:
+    """The digits of the programme's score cards (Latin when scoring by forms alone)."""
+    return Languages.of(registry.programme(args.programme)).digits if args.programme else "latin"
+
+
 def score_into(
     args: argparse.Namespace,
     scoring: Scoring,
     stream: ScoreStream,
     progress: bool,
     made: list[Booked] | None = None,
+    digits: Digits = "latin",
 ) -> None:
     """Score the evaluations into ``--out``: scores, rejects, aggregates and the cards; with
     ``made``, gather there the visit each accepted evaluation tells of (who went where, on
-    which day)."""
+    which day); the cards' numbers take ``digits``."""
     out: Path = args.out
     with open_evaluations(args.evaluations) as lines, score_files(out) as files:
         for result in stream.lines(lines, str(args.evaluations)):
@@ -105,13 +113,14 @@ def score_into(
         print(file=sys.stderr)
     write_aggregates(out / "aggregates.json", stream.document())
     if args.cards:
-        write_cards(scoring, args.evaluations, out / "cards.jsonl")
+        write_cards(scoring, args.evaluations, out / "cards.jsonl", digits)
 
 
-def write_cards(scoring: Scoring, evaluations: Path, path: Path) -> None:
+def write_cards(scoring: Scoring, evaluations: Path, path: Path, digits: Digits = "latin") -> None:
     """One score card per accepted record, in input order, as JSON and as text.
 
-    The text (``cards.txt``) gives the labels in each record's language.
+    The text (``cards.txt``) gives the labels and numbers in each record's language, with
+    the programme's ``digits``.
     """
     with open_evaluations(evaluations) as stream, card_files(path) as (cards, text):
         for line in stream:
@@ -124,4 +133,5 @@ def write_cards(scoring: Scoring, evaluations: Path, path: Path) -> None:
             card = scoring.card(record)
             if not isinstance(card, list):
                 form = scoring.scorers[card.form].form
-                write_card(cards, text, card, render_card(card, record["language"], form=form))
+                shown = render_card(card, record["language"], form=form, digits=digits)
+                write_card(cards, text, card, shown)

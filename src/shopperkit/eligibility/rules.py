@@ -16,6 +16,7 @@ from attrs import field, frozen
 
 from shopperkit.calendars import DAY29, FEB28, GREGORIAN, CalendarRangeError, age_on, latest_start
 from shopperkit.errors import ProgrammeError
+from shopperkit.i18n.languages import Languages
 from shopperkit.messages import Templates, format_message
 from shopperkit.model.people import CITIZEN, Applicant
 from shopperkit.model.programme import DatedValue, Parameter, Programme
@@ -24,8 +25,6 @@ from shopperkit.model.verdicts import Reason, Status
 Check = Callable[[Applicant], Reason | None]
 """A built rule: ``None`` when the applicant passes, otherwise the reason they do not."""
 
-MESSAGE_LANGUAGES = ("en", "ar")
-
 
 @frozen
 class RuleContext:
@@ -33,6 +32,7 @@ class RuleContext:
 
     ``feb29_policy`` and ``day30_policy`` say where an anniversary falls when its day is
     missing, in the Gregorian and the Hijri calendar (see :mod:`shopperkit.calendars`).
+    Reasons carry their message in every language of ``languages``.
     """
 
     rule: str
@@ -42,6 +42,7 @@ class RuleContext:
     messages: Mapping[str, Templates]
     feb29_policy: str = FEB28
     day30_policy: str = DAY29
+    languages: Languages = field(factory=Languages)
     _made: dict[tuple[Any, ...], Reason] = field(factory=dict, eq=False, repr=False)
 
     def value(self, name: str) -> Any:
@@ -58,7 +59,7 @@ class RuleContext:
         return self.feb29_policy if calendar == GREGORIAN else self.day30_policy
 
     def reason(self, code: str, outcome: Status, **params: Any) -> Reason:
-        """A reason from this rule, with its message in English and Arabic.
+        """A reason from this rule, with its message in the programme's languages.
 
         Reasons are immutable, so equal ones are made once and shared.
         """
@@ -66,10 +67,12 @@ class RuleContext:
         try:
             return self._made[key]
         except KeyError:
-            made = self._made[key] = make_reason(self.messages, self.rule, code, outcome, params)
+            made = self._made[key] = make_reason(
+                self.messages, self.rule, code, outcome, params, self.languages
+            )
             return made
         except TypeError:  # an unhashable parameter: made each time
-            return make_reason(self.messages, self.rule, code, outcome, params)
+            return make_reason(self.messages, self.rule, code, outcome, params, self.languages)
 
 
 def make_reason(
@@ -78,11 +81,20 @@ def make_reason(
     code: str,
     outcome: Status,
     params: Mapping[str, Any],
+    languages: Languages | None = None,
 ) -> Reason:
-    """A :class:`Reason` with JSON-ready parameters and its message in English and Arabic."""
+    """A :class:`Reason` with JSON-ready parameters and its message in each of ``languages``
+    (English and Arabic by default), with their digits; dates read as the language writes
+    them."""
+    languages = languages or Languages()
     data = {key: _plain(value) for key, value in params.items()}
     templates = messages.get(code, {})
-    message = {lang: format_message(templates, data, lang) for lang in MESSAGE_LANGUAGES}
+    message = {
+        lang: format_message(
+            templates, params, lang, digits=languages.digits, fallback=languages.fallback
+        )
+        for lang in languages.declared
+    }
     return Reason(rule=rule, code=code, outcome=outcome, params=data, message=message)
 
 

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from shopperkit.calendars import DAY29, FEB28, GREGORIAN
-from shopperkit.eligibility.rules import MESSAGE_LANGUAGES, Check, RuleContext, RuleDefinition
+from shopperkit.eligibility.rules import Check, RuleContext, RuleDefinition
 from shopperkit.errors import ProgrammeError, ShopperkitError, plugin_failure
+from shopperkit.i18n.languages import Languages
 from shopperkit.messages import format_message
 from shopperkit.model.people import Applicant
 from shopperkit.model.programme import RECRUITED, Parameter, Programme
@@ -172,6 +173,8 @@ class Screener:
         self.day30_policy = day30_policy(programme)
         self.plan = plan_rules(programme, plugins)
         self._messages = messages = plugins.messages()
+        self.languages = languages = Languages.of(programme)
+        self._in_force: dict[date, Mapping[str, Mapping[str, Any]]] = {}
         self._checks = self._build(self.as_of)
         self._only_checks = tuple(check for _, check in self._checks)
         self._dated: dict[date, tuple[Check, ...]] = {self.as_of: self._only_checks}
@@ -185,9 +188,11 @@ class Screener:
                         messages.get(f"deferred_to_{criterion.stage}", {}),
                         {"criterion": criterion.text.get(lang, criterion.id)},
                         lang,
+                        digits=languages.digits,
+                        fallback=languages.fallback,
                     )
                     or f"{criterion.id}: {criterion.stage}"
-                    for lang in MESSAGE_LANGUAGES
+                    for lang in languages.declared
                 },
             )
             for criterion in programme.judged_criteria
@@ -207,6 +212,7 @@ class Screener:
                 messages=self._messages,
                 feb29_policy=self.feb29_policy,
                 day30_policy=self.day30_policy,
+                languages=self.languages,
             )
             try:
                 check = planned.definition.build(context)
@@ -262,7 +268,26 @@ class Screener:
             () if reasons is None else tuple(reasons),
             self.deferred,
             self.rules,
+            self._in_force[as_of] if as_of in self._in_force else self._in_force_at(as_of),
         )
+
+    def _in_force_at(self, as_of: date) -> Mapping[str, Mapping[str, Any]]:
+        """The dated rule parameters in force at ``as_of``, as verdicts record them (one
+        shared mapping per date)."""
+        recorded: dict[str, Mapping[str, Any]] = {}
+        for planned in self.plan:
+            for target in planned.params.values():
+                parameter = self.programme.parameters[target]
+                if parameter.dated and target not in recorded:
+                    entry = parameter.at(as_of, target)
+                    recorded[target] = {
+                        "value": _json_value(entry.value),
+                        "effective_from": entry.effective_from.isoformat(),
+                        "calendar": entry.calendar,
+                        "reference": entry.reference,
+                    }
+        self._in_force[as_of] = recorded
+        return recorded
 
     def status(self, applicant: Applicant) -> Status:
         """Only the status of :meth:`screen`, without building a verdict: the fast path."""

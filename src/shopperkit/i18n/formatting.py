@@ -39,13 +39,19 @@ def _locale(language: str) -> Any:
 
 
 def _number(value: int | float | Decimal, language: str, digits: Digits) -> str:
+    """``value`` by the language's decimal symbols; a decimal keeps its places (a score
+    shown at two places as ``82.40`` stays ``82.40``)."""
     from babel.numbers import format_decimal
 
+    places = 0
+    if isinstance(value, Decimal) and value.is_finite():
+        places = max(0, -int(value.as_tuple().exponent))
     try:
         text = format_decimal(
             value,
+            format="0." + "0" * places if places else None,
             locale=_locale(language),
-            decimal_quantization=False,
+            decimal_quantization=bool(places),
             group_separator=False,
             numbering_system=_NUMBERING.get(digits, "latn"),
         )

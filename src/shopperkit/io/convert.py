@@ -19,6 +19,7 @@ from shopperkit.errors import InputError
 from shopperkit.model.evaluations import Answer
 from shopperkit.model.forms import GradeBand, Option, PointsBand, Scalar, ShowIf
 from shopperkit.model.programme import DatedValue, Parameter, ParameterValue, Programme
+from shopperkit.model.verdicts import Verdict
 from shopperkit.problems import FieldProblem
 
 T = TypeVar("T")
@@ -150,6 +151,8 @@ _register_renamed(Option, {"label": override(omit_if_default=True)})
 _register_renamed(Programme, {"based_on": override(omit=True)})
 # A problem's parameters stay in memory; files carry its code, where and English message.
 _register_renamed(FieldProblem, {"params": override(omit=True)})
+# A verdict names the dated parameters it used only when the programme has any.
+_register_renamed(Verdict, {"parameters": override(omit_if_default=True)})
 
 
 def to_data(obj: object) -> Any:

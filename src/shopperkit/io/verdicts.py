@@ -43,19 +43,32 @@ class _Frame:
     """What verdicts of one screening share, encoded once: the fields between ``id`` and
     ``status``, and everything after ``reasons``."""
 
-    __slots__ = ("as_of", "deferred", "middle", "no_reasons", "programme", "rules", "tail")
+    __slots__ = (
+        "as_of",
+        "deferred",
+        "middle",
+        "no_reasons",
+        "parameters",
+        "programme",
+        "rules",
+        "tail",
+    )
 
     def __init__(self, verdict: Verdict) -> None:
         self.programme = verdict.programme
         self.as_of = verdict.as_of
         self.deferred = verdict.deferred
         self.rules = verdict.rules
+        self.parameters = verdict.parameters
         programme = json_bytes(verdict.programme)
         as_of = json_bytes(verdict.as_of.isoformat())
         self.middle = b',"programme":' + programme + b',"as_of":' + as_of + b',"status":'
         deferred = json_bytes(to_data(list(verdict.deferred)))
         rules = json_bytes(list(verdict.rules))
-        self.tail = b',"deferred":' + deferred + b',"rules":' + rules + b"}"
+        self.tail = b',"deferred":' + deferred + b',"rules":' + rules
+        if verdict.parameters:
+            self.tail += b',"parameters":' + json_bytes(verdict.parameters)
+        self.tail += b"}"
         # Everything after the id, for each status, when no rule gave a reason.
         self.no_reasons = {
             status: self.middle + json_bytes(status.value) + b',"reasons":[]' + self.tail
@@ -84,13 +97,18 @@ class VerdictEncoder:
             last is not None
             and last.deferred is verdict.deferred
             and last.rules is verdict.rules
+            and last.parameters is verdict.parameters
             and last.programme == verdict.programme
             and last.as_of == verdict.as_of
         ):
             return last
         key = (verdict.programme, verdict.as_of, id(verdict.deferred), verdict.rules)
         frame = self._frames.get(key)
-        if frame is None or frame.deferred is not verdict.deferred:
+        if (
+            frame is None
+            or frame.deferred is not verdict.deferred
+            or frame.parameters is not verdict.parameters
+        ):
             frame = _Frame(verdict)
             if len(self._frames) < CACHE_LIMIT:
                 self._frames[key] = frame

@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 
 class Status(StrEnum):
@@ -44,7 +44,12 @@ class Deferred:
 
 @frozen
 class Verdict:
-    """The screening result for one applicant; ``reasons`` lists every rule that did not pass."""
+    """The screening result for one applicant; ``reasons`` lists every rule that did not pass.
+
+    ``parameters`` records, for each rule parameter whose value changes over time, the value
+    in force at ``as_of`` that decided the verdict: its ``value``, ``effective_from``,
+    ``calendar`` and ``reference`` (empty when the programme has no dated parameter).
+    """
 
     id: str
     programme: str
@@ -53,3 +58,4 @@ class Verdict:
     reasons: tuple[Reason, ...] = ()
     deferred: tuple[Deferred, ...] = ()
     rules: tuple[str, ...] = ()
+    parameters: Mapping[str, Mapping[str, Any]] = field(factory=dict)

@@ -21,6 +21,7 @@ from shopperkit.forms.compiled import (
     QuestionScorer,
     band_index,
 )
+from shopperkit.i18n.formatting import Digits, format_value
 from shopperkit.messages import render
 from shopperkit.model.forms import Form, GradeBand
 
@@ -358,8 +359,11 @@ def _shown_precision(card: ScoreCard) -> int:
     return len(decimals) if dot else 0
 
 
-def render_card(card: ScoreCard, language: str = "en", *, form: Form | None = None) -> str:
-    """The score card as text for people, in ``language`` (else English).
+def render_card(
+    card: ScoreCard, language: str = "en", *, form: Form | None = None, digits: Digits = "latin"
+) -> str:
+    """The score card as text for people, in ``language`` (else English), its numbers
+    written as the language writes them with the programme's ``digits``.
 
     With ``form``, sections and questions show their labels in ``language`` (else the form's
     fallback); without it, their ids. Each line shows a score and what it adds; the added
@@ -371,18 +375,20 @@ def render_card(card: ScoreCard, language: str = "en", *, form: Form | None = No
     titles = {s.id: form.text(s.title, language) for s in form.sections} if form else {}
 
     def word(code: str, **params: object) -> str:
-        return render(code, params, language)
-
-    def shown(value: float) -> str:
-        return str(present(value, precision))
+        return render(code, params, language, digits=digits)
 
     def adds(score: float, contribution: float, marks: str) -> str:
         """ "<score><marks>, adds <contribution>" in ``language``."""
-        text = word("score_card_adds", score="\0", contribution=shown(contribution))
-        return text.replace("\0", shown(score) + marks, 1)
+        text = word("score_card_adds", score="\0", contribution=present(contribution, precision))
+        shown = format_value(present(score, precision), language, digits)
+        return text.replace("\0", shown + marks, 1)
 
     named = f"{card.form} {form.version}" if form is not None else card.form
-    heading = word("score_card_heading", evaluation=card.evaluation, form=named, score=card.shown)
+    try:
+        overall: Decimal | str = Decimal(card.shown)
+    except ArithmeticError:
+        overall = card.shown
+    heading = word("score_card_heading", evaluation=card.evaluation, form=named, score=overall)
     band = word("score_card_band", band=card.band) if card.band is not None else ""
     lines = [heading + band]
     if card.zeroed:
