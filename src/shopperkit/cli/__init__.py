@@ -27,6 +27,7 @@ from shopperkit.cli import (
     imports,
     init,
     interview,
+    keys,
     lint_form,
     messages,
     plugins,
@@ -39,6 +40,7 @@ from shopperkit.cli import (
     score,
     screen,
     select,
+    serve,
     upgrade,
     verify,
 )
@@ -68,6 +70,8 @@ COMMANDS: tuple[ModuleType, ...] = (
     backup,
     restore,
     upgrade,
+    keys,
+    serve,
     demo,
 )
 """Subcommand modules, in the order of the flow; each has ``NAME``, ``HELP``,

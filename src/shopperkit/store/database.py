@@ -13,7 +13,7 @@ from __future__ import annotations
 import getpass
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +36,16 @@ WRITER_LOCK = 0x5348_4F50
 """The PostgreSQL advisory lock every write transaction of a store takes first."""
 OFFICER_ENV = "SHOPPERKIT_OFFICER"
 """Who is recorded as having written, when not given: this variable, else the login name."""
+
+
+CHUNK = 500
+"""Ids asked for in one query."""
+
+
+def chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    """``items`` in slices of :data:`CHUNK`, each small enough for one ``IN (...)``."""
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
 
 
 def officer() -> str:

@@ -27,7 +27,8 @@ from shopperkit.io.files import json_bytes
 from shopperkit.lifecycle import Event, Ledger, Lifecycle, PersonRecord, Replace, apply
 from shopperkit.lifecycle.responsibilities import no_replacement
 from shopperkit.selection.drawing import Draw, Waitlist
-from shopperkit.store.database import Database, now
+from shopperkit.store.database import Database, chunks, now
+from shopperkit.store.intake import IntakeRecords
 from shopperkit.store.tables import (
     Document,
     DrawFile,
@@ -39,17 +40,10 @@ from shopperkit.store.tables import (
     VisitRow,
 )
 
-CHUNK = 500
-"""Ids asked for in one query."""
 RECORDS = cast(Table, RecordRow.__table__)
 VISITS = cast(Table, VisitRow.__table__)
 Keyed = Sequence[tuple[str | None, Any]]
 """A document's records in order, each with its key (see :mod:`shopperkit.io.records`)."""
-
-
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
 
 
 def _event(row: Any) -> Event:
@@ -80,7 +74,7 @@ class _StoredRecords(MutableMapping[str, PersonRecord]):
         """Fold the stored events of every one of ``people`` not loaded yet, a query for
         each :data:`CHUNK` of them."""
         missing = sorted({person for person in people if person not in self.known})
-        for chunk in _chunks(missing):
+        for chunk in chunks(missing):
             query = select(EventRow).where(EventRow.person.in_(chunk)).order_by(EventRow.seq)
             folded = self.lifecycle.fold([_event(row) for row in self.session.scalars(query)])
             for person in chunk:
@@ -118,7 +112,7 @@ class _StoredIds(MutableSet[str]):
     def load(self, ids: Iterable[str]) -> None:
         """Learn which of ``ids`` the store holds, a query for each :data:`CHUNK`."""
         missing = sorted({event_id for event_id in ids if event_id not in self.asked})
-        for chunk in _chunks(missing):
+        for chunk in chunks(missing):
             self.present.update(
                 self.session.scalars(select(EventRow.id).where(EventRow.id.in_(chunk)))
             )
@@ -145,8 +139,9 @@ class _StoredIds(MutableSet[str]):
         return len(self.present)
 
 
-class Store:
-    """The programme's system of record at ``url`` (see :class:`Database`)."""
+class Store(IntakeRecords):
+    """The programme's system of record at ``url`` (see :class:`Database`); what the service
+    receives is kept through the methods of :class:`~shopperkit.store.intake.IntakeRecords`."""
 
     def __init__(self, url: str, *, who: str | None = None, check: bool = True) -> None:
         self.database = Database(url, who=who)

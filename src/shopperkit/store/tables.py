@@ -21,6 +21,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -151,3 +152,55 @@ class RecordRow(Base):
     kind: Mapped[str] = mapped_column(String(64))
     key: Mapped[str | None] = mapped_column(Id, nullable=True)
     data: Mapped[str] = mapped_column(Text)
+
+
+class SubmissionRow(Base):
+    """An evaluation or an application received by the service, kept once per client-chosen
+    ``submission`` id (a retry finds the row and gets the same ``result``).
+
+    ``data`` is the record as checked (JSON), ``result`` what it was answered with: the
+    score record of an evaluation, the verdict of an application.
+    """
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        UniqueConstraint("programme", "kind", "submission", name="submissions_once"),
+        Index("submissions_by_form", "programme", "kind", "form", "seq"),
+    )
+
+    seq: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    programme: Mapped[str] = mapped_column(Id)
+    kind: Mapped[str] = mapped_column(String(16))
+    submission: Mapped[str] = mapped_column(Id)
+    record: Mapped[str] = mapped_column(Id)
+    form: Mapped[str] = mapped_column(Id)
+    channel: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(16))
+    data: Mapped[str] = mapped_column(Text)
+    result: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(Id)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiKeyRow(Base):
+    """A key the service accepts: its name, the SHA-256 of its secret (never the secret),
+    its roles, and when it was revoked."""
+
+    __tablename__ = "api_keys"
+
+    name: Mapped[str] = mapped_column(Id, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    roles: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(Id)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ConversationRow(Base):
+    """Where one chat conversation stands, by the sender's pseudonym (never a number)."""
+
+    __tablename__ = "conversations"
+
+    sender: Mapped[str] = mapped_column(Id, primary_key=True)
+    state: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
