@@ -24,7 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
@@ -165,25 +165,12 @@ def importing(name: str, url: str | None, path: Path) -> None:
     print(f"  import evaluations {name:<10} {lines:>9,} records {took:>7.2f} s {rate}")
 
 
-@contextlib.contextmanager
-def postgres(url: str | None) -> Iterator[str | None]:
+def postgres(url: str | None) -> contextlib.AbstractContextManager[str | None]:
     """``url``, or a throwaway server when Debian's PostgreSQL is installed, or None."""
-    if url:
-        yield url
-        return
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from tests import postgres as servers
+    from tests.postgres import given_or_started
 
-    try:
-        servers.postgres_bindir()
-    except (FileNotFoundError, OSError, RuntimeError):
-        yield None
-        return
-    server = servers.start_server()
-    try:
-        yield server.url()
-    finally:
-        servers.stop_server(server)
+    return given_or_started(url)
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,6 +234,25 @@ def stop_server(server: Server) -> None:
     """Stop ``server`` (fast shutdown: sessions are ended), remove its folder and watchdog."""
     _stop_and_remove(server.folder, server.bindir)
     _end_watchdog(server.watchdog)
+
+
+@contextlib.contextmanager
+def given_or_started(url: str | None) -> Iterator[str | None]:
+    """``url``, or a throwaway server's when Debian's PostgreSQL is installed, or None (for
+    benchmarks, which measure PostgreSQL when they can)."""
+    if url:
+        yield url
+        return
+    try:
+        postgres_bindir()
+    except (FileNotFoundError, OSError, RuntimeError):
+        yield None
+        return
+    server = start_server()
+    try:
+        yield server.url()
+    finally:
+        stop_server(server)
 
 
 def _conninfo(url: str) -> str:

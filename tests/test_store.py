@@ -314,3 +314,18 @@ def test_visits_are_kept_and_read_back_by_period(workspace: Workspace) -> None:
     assert store.add_visits([went], "made") == 1
     assert store.visits(_day("2026-01-01"), _day("2026-12-31")) == [*booked[:2], went, booked[2]]
     assert store.visits(_day("2026-01-01"), _day("2026-12-31"), "made") == [went]
+
+
+def test_the_migrations_make_exactly_the_tables_the_code_declares(db_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from shopperkit.store.tables import Base
+
+    database = Database(db_url)
+    database.upgrade()
+    try:
+        with database.engine.connect() as connection:
+            assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    finally:
+        database.close()

@@ -43,6 +43,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--proxy", action="store_true", help="trust X-Forwarded-For from a reverse proxy"
     )
+    parser.add_argument(
+        "--openapi",
+        action="store_true",
+        help="print the service's OpenAPI description (JSON) and stop",
+    )
 
 
 def settings_of(args: argparse.Namespace) -> ServiceSettings:
@@ -68,6 +73,14 @@ def settings_of(args: argparse.Namespace) -> ServiceSettings:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until stopped (Ctrl-C or SIGTERM)."""
+    if args.openapi:
+        import json
+
+        from shopperkit.service.app import openapi_document
+
+        document = openapi_document(args.programme or "uae")
+        print(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True))
+        return 0
     import uvicorn
 
     from shopperkit.service.app import create_app

@@ -17,7 +17,7 @@ from litestar.exceptions import HTTPException
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import HeaderParameter, PathParameter, QueryParameter
 
 from shopperkit import __version__
 from shopperkit.errors import ShopperkitError
@@ -178,7 +178,7 @@ class SubmissionList:
 
 
 ERRORS = {
-    status: ResponseSpec(ErrorBody, description=text)
+    status: ResponseSpec(ErrorBody, description=text, generate_examples=False)
     for status, text in (
         (400, "Bad request: the JSON, a parameter or the language"),
         (401, "No key, or a key the service does not know"),
@@ -189,18 +189,22 @@ ERRORS = {
 }
 SUBMIT_RESPONSES = {
     **ERRORS,
-    422: ResponseSpec(Refused, description="Refused: every problem, in the submitter's language"),
+    422: ResponseSpec(
+        Refused,
+        description="Refused: every problem, in the submitter's language",
+        generate_examples=False,
+    ),
 }
 
 LanguageQuery = Annotated[
     str | None,
-    Parameter(query="lang", description="answer in this language (one the programme declares)"),
+    QueryParameter(name="lang", description="answer in this language (one the programme declares)"),
 ]
-KeyHeader = Annotated[str | None, Parameter(header="X-API-Key", description="an API key")]
+KeyHeader = Annotated[str | None, HeaderParameter(name="X-API-Key", description="an API key")]
 IdempotencyHeader = Annotated[
     str | None,
-    Parameter(
-        header="Idempotency-Key",
+    HeaderParameter(
+        name="Idempotency-Key",
         description="the client's id for this submission: a retry with it is never kept twice",
     ),
 ]
@@ -290,7 +294,9 @@ def api_handlers(service: Service) -> list[BaseRouteHandler]:
 
     @get(f"{API}/forms/{{form_id:str}}", responses=ERRORS, tags=["forms"])
     async def form(
-        request: Request[Any, Any, Any], form_id: str, lang: LanguageQuery = None
+        request: Request[Any, Any, Any],
+        form_id: Annotated[str, PathParameter(description="the form's id")],
+        lang: LanguageQuery = None,
     ) -> LocalisedForm:
         """One form localised to the asked language: sections, questions, options and
         ``show_if`` conditions."""
@@ -355,9 +361,7 @@ def api_handlers(service: Service) -> list[BaseRouteHandler]:
 
     @get(f"{API}/aggregates", responses=ERRORS, tags=["results"])
     async def aggregates(
-        by: Annotated[
-            str, Parameter(query="by", description="group keys, comma-separated", default="")
-        ] = "",
+        by: Annotated[str, QueryParameter(description="group keys, comma-separated")] = "",
     ) -> Published:
         """Published aggregates of the accepted evaluations: groups of fewer than the
         service's minimum evaluations or shoppers are withheld; no identities."""
@@ -374,7 +378,9 @@ def api_handlers(service: Service) -> list[BaseRouteHandler]:
     @get(f"{API}/submissions", responses=ERRORS, tags=["officers"])
     async def submissions(
         api_key: KeyHeader = None,
-        kind: Annotated[str, Parameter(query="kind", default="evaluation")] = "evaluation",
+        kind: Annotated[
+            str, QueryParameter(description="evaluation or application")
+        ] = "evaluation",
     ) -> SubmissionList:
         """Kept submissions of one kind, for officers (``officer`` key): what was decided,
         never who submitted."""
@@ -449,3 +455,21 @@ def create_app(
     )
     app.state.service = service
     return app
+
+
+def openapi_document(programme: str = "uae") -> dict[str, Any]:
+    """The service's OpenAPI description (published with the docs as ``openapi.json``)."""
+    import tempfile
+
+    from shopperkit.store import Database
+
+    with tempfile.TemporaryDirectory(prefix="shopperkit-openapi-") as folder:
+        url = f"sqlite:///{folder}/openapi.db"
+        Database(url).upgrade()
+        store = Store(url)
+        try:
+            app = create_app(ServiceSettings(url, programme, csrf_secret="-"), store=store)
+            document: dict[str, Any] = app.openapi_schema.to_schema()
+            return document
+        finally:
+            store.close()
