@@ -128,7 +128,7 @@ def test_an_evaluation_is_scored_kept_once_and_answered_in_its_language(
     first = client.post(
         "/api/v1/evaluations",
         json=record,
-        params={"lang": "ru"},
+        params={"lang": "ru", "text": "true"},
         headers={"Idempotency-Key": "s-1"},
     )
     assert first.status_code == 201

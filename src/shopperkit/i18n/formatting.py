@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Set
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 Digits = Literal["latin", "arabic"]
@@ -40,12 +40,27 @@ def _locale(language: str) -> Any:
 
 def _number(value: int | float | Decimal, language: str, digits: Digits) -> str:
     """``value`` by the language's decimal symbols; a decimal keeps its places (a score
-    shown at two places as ``82.40`` stays ``82.40``)."""
-    from babel.numbers import format_decimal
-
+    shown at two places as ``82.40`` stays ``82.40``). Scores repeat, so each is formatted
+    once (per places, language and digits)."""
     places = 0
     if isinstance(value, Decimal) and value.is_finite():
         places = max(0, -int(value.as_tuple().exponent))
+    try:
+        return _formatted(type(value), value, places, language, digits)
+    except TypeError:  # unhashable: a signalling NaN
+        return _format_number(value, places, language, digits)
+
+
+@lru_cache(maxsize=1 << 16)
+def _formatted(
+    kind: type, value: int | float | Decimal, places: int, language: str, digits: Digits
+) -> str:
+    return _format_number(value, places, language, digits)
+
+
+def _format_number(value: int | float | Decimal, places: int, language: str, digits: Digits) -> str:
+    from babel.numbers import format_decimal
+
     try:
         text = format_decimal(
             value,

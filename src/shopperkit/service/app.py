@@ -116,14 +116,15 @@ class Refused:
 
 @frozen
 class EvaluationAccepted:
-    """An evaluation kept and scored: its score record (no shopper), the score card and the
-    card as text in the submitter's language. A retry gets the same body (status 200)."""
+    """An evaluation kept and scored: its score record (no shopper), the score card and, when
+    asked (``text=true``), the card as text in the submitter's language. A retry gets the
+    same body (status 200)."""
 
     submission: str
     status: str
     score: Mapping[str, Any]
     card: Mapping[str, Any]
-    text: str
+    text: str | None
 
 
 @frozen
@@ -323,6 +324,9 @@ def api_handlers(service: Service) -> list[BaseRouteHandler]:
         lang: LanguageQuery = None,
         api_key: KeyHeader = None,
         idempotency_key: IdempotencyHeader = None,
+        text: Annotated[
+            bool, QueryParameter(description="also answer with the score card as text")
+        ] = False,
     ) -> Response[EvaluationAccepted]:
         """Submit one evaluation (``evaluation.schema.json``): checked against its form,
         kept once per ``Idempotency-Key`` and scored; answered with the score card, or with
@@ -332,7 +336,7 @@ def api_handlers(service: Service) -> list[BaseRouteHandler]:
         record = service.parse_body(await request.body())
         address = request.client.host if request.client else ""
         outcome = await service.receive(
-            "evaluation", idempotency_key, record, language, key=key, address=address
+            "evaluation", idempotency_key, record, language, key=key, address=address, text=text
         )
         return _answer(outcome)
 

@@ -149,16 +149,18 @@ class Service:
         key: ApiKey | None,
         address: str,
         channel: str | None = None,
+        text: bool = False,
     ) -> Outcome:
         """Check, limit and keep one submission (``evaluation`` or ``application``) under
         the client's ``submission`` id: 201 with the result when new, 200 with the first
-        result for a retry, 422 with every problem when refused."""
+        result for a retry, 422 with every problem when refused. With ``text``, an accepted
+        evaluation's score card also comes as text in ``language``."""
         if not submission or len(submission) > 512:
             raise ServiceError(400, "submission_id_missing", {"limit": 512})
         sender = _sender(record, kind)
         self.limit(key, address, sender)
         if kind == "evaluation":
-            checked = self.intake.check_evaluation(submission, record, language, channel)
+            checked = self.intake.check_evaluation(submission, record, language, channel, text=text)
         else:
             checked = self.intake.check_application(submission, record, language)
         if checked.submission is None:

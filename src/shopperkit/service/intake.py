@@ -97,11 +97,17 @@ class Intake:
         )
 
     def check_evaluation(
-        self, submission: str, record: Any, language: str, channel: str | None = None
+        self,
+        submission: str,
+        record: Any,
+        language: str,
+        channel: str | None = None,
+        *,
+        text: bool = False,
     ) -> Checked:
         """Check ``record`` against its form and score it; accepted, it is a
         :class:`Submission` whose result is the score record without identities, the score
-        card and the card as text in ``language``."""
+        card and, with ``text``, the card as text in ``language``."""
         if type(record) is dict and channel is not None:
             record = {**record, "channel": channel}
         scored = self.scoring.score_data(record)
@@ -116,7 +122,9 @@ class Intake:
             "status": "accepted",
             "score": score,
             "card": to_data(card),
-            "text": render_card(card, language, form=form, digits=self.languages.digits),
+            "text": render_card(card, language, form=form, digits=self.languages.digits)
+            if text
+            else None,
         }
         return Checked(
             Submission(
