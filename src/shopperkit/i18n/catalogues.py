@@ -40,6 +40,7 @@ CORE_DOMAINS = (
     "scoring",
     "insights",
     "store",
+    "intake",
 )
 """The built-in domains: one per part of the library that emits codes."""
 
