@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from shopperkit import Plugins, Registry
@@ -270,6 +270,10 @@ titles = st.text(
 )
 
 
+@settings(max_examples=400)
+@example(title="00\u094d00", limit=4)
+@example(title="कर्मचारियों का रवैया", limit=6)
+@example(title="👨\u200d👩\u200d👧 family", limit=4)
 @given(title=titles, limit=st.integers(min_value=1, max_value=30))
 def test_truncation_stays_within_the_limit_and_never_splits_a_mark(title: str, limit: int) -> None:
     cut = truncate(title, limit)
@@ -281,6 +285,7 @@ def test_truncation_stays_within_the_limit_and_never_splits_a_mark(title: str, l
         if kept and rest:
             assert unicodedata.category(rest[0]) not in ("Mn", "Mc", "Me")
             assert not kept.endswith("\u200d")
+            assert unicodedata.combining(kept[-1]) != 9
 
 
 @given(
@@ -619,6 +624,8 @@ def test_invalid_answers_are_explained_and_asked_again() -> None:
     chat.tap("thumbs:up")
 
     why, _ = chat.text("9")
+    assert body(why) == t("intake_reason_numbers", "fr", count=7)
+    why, _ = chat.text("9" * 5000)
     assert body(why) == t("intake_reason_numbers", "fr", count=7)
     why, _ = chat.text("aucun")
     assert body(why) == t("intake_reason_numbers", "fr", count=7)

@@ -99,7 +99,7 @@ class ConversationState:
                 page=int(data["page"]),
                 paused=None if data["paused"] is None else _str(data["paused"]),
                 started_at=None if started is None else _when(started),
-                handled=tuple(_str(ident) for ident in data["handled"]),
+                handled=tuple(_str(ident) for ident in _list(data["handled"])),
             )
         except (KeyError, TypeError, ValueError):
             raise InputError("intake_state_invalid", where="$") from None
@@ -110,6 +110,12 @@ class ConversationState:
 
 def _str(value: Any) -> str:
     if type(value) is not str:
+        raise TypeError(value)
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if type(value) is not list:
         raise TypeError(value)
     return value
 
@@ -293,16 +299,15 @@ class Conversation:
     def _answer(
         self, state: ConversationState, inbound: Inbound, now: datetime
     ) -> ConversationState:
-        steps: dict[str, Callable[[ConversationState, Inbound], ConversationState]] = {
+        steps = {
             "language": self._on_language,
             "service": self._on_service,
             "thumbs": self._on_thumbs,
             "reasons": self._on_reasons,
+            "comment": self._on_comment,
             "resume": self._on_resume,
         }
-        if state.step == "comment":
-            return self._on_comment(state, inbound, now)
-        return steps[state.step](state, inbound)
+        return steps[state.step](state, inbound, now)
 
     # --- saying things ---------------------------------------------------------------------
 
@@ -441,7 +446,9 @@ class Conversation:
             return self._reask(state, "intake_use_buttons")
         return self._reask(state, "intake_use_list")
 
-    def _on_language(self, state: ConversationState, inbound: Inbound) -> ConversationState:
+    def _on_language(
+        self, state: ConversationState, inbound: Inbound, now: datetime
+    ) -> ConversationState:
         if inbound.kind == "text":
             typed = _normal(inbound.text)
             for language in self.languages:
@@ -454,7 +461,9 @@ class Conversation:
             return self._reask(state, "intake_choice_unknown")
         return self._next(evolve(state, language=chosen), "service")
 
-    def _on_service(self, state: ConversationState, inbound: Inbound) -> ConversationState:
+    def _on_service(
+        self, state: ConversationState, inbound: Inbound, now: datetime
+    ) -> ConversationState:
         chosen = self._choice(state, inbound, "service:")
         if not isinstance(chosen, str):
             return chosen
@@ -464,7 +473,9 @@ class Conversation:
         centre, service = chosen.split("/", 1)
         return self._next(self._with(state, centre=centre, service=service), "thumbs")
 
-    def _on_thumbs(self, state: ConversationState, inbound: Inbound) -> ConversationState:
+    def _on_thumbs(
+        self, state: ConversationState, inbound: Inbound, now: datetime
+    ) -> ConversationState:
         chosen = self._choice(state, inbound, "thumbs:")
         if not isinstance(chosen, str):
             return chosen
@@ -472,11 +483,15 @@ class Conversation:
             return self._reask(state, "intake_choice_unknown")
         return self._next(self._with(state, thumbs=chosen), "reasons")
 
-    def _on_reasons(self, state: ConversationState, inbound: Inbound) -> ConversationState:
+    def _on_reasons(
+        self, state: ConversationState, inbound: Inbound, now: datetime
+    ) -> ConversationState:
         values = [option.value for option in self.reasons.options]
         chosen = list(state.answers.get("reasons", []))
         if inbound.kind == "text":
-            numbers = [int(found) for found in re.findall(r"\d+", inbound.text)]
+            # Any decimal digits (Arabic-Indic too); a number of four digits or more is out
+            # of range however many options there are.
+            numbers = [int(n) if len(n) < 4 else 0 for n in re.findall(r"\d+", inbound.text)]
             if not numbers or any(not 1 <= number <= len(values) for number in numbers):
                 return self._reask(state, "intake_reason_numbers", count=len(values))
             picked = {values[number - 1] for number in numbers} | set(chosen)
@@ -494,15 +509,10 @@ class Conversation:
         state = self._with(state, reasons=[value for value in values if value in picked])
         if len(picked) == len(values):
             return self._next(state, "comment")
+        language = state.language or "en"
         label = next(option.label for option in self.reasons.options if option.value == pick)
-        self._text(
-            state.sender,
-            self._t(
-                "intake_reason_added",
-                state.language or "en",
-                reason=self.form.text(label, state.language or "en"),
-            ),
-        )
+        reason = self.form.text(label, language)
+        self._text(state.sender, self._t("intake_reason_added", language, reason=reason))
         state = evolve(state, page=0)
         self._prompt(state)
         return state
@@ -524,7 +534,9 @@ class Conversation:
             return self._reask(state, "intake_choice_unknown")
         return self._finish(state, inbound, now)
 
-    def _on_resume(self, state: ConversationState, inbound: Inbound) -> ConversationState:
+    def _on_resume(
+        self, state: ConversationState, inbound: Inbound, now: datetime
+    ) -> ConversationState:
         chosen = self._choice(state, inbound, "resume:")
         if not isinstance(chosen, str):
             return chosen
@@ -534,9 +546,9 @@ class Conversation:
             fresh = ConversationState(
                 state.sender,
                 "service",
-                self.clock(),
+                now,
                 state.language,
-                started_at=self.clock(),
+                started_at=now,
                 handled=state.handled,
             )
             self._prompt(fresh)

@@ -227,12 +227,17 @@ def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
     room = limit - width(ellipsis)
     if room <= 0:
         return ellipsis[:limit]
-    end = 0
-    while end < len(text) and width(text[: end + 1]) <= room:
+    end = used = 0
+    while end < len(text) and used + width(text[end]) <= room:
+        used += width(text[end])
         end += 1
-    while end > 0 and (_attached(text[end]) or text[end - 1] in _JOINERS):
-        end -= 1
-    while end > 0 and unicodedata.combining(text[end - 1]) == 9:  # a virama joins on
+    # Back off while the cut would leave a mark without its letter, or end on a joiner or a
+    # virama (which joins the next consonant).
+    while end > 0 and (
+        _attached(text[end])
+        or text[end - 1] in _JOINERS
+        or unicodedata.combining(text[end - 1]) == 9
+    ):
         end -= 1
     return text[:end].rstrip() + ellipsis
 
