@@ -586,6 +586,7 @@ def test_a_stop_word_in_any_language_abandons_the_rating(language: str) -> None:
     assert body(stopped) == t("intake_stopped", "hi")
     assert chat.state() is None
     assert chat.submitted == []
+    assert chat.text(word) == []  # nothing under way, nothing to stop
 
 
 def test_a_rating_left_too_long_is_abandoned_and_a_new_one_begins() -> None:
@@ -619,6 +620,8 @@ def test_invalid_answers_are_explained_and_asked_again() -> None:
     why, again = chat.text("bien")
     assert body(why) == t("intake_use_buttons", "fr")
     assert again["interactive"]["type"] == "button"
+    why, _ = chat.tap(f"{MORE_PREFIX}{'9' * 5000}")
+    assert body(why) == t("intake_choice_unknown", "fr")
     why, _ = chat.tap("thumbs:sideways")
     assert body(why) == t("intake_choice_unknown", "fr")
     chat.tap("thumbs:up")
@@ -683,3 +686,58 @@ def test_the_state_round_trips_through_json() -> None:
         with pytest.raises(InputError) as raised:
             ConversationState.from_data(broken)
         assert raised.value.code == "intake_state_invalid"
+
+
+replies = st.sampled_from(
+    [
+        *(f"language:{lang}" for lang in LANGUAGES),
+        "language:xx",
+        "service:ctr-icp-dubai/svc-eid-renewal",
+        "service:ctr-moi-rak/svc-vehicle-registration",
+        "service:ctr-icp-dubai/svc-work-permit",
+        "thumbs:up",
+        "thumbs:down",
+        "reason:parking",
+        "reason:payment",
+        "reason:done",
+        "comment:skip",
+        "resume:continue",
+        "resume:restart",
+        f"{MORE_PREFIX}1",
+        "",
+    ]
+)
+events = st.tuples(
+    st.sampled_from(["text", "list", "button", "unsupported"]),
+    st.text(max_size=40) | st.sampled_from(["1 3", "stop", "стоп", "٢", "English"]),
+    replies,
+    st.sampled_from([0, 1, 90, 60 * 30, 60 * 60 * 3, 60 * 60 * 30]),
+    st.booleans(),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(script=st.lists(events, max_size=25))
+def test_any_sequence_of_messages_is_answered_within_the_limits(
+    script: list[tuple[str, str, str, int, bool]],
+) -> None:
+    chat = Chat()
+    for kind, text, reply, wait, again in script:
+        chat.now += timedelta(seconds=wait)
+        inbound = chat.inbound(kind, text, reply or None)
+        chat.send(inbound)
+        if again:
+            assert chat.send(inbound) == []
+    for sent in chat.transport.sent:
+        assert sent["to"] == PHONE
+        if sent["type"] == "text":
+            assert width(sent["text"]["body"]) <= 4096
+        elif sent["interactive"]["type"] == "button":
+            assert 1 <= len(buttons(sent)) <= 3
+            assert all(width(b["title"]) <= BUTTON_TITLE_MAX for b in buttons(sent))
+        else:
+            assert 1 <= len(rows(sent)) <= LIST_ROWS_MAX
+            assert all(width(r["title"]) <= ROW_TITLE_MAX for r in rows(sent))
+    for evaluation in chat.submitted:
+        check("evaluation", dict(evaluation), where="evaluation")
+        assert not isinstance(chat.scoring.score(evaluation), list)

@@ -273,9 +273,10 @@ class Conversation:
             state = None
         stopped = self._stop_language(inbound)
         if stopped is not None:
-            self.states.drop(inbound.sender)
-            language = state.language if state and state.language else stopped
-            self._text(inbound.sender, self._t("intake_stopped", language))
+            # With no rating under way there is nothing to stop (a redelivered stop included).
+            if state is not None and state.step != "done":
+                self.states.drop(inbound.sender)
+                self._text(inbound.sender, self._t("intake_stopped", state.language or stopped))
             return
         if state is None or state.step == "done":
             handled = state.handled if state else ()
@@ -435,14 +436,16 @@ class Conversation:
         re-asking (a page turn included)."""
         if inbound.kind in ("list", "button") and inbound.reply is not None:
             ident = inbound.reply.id
-            if ident.startswith(MORE_PREFIX) and ident[len(MORE_PREFIX) :].isdigit():
-                moved = evolve(state, page=int(ident[len(MORE_PREFIX) :]))
+            page = ident.removeprefix(MORE_PREFIX)
+            if page != ident and page.isascii() and page.isdigit() and len(page) < 6:
+                moved = evolve(state, page=int(page))
                 self._prompt(moved)
                 return moved
             if ident.startswith(prefix):
                 return ident[len(prefix) :]
             return self._reask(state, "intake_choice_unknown")
-        if state.step in ("thumbs", "comment", "resume"):
+        buttons = state.step == "thumbs" and len(self.thumbs.options) <= BUTTONS_MAX
+        if buttons or state.step in ("comment", "resume"):
             return self._reask(state, "intake_use_buttons")
         return self._reask(state, "intake_use_list")
 
