@@ -105,6 +105,10 @@ def test_programme_forms_guide_runs(capsys: pytest.CaptureFixture[str]) -> None:
     run_blocks(DOCS / "uae-and-qatar-forms.md", capsys)
 
 
+def test_whatsapp_guide_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    run_blocks(DOCS / "whatsapp.md", capsys)
+
+
 def test_define_a_form_guide_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(blocks(DOCS / "define-a-form.md")) >= 4
     run_blocks(DOCS / "define-a-form.md", capsys)

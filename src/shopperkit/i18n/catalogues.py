@@ -41,6 +41,7 @@ CORE_DOMAINS = (
     "insights",
     "store",
     "service",
+    "intake",
 )
 """The built-in domains: one per part of the library that emits codes."""
 
