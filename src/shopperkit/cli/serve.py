@@ -22,6 +22,8 @@ SECRET_ENVS = {
     "whatsapp_verify_token": "SHOPPERKIT_WHATSAPP_VERIFY_TOKEN",
     "pseudonym_secret": "SHOPPERKIT_PSEUDONYM_SECRET",
 }
+SENDER_ENVS = ("SHOPPERKIT_WHATSAPP_PHONE_NUMBER_ID", "SHOPPERKIT_WHATSAPP_TOKEN")
+"""The business phone number's id and the access token the chat answers through."""
 """Secrets come from the environment, never from the command line (which others can see)."""
 
 
@@ -84,8 +86,13 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from shopperkit.service.app import create_app
+    from shopperkit.service.chat import GraphTransport, chat_handlers
 
-    app = create_app(settings_of(args))
+    extra = []
+    phone, token = (os.environ.get(name) for name in SENDER_ENVS)
+    if phone and token:
+        extra.append(chat_handlers(GraphTransport(phone, token)))
+    app = create_app(settings_of(args), extra=extra)
     print(f"shopperkit: serving on http://{args.host}:{args.port}", file=sys.stderr)
     uvicorn.run(
         app,
