@@ -137,6 +137,8 @@ def test_an_evaluation_is_scored_kept_once_and_answered_in_its_language(
     assert isinstance(expected, dict)
     assert body["score"]["overall"] == expected["overall"] == 100.0
     assert "shopper" not in body["score"]
+    assert body["card"]["overall"] == 100.0
+    assert body["card"]["sections"][0]["items"][0]["contribution"] == 100.0
     assert "p-1" not in json.dumps(body)
     assert (
         render(

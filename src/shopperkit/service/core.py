@@ -149,12 +149,13 @@ class Service:
         key: ApiKey | None,
         address: str,
         channel: str | None = None,
+        card: bool = False,
         text: bool = False,
     ) -> Outcome:
         """Check, limit and keep one submission (``evaluation`` or ``application``) under
         the client's ``submission`` id: 201 with the result when new, 200 with the first
-        result for a retry, 422 with every problem when refused. With ``text``, an accepted
-        evaluation's score card also comes as text in ``language``."""
+        result for a retry, 422 with every problem when refused. With ``card`` an accepted
+        evaluation's answer has its score card, with ``text`` the card as text too."""
         if not submission or len(submission) > 512:
             raise ServiceError(400, "submission_id_missing", {"limit": 512})
         sender = _sender(record, kind)

@@ -103,35 +103,41 @@ class Intake:
         language: str,
         channel: str | None = None,
         *,
+        card: bool = False,
         text: bool = False,
     ) -> Checked:
         """Check ``record`` against its form and score it; accepted, it is a
-        :class:`Submission` whose result is the score record without identities, the score
-        card and, with ``text``, the card as text in ``language``."""
+        :class:`Submission` whose result is the score record without identities (overall,
+        section and item scores, band, failed critical items); with ``card``, also every
+        item's contribution (:class:`~shopperkit.scoring.engine.ScoreCard`); with ``text``,
+        the card as text in ``language``."""
         if type(record) is dict and channel is not None:
             record = {**record, "channel": channel}
         scored = self.scoring.score_data(record)
         if isinstance(scored, list):
             return Checked(None, self._problems(scored, language))
-        card = self.scoring.card(record)
-        assert isinstance(card, ScoreCard), "scored above"
-        form = self.forms[card.form]
         score = {key: value for key, value in scored.items() if key not in IDENTITY_FIELDS}
-        result = {
+        result: dict[str, Any] = {
             "submission": submission,
             "status": "accepted",
             "score": score,
-            "card": to_data(card),
-            "text": render_card(card, language, form=form, digits=self.languages.digits)
-            if text
-            else None,
+            "card": None,
+            "text": None,
         }
+        if card or text:
+            made = self.scoring.card(record)
+            assert isinstance(made, ScoreCard), "scored above"
+            result["card"] = to_data(made)
+            if text:
+                form = self.forms[made.form]
+                digits = self.languages.digits
+                result["text"] = render_card(made, language, form=form, digits=digits)
         return Checked(
             Submission(
                 submission=submission,
                 kind="evaluation",
                 record=str(record["id"]),
-                form=card.form,
+                form=str(scored["form"]),
                 channel=str(record.get("channel", "")),
                 language=language,
                 data=record,

@@ -144,6 +144,11 @@ class Database:
             command.upgrade(_alembic(connection), "head")
         return head_version()
 
+    def ping(self) -> None:
+        """Ask the store for nothing: raises ``store_unavailable`` when it cannot answer."""
+        with self._connected() as connection:
+            connection.exec_driver_sql("SELECT 1")
+
     def check_version(self) -> None:
         """Raise ``store_outdated`` or ``store_too_new`` unless the schema is this
         shopperkit's (:func:`head_version`)."""
