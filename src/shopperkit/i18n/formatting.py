@@ -46,14 +46,14 @@ def _number(value: int | float | Decimal, language: str, digits: Digits) -> str:
     if isinstance(value, Decimal) and value.is_finite():
         places = max(0, -int(value.as_tuple().exponent))
     try:
-        return _formatted(type(value), value, places, language, digits)
+        return _formatted(type(value).__name__, value, places, language, digits)
     except TypeError:  # unhashable: a signalling NaN
         return _format_number(value, places, language, digits)
 
 
 @lru_cache(maxsize=1 << 16)
 def _formatted(
-    kind: type, value: int | float | Decimal, places: int, language: str, digits: Digits
+    kind: str, value: int | float | Decimal, places: int, language: str, digits: Digits
 ) -> str:
     return _format_number(value, places, language, digits)
 
