@@ -24,7 +24,7 @@ from shopperkit import __version__
 from shopperkit.errors import ShopperkitError
 from shopperkit.registry import Registry
 from shopperkit.scoring.tallies import check_keys
-from shopperkit.service.core import Outcome, Service, ServiceError
+from shopperkit.service.core import Service, ServiceError
 from shopperkit.service.settings import ServiceSettings
 from shopperkit.store import Store
 
@@ -258,7 +258,25 @@ def _error_handlers(service: Service) -> dict[type[Exception], Callable[..., Res
     return {ShopperkitError: shopperkit_error, HTTPException: http_error, Exception: unexpected}
 
 
-def _answer(outcome: Outcome) -> Response[Any]:
+async def _submitted(
+    service: Service,
+    request: Request[Any, Any, Any],
+    kind: str,
+    lang: str | None,
+    api_key: str | None,
+    idempotency_key: str | None,
+    *,
+    card: bool = False,
+    text: bool = False,
+) -> Response[Any]:
+    """Receive the request's body as a submission of ``kind`` and answer with the outcome."""
+    key = service.key(api_key)
+    language = service.intake.language(lang, request.headers.get("accept-language"))
+    record = service.parse_body(await request.body())
+    address = request.client.host if request.client else ""
+    outcome = await service.receive(
+        kind, idempotency_key, record, language, key=key, address=address, card=card, text=text
+    )
     headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
     return Response(outcome.body, status_code=outcome.status, headers=headers)
 
@@ -336,21 +354,9 @@ def api_handlers(service: Service) -> list[BaseRouteHandler]:
         """Submit one evaluation (``evaluation.schema.json``): checked against its form,
         kept once per ``Idempotency-Key`` and scored; answered with the score card, or with
         every problem."""
-        key = service.key(api_key)
-        language = service.intake.language(lang, request.headers.get("accept-language"))
-        record = service.parse_body(await request.body())
-        address = request.client.host if request.client else ""
-        outcome = await service.receive(
-            "evaluation",
-            idempotency_key,
-            record,
-            language,
-            key=key,
-            address=address,
-            card=card,
-            text=text,
+        return await _submitted(
+            service, request, "evaluation", lang, api_key, idempotency_key, card=card, text=text
         )
-        return _answer(outcome)
 
     @post(
         f"{API}/applications",
@@ -366,14 +372,7 @@ def api_handlers(service: Service) -> list[BaseRouteHandler]:
     ) -> Response[VerdictBody]:
         """Apply to a recruited programme (``applicant.schema.json``): screened, kept once
         per ``Idempotency-Key``, answered with the verdict in the applicant's language."""
-        key = service.key(api_key)
-        language = service.intake.language(lang, request.headers.get("accept-language"))
-        record = service.parse_body(await request.body())
-        address = request.client.host if request.client else ""
-        outcome = await service.receive(
-            "application", idempotency_key, record, language, key=key, address=address
-        )
-        return _answer(outcome)
+        return await _submitted(service, request, "application", lang, api_key, idempotency_key)
 
     @get(f"{API}/aggregates", responses=ERRORS, tags=["results"])
     async def aggregates(
