@@ -71,8 +71,9 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from shopperkit.service.app import create_app
+    from shopperkit.service.webform import web_form_handlers
 
-    app = create_app(settings_of(args))
+    app = create_app(settings_of(args), extra=[web_form_handlers])
     print(f"shopperkit: serving on http://{args.host}:{args.port}", file=sys.stderr)
     uvicorn.run(
         app,
