@@ -317,6 +317,7 @@ def browser() -> Iterator[Any]:
         for flag in (*CHROMIUM_FLAGS, "--disable-dev-shm-usage", "--window-size=412,915"):
             options.add_argument(flag)
         options.add_argument(f"--user-data-dir={profile}")
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         driver = webdriver.Chrome(
             service=Service(executable_path=str(CHROMEDRIVER)), options=options
         )
@@ -405,3 +406,5 @@ def test_a_shopper_fills_in_the_form_in_a_browser(
     assert isinstance(stored["score"]["overall"], int | float)
     assert card.strip() == stored["text"].strip()
     assert "shopper" not in stored["score"]
+    blocked = [e for e in driver.get_log("browser") if "Content Security Policy" in e["message"]]
+    assert blocked == [], "the page needs nothing its policy forbids"

@@ -71,24 +71,24 @@ def language_name(language: str) -> str:
 
 def words(service: Service, language: str) -> dict[str, str]:
     """The page's own words in ``language`` (the ``service`` catalogue)."""
-    say = service.intake
+    intake = service.intake
     return {
-        "language": say.say("web_form_language", {}, language),
-        "visit": say.say("web_form_visit", {}, language),
-        "entity": say.say("web_form_entity", {}, language),
-        "centre": say.say("web_form_centre", {}, language),
-        "service": say.say("web_form_service", {}, language),
-        "choose": say.say("web_form_choose", {}, language),
-        "visited_at": say.say("web_form_visited_at", {}, language),
-        "required": say.say("web_form_required", {}, language),
-        "not_applicable": say.say("web_form_not_applicable", {}, language),
-        "comment": say.say("web_form_comment", {}, language),
-        "submit": say.say("web_form_submit", {}, language),
-        "sending": say.say("web_form_sending", {}, language),
-        "thanks": say.say("web_form_thanks", {}, language),
-        "problems": say.say("web_form_problems", {}, language),
-        "unreachable": say.say("web_form_unreachable", {}, language),
-        "script_needed": say.say("web_form_script_needed", {}, language),
+        "language": intake.say("web_form_language", {}, language),
+        "visit": intake.say("web_form_visit", {}, language),
+        "entity": intake.say("web_form_entity", {}, language),
+        "centre": intake.say("web_form_centre", {}, language),
+        "service": intake.say("web_form_service", {}, language),
+        "choose": intake.say("web_form_choose", {}, language),
+        "visited_at": intake.say("web_form_visited_at", {}, language),
+        "required": intake.say("web_form_required", {}, language),
+        "not_applicable": intake.say("web_form_not_applicable", {}, language),
+        "comment": intake.say("web_form_comment", {}, language),
+        "submit": intake.say("web_form_submit", {}, language),
+        "sending": intake.say("web_form_sending", {}, language),
+        "thanks": intake.say("web_form_thanks", {}, language),
+        "problems": intake.say("web_form_problems", {}, language),
+        "unreachable": intake.say("web_form_unreachable", {}, language),
+        "script_needed": intake.say("web_form_script_needed", {}, language),
     }
 
 
@@ -149,7 +149,8 @@ def web_form_handlers(service: Service) -> list[BaseRouteHandler]:
     @post("/form/{form_id:str}/submit", include_in_schema=False, status_code=201)
     async def submit(request: Request[Any, Any, Any], form_id: str) -> Response[Any]:
         """An evaluation sent by the page (JSON, the CSRF token in ``X-CSRFToken``, the
-        page's submission id in ``Idempotency-Key``): the score card, or every problem."""
+        page's submission id in ``Idempotency-Key``), taken as an evaluation of the form in
+        the address: the score card, or every problem."""
         language = service.intake.language(
             request.query_params.get("lang"), request.headers.get("accept-language")
         )
