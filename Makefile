@@ -20,10 +20,12 @@ demo: $(STAMP)
 
 test: $(STAMP) browser postgres lint typecheck pytest docs
 
-# Report tests open the HTML in Debian's headless Chromium.
+# Report tests open the HTML in Debian's headless Chromium; web form tests drive it through
+# Debian's chromedriver.
 browser:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@{ command -v chromium && test -x /usr/bin/chromedriver; } >/dev/null || { \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 # Store tests run against SQLite and a throwaway server from Debian's PostgreSQL (server and
 # client), which the tests start on 127.0.0.1 and stop themselves (tests/postgres.py).

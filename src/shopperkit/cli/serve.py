@@ -12,6 +12,7 @@ from shopperkit.errors import InputError
 
 if TYPE_CHECKING:
     from shopperkit.service import ServiceSettings
+    from shopperkit.service.app import Extra
 
 NAME = "serve"
 HELP = "run the service: the API apps call, the web form and the WhatsApp webhook"
@@ -22,9 +23,9 @@ SECRET_ENVS = {
     "whatsapp_verify_token": "SHOPPERKIT_WHATSAPP_VERIFY_TOKEN",
     "pseudonym_secret": "SHOPPERKIT_PSEUDONYM_SECRET",
 }
+"""Secrets come from the environment, never from the command line (which others can see)."""
 SENDER_ENVS = ("SHOPPERKIT_WHATSAPP_PHONE_NUMBER_ID", "SHOPPERKIT_WHATSAPP_TOKEN")
 """The business phone number's id and the access token the chat answers through."""
-"""Secrets come from the environment, never from the command line (which others can see)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -87,8 +88,9 @@ def run(args: argparse.Namespace) -> int:
 
     from shopperkit.service.app import create_app
     from shopperkit.service.chat import GraphTransport, chat_handlers
+    from shopperkit.service.webform import web_form_handlers
 
-    extra = []
+    extra: list[Extra] = [web_form_handlers]
     phone, token = (os.environ.get(name) for name in SENDER_ENVS)
     if phone and token:
         extra.append(chat_handlers(GraphTransport(phone, token)))

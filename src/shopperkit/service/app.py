@@ -30,6 +30,9 @@ from shopperkit.store import Store
 
 API = "/api/v1"
 
+Extra = Callable[["Service"], list[BaseRouteHandler]]
+"""Adds routes to the service: the web form's, the chat webhook's (see :func:`create_app`)."""
+
 
 @frozen
 class ErrorDetail:
@@ -428,7 +431,7 @@ def create_app(
     *,
     store: Store | None = None,
     registry: Registry | None = None,
-    extra: Sequence[Callable[[Service], list[BaseRouteHandler]]] = (),
+    extra: Sequence[Extra] = (),
 ) -> Litestar:
     """The service for ``settings``: the API, and whatever ``extra`` adds (the web form, the
     chat webhook), on ``store`` (opened from ``settings.store_url`` when not given)."""
