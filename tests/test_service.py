@@ -377,3 +377,27 @@ def test_the_published_openapi_description_is_the_service_s_own() -> None:
     assert published == json.loads(json.dumps(openapi_document())), (
         "docs/openapi.json is out of date: regenerate it (docs/serve.md says how)"
     )
+
+
+def test_a_busy_store_answers_503_and_the_retry_is_kept_once(
+    sqlite_client: TestClient[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shopperkit.errors import InputError
+
+    store = store_of(sqlite_client)
+    keep = store.keep_submissions
+
+    def busy(*args: Any, **kwargs: Any) -> Any:
+        raise InputError("store_busy", {"seconds": 5})
+
+    monkeypatch.setattr(store, "keep_submissions", busy)
+    answer = sqlite_client.post(
+        "/api/v1/evaluations", json=quick(7), headers={"Idempotency-Key": "busy"}
+    )
+    assert (answer.status_code, answer.json()["error"]["code"]) == (503, "store_busy")
+    monkeypatch.setattr(store, "keep_submissions", keep)
+    retry = sqlite_client.post(
+        "/api/v1/evaluations", json=quick(7), headers={"Idempotency-Key": "busy"}
+    )
+    assert retry.status_code == 201
+    assert len(stored(sqlite_client)) == 1

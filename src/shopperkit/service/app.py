@@ -235,6 +235,9 @@ HTTP_ERRORS: dict[int, tuple[str, dict[str, Any]]] = {
 }
 """The code of each HTTP error the framework raises (others are ``request_refused``)."""
 
+UNAVAILABLE = frozenset({"store_unavailable", "store_busy"})
+"""Store errors that say "try again later" (503), not "your request is wrong"."""
+
 
 def _error_handlers(service: Service) -> dict[type[Exception], Callable[..., Response[Any]]]:
     def body(
@@ -245,6 +248,8 @@ def _error_handlers(service: Service) -> dict[type[Exception], Callable[..., Res
 
     def shopperkit_error(request: Request[Any, Any, Any], error: ShopperkitError) -> Response[Any]:
         status = error.status if isinstance(error, ServiceError) else 400
+        if error.code in UNAVAILABLE:
+            status = 503
         return Response(body(request, error.code, error.params, error.where), status_code=status)
 
     def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
