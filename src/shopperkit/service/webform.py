@@ -10,16 +10,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader
 from litestar import Request, Response, get, post
 from litestar.handlers import BaseRouteHandler
+from litestar.params import PathParameter
 
 from shopperkit.service.core import Service, ServiceError
 
 HERE = Path(__file__).parent
+FormId = Annotated[str, PathParameter(description="the form's id")]
 STATIC_PATH = "/form-static"
 
 CONTENT_SECURITY_POLICY = (
@@ -138,7 +140,7 @@ def web_form_handlers(service: Service) -> list[BaseRouteHandler]:
     """The web form's route handlers: the page, its submission and its script and style."""
 
     @get("/form/{form_id:str}", include_in_schema=False)
-    async def page(request: Request[Any, Any, Any], form_id: str) -> Response[str]:
+    async def page(request: Request[Any, Any, Any], form_id: FormId) -> Response[str]:
         """Form ``form_id`` as an HTML page in ``?lang=`` (else the browser's language)."""
         language = service.intake.language(
             request.query_params.get("lang"), request.headers.get("accept-language")
@@ -147,7 +149,7 @@ def web_form_handlers(service: Service) -> list[BaseRouteHandler]:
         return Response(html, media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
 
     @post("/form/{form_id:str}/submit", include_in_schema=False, status_code=201)
-    async def submit(request: Request[Any, Any, Any], form_id: str) -> Response[Any]:
+    async def submit(request: Request[Any, Any, Any], form_id: FormId) -> Response[Any]:
         """An evaluation sent by the page (JSON, the CSRF token in ``X-CSRFToken``, the
         page's submission id in ``Idempotency-Key``), taken as an evaluation of the form in
         the address: the score card, or every problem."""
@@ -166,12 +168,13 @@ def web_form_handlers(service: Service) -> list[BaseRouteHandler]:
             key=None,
             address=request.client.host if request.client else "",
             channel="web",
+            text=True,  # the page shows the score card as text
         )
         headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
         return Response(outcome.body, status_code=outcome.status, headers=headers)
 
     @get(f"{STATIC_PATH}/{{name:str}}", include_in_schema=False)
-    async def asset(name: str) -> Response[bytes]:
+    async def asset(name: Annotated[str, PathParameter()]) -> Response[bytes]:
         """The page's script and style sheet."""
         if name not in ASSETS:
             raise ServiceError(404, "not_found")
