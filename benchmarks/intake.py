@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,17 +32,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def free_port() -> int:
-    """A port nothing listens on, on the loopback interface."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextlib.contextmanager
 def server(url: str) -> Iterator[int]:
     """The service on ``url``'s store in its own process; its port."""
+    from tests.postgres import free_port
+
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, __file__, "--serve", url, str(port)],

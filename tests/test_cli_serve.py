@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,14 +12,8 @@ from pathlib import Path
 import httpx
 
 from shopperkit.store import Store, Workspace
+from tests.postgres import free_port
 from tests.test_service import quick
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def shopperkit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

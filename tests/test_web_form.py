@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import tempfile
 import threading
 import time
@@ -33,6 +32,7 @@ from shopperkit.service.webform import web_form_handlers
 from shopperkit.store import Store
 from shopperkit.store.database import Database
 from tests.browser import CHROMIUM_FLAGS, chromium
+from tests.postgres import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = json.loads(
@@ -268,13 +268,6 @@ def test_the_page_names_the_form_it_was_opened_for(
 
 
 # --- in a real browser ------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture
