@@ -262,7 +262,7 @@ class Scorer:
         if failed and self.form.policy.critical == "zero_overall":
             overall = 0.0
         ids = self.compiled.ids
-        points = {
+        summed: dict[str, Any] = {
             "overall": points_of(overall, total),
             "sections": {
                 sid: None if score is None else points_of(score, possible)
@@ -282,7 +282,7 @@ class Scorer:
             },
             failed_critical=tuple(ids[i] for i in failed),
             band=grade(self.form, overall),
-            points=points,
+            points=summed,
         )
 
     def card(

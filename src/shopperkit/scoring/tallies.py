@@ -221,14 +221,14 @@ class Aggregates:
         points = record.get("points")
         if self.shoppers:
             group = tuple(group_value(record, key) for key in self.keys)
-            named = None
+            by_name = None
             if points is not None:
-                named = {**points["sections"], "overall": points["overall"]}
+                by_name = {**points["sections"], "overall": points["overall"]}
             self.add_scores(
                 group,
                 {**record["sections"], "overall": record["overall"]},
                 record["shopper"],
-                named,
+                by_name,
             )
             return
         keys = self.keys
@@ -238,6 +238,7 @@ class Aggregates:
             tallies = self.groups[group] = {}
         scores = record["sections"].copy()
         scores["overall"] = record["overall"]
+        named: dict[str, Any] = {}
         if points is not None:
             named = points["sections"].copy()
             named["overall"] = points["overall"]
