@@ -1,7 +1,8 @@
 """The statistics behind findings: Welch's t-test and the Benjamini-Hochberg procedure.
 
-Pure Python, exact to about 1e-10: Student's t distribution through the regularised
-incomplete beta function (Lentz's continued fraction).
+Pure Python: Student's t distribution through the regularised incomplete beta function
+(Lentz's continued fraction). ``tests/test_stats_reference.py`` holds p-values and quantiles
+to SciPy's within 1e-9 relative, at whole and fractional degrees of freedom.
 """
 
 from __future__ import annotations
