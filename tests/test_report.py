@@ -56,6 +56,10 @@ def records(seed: int = 3) -> list[dict[str, Any]]:
             "sections": factors,
             "comment": "Mr. Hassan Ali was helpful, call 5551 2345" if number % 50 == 0 else "",
         }
+        # Points as a weighted_mean form with every section weighing 1 gives them.
+        sections = {f: {"earned": v / 100.0, "possible": 1.0} for f, v in factors.items()}
+        overall = {"earned": row["overall"] * len(factors) / 100.0, "possible": len(factors)}
+        row["points"] = {"overall": overall, "sections": sections}
         if number % 7 == 0:
             row["handoffs"] = {"moi>mophp": rng.gauss(40 if entity == "moi" else 70, 10)}
         rows.append(row)

@@ -62,7 +62,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         forms = [registry.form(name) for name in args.form]
     scoring = Scoring(forms, registry.plugins.question_scorers())
-    stream = ScoreStream(scoring, [key.strip() for key in args.by.split(",") if key.strip()])
+    aggregation = (
+        registry.programme(args.programme).text("aggregation", "mean") if args.programme else "mean"
+    )
+    by = [key.strip() for key in args.by.split(",") if key.strip()]
+    stream = ScoreStream(scoring, by, aggregation=aggregation)
     progress = sys.stderr.isatty()
     out: Path = args.out
     store = workspace_store(args)

@@ -52,7 +52,7 @@ from shopperkit.model.programme import Programme
 from shopperkit.model.services import Directory
 from shopperkit.plugins import Plugins
 from shopperkit.scoring.batch import Scored
-from shopperkit.scoring.tallies import Aggregates, Tally
+from shopperkit.scoring.tallies import Aggregates, Tally, model_points
 
 LEVELS = ("entity", "centre", "service")
 REPORT_KEYS = ("entity", "centre", "service", "month")
@@ -122,7 +122,15 @@ def fold(
     scores[OVERALL] = scored.overall
     for key, value in scored.handoffs.items():
         scores[HANDOFF_PREFIX + key] = value
-    aggregates.add_scores(group, scores, shopper)
+    points = model_points(scored)
+    if points is not None:  # hand-off keys follow the hand-off sections in form order
+        skipped = frozenset(handoff_sections.get(scored.form, ()))
+        done = [s for s, v in scored.sections.items() if v is not None and s in skipped]
+        if len(done) != len(scored.handoffs):
+            done = [s for s in scored.handoffs if s in scored.sections]
+        for key, section in zip(scored.handoffs, done, strict=False):
+            points[HANDOFF_PREFIX + key] = points.get(section)
+    aggregates.add_scores(group, scores, shopper, points)
 
 
 def report_aggregates(
@@ -306,13 +314,16 @@ def insights(
         shopper_reliability = {pseudonym(s): v for s, v in reliability(records, flags).items()}
     rolled, overall = _groups(aggregates, owners)
     groups, withheld = [], 0
+    # Group scores: the mean of scores or pooled points, as the programme says.
+    aggregation = known.text("aggregation", "mean") if known is not None else "mean"
     for (level, key, entity, factor, period), tally in sorted(rolled.items()):
         if _publishable(tally, k):
-            groups.append(GroupScores(level, key, entity, factor, tally.sample(), period))
+            sample = tally.sample(aggregation)
+            groups.append(GroupScores(level, key, entity, factor, sample, period))
         else:
             withheld += 1
     baseline = {
-        factor: tally.sample()
+        factor: tally.sample(aggregation)
         for factor, tally in sorted(overall.items())
         if _publishable(tally, k)
     }

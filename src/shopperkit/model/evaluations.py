@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from attrs import frozen
 
@@ -43,6 +43,36 @@ class Evaluation:
 
 
 @frozen
+class Points:
+    """What a score divides by (``possible``) and its share of that (``earned`` = score *
+    possible / 100): summed over evaluations, they give the pooled score."""
+
+    earned: float
+    possible: float
+
+
+@frozen
+class ScorePoints:
+    """The points of an evaluation, overall and per section (None: the section dropped out).
+
+    For a form scored by ``points_ratio`` they are weighted points (weight * points); by
+    ``weighted_mean`` they are weights: item weights in a section, section weights overall.
+    """
+
+    overall: Points
+    sections: Mapping[str, Points | None]
+
+
+def points_from_data(data: Mapping[str, Any]) -> ScorePoints:
+    """The :class:`ScorePoints` of a score record's ``points``."""
+    sections = data["sections"]
+    return ScorePoints(
+        Points(**data["overall"]),
+        {k: None if v is None else Points(**v) for k, v in sections.items()},
+    )
+
+
+@frozen
 class ScoredEvaluation:
     """A scored evaluation (a line of ``scores.jsonl``, ``score.schema.json``): its context
     plus unrounded scores on 0 to 100.
@@ -72,3 +102,6 @@ class ScoredEvaluation:
     handoffs: Mapping[str, float]
     failed_critical: tuple[str, ...]
     band: str | None
+    points: ScorePoints | None = None
+    """Earned and possible points, as every score record carries them (None only for a model
+    built without them, which cannot be pooled)."""

@@ -18,7 +18,7 @@ from attrs import frozen
 from shopperkit.errors import InputError
 from shopperkit.forms.compiled import QuestionScorer
 from shopperkit.io.files import parse_json
-from shopperkit.model.evaluations import Evaluation, ScoredEvaluation
+from shopperkit.model.evaluations import Evaluation, ScoredEvaluation, points_from_data
 from shopperkit.model.forms import Form
 from shopperkit.problems import FieldProblem, RecordError
 from shopperkit.scoring.engine import ScoreCard, Scorer
@@ -124,6 +124,7 @@ class Scoring:
         result["handoffs"] = scorer.named_handoffs(outcome.handoffs, record)
         result["failed_critical"] = list(outcome.failed_critical)
         result["band"] = None if outcome.band is None else outcome.band.grade
+        result["points"] = outcome.points
         return result
 
     def card(self, evaluation: Evaluation | Mapping[str, Any]) -> ScoreCard | list[FieldProblem]:
@@ -208,6 +209,7 @@ def scored_from_record(record: Mapping[str, Any]) -> ScoredEvaluation:
         handoffs=record["handoffs"],
         failed_critical=tuple(record["failed_critical"]),
         band=record["band"],
+        points=points_from_data(record["points"]),
     )
 
 
@@ -240,9 +242,13 @@ class ScoreStream:
     and rejected records are kept; :meth:`document` gives ``aggregates.json``.
     """
 
-    def __init__(self, scoring: Scoring, by: Sequence[str] = ()) -> None:
+    def __init__(
+        self, scoring: Scoring, by: Sequence[str] = (), *, aggregation: str = "mean"
+    ) -> None:
+        """``aggregation``: ``mean`` of scores or ``pooled`` points (a programme's
+        ``aggregation`` parameter)."""
         self.scoring = scoring
-        self.aggregates = Aggregates(by)
+        self.aggregates = Aggregates(by, aggregation=aggregation)
         self.accepted = 0
         self.rejected = 0
 
@@ -320,15 +326,18 @@ def score(
     by: Sequence[str] = (),
     question_scorers: Mapping[str, QuestionScorer] | None = None,
     source: str = "evaluations",
+    aggregation: str = "mean",
 ) -> Scored:
     """Score every evaluation (models or plain mappings) by the form it names.
 
     ``forms``: the forms, a registry (every installed form) or a :class:`Scoring`. Scores
-    are tallied per group of ``by`` (see ``GROUP_KEYS``). A rejected evaluation is kept
-    with every problem, its ``file`` being ``source`` and its ``row`` its position.
+    are tallied per group of ``by`` (see ``GROUP_KEYS``), each group scored by
+    ``aggregation``: the ``mean`` of its scores or its ``pooled`` points. A rejected
+    evaluation is kept with every problem, its ``file`` being ``source`` and its ``row`` its
+    position.
     """
     scoring = scoring_for(forms, question_scorers)
-    stream = ScoreStream(scoring, by)
+    stream = ScoreStream(scoring, by, aggregation=aggregation)
     scored: list[ScoredEvaluation] = []
     rejected: list[RecordError] = []
     for row, evaluation in enumerate(evaluations, start=1):

@@ -84,6 +84,15 @@ class Outcome:
     handoffs: Mapping[str, float]
     failed_critical: tuple[str, ...]
     band: GradeBand | None
+    points: Mapping[str, Any]
+    """``{"overall": {"earned", "possible"}, "sections": {id: {...} or None}}``: what each
+    score divides by (``possible``) and its share of that (``earned`` = score * possible /
+    100), so scores can be pooled across evaluations (see ``points_of``)."""
+
+
+def points_of(score: float, possible: float) -> dict[str, float]:
+    """Earned and possible points of a score on 0 to 100 over ``possible``."""
+    return {"earned": score * possible / 100.0, "possible": possible}
 
 
 @frozen
@@ -230,24 +239,36 @@ class Scorer:
         return sections
 
     def _overall(self, sections: list[float | None], base: list[float]) -> float | None:
+        return self._overall_and_total(sections, base)[0]
+
+    def _overall_and_total(
+        self, sections: list[float | None], base: list[float]
+    ) -> tuple[float | None, float]:
         weights = base if self.ratio else self.section_weights
         total = weighted = 0.0
         for score, weight in zip(sections, weights, strict=True):
             if score is not None:
                 total += weight
                 weighted += weight * score
-        return weighted / total if total > 0.0 else None
+        return (weighted / total if total > 0.0 else None), total
 
     def outcome(self, states: list[int], points: list[float]) -> Outcome | None:
         """Scores from each question's state and points; None when nothing counts."""
         scores, num, extra, base, failed_in, failed = self._sums(states, points)
         sections = self._section_scores(num, extra, base, failed_in)
-        overall = self._overall(sections, base)
+        overall, total = self._overall_and_total(sections, base)
         if overall is None:
             return None
         if failed and self.form.policy.critical == "zero_overall":
             overall = 0.0
         ids = self.compiled.ids
+        summed: dict[str, Any] = {
+            "overall": points_of(overall, total),
+            "sections": {
+                sid: None if score is None else points_of(score, possible)
+                for sid, score, possible in zip(self.section_ids, sections, base, strict=True)
+            },
+        }
         return Outcome(
             overall=overall,
             sections=dict(zip(self.section_ids, sections, strict=True)),
@@ -261,6 +282,7 @@ class Scorer:
             },
             failed_critical=tuple(ids[i] for i in failed),
             band=grade(self.form, overall),
+            points=summed,
         )
 
     def card(

@@ -176,8 +176,14 @@ def compile_fast(compiled: CompiledForm) -> FastScorer:
     body.append("overall = ts / tw")
     if policy.critical == "zero_overall":
         body.append("if failed: overall = 0.0")
+    # Earned and possible points (engine.points_of), in the same operations as the exact path.
+    for s in range(len(form.sections)):
+        body.append(
+            f'P{s} = None if S{s} is None else {{"earned": S{s} * b{s} / 100.0, "possible": b{s}}}'
+        )
     sections = ", ".join(f"{section.id!r}: S{s}" for s, section in enumerate(form.sections))
     items = ", ".join(f"{q.id!r}: s{i}" for i, (_, q) in enumerate(questions))
+    points = ", ".join(f"{section.id!r}: P{s}" for s, section in enumerate(form.sections))
     handoffs = [
         f"if S{s} is not None: handoffs[K[{n}]] = S{s}"
         for n, s in enumerate(s for s, section in enumerate(form.sections) if section.handoff)
@@ -204,6 +210,8 @@ def compile_fast(compiled: CompiledForm) -> FastScorer:
         '    "handoffs": handoffs,',
         '    "failed_critical": failed,',
         '    "band": None if band is None else band.grade,',
+        '    "points": {"overall": {"earned": overall * tw / 100.0, "possible": tw}, '
+        f'"sections": {{{points}}}}},',
         "}",
     ]
     head = [

@@ -21,14 +21,20 @@ GROUP_KEYS = ("entity", "centre", "service", "channel", "language", "day", "week
 """What aggregates can be grouped by; day, week and month are of ``visited_at`` (its own offset)."""
 
 
+AGGREGATIONS = ("mean", "pooled")
+"""How a group's score is made (the programme parameter ``aggregation``): the mean of its
+evaluations' scores, or their summed earned points over their summed possible points."""
+
+
 class Tally:
     """Count, mean and sum of squared deviations of a stream of numbers.
 
     ``shoppers``, when kept (not None), is the set of shoppers behind the numbers, so a
-    report can withhold a group of too few shoppers; merging joins the sets.
+    report can withhold a group of too few shoppers; merging joins the sets. ``earned`` and
+    ``possible`` are the sums of the scores' points, when given, for the pooled score.
     """
 
-    __slots__ = ("count", "m2", "mean", "shoppers")
+    __slots__ = ("count", "earned", "m2", "mean", "possible", "shoppers")
 
     def __init__(
         self,
@@ -36,17 +42,26 @@ class Tally:
         mean: float = 0.0,
         m2: float = 0.0,
         shoppers: set[str] | None = None,
+        earned: float = 0.0,
+        possible: float = 0.0,
     ) -> None:
         self.count, self.mean, self.m2, self.shoppers = count, mean, m2, shoppers
+        self.earned, self.possible = earned, possible
 
-    def add(self, value: float, shopper: str | None = None) -> None:
-        """Take one more number (Welford's update), and its shopper when shoppers are kept."""
+    def add(
+        self, value: float, shopper: str | None = None, points: Mapping[str, float] | None = None
+    ) -> None:
+        """Take one more number (Welford's update), its shopper when shoppers are kept, and
+        its ``points`` (``earned`` and ``possible``) when given."""
         self.count += 1
         delta = value - self.mean
         self.mean += delta / self.count
         self.m2 += delta * (value - self.mean)
         if shopper is not None and self.shoppers is not None:
             self.shoppers.add(shopper)
+        if points is not None:
+            self.earned += points["earned"]
+            self.possible += points["possible"]
 
     def merge(self, other: Tally) -> Tally:
         """A new tally of both streams (Chan's parallel formula)."""
@@ -56,29 +71,58 @@ class Tally:
             if self.shoppers is None and other.shoppers is None
             else (self.shoppers or set()) | (other.shoppers or set())
         )
+        earned, possible = self.earned + other.earned, self.possible + other.possible
         if count == 0:
-            return Tally(shoppers=shoppers)
+            return Tally(shoppers=shoppers, earned=earned, possible=possible)
         delta = other.mean - self.mean
         mean = self.mean + delta * other.count / count
         m2 = self.m2 + other.m2 + delta * delta * self.count * other.count / count
-        return Tally(count, mean, m2, shoppers)
+        return Tally(count, mean, m2, shoppers, earned, possible)
 
-    def sample(self) -> Sample:
-        """Count, mean and sample standard deviation, as findings test them."""
-        return Sample(self.count, self.mean, self.std)
+    @property
+    def pooled(self) -> float | None:
+        """Summed earned over summed possible points, on 0 to 100 (None with nothing
+        possible)."""
+        return 100.0 * self.earned / self.possible if self.possible > 0.0 else None
+
+    def score(self, aggregation: str = "mean") -> float:
+        """The group's score: the mean, or with ``"pooled"`` the pooled score (the mean when
+        no points were tallied)."""
+        if aggregation == "pooled":
+            pooled = self.pooled
+            return self.mean if pooled is None else pooled
+        return self.mean
+
+    def sample(self, aggregation: str = "mean") -> Sample:
+        """Count, score (:meth:`score`) and the scores' sample standard deviation, as
+        findings test them."""
+        return Sample(self.count, self.score(aggregation), self.std)
 
     @property
     def std(self) -> float:
         """The sample standard deviation (0 below two numbers)."""
         return math.sqrt(max(self.m2, 0.0) / (self.count - 1)) if self.count > 1 else 0.0
 
-    def summary(self) -> dict[str, Any]:
-        """Count, mean, standard deviation and the 95% t interval of the mean."""
+    def summary(self, aggregation: str = "mean") -> dict[str, Any]:
+        """Count, mean, standard deviation and the 95% t interval of the mean; with
+        ``"pooled"`` also the summed points and the pooled score."""
         low, high = _interval(self.count, self.mean, self.std)
-        return {"count": self.count, "mean": self.mean, "std": self.std, "ci95": [low, high]}
+        data: dict[str, Any] = {
+            "count": self.count,
+            "mean": self.mean,
+            "std": self.std,
+            "ci95": [low, high],
+        }
+        if aggregation == "pooled":
+            data["earned"], data["possible"] = self.earned, self.possible
+            data["pooled"] = self.pooled
+        return data
 
     def __repr__(self) -> str:
-        return f"Tally(count={self.count}, mean={self.mean!r}, m2={self.m2!r})"
+        return (
+            f"Tally(count={self.count}, mean={self.mean!r}, m2={self.m2!r}, "
+            f"earned={self.earned!r}, possible={self.possible!r})"
+        )
 
 
 def _interval(count: int, mean: float, std: float) -> tuple[float, float]:
@@ -129,6 +173,19 @@ def scored_group_value(scored: ScoredEvaluation, key: str) -> str:
     return str(getattr(scored, key))
 
 
+def model_points(scored: ScoredEvaluation) -> dict[str, Mapping[str, float] | None] | None:
+    """A scored evaluation's points by score name (its sections and ``overall``)."""
+    if scored.points is None:
+        return None
+    named: dict[str, Mapping[str, float] | None] = {
+        name: None if p is None else {"earned": p.earned, "possible": p.possible}
+        for name, p in scored.points.sections.items()
+    }
+    overall = scored.points.overall
+    named["overall"] = {"earned": overall.earned, "possible": overall.possible}
+    return named
+
+
 class Aggregates:
     """Tallies of named scores (the overall and every section score), per group of ``keys``.
 
@@ -137,9 +194,18 @@ class Aggregates:
     withhold small groups.
     """
 
-    def __init__(self, keys: Sequence[str] = (), *, shoppers: bool = False) -> None:
+    def __init__(
+        self, keys: Sequence[str] = (), *, shoppers: bool = False, aggregation: str = "mean"
+    ) -> None:
+        if aggregation not in AGGREGATIONS:
+            raise InputError(
+                "value_not_allowed",
+                {"value": aggregation, "allowed": ", ".join(AGGREGATIONS)},
+                where="aggregation",
+            )
         self.keys = check_keys(keys)
         self.shoppers = shoppers
+        self.aggregation = aggregation
         self.groups: dict[tuple[str, ...], dict[str, Tally]] = {}
 
     def add(self, record: Mapping[str, Any] | ScoredEvaluation) -> None:
@@ -150,12 +216,19 @@ class Aggregates:
             scores = dict(record.sections)
             scores["overall"] = record.overall
             shopper = record.shopper if self.shoppers else None
-            self.add_scores(group, scores, shopper)
+            self.add_scores(group, scores, shopper, model_points(record))
             return
+        points = record.get("points")
         if self.shoppers:
             group = tuple(group_value(record, key) for key in self.keys)
+            by_name = None
+            if points is not None:
+                by_name = {**points["sections"], "overall": points["overall"]}
             self.add_scores(
-                group, {**record["sections"], "overall": record["overall"]}, record["shopper"]
+                group,
+                {**record["sections"], "overall": record["overall"]},
+                record["shopper"],
+                by_name,
             )
             return
         keys = self.keys
@@ -165,6 +238,10 @@ class Aggregates:
             tallies = self.groups[group] = {}
         scores = record["sections"].copy()
         scores["overall"] = record["overall"]
+        named: dict[str, Any] = {}
+        if points is not None:
+            named = points["sections"].copy()
+            named["overall"] = points["overall"]
         for name, value in scores.items():
             if value is not None:
                 tally = tallies.get(name)
@@ -175,14 +252,23 @@ class Aggregates:
                 delta = value - tally.mean
                 tally.mean += delta / count
                 tally.m2 += delta * (value - tally.mean)
+                if points is not None:
+                    got = named.get(name)
+                    if got is not None:
+                        tally.earned += got["earned"]
+                        tally.possible += got["possible"]
 
     def add_scores(
         self,
         group: tuple[str, ...],
         scores: Mapping[str, float | None],
         shopper: str | None = None,
+        points: Mapping[str, Mapping[str, float] | None] | None = None,
     ) -> None:
-        """Tally named scores in one group (values of ``keys``, in order); None is skipped."""
+        """Tally named scores in one group (values of ``keys``, in order); None is skipped.
+
+        ``points``: the scores' earned and possible points by the same names, when known.
+        """
         if len(group) != len(self.keys):
             raise ValueError(f"a group of {self.keys} needs {len(self.keys)} values")
         tallies = self.groups.setdefault(group, {})
@@ -191,13 +277,17 @@ class Aggregates:
                 tally = tallies.get(name)
                 if tally is None:
                     tally = tallies[name] = Tally(shoppers=set() if self.shoppers else None)
-                tally.add(value, shopper)
+                tally.add(value, shopper, None if points is None else points.get(name))
 
     def merge(self, other: Aggregates) -> Aggregates:
         """A new set of aggregates holding both."""
-        if other.keys != self.keys or other.shoppers != self.shoppers:
+        if (
+            other.keys != self.keys
+            or other.shoppers != self.shoppers
+            or other.aggregation != self.aggregation
+        ):
             raise ValueError("aggregates grouped by different keys cannot be merged")
-        merged = Aggregates(self.keys, shoppers=self.shoppers)
+        merged = Aggregates(self.keys, shoppers=self.shoppers, aggregation=self.aggregation)
         for source in (self, other):
             for group, tallies in source.groups.items():
                 into = merged.groups.setdefault(group, {})
@@ -219,8 +309,13 @@ class Aggregates:
             groups.append(
                 {
                     "key": dict(zip(self.keys, group, strict=True)),
-                    "overall": tallies["overall"].summary(),
-                    "sections": {name: tallies[name].summary() for name in sections},
+                    "overall": tallies["overall"].summary(self.aggregation),
+                    "sections": {
+                        name: tallies[name].summary(self.aggregation) for name in sections
+                    },
                 }
             )
-        return {"by": list(self.keys), "groups": groups}
+        head: dict[str, Any] = {"by": list(self.keys)}
+        if self.aggregation != "mean":
+            head["aggregation"] = self.aggregation
+        return {**head, "groups": groups}

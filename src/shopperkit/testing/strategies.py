@@ -50,7 +50,13 @@ from shopperkit.model import (
     Status,
     Verdict,
 )
-from shopperkit.model.evaluations import CHANNELS, Evaluation, ScoredEvaluation
+from shopperkit.model.evaluations import (
+    CHANNELS,
+    Evaluation,
+    Points,
+    ScoredEvaluation,
+    ScorePoints,
+)
 from shopperkit.model.forms import (
     BAND_TYPES,
     OPTION_TYPES,
@@ -735,6 +741,13 @@ def scored_evaluations(draw: st.DrawFn) -> ScoredEvaluation:
         st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31))
     ).replace(tzinfo=UTC)
     sections = draw(st.dictionaries(identifiers, st.none() | _scores, min_size=1, max_size=4))
+    overall = draw(_scores)
+    possible = st.floats(0.5, 1000.0)
+
+    def points(score: float) -> Points:
+        share = draw(possible)
+        return Points(score * share / 100.0, share)
+
     return ScoredEvaluation(
         id=draw(identifiers),
         form=draw(identifiers),
@@ -749,12 +762,16 @@ def scored_evaluations(draw: st.DrawFn) -> ScoredEvaluation:
         visited_at=visited,
         submitted_at=draw(st.none() | st.just(visited + timedelta(hours=1))),
         comment=draw(st.text(max_size=20)),
-        overall=draw(_scores),
+        overall=overall,
         sections=sections,
         items=draw(st.dictionaries(identifiers, st.none() | _scores, max_size=6)),
         handoffs=draw(st.dictionaries(identifiers, _scores, max_size=2)),
         failed_critical=tuple(draw(st.lists(identifiers, max_size=2))),
         band=draw(st.none() | st.sampled_from(("A", "B", "C"))),
+        points=ScorePoints(
+            points(overall),
+            {name: None if value is None else points(value) for name, value in sections.items()},
+        ),
     )
 
 
