@@ -22,15 +22,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from attrs import frozen
-from numpy.typing import NDArray
 
 from shopperkit.messages import render
 from shopperkit.model.evaluations import ScoredEvaluation
 from shopperkit.model.programme import Programme
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 MAD_TO_Z = 0.6745
 """The median absolute deviation of a normal sample is 0.6745 standard deviations."""
@@ -134,6 +136,8 @@ def _conflicts(records: Sequence[ScoredEvaluation], employers: Mapping[str, str]
 
 def _median(values: NDArray[np.float64], ordered: bool = False) -> float:
     """The median of a non-empty array, as :func:`statistics.median` gives it."""
+    import numpy as np  # loaded when outliers are looked for, not on import
+
     middle = len(values) // 2
     if not ordered:
         values = np.partition(values, (middle - 1, middle) if middle else middle)
@@ -147,6 +151,8 @@ def _peer_spread(
 ) -> tuple[int, float, float]:
     """How many of ``values`` (in order) are not ``owner``'s, their median and their median
     absolute deviation from it (1 when none)."""
+    import numpy as np  # loaded when outliers are looked for, not on import
+
     peers = values[owners != owner]
     if not len(peers):
         return 0, 0.0, 1.0
@@ -157,6 +163,8 @@ def _peer_spread(
 def _outliers(
     records: Sequence[ScoredEvaluation], overall: Mapping[str, float], policy: IntegrityPolicy
 ) -> list[Flag]:
+    import numpy as np  # loaded when outliers are looked for, not on import
+
     groups: dict[tuple[str, int, int], list[ScoredEvaluation]] = defaultdict(list)
     for record in records:
         if record.id in overall:
