@@ -126,24 +126,6 @@ def test_plugins_command_lists_forms(capsys: pytest.CaptureFixture[str]) -> None
     assert all(isinstance(row["forms"], list) for row in rows.values())
 
 
-def test_progress_only_on_a_terminal(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    import sys
-
-    from shopperkit.cli import score
-
-    monkeypatch.setattr(score, "PROGRESS_EVERY", 2)
-    args = ["score", str(EVALUATIONS), "--form", str(FORM), "--out", str(tmp_path)]
-    assert main(args) == 0
-    assert "\rscored" not in capsys.readouterr().err
-    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    assert main(args) == 0
-    captured = capsys.readouterr()
-    assert "\rscored 2" in captured.err
-    assert captured.out == ""
-
-
 def test_a_line_that_is_not_utf8_is_one_rejected_record(tmp_path: Path) -> None:
     lines = EVALUATIONS.read_bytes().splitlines(keepends=True)
     broken = tmp_path / "mixed.jsonl"

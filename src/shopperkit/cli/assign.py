@@ -18,6 +18,7 @@ from shopperkit.assignment import (
 )
 from shopperkit.assignment.model import Visit
 from shopperkit.cli.common import iso_date
+from shopperkit.cli.progress import progress
 from shopperkit.cli.workspaces import add_store_options, workspace_store
 from shopperkit.errors import InputError
 from shopperkit.io.events import read_events
@@ -71,46 +72,54 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read and check the inputs, schedule, write schedule.csv, unmet.json and summary.json."""
-    registry = Registry()
-    plugins = registry.plugins
-    programme = registry.programme(args.programme)
-    period = Period(args.start, args.end)
-    directory = read_directory(args.directory) if args.directory else registry.directory(programme)
-    if directory is None:
-        raise InputError("directory_missing", {"programme": programme.id})
-    if args.shoppers.suffix.lower() == ".jsonl":
-        records = Lifecycle(programme, plugins).fold(read_events(args.shoppers))
-        shoppers = active_shoppers(records.values())
-    else:
-        shoppers = read_shoppers(args.shoppers)
-    targets = read_targets(args.targets)
-    check_targets(targets, directory, period, str(args.targets))
-    limits = Limits.of(programme)
-    booked: list[Visit | Booked] = [visit for path in args.visits for visit in read_visits(path)]
-    store = workspace_store(args)
-    if store is not None:
-        # Visits the store keeps near the period count too: spacing and lockout reach that
-        # far back and forward.
-        reach = timedelta(days=max(limits.lockout_days, limits.spacing_days))
-        booked += store.visits(args.start - reach, args.end + reach)
-    schedule = assign(
-        shoppers,
-        targets,
-        directory,
-        period,
-        limits,
-        seed=args.seed,
-        method=args.method,
-        programme=programme.id,
-        booked=booked,
-    )
-    with output_set(own=store is not None):
-        write_schedule(args.out, schedule)
-    if store is not None:
-        try:
-            store.add_visits(schedule.visits, "planned")
-        finally:
-            store.close()
+    with progress("reading the inputs", 3) as bar:
+        registry = Registry()
+        plugins = registry.plugins
+        programme = registry.programme(args.programme)
+        period = Period(args.start, args.end)
+        directory = (
+            read_directory(args.directory) if args.directory else registry.directory(programme)
+        )
+        if directory is None:
+            raise InputError("directory_missing", {"programme": programme.id})
+        if args.shoppers.suffix.lower() == ".jsonl":
+            records = Lifecycle(programme, plugins).fold(read_events(args.shoppers))
+            shoppers = active_shoppers(records.values())
+        else:
+            shoppers = read_shoppers(args.shoppers)
+        targets = read_targets(args.targets)
+        check_targets(targets, directory, period, str(args.targets))
+        limits = Limits.of(programme)
+        booked: list[Visit | Booked] = [
+            visit for path in args.visits for visit in read_visits(path)
+        ]
+        store = workspace_store(args)
+        if store is not None:
+            # Visits the store keeps near the period count too: spacing and lockout reach that
+            # far back and forward.
+            reach = timedelta(days=max(limits.lockout_days, limits.spacing_days))
+            booked += store.visits(args.start - reach, args.end + reach)
+        bar.stage("scheduling", 1)
+        schedule = assign(
+            shoppers,
+            targets,
+            directory,
+            period,
+            limits,
+            seed=args.seed,
+            method=args.method,
+            programme=programme.id,
+            booked=booked,
+        )
+        bar.stage("writing the schedule", 1)
+        with output_set(own=store is not None):
+            write_schedule(args.out, schedule)
+        if store is not None:
+            try:
+                store.add_visits(schedule.visits, "planned")
+            finally:
+                store.close()
+        bar.advance()
     summary = schedule.summary
     print(
         f"shopperkit: assigned {summary['assigned']} of {summary['required']} visits "

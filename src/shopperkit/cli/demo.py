@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from shopperkit.cli.common import check_range
+from shopperkit.cli.progress import progress
 from shopperkit.eligibility.screening import reference_date, screen
 from shopperkit.insights import Insights, insights
 from shopperkit.interview import InterviewPolicy, interview
@@ -181,33 +182,37 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     title = programme.title.get("en", programme.id)
     lines = [f"{title} ({programme.id} {programme.version})"]
-    if programme.recruited:
-        shoppers: Sequence[str] = _recruit(args, programme, registry, lines)
-        written = "applicants.json, verdicts.json, interview-scores.csv, "
-        written += "interview-outcomes.json, pool.csv, draw/, "
-    else:
-        crowd = max(50, args.evaluations // 2)
-        shoppers = [f"visitor-{number:06d}" for number in range(1, crowd + 1)]
-        lines.append(f"Open to anyone: {crowd} generated visitors rate its service centres.")
-        written = ""
-    forms = registry.forms(programme)
-    if programme.recruited:
-        forms = forms[:1]  # the cohort's visit form
-    submitted = _evaluations(args, forms, shoppers)
-    write_records(out / "evaluations.jsonl", submitted)
-    scored = score(submitted, forms, by=["entity"])
-    write_scored(out / "scores", scored)
-
-    secret = hashlib.sha256(f"demo-{args.seed}".encode()).hexdigest()  # a bureau keeps its own
-    found = insights(
-        scored,
-        forms,
-        programme=programme,
-        secret=secret.encode(),
-        plugins=registry.plugins,
-        directory=registry.directory(programme),
-    )
-    write_report(out / "report", found)
+    with progress("recruiting" if programme.recruited else "inviting visitors", 4) as bar:
+        if programme.recruited:
+            shoppers: Sequence[str] = _recruit(args, programme, registry, lines)
+            written = "applicants.json, verdicts.json, interview-scores.csv, "
+            written += "interview-outcomes.json, pool.csv, draw/, "
+        else:
+            crowd = max(50, args.evaluations // 2)
+            shoppers = [f"visitor-{number:06d}" for number in range(1, crowd + 1)]
+            lines.append(f"Open to anyone: {crowd} generated visitors rate its service centres.")
+            written = ""
+        bar.stage("evaluating", 1)
+        forms = registry.forms(programme)
+        if programme.recruited:
+            forms = forms[:1]  # the cohort's visit form
+        submitted = _evaluations(args, forms, shoppers)
+        write_records(out / "evaluations.jsonl", submitted)
+        bar.stage("scoring", 1)
+        scored = score(submitted, forms, by=["entity"])
+        write_scored(out / "scores", scored)
+        bar.stage("reporting", 1)
+        secret = hashlib.sha256(f"demo-{args.seed}".encode()).hexdigest()  # a bureau's own
+        found = insights(
+            scored,
+            forms,
+            programme=programme,
+            secret=secret.encode(),
+            plugins=registry.plugins,
+            directory=registry.directory(programme),
+        )
+        write_report(out / "report", found)
+        bar.advance()
     _summary(scored, found, lines, 4 if programme.recruited else 1)
     lines += ["", f"Files written to {out}/: {written}evaluations.jsonl, scores/, report/"]
     print("\n".join(lines))

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from shopperkit.cli.common import check_range
+from shopperkit.cli.progress import file_size, progress
 from shopperkit.cli.workspaces import add_store_options, workspace_store
 from shopperkit.errors import InputError
 from shopperkit.insights import insights
@@ -15,7 +16,7 @@ from shopperkit.insights.recommendations import StatusChange
 from shopperkit.insights.report import report_languages
 from shopperkit.io.operations import read_directory, read_shoppers
 from shopperkit.io.reports import write_report
-from shopperkit.io.scores import read_scores
+from shopperkit.io.scores import iter_scores
 from shopperkit.io.status import read_status_log
 from shopperkit.registry import Registry
 
@@ -93,28 +94,33 @@ def run(args: argparse.Namespace) -> int:
     if args.language is not None:  # checked before any file is read
         wanted = (part.strip() for part in args.language.split(","))
         languages = report_languages(wanted, programme.strings("languages", ("en", "ar")))
-    scored = read_scores(args.scores / "scores.jsonl")
-    forms = registry.forms_named(s.form for s in scored)
-    employers = {}
-    if args.shoppers:
-        employers = {s.id: s.employer for s in read_shoppers(args.shoppers) if s.employer}
-    found = insights(
-        scored,
-        forms,
-        programme=programme,
-        secret=_secret(args),
-        plugins=registry.plugins,
-        k=args.k,
-        languages=languages,
-        exclude_flagged=not args.keep_flagged,
-        employers=employers,
-        status_log=status_changes(args),
-        directory=(
-            read_directory(args.directory) if args.directory else registry.directory(programme)
-        ),
-    )
-    out: Path = args.out
-    write_report(out, found)
+    path = args.scores / "scores.jsonl"
+    with progress("reading scores", file_size(path), "bytes") as bar:
+        scored = list(iter_scores(path, bar.advance))
+        bar.stage("analysing")
+        forms = registry.forms_named(s.form for s in scored)
+        employers = {}
+        if args.shoppers:
+            employers = {s.id: s.employer for s in read_shoppers(args.shoppers) if s.employer}
+        found = insights(
+            scored,
+            forms,
+            programme=programme,
+            secret=_secret(args),
+            plugins=registry.plugins,
+            k=args.k,
+            languages=languages,
+            exclude_flagged=not args.keep_flagged,
+            employers=employers,
+            status_log=status_changes(args),
+            directory=(
+                read_directory(args.directory) if args.directory else registry.directory(programme)
+            ),
+        )
+        del scored
+        bar.stage("writing the report")
+        out: Path = args.out
+        write_report(out, found)
     print(
         f"shopperkit: {found.evaluations} evaluations, {len(found.flags)} flags, "
         f"{len(found.findings)} findings, {len(found.recommendations)} recommendations, "

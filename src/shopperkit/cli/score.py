@@ -9,6 +9,7 @@ from pathlib import Path
 
 from shopperkit.assignment.model import Booked
 from shopperkit.cli.common import add_strict, batch_exit
+from shopperkit.cli.progress import file_size, progress
 from shopperkit.cli.workspaces import add_store_options, keep_files, workspace_store
 from shopperkit.errors import InputError
 from shopperkit.i18n.formatting import Digits
@@ -29,7 +30,6 @@ NAME = "score"
 HELP = (
     "validate and score evaluations (JSONL) against their form; write scores, rejects, aggregates"
 )
-PROGRESS_EVERY = 10_000
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,13 +67,12 @@ def run(args: argparse.Namespace) -> int:
     )
     by = [key.strip() for key in args.by.split(",") if key.strip()]
     stream = ScoreStream(scoring, by, aggregation=aggregation)
-    progress = sys.stderr.isatty()
     out: Path = args.out
     store = workspace_store(args)
     # In a workspace the files are written first, then kept in the store as they are.
     made: list[Booked] | None = [] if store is not None else None
     with output_set(own=store is not None):
-        score_into(args, scoring, stream, progress, made, cards_digits(registry, args))
+        score_into(args, scoring, stream, made, cards_digits(registry, args))
     if store is not None:
         store.add_visits(made or [], "made")
         kept = [("evaluations", args.evaluations), ("scores", out / "scores.jsonl")]
@@ -94,7 +93,6 @@ def score_into(
     args: argparse.Namespace,
     scoring: Scoring,
     stream: ScoreStream,
-    progress: bool,
     made: list[Booked] | None = None,
     digits: Digits = "latin",
 ) -> None:
@@ -102,8 +100,13 @@ def score_into(
     ``made``, gather there the visit each accepted evaluation tells of (who went where, on
     which day); the cards' numbers take ``digits``."""
     out: Path = args.out
-    with open_evaluations(args.evaluations) as lines, score_files(out) as files:
-        for result in stream.lines(lines, str(args.evaluations)):
+    size = file_size(args.evaluations)
+    with (
+        open_evaluations(args.evaluations) as lines,
+        score_files(out) as files,
+        progress("scoring", size, "bytes") as bar,
+    ):
+        for result in stream.lines(bar.lines(lines), str(args.evaluations)):
             if isinstance(result, RecordError):
                 files.reject(result)
             else:
@@ -111,10 +114,6 @@ def score_into(
                 if made is not None and result.get("shopper") and result.get("centre"):
                     day = date.fromisoformat(str(result["visited_at"])[:10])
                     made.append(Booked(result["shopper"], result["centre"], day))
-            if progress and stream.read % PROGRESS_EVERY == 0:
-                print(f"\rscored {stream.read}", end="", file=sys.stderr)
-    if progress:
-        print(file=sys.stderr)
     write_aggregates(out / "aggregates.json", stream.document())
     if args.cards:
         write_cards(scoring, args.evaluations, out / "cards.jsonl", digits)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shopperkit.cli.common import pool_refused, warn
+from shopperkit.cli.progress import Progress, progress
 from shopperkit.cli.workspaces import add_store_options, workspace_store
 from shopperkit.errors import InputError
 from shopperkit.model.programme import Programme
@@ -93,20 +94,16 @@ def keep_draw(args: argparse.Namespace, drawn: Draw) -> None:
     print(f"shopperkit: the store keeps the draw as '{name}'", file=sys.stderr)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Check, compute, publish or draw; exit 1 when the quotas cannot be met."""
-    from shopperkit.io.draws import (
-        COMMITMENT,
-        FEASIBILITY,
-        read_commitment,
-        write_draw,
-        write_feasibility,
-    )
+def _draw(args: argparse.Namespace, bar: Progress) -> Draw | None:
+    """Read the pool and quotas and draw (revealed when ``--seed`` is given); None when the
+    quotas cannot be met, once that is explained."""
+    from shopperkit.io.draws import COMMITMENT, FEASIBILITY, read_commitment, write_feasibility
     from shopperkit.io.pool import read_pool
     from shopperkit.selection import PoolInvalid, QuotasInfeasible, draw, reveal
 
     pool_file = read_pool(args.pool)
     quotas, seats = resolve_quotas(args)
+    bar.stage("drawing", 1)
     try:
         drawn = draw(pool_file.pool, quotas, seats, None, args.method, source=pool_file.text)
     except PoolInvalid as error:
@@ -116,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         for line in explain(error.feasibility):
             print(f"shopperkit: {line}", file=sys.stderr)
         print(f"shopperkit: the explanation is in {args.out / FEASIBILITY}", file=sys.stderr)
-        return EXIT_INFEASIBLE
+        return None
     if args.seed is not None:
         committed = args.out / COMMITMENT
         commitment = read_commitment(committed) if committed.exists() else None
@@ -124,9 +121,22 @@ def run(args: argparse.Namespace) -> int:
             drawn = reveal(drawn, args.seed, commitment=commitment)
         except InputError as error:
             raise InputError(error.code, error.params, where=str(committed)) from None
-    write_draw(args.out, drawn)
-    if drawn.audit is not None:
-        keep_draw(args, drawn)
+    return drawn
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check, compute, publish or draw; exit 1 when the quotas cannot be met."""
+    from shopperkit.io.draws import COMMITMENT, write_draw
+
+    with progress("reading the pool", 3) as bar:
+        drawn = _draw(args, bar)
+        if drawn is None:
+            return EXIT_INFEASIBLE
+        bar.stage("writing the draw", 1)
+        write_draw(args.out, drawn)
+        if drawn.audit is not None:
+            keep_draw(args, drawn)
+        bar.advance()
     for excluded in drawn.feasibility.excluded:
         profile = ", ".join(f"{k}={v}" for k, v in excluded.profile.items())
         rules = ", ".join(

@@ -22,14 +22,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from statistics import median
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
 from shopperkit.messages import render
 from shopperkit.model.evaluations import ScoredEvaluation
 from shopperkit.model.programme import Programme
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 MAD_TO_Z = 0.6745
 """The median absolute deviation of a normal sample is 0.6745 standard deviations."""
@@ -131,9 +134,37 @@ def _conflicts(records: Sequence[ScoredEvaluation], employers: Mapping[str, str]
     ]
 
 
+def _median(values: NDArray[np.float64], ordered: bool = False) -> float:
+    """The median of a non-empty array, as :func:`statistics.median` gives it."""
+    import numpy as np  # loaded when outliers are looked for, not on import
+
+    middle = len(values) // 2
+    if not ordered:
+        values = np.partition(values, (middle - 1, middle) if middle else middle)
+    if len(values) % 2:
+        return float(values[middle])
+    return (float(values[middle - 1]) + float(values[middle])) / 2
+
+
+def _peer_spread(
+    values: NDArray[np.float64], owners: NDArray[np.intp], owner: int
+) -> tuple[int, float, float]:
+    """How many of ``values`` (in order) are not ``owner``'s, their median and their median
+    absolute deviation from it (1 when none)."""
+    import numpy as np  # loaded when outliers are looked for, not on import
+
+    peers = values[owners != owner]
+    if not len(peers):
+        return 0, 0.0, 1.0
+    centre = _median(peers, ordered=True)
+    return len(peers), centre, _median(np.abs(peers - centre)) or 1.0
+
+
 def _outliers(
     records: Sequence[ScoredEvaluation], overall: Mapping[str, float], policy: IntegrityPolicy
 ) -> list[Flag]:
+    import numpy as np  # loaded when outliers are looked for, not on import
+
     groups: dict[tuple[str, int, int], list[ScoredEvaluation]] = defaultdict(list)
     for record in records:
         if record.id in overall:
@@ -141,18 +172,22 @@ def _outliers(
             groups[(record.centre, year, week)].append(record)
     flags = []
     for members in groups.values():
-        for record in members:
-            peers = [overall[p.id] for p in members if p.shopper != record.shopper]
-            if len(peers) < policy.outlier_peers:
+        # A shopper's evaluations of one centre and week share their peers: measure once.
+        values = np.array([overall[p.id] for p in members], dtype=np.float64)
+        names, owners = np.unique([p.shopper for p in members], return_inverse=True)
+        order = np.argsort(values, kind="stable")
+        ordered, ordered_owners = values[order], owners[order]
+        spreads = [_peer_spread(ordered, ordered_owners, owner) for owner in range(len(names))]
+        for record, owner in zip(members, owners.tolist(), strict=True):
+            peers, centre, spread = spreads[owner]
+            if peers < policy.outlier_peers:
                 continue
-            centre = median(peers)
-            spread = median(abs(value - centre) for value in peers) or 1.0
             distance = MAD_TO_Z * abs(overall[record.id] - centre) / spread
             if distance > policy.outlier_z:
                 evidence = {
                     "score": overall[record.id],
                     "peer_median": centre,
-                    "peers": len(peers),
+                    "peers": peers,
                     "modified_z": round(distance, 2),
                 }
                 flags.append(Flag(record.id, "score_outlier", evidence))

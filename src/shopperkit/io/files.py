@@ -487,18 +487,31 @@ def _keys_written(raw: bytes) -> int:
     return raw.translate(None, b" \t\r\n").count(b'":')
 
 
-def _key_count(value: Any) -> int:
-    """Keys in every object of ``value`` (nested no deeper than :data:`MAX_JSON_DEPTH`)."""
-    count = 0
-    if type(value) is dict:
-        count = len(value)
-        value = value.values()
-    elif type(value) is not list:
-        return 0
-    for child in value:
-        if type(child) is dict or type(child) is list:
-            count += _key_count(child)
-    return count
+_LARGE = 1e18
+"""Every integer of nineteen digits or more is at least this large."""
+
+
+def _survey(data: Any) -> tuple[int, bool]:
+    """Keys in every object of ``data``, and whether it holds a float of magnitude
+    :data:`_LARGE` or more (which a long integer read by orjson would be)."""
+    keys, large = 0, type(data) is float and not -_LARGE < data < _LARGE
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if type(value) is dict:
+            keys += len(value)
+            children: Any = value.values()
+        elif type(value) is list:
+            children = value
+        else:
+            continue
+        for child in children:
+            kind = type(child)
+            if kind is dict or kind is list:
+                pending.append(child)
+            elif kind is float and not -_LARGE < child < _LARGE:
+                large = True
+    return keys, large
 
 
 def too_deep(data: Any) -> bool:
@@ -530,10 +543,11 @@ def parse_json(text: str | bytes) -> Any:
         raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
         if (raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH) and too_deep(data):
             raise InputError("json_too_deep", {"limit": MAX_JSON_DEPTH})
-        if _LONG_INTEGER.search(raw):
+        keys, large = _survey(data)
+        if large and _LONG_INTEGER.search(raw):
             # orjson reads an integer beyond 64 bits as a float, losing digits: read exactly.
             return json.loads(raw, object_pairs_hook=_unique_keys)
-        if b"{" in raw and _keys_written(raw) != _key_count(data):
+        if b"{" in raw and _keys_written(raw) != keys:
             # As many keys written as read means none was written twice; otherwise (or
             # when a string holds '":') look closely.
             try:

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO
 
@@ -16,13 +17,15 @@ from shopperkit.io.files import (
     atomic_binary,
     atomic_stream,
     atomic_write,
+    binary_lines,
     dumps,
     json_line,
     output_set,
-    read_jsonl,
+    parse_json,
 )
+from shopperkit.io.schemas import check, load_schema
 from shopperkit.io.verdicts import error_record
-from shopperkit.model.evaluations import ScoredEvaluation
+from shopperkit.model.evaluations import CHANNELS, ScoredEvaluation, points_from_data
 from shopperkit.problems import RecordError
 from shopperkit.scoring.batch import Scored
 from shopperkit.scoring.engine import ScoreCard
@@ -34,10 +37,153 @@ def read_scores(path: Path | str) -> list[ScoredEvaluation]:
     A line that is not JSON or breaks the schema raises :class:`InputError` naming file,
     line and JSON path.
     """
-    return [
-        from_data(ScoredEvaluation, data, where=where)
-        for where, _, data in read_jsonl(Path(path), "score")
-    ]
+    return list(iter_scores(path))
+
+
+def iter_scores(
+    path: Path | str, progress: Callable[[int], object] | None = None
+) -> Iterator[ScoredEvaluation]:
+    """As :func:`read_scores`, one evaluation at a time as the file is read; ``progress`` is
+    called with the bytes of each line read."""
+    path = Path(path)
+    for number, line in binary_lines(path):
+        if progress is not None:
+            progress(len(line))
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            data = parse_json(line)
+        except InputError as error:
+            raise InputError(error.code, error.params, where=where) from None
+        scored = plain_score(data) if score_conforms(data) else None
+        if scored is None:
+            check("score", data, where=where)  # says where the record breaks the schema
+            scored = from_data(ScoredEvaluation, data, where=where)
+        yield scored
+
+
+_ID_FIELDS = ("id", "form", "shopper", "entity", "centre", "service")
+_SCORE_FIELDS = frozenset(load_schema("score")["required"])
+_POINT_FIELDS = frozenset({"earned", "possible"})
+_SCORE_POINT_FIELDS = frozenset({"overall", "sections"})
+_CHANNELS = frozenset(CHANNELS)
+_LANGUAGES = frozenset(load_schema("common")["$defs"]["language"]["enum"])
+
+
+def _is_number(value: Any) -> bool:
+    kind = type(value)
+    return kind is float or kind is int
+
+
+def _scores(value: Any, nullable: bool) -> bool:
+    if type(value) is not dict:
+        return False
+    for score in value.values():
+        kind = type(score)
+        if not (kind is float or kind is int or (nullable and score is None)):
+            return False
+    return True
+
+
+def _points(value: Any) -> bool:
+    """``{"earned": number, "possible": number >= 0}`` and nothing else."""
+    if type(value) is not dict or value.keys() != _POINT_FIELDS:
+        return False
+    earned, possible = value["earned"], value["possible"]
+    return _is_number(earned) and _is_number(possible) and possible >= 0
+
+
+def _score_points(value: Any) -> bool:
+    if type(value) is not dict or value.keys() != _SCORE_POINT_FIELDS:
+        return False
+    sections = value["sections"]
+    return (
+        _points(value["overall"])
+        and type(sections) is dict
+        and all(v is None or _points(v) for v in sections.values())
+    )
+
+
+def score_conforms(data: Any) -> bool:
+    """Whether ``data`` is a record ``score.schema.json`` accepts, checked by hand at a
+    fraction of the schema's cost (``date-time`` strings are not checked, as by the schema)."""
+    if type(data) is not dict or data.keys() != _SCORE_FIELDS:
+        return False
+    for field in _ID_FIELDS:
+        value = data[field]
+        if type(value) is not str or not 1 <= len(value) <= 200:
+            return False
+    submitted, programme, band = data["submitted_at"], data["programme"], data["band"]
+    failed = data["failed_critical"]
+    return (
+        type(data["form_version"]) is str
+        and (programme is None or type(programme) is str)
+        and type(data["channel"]) is str
+        and data["channel"] in _CHANNELS
+        and type(data["language"]) is str
+        and data["language"] in _LANGUAGES
+        and type(data["visited_at"]) is str
+        and (submitted is None or type(submitted) is str)
+        and type(data["comment"]) is str
+        and _is_number(data["overall"])
+        and _scores(data["sections"], True)
+        and _scores(data["items"], True)
+        and _scores(data["handoffs"], False)
+        and type(failed) is list
+        and all(type(item) is str for item in failed)
+        and (band is None or type(band) is str)
+        and _score_points(data["points"])
+    )
+
+
+def _floats(scores: dict[str, Any]) -> dict[str, Any]:
+    return {key: float(value) if type(value) is int else value for key, value in scores.items()}
+
+
+def plain_score(data: dict[str, Any]) -> ScoredEvaluation | None:
+    """The model of a record :func:`score_conforms` accepted, built directly; None when a
+    date-time does not parse or a number is too large (then the converter explains)."""
+    submitted = data["submitted_at"]
+    try:
+        visited_at = datetime.fromisoformat(data["visited_at"])
+        submitted_at = None if submitted is None else datetime.fromisoformat(submitted)
+        overall = float(data["overall"])
+        sections, items = _floats(data["sections"]), _floats(data["items"])
+        handoffs = _floats(data["handoffs"])
+        points = points_from_data(
+            {
+                "overall": _floats(data["points"]["overall"]),
+                "sections": {
+                    k: None if v is None else _floats(v)
+                    for k, v in data["points"]["sections"].items()
+                },
+            }
+        )
+    except (ValueError, OverflowError):
+        return None
+    return ScoredEvaluation(
+        id=data["id"],
+        form=data["form"],
+        form_version=data["form_version"],
+        programme=data["programme"],
+        shopper=data["shopper"],
+        entity=data["entity"],
+        centre=data["centre"],
+        service=data["service"],
+        channel=data["channel"],
+        language=data["language"],
+        visited_at=visited_at,
+        submitted_at=submitted_at,
+        comment=data["comment"],
+        overall=overall,
+        sections=sections,
+        items=items,
+        handoffs=handoffs,
+        failed_critical=tuple(data["failed_critical"]),
+        band=data["band"],
+        points=points,
+    )
 
 
 def open_evaluations(path: Path) -> BinaryIO:
