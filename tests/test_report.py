@@ -106,7 +106,13 @@ def test_html_report_in_arabic_renders_in_chromium(report_dir: Path) -> None:
     page = report_dir / "report.ar.html"
     text = page.read_text(encoding="utf-8")
     assert 'dir="rtl"' in text
-    assert text.count("<section>") == 2
+    # The summary, the league table, two entities with the centres that have a finding
+    # (moi-c2 below the programme, moi-c1 and mophp-c1 a change between months), how to
+    # read it, data quality.
+    assert text.count('<section id="entity-') == 2
+    assert text.count('<section id="centre-') == 3
+    for part in ("summary", "league", "method", "quality"):
+        assert f'<section id="{part}"' in text
     picture = report_dir / "report.png"
     screenshot(page, picture)
     assert png_colours(picture)[(0x1F, 0x6F, 0x8B)] > 2000

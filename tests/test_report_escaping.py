@@ -107,7 +107,7 @@ def test_the_same_text_unescaped_would_run(tmp_path: Path) -> None:
 def test_the_language_attribute_is_escaped() -> None:
     page = hostile_report('en"><script>x()</script>').html()
     assert "<script>" not in page
-    assert 'lang="en&quot;&gt;&lt;script&gt;' in page
+    assert 'lang="en&#34;&gt;&lt;script&gt;' in page
 
 
 def _unescape(text: str) -> str:
