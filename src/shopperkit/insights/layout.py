@@ -11,6 +11,7 @@ from the message catalogues.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -422,7 +423,8 @@ class _Layout:
                 "low": round(f.interval[0], 1),
                 "high": round(f.interval[1], 1),
                 "reference": round(f.reference.mean, 1),
-                "p": float(f"{f.comparison.p:.2g}"),
+                # Written as a scientific number, since p-values of strong findings are tiny.
+                "p": f"{f.comparison.p:.2g}",
             },
         )
         if f.level != "handoff":
@@ -484,5 +486,10 @@ def _mean(sample: Sample | None) -> float | None:
 
 
 def _anchor(key: str) -> str:
-    """An id usable as an HTML anchor (the template escapes it anyway)."""
-    return "".join(char if char.isalnum() or char in "-_" else "-" for char in key)
+    """An id usable as an HTML anchor and a file name, distinct for distinct keys: letters,
+    digits, ``-`` and ``_``, with a digest of the key when anything else was in it."""
+    cleaned = "".join(char if char.isalnum() or char in "-_" else "-" for char in key)[:60]
+    if cleaned == key and cleaned.isascii():
+        return cleaned
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{cleaned}-{digest}"
