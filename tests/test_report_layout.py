@@ -119,3 +119,26 @@ def test_the_tables_and_the_pdf_are_written(report_folder: Path) -> None:
     assert (report_folder / "report.ar.xlsx").read_bytes()[:2] == b"PK"
     if shutil.which("chromium"):
         assert (report_folder / "report.en.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+@pytest.mark.parametrize(
+    ("programme", "evaluations", "k"),
+    [
+        ("uae", "examples/uae/evaluations.jsonl", "3"),
+        ("qatar-cgb", "examples/qatar/missions.jsonl", "5"),
+    ],
+)
+def test_the_examples_of_the_docs_make_reports_with_charts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, programme: str, evaluations: str, k: str
+) -> None:
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.setenv("SHOPPERKIT_PSEUDONYM_SECRET", "a-test-secret-of-enough-length")
+    scores, out = tmp_path / "scores", tmp_path / "report"
+    assert (
+        main(["score", "--programme", programme, str(root / evaluations), "--out", str(scores)])
+        == 0
+    )
+    assert main(["report", "--programme", programme, str(scores), "--out", str(out), "--k", k]) == 0
+    page = (out / "report.en.html").read_text(encoding="utf-8")
+    assert '<section id="league"' in page
+    assert page.count('class="bar"') >= 10
