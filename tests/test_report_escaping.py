@@ -232,3 +232,25 @@ def test_redaction_removes_every_id_pseudonym_and_staff_name(
     fillers = [w for w in words if w not in secrets]
     kept = re.findall(r"[pqrtuvwxyz]+", redacted.replace("[shopper]", "").replace("[name]", ""))
     assert sorted(kept) == sorted(fillers)
+
+
+def test_table_cells_never_become_spreadsheet_formulas() -> None:
+    import io
+    import zipfile
+
+    from shopperkit.insights.formats import table_csv, tables_xlsx
+
+    table = Table(("name", "note"), (('=HYPERLINK("http://x")', "+1"), ("-2", "@SUM(A1)")), "t")
+    text = table_csv(table)
+    assert "'=HYPERLINK" in text
+    assert "'+1" in text
+    assert "'@SUM" in text
+    book = tables_xlsx([table])
+    assert isinstance(book, bytes)
+    with zipfile.ZipFile(io.BytesIO(book)) as archive:
+        sheets = "".join(
+            archive.read(name).decode("utf-8")
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/")
+        )
+    assert "<f>" not in sheets

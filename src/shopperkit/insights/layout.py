@@ -227,12 +227,17 @@ class _Layout:
             if len(ranked) >= 2:
                 (best, top), (weakest, bottom) = ranked[0], ranked[-1]
                 best_name, weakest_name = self.place(level, best), self.place(level, weakest)
+                kind = self.say(f"report_level_{level}")
                 lines.append(
-                    self.say("report_best", {"name": best_name, "mean": self.number(top.mean)})
+                    self.say(
+                        "report_best",
+                        {"level": kind, "name": best_name, "mean": self.number(top.mean)},
+                    )
                 )
                 lines.append(
                     self.say(
-                        "report_weakest", {"name": weakest_name, "mean": self.number(bottom.mean)}
+                        "report_weakest",
+                        {"level": kind, "name": weakest_name, "mean": self.number(bottom.mean)},
                     )
                 )
         for action in roll_up(insights.recommendations)[:TOP]:
