@@ -254,3 +254,9 @@ def test_table_cells_never_become_spreadsheet_formulas() -> None:
             if name.startswith("xl/worksheets/")
         )
     assert "<f>" not in sheets
+
+
+def test_a_report_without_tables_still_makes_a_workbook() -> None:
+    from shopperkit.insights.formats import tables_xlsx
+
+    assert isinstance(tables_xlsx([]), bytes)

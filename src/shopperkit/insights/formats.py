@@ -62,7 +62,8 @@ def tables_xlsx(tables: Sequence[Table], rtl: bool = False) -> bytes | Notice:
     except ImportError:
         return ("report_xlsx_unavailable", {"extra": "shopperkit[report]"})
     book = Workbook()
-    book.remove(book.active)
+    if tables:  # a workbook keeps one sheet, empty when the report has no table
+        book.remove(book.active)
     used: set[str] = set()
     for table in tables:
         title = _sheet_title(table.name, used)
