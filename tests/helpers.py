@@ -83,3 +83,26 @@ def lifecycle_lines(cohort: list[str], event: Callable[..., str]) -> list[str]:
             ),
         ]
     return lines
+
+
+def published_texts(folder: Path) -> dict[str, str]:
+    """The text of every file a report wrote under ``folder``, by relative path: text files as
+    they are, a workbook as the XML of its sheets and strings (PDFs are left out: their text is
+    the HTML page's)."""
+    import zipfile
+
+    texts: dict[str, str] = {}
+    for path in sorted(folder.rglob("*")):
+        name = str(path.relative_to(folder))
+        if not path.is_file() or path.suffix == ".pdf":
+            continue
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as book:
+                texts[name] = "".join(
+                    book.read(part).decode("utf-8")
+                    for part in book.namelist()
+                    if part.endswith(".xml")
+                )
+        else:
+            texts[name] = path.read_text(encoding="utf-8")
+    return texts

@@ -9,6 +9,7 @@ import pytest
 
 from shopperkit.cli import main
 from shopperkit.io.schemas import problems
+from tests.helpers import published_texts
 from tests.test_report import records
 
 
@@ -117,10 +118,9 @@ def test_notes_are_published_redacted(tmp_path: Path) -> None:
             "note": "[shopper] complained; call [phone] or write to [email]; [name] will fix it",
         }
     ]
-    for path in out.iterdir():
-        text = path.read_text(encoding="utf-8")
+    for name, text in published_texts(out).items():
         for secret in ("QS-07", "5512", "focal@", "Khalid", "khalid"):
-            assert secret not in text, (path.name, secret)
+            assert secret not in text, (name, secret)
 
 
 def test_in_a_workspace_the_report_reads_the_statuses_from_the_store(

@@ -107,7 +107,7 @@ def test_the_same_text_unescaped_would_run(tmp_path: Path) -> None:
 def test_the_language_attribute_is_escaped() -> None:
     page = hostile_report('en"><script>x()</script>').html()
     assert "<script>" not in page
-    assert 'lang="en&quot;&gt;&lt;script&gt;' in page
+    assert 'lang="en&#34;&gt;&lt;script&gt;' in page
 
 
 def _unescape(text: str) -> str:
@@ -232,3 +232,31 @@ def test_redaction_removes_every_id_pseudonym_and_staff_name(
     fillers = [w for w in words if w not in secrets]
     kept = re.findall(r"[pqrtuvwxyz]+", redacted.replace("[shopper]", "").replace("[name]", ""))
     assert sorted(kept) == sorted(fillers)
+
+
+def test_table_cells_never_become_spreadsheet_formulas() -> None:
+    import io
+    import zipfile
+
+    from shopperkit.insights.formats import table_csv, tables_xlsx
+
+    table = Table(("name", "note"), (('=HYPERLINK("http://x")', "+1"), ("-2", "@SUM(A1)")), "t")
+    text = table_csv(table)
+    assert "'=HYPERLINK" in text
+    assert "'+1" in text
+    assert "'@SUM" in text
+    book = tables_xlsx([table])
+    assert isinstance(book, bytes)
+    with zipfile.ZipFile(io.BytesIO(book)) as archive:
+        sheets = "".join(
+            archive.read(name).decode("utf-8")
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/")
+        )
+    assert "<f>" not in sheets
+
+
+def test_a_report_without_tables_still_makes_a_workbook() -> None:
+    from shopperkit.insights.formats import tables_xlsx
+
+    assert isinstance(tables_xlsx([]), bytes)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from shopperkit.cli import main
+from tests.helpers import published_texts
 
 
 def test_demo_recruits_draws_scores_and_reports(
@@ -38,7 +39,7 @@ def test_demo_recruits_draws_scores_and_reports(
 
     made = json.loads((tmp_path / "report" / "recommendations.json").read_text())
     assert any(r["evidence"]["key"] == "c-2-3" for r in made)  # the centre made to serve badly
-    everything = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "report").iterdir())
+    everything = "".join(published_texts(tmp_path / "report").values())
     assert not any(person in everything for person in cohort)
 
     out = capsys.readouterr().out

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from shopperkit.i18n.catalogues import Template
     from shopperkit.insights.findings import FindingRule
     from shopperkit.insights.recommendations import RecommendationRule
+    from shopperkit.insights.theme import ReportTheme
 
 hookspec = pluggy.HookspecMarker("shopperkit")
 
@@ -136,6 +137,17 @@ def shopperkit_recommendation_rules() -> Sequence[RecommendationRule]:
 
     Called once per report. For each finding the first rule that applies makes the
     recommendation: plugins' rules are tried before the built-in ones.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def shopperkit_report_themes() -> Sequence[ReportTheme]:
+    """How the reports of this plugin's programmes look, one theme per programme id.
+
+    Called when a report is laid out. A theme names the authority and a logo text per
+    language, sets colours and may give a folder of templates that replace the built-in
+    ones. Two plugins theming the same programme is ``theme_duplicate``.
     """
     raise NotImplementedError
 

@@ -28,6 +28,7 @@ from shopperkit.errors import PluginError, plugin_failure
 from shopperkit.hookspecs import ProgrammeSource
 from shopperkit.insights.findings import FindingRule
 from shopperkit.insights.recommendations import RecommendationRule
+from shopperkit.insights.theme import ReportTheme
 from shopperkit.messages import (
     DuplicateMessageCode,
     Templates,
@@ -216,6 +217,12 @@ class Plugins:
         named = self._named("shopperkit_recommendation_rules", RecommendationRule, "rule_duplicate")
         plugins_first = sorted(named.values(), key=lambda item: item[0] == BUILTIN_NAME)
         return [rule for _, rule in plugins_first]
+
+    def report_theme(self, programme: str) -> ReportTheme | None:
+        """The theme a plugin gives ``programme``'s reports, if any."""
+        named = self._named("shopperkit_report_themes", ReportTheme, "theme_duplicate")
+        found = named.get(programme)
+        return found[1] if found is not None else None
 
     def messages(self) -> dict[str, Templates]:
         """The message catalogue: the built-in codes plus every plugin's.

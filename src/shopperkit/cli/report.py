@@ -18,6 +18,7 @@ from shopperkit.io.operations import read_directory, read_shoppers
 from shopperkit.io.reports import write_report
 from shopperkit.io.scores import iter_scores
 from shopperkit.io.status import read_status_log
+from shopperkit.messages import render
 from shopperkit.registry import Registry
 
 NAME = "report"
@@ -120,7 +121,9 @@ def run(args: argparse.Namespace) -> int:
         del scored
         bar.stage("writing the report")
         out: Path = args.out
-        write_report(out, found)
+        made = write_report(out, found)
+    for code, params in made:
+        print(f"shopperkit: {render(code, params)}", file=sys.stderr)
     print(
         f"shopperkit: {found.evaluations} evaluations, {len(found.flags)} flags, "
         f"{len(found.findings)} findings, {len(found.recommendations)} recommendations, "

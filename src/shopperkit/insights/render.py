@@ -1,25 +1,44 @@
-"""Rendering a report as one self-contained HTML page (inline SVG charts) and as Markdown.
+"""Rendering a report from templates: one self-contained HTML page (inline SVG charts) and
+Markdown.
 
-The report model is plain data: sections with summary lines, tables and bar charts. Arabic and
-Urdu reports are laid out right to left, charts included.
+The report model is plain data: a header, sections (which may hold sections of their own)
+with lines, tables and bar charts. It is laid out by Jinja2 templates, ``report.html.j2``,
+``report.md.j2`` and ``chart.svg.j2`` in ``shopperkit/insights/templates``; a programme's
+:class:`~shopperkit.insights.theme.ReportTheme` may replace any of them, or extend one
+(``{% extends "shopperkit/report.html.j2" %}``) and replace only its blocks. Jinja2 is
+imported only when a report is rendered.
 
-Every text in the model is data, never markup: the HTML escapes it, and the Markdown escapes
-HTML and Markdown syntax alike (:func:`markdown_text`), so a comment, an id or a name carrying
-``<script>``, ``<img onerror=...>``, link syntax, table pipes or backticks stays inert text.
+Every text in the model is data, never markup: the HTML templates escape every value
+(autoescape), and the Markdown templates escape every value for HTML and Markdown syntax
+alike (:func:`markdown_text`) unless it is marked as already safe, so a comment, an id or a
+name carrying ``<script>``, ``<img onerror=...>``, link syntax, table pipes or backticks
+stays inert text.
+
+Charts are horizontal bars on a 0 to 100 axis with ticks. Each bar's value is written past
+the furthest of its bar, its interval and its programme mark, so a value never covers the
+mark, and one value per row never meets another. Arabic and Urdu reports are laid out right
+to left, charts mirrored.
 """
 
 from __future__ import annotations
 
 import re
-from html import escape
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from attrs import frozen
+from attrs import field, frozen
 
+from shopperkit.i18n.formatting import Digits, _format_number
+from shopperkit.insights.theme import DEFAULT_COLOURS, DEFAULT_THEME, ReportTheme
 from shopperkit.messages import RTL_LANGUAGES
 
-BAR_COLOUR = "#1f6f8b"
-BELOW_COLOUR = "#c0392b"
-BASELINE_COLOUR = "#555555"
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+BAR_COLOUR = DEFAULT_COLOURS["bar"]
+BELOW_COLOUR = DEFAULT_COLOURS["below"]
+BASELINE_COLOUR = DEFAULT_COLOURS["reference"]
+TICKS = (0, 20, 40, 60, 80, 100)
 
 
 @frozen
@@ -44,31 +63,67 @@ class Chart:
 
 @frozen
 class Table:
-    """A table with a header row."""
+    """A table with a header row; ``name`` names it among the report's tables (CSV, XLSX)."""
 
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    name: str = ""
 
 
 @frozen
 class Section:
-    """One part of a report, such as one entity."""
+    """One part of a report, such as one entity; ``sections`` are its own parts (its
+    centres), ``id`` its anchor in the page."""
 
     title: str
     lines: tuple[str, ...] = ()
     charts: tuple[Chart, ...] = ()
     tables: tuple[Table, ...] = ()
+    sections: tuple[Section, ...] = ()
+    id: str = ""
+
+
+@frozen
+class Labels:
+    """The words of the report's own furniture, in its language."""
+
+    score: str = "score"
+    interval: str = "95% interval"
+    interval_range: str = "{low} to {high}"
+    axis: str = "score (0 to 100)"
+    finding: str = "below the programme"
+    contents: str = "Contents"
 
 
 @frozen
 class Report:
-    """A whole report in one language."""
+    """A whole report in one language.
+
+    ``authority`` and ``logo`` head the page; ``meta`` are the lines under the title (period
+    covered, date made); ``notes`` close it. ``theme`` gives colours and templates,
+    ``digits`` the digits numbers are written with.
+    """
 
     title: str
     language: str
     sections: tuple[Section, ...]
     subtitle: str = ""
     notes: tuple[str, ...] = ()
+    authority: str = ""
+    logo: str = ""
+    meta: tuple[str, ...] = ()
+    labels: Labels = field(factory=Labels)
+    theme: ReportTheme = DEFAULT_THEME
+    digits: Digits = "latin"
+
+    @property
+    def rtl(self) -> bool:
+        """Whether the report reads right to left."""
+        return self.language in RTL_LANGUAGES
+
+    def number(self, value: float) -> str:
+        """``value`` with one decimal, in the report's language and digits."""
+        return _format_number(round(value, 1), 1, self.language, self.digits)
 
     def html(self) -> str:
         """The report as one self-contained HTML page (see :func:`render_html`)."""
@@ -78,110 +133,217 @@ class Report:
         """The report as Markdown (see :func:`render_markdown`)."""
         return render_markdown(self)
 
+    def tables(self) -> list[Table]:
+        """Every named table of the report, in order (what CSV and XLSX files hold)."""
+        found: list[Table] = []
 
-_ROW, _LABEL, _WIDTH, _TOP = 26, 220, 640, 10
+        def walk(sections: tuple[Section, ...]) -> None:
+            for section in sections:
+                found.extend(table for table in section.tables if table.name)
+                walk(section.sections)
+
+        walk(self.sections)
+        return found
 
 
-def chart_svg(chart: Chart, rtl: bool = False) -> str:
-    """The chart as inline SVG; mirrored when ``rtl``."""
-    plot = _WIDTH - _LABEL - 60
-    height = _TOP * 2 + _ROW * len(chart.bars)
+# --- chart geometry ------------------------------------------------------------------------
+
+WIDTH, LABEL, VALUE_ROOM, GAP, ROW, TOP, AXIS = 720, 210, 60, 10, 26, 10, 40
+PLOT = WIDTH - LABEL - GAP - VALUE_ROOM
+LABEL_CHARACTERS = 30
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= LABEL_CHARACTERS else text[: LABEL_CHARACTERS - 1] + "…"
+
+
+def chart_layout(chart: Chart, rtl: bool, number: Callable[[float], str]) -> dict[str, Any]:
+    """Where everything of ``chart`` goes, for ``chart.svg.j2``: bars, whiskers, marks,
+    labels and values per row, then the axis and its ticks; mirrored when ``rtl``."""
 
     def x(value: float) -> float:
-        offset = plot * max(0.0, min(value, 100.0)) / 100
-        return _WIDTH - _LABEL - offset if rtl else _LABEL + offset
+        offset = LABEL + GAP + PLOT * max(0.0, min(value, 100.0)) / 100
+        return round(WIDTH - offset if rtl else offset, 1)
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" direction="ltr" '
-        f'width="{_WIDTH}" height="{height}" viewBox="0 0 {_WIDTH} {height}">',
-        f"<title>{escape(chart.title)}</title>",
-    ]
+    rows = []
     for index, bar in enumerate(chart.bars):
-        top = _TOP + index * _ROW
+        top = TOP + index * ROW
         start, end = x(0), x(bar.value)
-        colour = BELOW_COLOUR if bar.highlighted else BAR_COLOUR
-        label_x, anchor = (_WIDTH - _LABEL + 8, "start") if rtl else (_LABEL - 8, "end")
-        parts.append(
-            f'<text x="{label_x}" y="{top + 17}" text-anchor="{anchor}" '
-            f'font-size="13">{escape(bar.label)}</text>'
+        furthest = max(
+            bar.value,
+            bar.high if bar.high is not None else bar.value,
+            bar.reference if bar.reference is not None else bar.value,
         )
-        parts.append(
-            f'<rect class="bar" x="{min(start, end):.1f}" y="{top + 4}" '
-            f'width="{abs(end - start):.1f}" height="{_ROW - 8}" fill="{colour}"/>'
+        reach = x(furthest)
+        rows.append(
+            {
+                "bar": bar,
+                "top": top,
+                "middle": top + ROW / 2,
+                "text_y": top + 17,
+                "label": _shorten(bar.label),
+                "label_x": WIDTH - LABEL if rtl else LABEL,
+                "label_anchor": "start" if rtl else "end",
+                "x": min(start, end),
+                "width": round(abs(end - start), 1),
+                "whisker": (
+                    (x(bar.low), x(bar.high))
+                    if bar.low is not None and bar.high is not None
+                    else None
+                ),
+                "mark": x(bar.reference) if bar.reference is not None else None,
+                "value": number(bar.value),
+                "value_x": round(reach - 6 if rtl else reach + 6, 1),
+                "value_anchor": "end" if rtl else "start",
+            }
         )
-        if bar.low is not None and bar.high is not None:
-            low, high = x(bar.low), x(bar.high)
-            middle = top + _ROW / 2
-            parts.append(
-                f'<line x1="{low:.1f}" x2="{high:.1f}" y1="{middle}" y2="{middle}" '
-                f'stroke="#222" stroke-width="1.5"/>'
-            )
-        reach = x(max(bar.value, bar.high if bar.high is not None else bar.value))
-        if bar.reference is not None:
-            mark = x(bar.reference)
-            parts.append(
-                f'<line class="reference" x1="{mark:.1f}" x2="{mark:.1f}" y1="{top + 1}" '
-                f'y2="{top + _ROW - 1}" stroke="{BASELINE_COLOUR}" stroke-width="2" '
-                f'stroke-dasharray="3 2"/>'
-            )
-        value_x = reach - 6 if rtl else reach + 6
-        value_anchor = "end" if rtl else "start"
-        parts.append(
-            f'<text x="{value_x:.1f}" y="{top + 17}" text-anchor="{value_anchor}" '
-            f'font-size="12">{bar.value:.1f}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+    axis_y = TOP + len(chart.bars) * ROW + 4
+    return {
+        "width": WIDTH,
+        "height": axis_y + AXIS,
+        "rows": rows,
+        "axis_y": axis_y,
+        "axis_from": x(0),
+        "axis_to": x(100),
+        "ticks": [{"x": x(tick), "text": number(tick).split(".")[0]} for tick in TICKS],
+        "grid_top": TOP,
+        "caption_x": (x(0) + x(100)) / 2,
+        "caption_y": axis_y + 34,
+    }
 
 
-_STYLE = """
-body { font-family: "Noto Sans", "Noto Naskh Arabic", "DejaVu Sans", sans-serif;
-       margin: 2rem auto; max-width: 60rem; color: #222; line-height: 1.5; padding: 0 1rem; }
-h1 { margin-bottom: 0; } .subtitle { color: #555; margin-top: .2rem; }
-section { border-top: 1px solid #ccc; margin-top: 2rem; }
-table { border-collapse: collapse; margin: 1rem 0; }
-th, td { border: 1px solid #ddd; padding: .3rem .6rem; text-align: start; }
-th { background: #f3f3f3; } figure { margin: 1rem 0; } figcaption { font-weight: bold; }
-.notes { color: #555; font-size: .9rem; }
-"""
+# --- templates -----------------------------------------------------------------------------
+
+
+def _markdown_value(value: object) -> object:
+    """Every value a Markdown template writes is escaped, unless marked safe."""
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return value
+    return markdown_text("" if value is None else str(value))
+
+
+_ENVIRONMENTS: dict[tuple[str, str], Environment] = {}
+
+
+def _environment(kind: str, theme: ReportTheme) -> Environment:
+    """The Jinja2 environment for ``html`` or ``markdown`` with ``theme``'s templates first
+    (made once per kind and templates folder)."""
+    key = (kind, str(theme.templates) if theme.templates is not None else "")
+    if key not in _ENVIRONMENTS:
+        _ENVIRONMENTS[key] = _new_environment(kind, theme)
+    return _ENVIRONMENTS[key]
+
+
+def _new_environment(kind: str, theme: ReportTheme) -> Environment:
+    from importlib.resources import files
+
+    import jinja2
+    from markupsafe import Markup
+
+    builtin = files("shopperkit.insights") / "templates"
+
+    def loader_of(folder: Any) -> jinja2.BaseLoader:
+        def load(name: str) -> tuple[str, None, Callable[[], bool]] | None:
+            if ".." in name.split("/") or name.startswith("/"):
+                return None
+            entry = folder / name
+            if not entry.is_file():
+                return None
+            return entry.read_text(encoding="utf-8"), None, lambda: True
+
+        return jinja2.FunctionLoader(load)
+
+    loaders: list[jinja2.BaseLoader] = []
+    if theme.templates is not None:
+        loaders.append(loader_of(theme.templates))
+    loaders += [
+        loader_of(builtin),
+        jinja2.PrefixLoader({"shopperkit": loader_of(builtin)}),
+    ]
+    environment = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=kind == "html",
+        finalize=_markdown_value if kind == "markdown" else None,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.filters["safe_markdown"] = Markup
+    environment.filters["md"] = markdown_text
+    return environment
+
+
+def _context(report: Report) -> dict[str, Any]:
+    colours = dict(DEFAULT_COLOURS) | dict(report.theme.colours)
+    return {
+        "report": report,
+        "rtl": report.rtl,
+        "direction": "rtl" if report.rtl else "ltr",
+        "colours": colours,
+        "labels": report.labels,
+        "number": report.number,
+    }
+
+
+def chart_svg(
+    chart: Chart,
+    rtl: bool = False,
+    *,
+    report: Report | None = None,
+) -> str:
+    """The chart as inline SVG with its 0 to 100 axis; mirrored when ``rtl``."""
+    report = report if report is not None else Report(chart.title, "ar" if rtl else "en", ())
+    context = _context(report)
+    context["chart"] = chart
+    context["layout"] = chart_layout(chart, rtl, report.number)
+    template = _environment("html", report.theme).get_template("chart.svg.j2")
+    return template.render(context).strip()
 
 
 def render_html(report: Report) -> str:
     """The report as one self-contained HTML page: no script, no external file."""
-    rtl = report.language in RTL_LANGUAGES
-    direction = "rtl" if rtl else "ltr"
-    out = [
-        "<!DOCTYPE html>",
-        f'<html lang="{escape(report.language)}" dir="{direction}">',
-        '<head><meta charset="utf-8">',
-        f"<title>{escape(report.title)}</title>",
-        f"<style>{_STYLE}</style></head><body>",
-        f"<h1>{escape(report.title)}</h1>",
-    ]
-    if report.subtitle:
-        out.append(f'<p class="subtitle">{escape(report.subtitle)}</p>')
-    for section in report.sections:
-        out.append(f"<section><h2>{escape(section.title)}</h2>")
-        out += [f"<p>{escape(line)}</p>" for line in section.lines]
-        for chart in section.charts:
-            out.append(f"<figure><figcaption>{escape(chart.title)}</figcaption>")
-            out.append(chart_svg(chart, rtl))
-            out.append("</figure>")
-        for table in section.tables:
-            out.append("<table><thead><tr>")
-            out += [f"<th>{escape(cell)}</th>" for cell in table.header]
-            out.append("</tr></thead><tbody>")
-            for row in table.rows:
-                cells = "".join(f'<td dir="auto">{escape(c)}</td>' for c in row)
-                out.append(f"<tr>{cells}</tr>")
-            out.append("</tbody></table>")
-        out.append("</section>")
-    if report.notes:
-        out.append('<div class="notes">')
-        out += [f"<p>{escape(note)}</p>" for note in report.notes]
-        out.append("</div>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+    from markupsafe import Markup
+
+    context = _context(report)
+
+    def svg(chart: Chart) -> Markup:
+        return Markup(chart_svg(chart, report.rtl, report=report))
+
+    context["svg"] = svg
+    template = _environment("html", report.theme).get_template("report.html.j2")
+    return template.render(context).rstrip() + "\n"
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def render_markdown(report: Report) -> str:
+    """The report as Markdown: the same sections, with charts as tables."""
+    from markupsafe import Markup
+
+    context = _context(report)
+
+    def interval(bar: Bar) -> str:
+        if bar.low is None or bar.high is None:
+            return ""
+        return report.labels.interval_range.format(
+            low=report.number(bar.low), high=report.number(bar.high)
+        )
+
+    context["interval"] = interval
+    context["heading"] = lambda depth: Markup("#" * depth)
+    template = _environment("markdown", report.theme).get_template("report.md.j2")
+    text = template.render(context)
+    return _BLANK_LINES.sub("\n\n", text).strip() + "\n"
+
+
+def theme_colours(theme: ReportTheme) -> Mapping[str, str]:
+    """The colours a report in ``theme`` is drawn with."""
+    return dict(DEFAULT_COLOURS) | dict(theme.colours)
 
 
 # Characters with a meaning inside a line of CommonMark or GitHub Markdown: emphasis, code,
@@ -208,32 +370,3 @@ def markdown_text(text: str) -> str:
         end = match.end()
         text = f"{text[:end]}\\{text[end:]}" if match.group(0).isdigit() else "\\" + text
     return text
-
-
-def render_markdown(report: Report) -> str:
-    """The report as Markdown: the same sections, with charts as tables."""
-    text = markdown_text
-    out = [f"# {text(report.title)}", ""]
-    if report.subtitle:
-        out += [text(report.subtitle), ""]
-    for section in report.sections:
-        out += [f"## {text(section.title)}", ""]
-        out += [*(text(line) for line in section.lines), ""] if section.lines else []
-        for chart in section.charts:
-            out += [f"**{text(chart.title)}**", "", "| | score | 95% interval |", "|---|---:|---|"]
-            for bar in chart.bars:
-                interval = (
-                    f"{bar.low:.1f} to {bar.high:.1f}"
-                    if bar.low is not None and bar.high is not None
-                    else ""
-                )
-                mark = " ▼" if bar.highlighted else ""
-                out.append(f"| {markdown_text(bar.label)}{mark} | {bar.value:.1f} | {interval} |")
-            out.append("")
-        for table in section.tables:
-            out.append("| " + " | ".join(markdown_text(c) for c in table.header) + " |")
-            out.append("|" + "---|" * len(table.header))
-            out += ["| " + " | ".join(markdown_text(c) for c in row) + " |" for row in table.rows]
-            out.append("")
-    out += [f"_{text(note)}_" for note in report.notes]
-    return "\n".join(out).rstrip() + "\n"

@@ -14,8 +14,9 @@ One call does it all: :func:`insights`, from scored evaluations or from report a
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from attrs import evolve, field, frozen
@@ -24,13 +25,11 @@ from shopperkit.errors import InputError
 from shopperkit.i18n.formatting import Digits
 from shopperkit.i18n.languages import Languages
 from shopperkit.insights.findings import (
-    BELOW,
     BUILTIN_FINDING_RULES,
     Finding,
     FindingPolicy,
     FindingRule,
     GroupScores,
-    handoff_name,
     handoff_services,
 )
 from shopperkit.insights.integrity import Flag, IntegrityPolicy, check_integrity, reliability
@@ -43,15 +42,16 @@ from shopperkit.insights.recommendations import (
     current_status,
     recommend,
 )
-from shopperkit.insights.render import Bar, Chart, Report, Section, Table
+from shopperkit.insights.render import Report
 from shopperkit.insights.stats import Sample
-from shopperkit.messages import render
+from shopperkit.insights.theme import DEFAULT_THEME, ReportTheme
 from shopperkit.model.evaluations import ScoredEvaluation
 from shopperkit.model.forms import Form
 from shopperkit.model.programme import Programme
 from shopperkit.model.services import Directory
 from shopperkit.plugins import Plugins
 from shopperkit.scoring.batch import Scored
+from shopperkit.scoring.engine import grade
 from shopperkit.scoring.tallies import Aggregates, Tally, model_points
 
 LEVELS = ("entity", "centre", "service")
@@ -185,11 +185,29 @@ class Insights:
     factor_names: Mapping[str, Mapping[str, str]] = field(factory=dict)
     entity_names: Mapping[str, Mapping[str, str]] = field(factory=dict)
     service_names: Mapping[str, Mapping[str, str]] = field(factory=dict)
+    centre_names: Mapping[str, Mapping[str, str]] = field(factory=dict)
+    title: Mapping[str, str] = field(factory=dict)
+    authority: Mapping[str, str] = field(factory=dict)
+    theme: ReportTheme = DEFAULT_THEME
+    overall: Mapping[tuple[str, str], Sample] = field(factory=dict)
+    """Overall scores of the groups large enough to publish: ``("programme", "")``,
+    ``("entity", id)``, ``("centre", id)`` and ``("month", "entity|YYYY-MM")``."""
+    centres: Mapping[str, str] = field(factory=dict)
+    """Centre id -> the entity it belongs to."""
+    months: tuple[str, ...] = ()
+    """The months (``YYYY-MM``) the evaluations cover, in order."""
+    withheld_for: Mapping[str, int] = field(factory=dict)
+    """How many groups were withheld for too few ``evaluations`` and too few ``shoppers``."""
+    band: Mapping[str, str] = field(factory=dict)
+    """The programme's overall band by language (when the forms define bands)."""
+    policy: FindingPolicy = field(factory=FindingPolicy)
 
-    def report(self, language: str) -> Report:
-        """The report in ``language``, one of :attr:`languages`: render it with ``.html()``
-        or ``.markdown()``."""
-        return build_report(self, language)
+    def report(self, language: str, made: date | None = None) -> Report:
+        """The report in ``language``, one of :attr:`languages`, made on ``made`` (today when
+        left out): render it with ``.html()`` or ``.markdown()``."""
+        from shopperkit.insights.layout import build_report
+
+        return build_report(self, language, made)
 
     def recommendations_data(self) -> list[dict[str, Any]]:
         """The recommendations as JSON-ready data (``recommendations.schema.json``)."""
@@ -313,7 +331,7 @@ def insights(
         count, kept_count = len(records), len(kept)
         shopper_reliability = {pseudonym(s): v for s, v in reliability(records, flags).items()}
     rolled, overall = _groups(aggregates, owners)
-    groups, withheld = [], 0
+    groups, withheld, withheld_for = [], 0, Counter[str]()
     # Group scores: the mean of scores or pooled points, as the programme says.
     aggregation = known.text("aggregation", "mean") if known is not None else "mean"
     for (level, key, entity, factor, period), tally in sorted(rolled.items()):
@@ -322,6 +340,8 @@ def insights(
             groups.append(GroupScores(level, key, entity, factor, sample, period))
         else:
             withheld += 1
+            withheld_for["evaluations" if tally.count < k else "shoppers"] += 1
+    overall_scores, centres, months = _overall(aggregates, k)
     baseline = {
         factor: tally.sample(aggregation)
         for factor, tally in sorted(overall.items())
@@ -371,125 +391,51 @@ def insights(
             {e.id: dict(e.name) for e in directory.entities} if directory is not None else {}
         ),
         service_names=services,
+        centre_names=(
+            {c.id: dict(c.name) for c in directory.centres} if directory is not None else {}
+        ),
+        title=dict(known.title) if known is not None else {},
+        authority=dict(known.authority) if known is not None else {},
+        theme=(plugins.report_theme(name) if plugins is not None else None) or DEFAULT_THEME,
+        overall=overall_scores,
+        centres=centres,
+        months=months,
+        withheld_for=dict(withheld_for),
+        band=_band(forms, overall_scores.get(("programme", ""))),
+        policy=policy,
     )
 
 
-def _mean(sample: Sample | None) -> float | None:
-    return sample.mean if sample is not None else None
+def _overall(
+    aggregates: Aggregates, k: int
+) -> tuple[dict[tuple[str, str], Sample], dict[str, str], tuple[str, ...]]:
+    """The overall scores of the programme, each entity, centre and entity's month (those
+    large enough to publish), each centre's entity, and the months covered."""
+    tallies: dict[tuple[str, str], Tally] = defaultdict(lambda: Tally(shoppers=set()))
+    centres: dict[str, str] = {}
+    months: set[str] = set()
+    for (entity, centre, _service, month), by_name in aggregates.groups.items():
+        months.add(month)
+        centres.setdefault(centre, entity)
+        tally = by_name.get(OVERALL)
+        if tally is None:
+            continue
+        keys = (("programme", ""), ("entity", entity), ("centre", centre))
+        for key in (*keys, ("month", f"{entity}|{month}")):
+            tallies[key] = tallies[key].merge(tally)
+    scores = {key: t.sample() for key, t in sorted(tallies.items()) if _publishable(t, k)}
+    return scores, centres, tuple(sorted(months))
 
 
-def build_report(insights: Insights, language: str) -> Report:
-    """Lay the insights out: a summary, then one section per entity (its factors, then the
-    hand-offs it makes, each named by its services). ``language`` must be one of the
-    insights' languages (else ``report_language_undeclared``)."""
-    report_languages((language,), insights.languages)
-    names = insights.entity_names
-    digits = insights.digits
-    factors = insights.factor_names
-    services = insights.service_names
-    k = insights.k
-
-    def name(table: Mapping[str, Mapping[str, str]], key: str) -> str:
-        entry = table.get(key, {})
-        return entry.get(language) or entry.get("en") or key
-
-    below = {(f.level, f.key, f.factor) for f in insights.findings if f.kind == BELOW}
-    sections = []
-    # An entity that only hands customers over (a mission never starts there) still gets its
-    # section, with its hand-offs and what it is asked to do.
-    entities = sorted(
-        {g.key for g in insights.groups if g.level == "entity"}
-        | {g.entity for g in insights.groups if g.level == "handoff"}
-        | {r.entity for r in insights.recommendations}
-    )
-    for entity in entities:
-        bars = tuple(
-            Bar(
-                name(factors, group.factor),
-                group.sample.mean,
-                *group.sample.interval(),
-                highlighted=("entity", entity, group.factor) in below,
-                reference=_mean(insights.baseline.get(group.factor)),
-            )
-            for group in insights.groups
-            if group.level == "entity" and group.key == entity and not group.period
-        )
-        charts: tuple[Chart, ...] = ()
-        if bars:
-            charts += (
-                Chart(
-                    render(
-                        "report_factors", {"entity": name(names, entity)}, language, digits=digits
-                    ),
-                    bars,
-                ),
-            )
-        handoffs = tuple(
-            Bar(
-                handoff_name(group.key, services, language),
-                group.sample.mean,
-                *group.sample.interval(),
-                highlighted=("handoff", group.key, group.factor) in below,
-                reference=_mean(insights.baseline.get(group.factor)),
-            )
-            for group in insights.groups
-            if group.level == "handoff" and group.entity == entity and not group.period
-        )
-        if handoffs:
-            title = render(
-                "report_handoffs", {"entity": name(names, entity)}, language, digits=digits
-            )
-            charts += (Chart(title, handoffs),)
-        own = [r for r in insights.recommendations if r.entity == entity]
-        rows = tuple(
-            (
-                render(f"priority_{r.priority}", {}, language, digits=digits),
-                r.text.get(language) or r.text.get("en", ""),
-                render(
-                    "report_evidence_line",
-                    {
-                        "count": r.finding.sample.count,
-                        "mean": round(r.finding.sample.mean, 1),
-                        "low": round(r.finding.interval[0], 1),
-                        "high": round(r.finding.interval[1], 1),
-                        "reference": round(r.finding.reference.mean, 1),
-                        "p": float(f"{r.finding.comparison.p:.2g}"),
-                    },
-                    language,
-                    digits=digits,
-                ),
-            )
-            for r in own
-        )
-        header = (
-            render("report_priority", {}, language, digits=digits),
-            render("report_recommendation", {}, language, digits=digits),
-            render("report_evidence", {}, language, digits=digits),
-        )
-        lines = () if own else (render("report_none", {}, language, digits=digits),)
-        tables: tuple[Table, ...] = (Table(header, rows),) if rows else ()
-        comments = insights.comments.get(entity, ())
-        if comments:
-            heading = render("report_comments", {}, language, digits=digits)
-            tables += (Table((heading,), tuple((c,) for c in comments)),)
-        sections.append(Section(name(names, entity), lines, charts, tables))
-    summary = render(
-        "report_summary",
-        {
-            "evaluations": insights.evaluations,
-            "excluded": insights.excluded,
-            "withheld": insights.withheld,
-            "k": k,
-        },
-        language,
-        digits=digits,
-    )
-    return Report(
-        title=render("report_title", {"programme": insights.programme}, language, digits=digits),
-        language=language,
-        sections=tuple(sections),
-        subtitle=summary,
-    )
+def _band(forms: Sequence[Form], sample: Sample | None) -> dict[str, str]:
+    """The band of the programme's overall score, by language, on the first form with bands."""
+    banded = next((form for form in forms if form.bands), None)
+    if banded is None or sample is None:
+        return {}
+    found = grade(banded, sample.mean)
+    if found is None:
+        return {}
+    return dict(found.label) or {"en": found.grade}
 
 
 def recommendations_data(insights: Insights) -> list[dict[str, Any]]:

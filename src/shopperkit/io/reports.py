@@ -1,23 +1,57 @@
-"""Report files: ``report.<language>.html`` and ``.md`` for every report language,
-``recommendations.json``, ``flags.json`` and ``reliability.json``."""
+"""Report files, for every report language: ``report.<language>.html``, ``.md``, ``.pdf``
+(when Chromium is installed) and ``.xlsx`` (with openpyxl), the tables as
+``tables/<language>/<table>.csv``; then ``recommendations.json``, ``flags.json`` and
+``reliability.json``."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import date
 from pathlib import Path
 
+from shopperkit.insights.formats import Notice, html_pdf, table_csv, tables_xlsx
 from shopperkit.insights.report import Insights
 from shopperkit.io.convert import to_data
-from shopperkit.io.files import atomic_write, dumps, output_set
+from shopperkit.io.files import atomic_binary, atomic_write, dumps, output_set
+
+FORMATS = ("html", "md", "csv", "xlsx", "pdf")
+"""Every format a report is written in."""
 
 
-def write_report(out: Path, found: Insights) -> None:
+def write_report(
+    out: Path,
+    found: Insights,
+    formats: Collection[str] = FORMATS,
+    made: date | None = None,
+) -> list[Notice]:
     """Write what :func:`shopperkit.insights.insights` found as the ``report`` command does,
-    every file replaced together."""
+    every file replaced together, in ``formats`` (among :data:`FORMATS`); the notices say
+    which format could not be made and why (``report_pdf_unavailable``, ...)."""
+    notices: list[Notice] = []
     with output_set():
         for language in found.languages:
-            report = found.report(language)
-            atomic_write(out / f"report.{language}.html", report.html())
-            atomic_write(out / f"report.{language}.md", report.markdown())
+            report = found.report(language, made)
+            html = report.html()
+            if "html" in formats:
+                atomic_write(out / f"report.{language}.html", html)
+            if "md" in formats:
+                atomic_write(out / f"report.{language}.md", report.markdown())
+            tables = report.tables()
+            if "csv" in formats:
+                for table in tables:
+                    atomic_write(out / "tables" / language / f"{table.name}.csv", table_csv(table))
+            made_files: list[tuple[str, bytes | Notice]] = []
+            if "xlsx" in formats:
+                made_files.append(("xlsx", tables_xlsx(tables, report.rtl)))
+            if "pdf" in formats:
+                made_files.append(("pdf", html_pdf(html)))
+            for kind, data in made_files:
+                if isinstance(data, bytes):
+                    with atomic_binary(out / f"report.{language}.{kind}") as stream:
+                        stream.write(data)
+                elif data not in notices:
+                    notices.append(data)
         atomic_write(out / "recommendations.json", dumps(found.recommendations_data()))
         atomic_write(out / "flags.json", dumps(to_data(list(found.flags))))
         atomic_write(out / "reliability.json", dumps(dict(found.reliability)))
+    return notices

@@ -1,0 +1,144 @@
+"""The report as a reader sees it in Chromium: every entity and every centre with a finding has
+its chart with a 0 to 100 axis, and no two texts of a chart overlap, nor does a value cover
+its bar's programme mark or interval, in English and in Arabic (right to left)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shopperkit.cli import main
+from tests.browser import dom_after_scripts, screenshot
+from tests.test_report import records
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "build" / "test-artifacts"
+
+# Measures every chart after layout and writes what it found into the page, for --dump-dom.
+MEASURE = """
+<script>
+addEventListener("load", () => {
+  const box = (e) => { const r = e.getBoundingClientRect();
+    return {l: r.left, r: r.right, t: r.top, b: r.bottom}; };
+  const meet = (a, b) => Math.min(a.r, b.r) - Math.max(a.l, b.l) > 0.5 &&
+                         Math.min(a.b, b.b) - Math.max(a.t, b.t) > 0.5;
+  const charts = [];
+  for (const svg of document.querySelectorAll("svg.chart")) {
+    const section = svg.closest("section");
+    const texts = [...svg.querySelectorAll("text")].map((e) => ({c: e.getAttribute("class"),
+      s: e.textContent, b: box(e)}));
+    const overlaps = [];
+    for (let i = 0; i < texts.length; i++)
+      for (let j = i + 1; j < texts.length; j++)
+        if (meet(texts[i].b, texts[j].b)) overlaps.push([texts[i].s, texts[j].s]);
+    for (const row of svg.querySelectorAll("g.row")) {
+      const value = row.querySelector("text.value");
+      for (const mark of row.querySelectorAll("line.reference, line.interval"))
+        if (meet(box(value), box(mark)))
+          overlaps.push([value.textContent, mark.getAttribute("class")]);
+    }
+    charts.push({section: section.id, overlaps,
+      ticks: [...svg.querySelectorAll("text.tick-label")].map((e) => e.textContent),
+      bars: svg.querySelectorAll("rect.bar").length,
+      values: svg.querySelectorAll("text.value").length,
+      caption: !!svg.querySelector("text.axis-caption")});
+  }
+  const out = document.createElement("pre");
+  out.id = "measured";
+  out.textContent = JSON.stringify(charts);
+  document.body.appendChild(out);
+});
+</script>
+"""
+
+
+@pytest.fixture(scope="module")
+def report_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("layout")
+    scores = folder / "scores"
+    scores.mkdir()
+    rows = records()
+    # A centre whose every factor is low, and an entity name that would break markup.
+    for row in rows:
+        if row["centre"] == "mophp-c2":
+            row["sections"] = {key: value - 25 for key, value in row["sections"].items()}
+            row["overall"] = sum(row["sections"].values()) / len(row["sections"])
+    (scores / "scores.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = folder / "report"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SHOPPERKIT_PSEUDONYM_SECRET", "a-test-secret-of-enough-length")
+        assert main(["report", "--programme", "qatar-cgb", str(scores), "--out", str(out)]) == 0
+    return out
+
+
+def measured(page: Path, folder: Path) -> list[dict[str, Any]]:
+    probe = folder / f"measured-{page.name}"
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"))
+    dom = dom_after_scripts(probe)
+    found = re.search(r'<pre id="measured">(.*?)</pre>', dom, re.S)
+    assert found, "the page was not measured"
+    charts: list[dict[str, Any]] = json.loads(found.group(1).replace("&quot;", '"'))
+    return charts
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_every_chart_has_its_axis_and_no_text_overlaps(
+    report_folder: Path, tmp_path: Path, language: str
+) -> None:
+    page = report_folder / f"report.{language}.html"
+    charts = measured(page, tmp_path)
+    sections = {chart["section"] for chart in charts}
+    # Both entities and every centre with a finding: moi-c2 (waiting), mophp-c2 (everything).
+    assert {"entity-moi", "entity-mophp", "centre-moi-c2", "centre-mophp-c2"} <= sections
+    for chart in charts:
+        assert chart["overlaps"] == [], chart
+        assert len(chart["ticks"]) == 6, chart
+        assert chart["caption"], chart
+        assert chart["bars"] == chart["values"] > 0
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    picture = ARTIFACTS / f"report.{language}.png"
+    screenshot(page, picture, (1000, 3000))
+    assert picture.stat().st_size > 10_000
+
+
+def test_one_weak_centre_is_one_recommendation_listing_its_factors(report_folder: Path) -> None:
+    made = json.loads((report_folder / "recommendations.json").read_text(encoding="utf-8"))
+    at_centre = [r for r in made if r["evidence"]["key"] == "mophp-c2"]
+    assert len(at_centre) >= 3  # tracked one by one
+    league = (report_folder / "tables" / "en" / "recommendations-mophp.csv").read_text()
+    assert sum(line.count("mophp-c2") > 0 for line in league.splitlines()[1:]) == 1
+
+
+def test_the_tables_and_the_pdf_are_written(report_folder: Path) -> None:
+    league = (report_folder / "tables" / "en" / "league.csv").read_text(encoding="utf-8")
+    assert league.splitlines()[0] == "level,name,evaluations,score,95% interval"
+    assert (report_folder / "report.ar.xlsx").read_bytes()[:2] == b"PK"
+    if shutil.which("chromium"):
+        assert (report_folder / "report.en.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+@pytest.mark.parametrize(
+    ("programme", "evaluations", "k"),
+    [
+        ("uae", "examples/uae/evaluations.jsonl", "3"),
+        ("qatar-cgb", "examples/qatar/missions.jsonl", "5"),
+    ],
+)
+def test_the_examples_of_the_docs_make_reports_with_charts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, programme: str, evaluations: str, k: str
+) -> None:
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.setenv("SHOPPERKIT_PSEUDONYM_SECRET", "a-test-secret-of-enough-length")
+    scores, out = tmp_path / "scores", tmp_path / "report"
+    assert (
+        main(["score", "--programme", programme, str(root / evaluations), "--out", str(scores)])
+        == 0
+    )
+    assert main(["report", "--programme", programme, str(scores), "--out", str(out), "--k", k]) == 0
+    page = (out / "report.en.html").read_text(encoding="utf-8")
+    assert '<section id="league"' in page
+    assert page.count('class="bar"') >= 10
