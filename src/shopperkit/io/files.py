@@ -24,7 +24,7 @@ import signal
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -586,9 +586,14 @@ def read_jsonl(path: Path, schema: str) -> Iterator[tuple[str, int, Any]]:
         yield where, number, data
 
 
-def json_records(path: Path) -> Iterator[tuple[str, int, Any]]:
-    """As :func:`read_jsonl`, without a schema: for a reader that checks records itself."""
+def json_records(
+    path: Path, progress: Callable[[int], object] | None = None
+) -> Iterator[tuple[str, int, Any]]:
+    """As :func:`read_jsonl`, without a schema: for a reader that checks records itself;
+    ``progress`` is called with the bytes of each line read."""
     for number, line in binary_lines(path):
+        if progress is not None:
+            progress(len(line))
         if not line.strip():
             continue
         where = f"{path}:{number}"

@@ -17,11 +17,10 @@ from shopperkit.io.files import (
     atomic_binary,
     atomic_stream,
     atomic_write,
-    binary_lines,
     dumps,
     json_line,
+    json_records,
     output_set,
-    parse_json,
 )
 from shopperkit.io.schemas import check, load_schema
 from shopperkit.io.verdicts import error_record
@@ -45,17 +44,7 @@ def iter_scores(
 ) -> Iterator[ScoredEvaluation]:
     """As :func:`read_scores`, one evaluation at a time as the file is read; ``progress`` is
     called with the bytes of each line read."""
-    path = Path(path)
-    for number, line in binary_lines(path):
-        if progress is not None:
-            progress(len(line))
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            data = parse_json(line)
-        except InputError as error:
-            raise InputError(error.code, error.params, where=where) from None
+    for where, _, data in json_records(Path(path), progress):
         scored = plain_score(data) if score_conforms(data) else None
         if scored is None:
             check("score", data, where=where)  # says where the record breaks the schema
