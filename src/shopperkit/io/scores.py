@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO
 
@@ -24,9 +23,9 @@ from shopperkit.io.files import (
 )
 from shopperkit.io.schemas import check, load_schema
 from shopperkit.io.verdicts import error_record
-from shopperkit.model.evaluations import CHANNELS, ScoredEvaluation, points_from_data
+from shopperkit.model.evaluations import CHANNELS, ScoredEvaluation
 from shopperkit.problems import RecordError
-from shopperkit.scoring.batch import Scored
+from shopperkit.scoring.batch import Scored, scored_from_record
 from shopperkit.scoring.engine import ScoreCard
 
 
@@ -131,48 +130,28 @@ def _floats(scores: dict[str, Any]) -> dict[str, Any]:
 
 
 def plain_score(data: dict[str, Any]) -> ScoredEvaluation | None:
-    """The model of a record :func:`score_conforms` accepted, built directly; None when a
-    date-time does not parse or a number is too large (then the converter explains)."""
-    submitted = data["submitted_at"]
+    """The model of a record :func:`score_conforms` accepted, built directly (its whole
+    numbers made floats, as the converter makes them); None when a date-time does not parse
+    or a number is too large (then the converter explains)."""
+    points = data["points"]
     try:
-        visited_at = datetime.fromisoformat(data["visited_at"])
-        submitted_at = None if submitted is None else datetime.fromisoformat(submitted)
-        overall = float(data["overall"])
-        sections, items = _floats(data["sections"]), _floats(data["items"])
-        handoffs = _floats(data["handoffs"])
-        points = points_from_data(
+        return scored_from_record(
             {
-                "overall": _floats(data["points"]["overall"]),
-                "sections": {
-                    k: None if v is None else _floats(v)
-                    for k, v in data["points"]["sections"].items()
+                **data,
+                "overall": float(data["overall"]),
+                "sections": _floats(data["sections"]),
+                "items": _floats(data["items"]),
+                "handoffs": _floats(data["handoffs"]),
+                "points": {
+                    "overall": _floats(points["overall"]),
+                    "sections": {
+                        k: None if v is None else _floats(v) for k, v in points["sections"].items()
+                    },
                 },
             }
         )
     except (ValueError, OverflowError):
         return None
-    return ScoredEvaluation(
-        id=data["id"],
-        form=data["form"],
-        form_version=data["form_version"],
-        programme=data["programme"],
-        shopper=data["shopper"],
-        entity=data["entity"],
-        centre=data["centre"],
-        service=data["service"],
-        channel=data["channel"],
-        language=data["language"],
-        visited_at=visited_at,
-        submitted_at=submitted_at,
-        comment=data["comment"],
-        overall=overall,
-        sections=sections,
-        items=items,
-        handoffs=handoffs,
-        failed_critical=tuple(data["failed_critical"]),
-        band=data["band"],
-        points=points,
-    )
 
 
 def open_evaluations(path: Path) -> BinaryIO:
