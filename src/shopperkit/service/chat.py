@@ -6,7 +6,6 @@ its evaluations received like any other (checked, rate-limited per sender, kept 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import hmac
 import weakref
 from collections.abc import Callable, Mapping
@@ -19,6 +18,7 @@ from litestar import Request, Response, get, post
 from litestar.handlers import BaseRouteHandler
 from litestar.params import QueryParameter
 
+from shopperkit.insights.privacy import Pseudonymiser
 from shopperkit.intake.conversation import Conversation, ConversationState, SubmitOutcome
 from shopperkit.intake.whatsapp import Transport, parse_webhook_body, verify_signature
 from shopperkit.problems import FieldProblem
@@ -35,10 +35,7 @@ class StoredStates:
 
     def __init__(self, store: Store, secret: bytes) -> None:
         self.store = store
-        self._secret = secret
-
-    def _key(self, sender: str) -> str:
-        return hmac.new(self._secret, sender.encode("utf-8"), hashlib.sha256).hexdigest()
+        self._key = Pseudonymiser(secret)
 
     def load(self, sender: str) -> ConversationState | None:
         """The sender's conversation, if one is going on."""
