@@ -201,6 +201,9 @@ class Insights:
     band: Mapping[str, str] = field(factory=dict)
     """The programme's overall band by language (when the forms define bands)."""
     policy: FindingPolicy = field(factory=FindingPolicy)
+    period: tuple[date, date] | None = None
+    """The first and last day visited (each in the visit's own offset), when the report was
+    made from evaluations; from aggregates only :attr:`months` are known."""
 
     def report(self, language: str, made: date | None = None) -> Report:
         """The report in ``language``, one of :attr:`languages`, made on ``made`` (today when
@@ -302,6 +305,7 @@ def insights(
     shoppers = set(employers or {})
     redact = Redactor(staff_names(directory), shoppers)
     scores_of: dict[str, float] = {}
+    period: tuple[date, date] | None = None
     if isinstance(source, Aggregates):
         if source.keys != REPORT_KEYS or not source.shoppers:
             raise InputError(
@@ -329,6 +333,9 @@ def insights(
             if record.comment:
                 comments[record.entity].append(redact(record.comment).text)
         count, kept_count = len(records), len(kept)
+        if records:
+            days = [r.visited_at.date() for r in records]
+            period = (min(days), max(days))
         shopper_reliability = {pseudonym(s): v for s, v in reliability(records, flags).items()}
     rolled, overall = _groups(aggregates, owners)
     groups, withheld, withheld_for = [], 0, Counter[str]()
@@ -403,6 +410,7 @@ def insights(
         withheld_for=dict(withheld_for),
         band=_band(forms, overall_scores.get(("programme", ""))),
         policy=policy,
+        period=period,
     )
 
 
