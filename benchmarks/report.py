@@ -5,7 +5,9 @@ them once with ``shopperkit score`` and keeps ``scores.jsonl`` in a temporary fo
 next run. Then, in the same run on one core:
 
 * the baseline: a process that parses every line of ``scores.jsonl`` with orjson;
-* shopperkit: a process running ``shopperkit report --programme uae`` on the same file.
+* shopperkit: a process running ``shopperkit report --programme uae`` on the same file;
+* shopperkit again on the file's first tenth, to show that memory does not grow with the
+  scores (they are read twice as a stream, never held).
 
 Each prints its wall time, lines per second and peak memory (resident set size of the
 process); the ratio is shopperkit's time over the baseline's. Run with::
@@ -98,6 +100,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as out:
         command = [*_shopperkit(), "report", "--programme", "uae", str(scores.parent)]
         ours, ours_rss = timed([*command, "--out", out])
+        tenth = Path(out) / "tenth"
+        tenth.mkdir()
+        with scores.open("rb") as whole, (tenth / "scores.jsonl").open("wb") as part:
+            for _, line in zip(range(n // 10), whole, strict=False):
+                part.write(line)
+        command = [*_shopperkit(), "report", "--programme", "uae", str(tenth)]
+        small, small_rss = timed([*command, "--out", str(Path(out) / "small")])
     mib = 1024 * 1024
     print(f"{n:,} scored evaluations ({scores.stat().st_size / mib:,.0f} MiB)")
     print(
@@ -107,6 +116,11 @@ def main() -> None:
     print(
         f"shopperkit report:   {ours:7.1f} s {n / ours:>10,.0f} lines/s"
         f"   peak RSS {ours_rss / mib:,.0f} MiB   ratio {ours / baseline:.1f}"
+    )
+    print(
+        f"report on a tenth:   {small:7.1f} s {n // 10 / small:>10,.0f} lines/s"
+        f"   peak RSS {small_rss / mib:,.0f} MiB"
+        f"   memory x{ours_rss / small_rss:.2f} for 10x the scores"
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -10,8 +12,10 @@ from shopperkit.errors import InputError
 from shopperkit.insights import Insights, insights, report_aggregates
 from shopperkit.io.convert import from_data
 from shopperkit.io.schemas import problems
+from shopperkit.io.scores import ScoresFile, write_scored
 from shopperkit.model import ScoredEvaluation
-from shopperkit.scoring import Aggregates
+from shopperkit.registry import Registry
+from shopperkit.scoring import Aggregates, score
 from tests.test_report import records
 
 SECRET = b"a-test-secret-of-enough-length"
@@ -79,3 +83,33 @@ def test_evaluations_need_a_pseudonym_secret() -> None:
     with pytest.raises(InputError) as raised:
         insights(scored()[:3])
     assert raised.value.code == "pseudonym_secret_missing"
+
+
+def test_a_scores_file_read_twice_gives_the_report_of_the_evaluations_in_memory(
+    tmp_path: Path,
+) -> None:
+    """The streaming path (integrity, then tallies, from the file) and the models in memory
+    make the same insights, to the last bit: same flags, groups, findings, comments."""
+    from shopperkit_uae.synthetic import generate_evaluations
+
+    registry = Registry()
+    programme = registry.programme("uae")
+    form = registry.form("uae-visit")
+    evaluations = list(generate_evaluations(form, 3000, seed=11))
+    evaluations[7] = {**evaluations[6], "id": "copy-of-6"}  # a duplicate submission
+    scored = score(evaluations, registry)
+    write_scored(tmp_path, scored)
+    options: dict[str, Any] = {
+        "programme": programme,
+        "secret": SECRET,
+        "plugins": registry.plugins,
+        "directory": registry.directory(programme),
+        "employers": {scored.evaluations[0].shopper: scored.evaluations[0].entity},
+    }
+    from_memory = insights(scored, (form,), **options)
+    from_file = insights(ScoresFile(tmp_path / "scores.jsonl"), (form,), **options)
+    assert from_file == from_memory
+    codes = {flag.code for flag in from_file.flags}
+    assert {"duplicate_submission", "conflict_of_interest"} <= codes
+    assert from_file.groups
+    assert from_file.comments

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import statistics
 from datetime import datetime, timedelta
 from typing import Any
 
 from attrs import evolve
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from shopperkit.insights.integrity import check_integrity, reliability
+from shopperkit.insights.integrity import (
+    MAD_TO_Z,
+    IntegrityPolicy,
+    check_integrity,
+    reliability,
+)
 from shopperkit.model.evaluations import ScoredEvaluation
 
 START = datetime(2024, 3, 4, 10, 0)  # a Monday
@@ -88,3 +96,89 @@ def test_reliability_is_the_smoothed_clean_share() -> None:
     assert [(f.evaluation, f.code) for f in flags] == [("d", "visit_too_short")]
     scores = reliability([*records, hurried], flags)
     assert scores == {"s1": 1.0, "s2": round(2 / 3, 4)}
+
+
+def reference_outliers(
+    records: list[ScoredEvaluation], overall: dict[str, float], policy: IntegrityPolicy
+) -> set[tuple[str, float, int, float]]:
+    """Outliers as their definition reads: each evaluation against every other shopper's
+    scores at its centre and week, their median and MAD measured by sorting them anew."""
+    found = set()
+    for record in records:
+        year, week, _ = record.visited_at.isocalendar()
+        peers = sorted(
+            overall[other.id]
+            for other in records
+            if other.shopper != record.shopper
+            and other.centre == record.centre
+            and other.visited_at.isocalendar()[:2] == (year, week)
+        )
+        if not peers or len(peers) < policy.outlier_peers:
+            continue
+        centre = statistics.median(peers)
+        spread = statistics.median(abs(p - centre) for p in peers) or 1.0
+        distance = MAD_TO_Z * abs(overall[record.id] - centre) / spread
+        if distance > policy.outlier_z:
+            found.add((record.id, centre, len(peers), round(distance, 2)))
+    return found
+
+
+def reference_duplicates(records: list[ScoredEvaluation]) -> set[tuple[str, str]]:
+    """Duplicates as their definition reads: (evaluation, first) for every evaluation with
+    the same shopper, centre, service, day and answers as an earlier one."""
+    found = set()
+    ordered = sorted(records, key=lambda r: (r.submitted_at or r.visited_at, r.id))
+    for index, record in enumerate(ordered):
+        for earlier in ordered[:index]:
+            if (
+                (earlier.shopper, earlier.centre, earlier.service)
+                == (record.shopper, record.centre, record.service)
+                and earlier.visited_at.date() == record.visited_at.date()
+                and {k: repr(v) for k, v in earlier.items.items()}
+                == {k: repr(v) for k, v in record.items.items()}
+            ):
+                found.add((record.id, earlier.id))
+                break
+    return found
+
+
+@st.composite
+def crowded_weeks(draw: st.DrawFn) -> list[ScoredEvaluation]:
+    """Evaluations by few shoppers at few centres over two weeks, scores and answers often
+    equal, so that peers, ties, repeated shoppers and duplicates all occur."""
+    count = draw(st.integers(1, 40))
+    records = []
+    for index in range(count):
+        answer = draw(st.sampled_from([0.0, 50.0, 100.0]))
+        records.append(
+            Record(
+                f"e{index:02d}",
+                draw(st.sampled_from(["s1", "s2", "s3", "s4", "s5", "s6"])),
+                centre=draw(st.sampled_from(["c1", "c2"])),
+                visited_at=START + timedelta(days=draw(st.integers(0, 9))),
+                submitted_at=START + timedelta(days=10, minutes=draw(st.integers(0, 3))),
+                overall=draw(st.sampled_from([10.0, 55.0, 60.0, 62.5, 65.0, 70.0, 95.0])),
+                items={"q1": answer, "q2": draw(st.sampled_from([answer, 25.0]))},
+            )
+        )
+    return records
+
+
+@given(crowded_weeks(), st.integers(0, 6), st.sampled_from([1.0, 2.0, 3.5]))
+@settings(max_examples=300, deadline=None)
+def test_outliers_and_duplicates_match_their_definitions(
+    records: list[ScoredEvaluation], peers: int, z: float
+) -> None:
+    policy = IntegrityPolicy(outlier_peers=peers, outlier_z=z, minimum_minutes=0)
+    overall = {r.id: r.overall for r in records}
+    flags = check_integrity(records, overall=overall, policy=policy)
+    outliers = {
+        (f.evaluation, f.evidence["peer_median"], f.evidence["peers"], f.evidence["modified_z"])
+        for f in flags
+        if f.code == "score_outlier"
+    }
+    assert outliers == reference_outliers(records, overall, policy)
+    duplicates = {
+        (f.evaluation, f.evidence["first"]) for f in flags if f.code == "duplicate_submission"
+    }
+    assert duplicates == reference_duplicates(records)

@@ -13,10 +13,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from shopperkit.errors import InputError
-from shopperkit.io.convert import from_data
+from shopperkit.io.convert import from_data, to_data
+from shopperkit.io.files import parse_json
 from shopperkit.io.schemas import validator
-from shopperkit.io.scores import iter_scores, plain_score, read_scores, score_conforms
+from shopperkit.io.scores import (
+    ScoresFile,
+    iter_scores,
+    plain_score,
+    read_scores,
+    score_conforms,
+)
 from shopperkit.model.evaluations import CHANNELS, ScoredEvaluation
+from shopperkit.scoring.batch import score_record
 
 LANGUAGES = ("ar", "en", "ur", "hi", "es", "zh", "fr", "ru")
 ids = st.text(min_size=1, max_size=200)
@@ -107,6 +115,8 @@ def test_valid_records_are_accepted_and_built_as_the_converter_builds(
         assert built is None  # a date-time that does not parse: the converter explains
     else:
         assert built == expected
+        assert built is not None
+        assert score_record(built) == to_data(built)
 
 
 @given(st.one_of(mutated(), odd_values))
@@ -169,3 +179,83 @@ def test_progress_counts_every_byte(tmp_path: Path) -> None:
     found = list(iter_scores(path, read.append))
     assert [s.overall for s in found] == [80.0, 12.5]
     assert sum(read) == path.stat().st_size
+
+
+@given(st.lists(st.one_of(records(), mutated()), min_size=1, max_size=3))
+def test_a_scores_file_reads_what_the_strict_reader_reads(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[Any]
+) -> None:
+    """Fast path or not, a scores file yields exactly the data the strict parser reads from
+    a line the schema and the converter accept, and refuses the first line they refuse."""
+    path = tmp_path_factory.mktemp("scores") / "scores.jsonl"
+    written = [orjson.dumps(line) for line in lines]
+    path.write_bytes(b"\n".join(written) + b"\n")
+    expected: list[Any] = []
+    refused = None
+    for number, raw in enumerate(written, start=1):
+        data = parse_json(raw)
+        try:
+            assert validator("score").is_valid(data)
+            from_data(ScoredEvaluation, data)
+        except (AssertionError, InputError):
+            refused = number
+            break
+        expected.append(data)
+    scores = ScoresFile(path)
+    if refused is None:
+        assert [record for _, record in scores.records()] == expected
+        assert [scores.record_at(at) for at, _ in scores.records()] == expected
+    else:
+        with pytest.raises(InputError) as caught:
+            list(scores.records())
+        assert caught.value.where == f"{path}:{refused}"
+
+
+@pytest.mark.parametrize(
+    ("raw", "read"),
+    [
+        # orjson reads an integer past 64 bits as a float: the strict path reads it exactly.
+        (b'"earned": 123456789012345678901234567890', 123456789012345678901234567890),
+        # a comment holding '":' makes more keys appear written: read strictly, same data.
+        (b'"earned": 80', 80),
+    ],
+)
+def test_lines_the_fast_path_doubts_are_read_exactly(tmp_path: Path, raw: bytes, read: int) -> None:
+    line = _line(comment='she said "wait": twice').replace(b'"earned":80', raw.replace(b" ", b""))
+    path = tmp_path / "scores.jsonl"
+    path.write_bytes(line)
+    [(_, record)] = list(ScoresFile(path).records())
+    assert record["points"]["overall"]["earned"] == read
+    assert type(record["points"]["overall"]["earned"]) is int
+    assert record["comment"] == 'she said "wait": twice'
+
+
+def test_a_key_written_twice_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "scores.jsonl"
+    path.write_bytes(_line().replace(b'"band":null', b'"band":null,"band":"A"'))
+    with pytest.raises(InputError) as caught:
+        list(ScoresFile(path).records())
+    assert (caught.value.code, caught.value.where) == ("duplicate_key", f"{path}:1")
+
+
+def test_a_file_changed_between_readings_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "scores.jsonl"
+    path.write_bytes(_line())
+    scores = ScoresFile(path)
+    assert len(list(scores.records())) == 1
+    path.write_bytes(_line() + _line(id="e2"))
+    with pytest.raises(InputError) as caught:
+        list(scores.records())
+    assert (caught.value.code, caught.value.where) == ("file_changed_while_read", str(path))
+
+
+def test_a_scores_file_counts_every_byte_of_every_reading(tmp_path: Path) -> None:
+    path = tmp_path / "scores.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + _line() + b"\n  \n" + _line(id="e2"))
+    read: list[int] = []
+    scores = ScoresFile(path, read.append)
+    first = list(scores.records())
+    again = list(scores.records())
+    assert first == again
+    assert [r["id"] for _, r in first] == ["e1", "e2"]
+    assert sum(read) == 2 * path.stat().st_size

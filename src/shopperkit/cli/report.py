@@ -16,7 +16,7 @@ from shopperkit.insights.recommendations import StatusChange
 from shopperkit.insights.report import report_languages
 from shopperkit.io.operations import read_directory, read_shoppers
 from shopperkit.io.reports import write_report
-from shopperkit.io.scores import iter_scores
+from shopperkit.io.scores import ScoresFile
 from shopperkit.io.status import read_status_log
 from shopperkit.messages import render
 from shopperkit.registry import Registry
@@ -96,29 +96,30 @@ def run(args: argparse.Namespace) -> int:
         wanted = (part.strip() for part in args.language.split(","))
         languages = report_languages(wanted, programme.strings("languages", ("en", "ar")))
     path = args.scores / "scores.jsonl"
-    with progress("reading scores", file_size(path), "bytes") as bar:
-        scored = list(iter_scores(path, bar.advance))
-        bar.stage("analysing")
-        forms = registry.forms_named(s.form for s in scored)
-        employers = {}
-        if args.shoppers:
-            employers = {s.id: s.employer for s in read_shoppers(args.shoppers) if s.employer}
+    employers = {}
+    if args.shoppers:
+        employers = {s.id: s.employer for s in read_shoppers(args.shoppers) if s.employer}
+    status_log = status_changes(args)
+    directory = read_directory(args.directory) if args.directory else registry.directory(programme)
+    secret = _secret(args)
+    # The scores are read twice (integrity, then tallies), never held: the bar counts both.
+    size = file_size(path)
+    with progress("reading scores", None if size is None else 2 * size, "bytes") as bar:
+        scores = ScoresFile(path, bar.advance)
+        forms = tuple(form for _, form in registry.all_forms().values())
         found = insights(
-            scored,
+            scores,
             forms,
             programme=programme,
-            secret=_secret(args),
+            secret=secret,
             plugins=registry.plugins,
             k=args.k,
             languages=languages,
             exclude_flagged=not args.keep_flagged,
             employers=employers,
-            status_log=status_changes(args),
-            directory=(
-                read_directory(args.directory) if args.directory else registry.directory(programme)
-            ),
+            status_log=status_log,
+            directory=directory,
         )
-        del scored
         bar.stage("writing the report")
         out: Path = args.out
         made = write_report(out, found)

@@ -20,8 +20,10 @@ dropped silently.
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
@@ -29,6 +31,7 @@ from attrs import frozen
 from shopperkit.messages import render
 from shopperkit.model.evaluations import ScoredEvaluation
 from shopperkit.model.programme import Programme
+from shopperkit.scoring.batch import score_record
 
 if TYPE_CHECKING:
     import numpy as np
@@ -72,126 +75,252 @@ class IntegrityPolicy:
         )
 
 
-def _visit_too_short(records: Sequence[ScoredEvaluation], policy: IntegrityPolicy) -> list[Flag]:
-    flags = []
-    for record in records:
-        if record.submitted_at is None:
-            continue
-        minutes = (record.submitted_at - record.visited_at).total_seconds() / 60
-        if 0 <= minutes < policy.minimum_minutes:
-            flags.append(
-                Flag(
-                    record.id,
-                    "visit_too_short",
-                    {"minutes": round(minutes, 1), "minimum": policy.minimum_minutes},
-                )
-            )
-    return flags
+def _when(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
 
 
 def _answers_key(answers: Mapping[str, Any]) -> str:
     return repr(sorted((key, repr(value)) for key, value in answers.items()))
 
 
-def _duplicates(records: Sequence[ScoredEvaluation]) -> list[Flag]:
-    first: dict[tuple[str, ...], str] = {}
-    flags = []
-    for record in sorted(records, key=lambda r: (r.submitted_at or r.visited_at, r.id)):
-        key = (
-            record.shopper,
-            record.centre,
-            record.service,
-            record.visited_at.date().isoformat(),
-            _answers_key(record.items),
+def _select(
+    ordered: Sequence[float] | NDArray[np.float64], rank: int, skipped: Iterable[int]
+) -> float:
+    """The ``rank``-th (from 0) of ``ordered`` once the positions ``skipped`` (ascending)
+    are left out."""
+    for position in skipped:
+        if position > rank:
+            break
+        rank += 1
+    return float(ordered[rank])
+
+
+def _median_without(
+    ordered: Sequence[float] | NDArray[np.float64], skipped: Sequence[int]
+) -> float:
+    """The median of ``ordered`` (ascending) without the positions ``skipped`` (ascending),
+    as :func:`statistics.median` gives it; 0 when nothing is left."""
+    left = len(ordered) - len(skipped)
+    if left <= 0:
+        return 0.0
+    if left % 2:
+        return _select(ordered, left // 2, skipped)
+    low, high = _select(ordered, left // 2 - 1, skipped), _select(ordered, left // 2, skipped)
+    return (low + high) / 2
+
+
+def _deviations(
+    ordered: NDArray[np.float64], centre: float
+) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    """The absolute deviations of ``ordered`` from ``centre``, ascending, and the place each
+    of ``ordered`` takes among them."""
+    import numpy as np  # loaded when outliers are looked for, not on import
+
+    deviations = np.abs(ordered - centre)
+    order = np.argsort(deviations, kind="stable")
+    rank = np.empty(len(ordered), dtype=np.intp)
+    rank[order] = np.arange(len(ordered))
+    return deviations[order], rank
+
+
+def _middle_without_one(
+    ordered: NDArray[np.float64], skipped: NDArray[np.intp]
+) -> NDArray[np.float64]:
+    """For each position in ``skipped``, the median of ``ordered`` (ascending, at least two
+    long) without that one position."""
+    left = len(ordered) - 1
+    high = left // 2
+    upper: NDArray[np.float64] = ordered[high + (skipped <= high)]
+    if left % 2:
+        return upper
+    low = high - 1
+    middle: NDArray[np.float64] = (ordered[low + (skipped <= low)] + upper) / 2
+    return middle
+
+
+def _peer_spreads(
+    values: NDArray[np.float64], owners: NDArray[np.intp]
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+    """For each owner (0 to the largest in ``owners``): how many of ``values`` are others',
+    their median and their median absolute deviation from it (1 when 0). Measured by leaving
+    the owner's places out of the sorted scores, not by sorting each owner's peers anew; the
+    owners of one score (most) all at once."""
+    import numpy as np  # loaded when outliers are looked for, not on import
+
+    order = np.argsort(values, kind="stable")
+    ordered, by_place = values[order], owners[order]
+    counts = np.bincount(owners)
+    peers = len(values) - counts
+    centres = np.zeros(len(counts))
+    spreads = np.ones(len(counts))
+    alone = np.flatnonzero(counts[by_place] == 1)  # places of the owners of one score
+    if len(values) > 1 and len(alone):
+        found = _middle_without_one(ordered, alone)
+        centres[by_place[alone]] = found
+        for centre in np.unique(found).tolist():
+            at = alone[found == centre]
+            deviations, rank = _deviations(ordered, centre)
+            mad = _middle_without_one(deviations, rank[at])
+            spreads[by_place[at]] = np.where(mad == 0, 1.0, mad)
+    places: dict[int, list[int]] = defaultdict(list)
+    for place in np.flatnonzero(counts[by_place] > 1).tolist():
+        places[int(by_place[place])].append(place)
+    values_list = ordered.tolist()
+    cached: dict[float, tuple[NDArray[np.float64], NDArray[np.intp]]] = {}
+    for owner, skipped in places.items():
+        if peers[owner] <= 0:
+            continue
+        centre = _median_without(values_list, skipped)
+        if centre not in cached:
+            cached[centre] = _deviations(ordered, centre)
+        deviations, rank = cached[centre]
+        centres[owner] = centre
+        spreads[owner] = _median_without(deviations, sorted(rank[skipped].tolist())) or 1.0
+    return peers, centres, spreads
+
+
+class IntegrityScan:
+    """The integrity checks over evaluations given one at a time, as a file is read.
+
+    The checks of one evaluation (too short, straight-lining, conflict of interest) run as it
+    is added. For duplicates and outliers the scan keeps a few numbers per evaluation (a
+    digest of what makes a duplicate, the shopper, the centre's week, the overall score) and,
+    in :meth:`flags`, reads back only the evaluations that share a digest or stand out.
+    """
+
+    def __init__(
+        self,
+        policy: IntegrityPolicy | None = None,
+        rated_questions: Iterable[str] = (),
+        employers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.policy = policy or IntegrityPolicy()
+        self.rated = frozenset(rated_questions)
+        self.employers = {shopper: e.casefold() for shopper, e in (employers or {}).items()}
+        self.count = 0
+        self._flags: list[Flag] = []
+        self._digests = array("q")
+        self._scored = array("q")
+        self._weeks = array("q")
+        self._shoppers = array("q")
+        self._overall = array("d")
+        self._week_ids: dict[tuple[str, int, int], int] = {}
+        self._shopper_ids: dict[str, int] = {}
+
+    def add(
+        self,
+        record: Mapping[str, Any],
+        visited: datetime,
+        submitted: datetime | None,
+        overall: float | None,
+        rated: frozenset[str] | None = None,
+    ) -> None:
+        """Check one evaluation: a score record (``id``, ``shopper``, ``entity``, ``centre``,
+        ``service``, ``items``), its visit and submission times, its overall score (None: not
+        compared with its peers) and the questions straight-lining looks at when they are not
+        the scan's own (its form's rating questions)."""
+        index, self.count = self.count, self.count + 1
+        policy, items, shopper = self.policy, record["items"], record["shopper"]
+        if submitted is not None:
+            minutes = (submitted - visited).total_seconds() / 60
+            if 0 <= minutes < policy.minimum_minutes:
+                evidence = {"minutes": round(minutes, 1), "minimum": policy.minimum_minutes}
+                self._flags.append(Flag(record["id"], "visit_too_short", evidence))
+        rated = self.rated if rated is None else rated
+        if rated:
+            values = [v for k, v in items.items() if k in rated and v is not None]
+            if len(values) >= policy.minimum_items and len(set(values)) == 1:
+                evidence = {"items": len(values), "answer": values[0]}
+                self._flags.append(Flag(record["id"], "straight_lining", evidence))
+        employer = self.employers.get(shopper)
+        if employer is not None and employer == record["entity"].casefold():
+            evidence = {"entity": record["entity"]}
+            self._flags.append(Flag(record["id"], "conflict_of_interest", evidence))
+        # Equal keys hash equal (1 == 1.0 too): the digest finds every candidate duplicate,
+        # and the exact key decides among the few that share one.
+        answers = frozenset(items.items())
+        self._digests.append(
+            hash((shopper, record["centre"], record["service"], visited.date(), answers))
         )
-        if key in first:
-            flags.append(Flag(record.id, "duplicate_submission", {"first": first[key]}))
-        else:
-            first[key] = record.id
-    return flags
+        if overall is not None:
+            year, week, _ = visited.isocalendar()
+            weeks, shoppers = self._week_ids, self._shopper_ids
+            self._scored.append(index)
+            self._weeks.append(weeks.setdefault((record["centre"], year, week), len(weeks)))
+            self._shoppers.append(shoppers.setdefault(shopper, len(shoppers)))
+            self._overall.append(overall)
 
+    def flags(self, record_at: Callable[[int], Mapping[str, Any]]) -> list[Flag]:
+        """Every flag, ordered by evaluation id then code; ``record_at(i)`` gives back the
+        ``i``-th evaluation added as a score record (for the few a cross check concerns)."""
+        flags = [*self._flags, *self._duplicates(record_at), *self._outliers(record_at)]
+        return sorted(flags, key=lambda flag: (flag.evaluation, flag.code))
 
-def _straight_lining(
-    records: Sequence[ScoredEvaluation], rated: frozenset[str], policy: IntegrityPolicy
-) -> list[Flag]:
-    flags = []
-    for record in records:
-        values = [
-            value for key, value in record.items.items() if key in rated and value is not None
-        ]
-        if len(values) >= policy.minimum_items and len({repr(v) for v in values}) == 1:
-            flags.append(
-                Flag(record.id, "straight_lining", {"items": len(values), "answer": values[0]})
-            )
-    return flags
+    def _duplicates(self, record_at: Callable[[int], Mapping[str, Any]]) -> list[Flag]:
+        import numpy as np  # loaded when the checks end, not on import
 
+        digests = np.frombuffer(self._digests, dtype=np.int64)
+        order = np.argsort(digests, kind="stable")
+        ordered = digests[order]
+        shared = np.flatnonzero(ordered[1:] == ordered[:-1])
+        candidates: dict[int, list[int]] = defaultdict(list)
+        for index in sorted(set(shared.tolist()) | set((shared + 1).tolist())):
+            candidates[int(ordered[index])].append(int(order[index]))
+        flags = []
+        for indices in candidates.values():
+            records = []
+            for index in indices:
+                record = record_at(index)
+                visited = _when(record["visited_at"])
+                assert visited is not None
+                when = _when(record["submitted_at"]) or visited
+                records.append((when, record["id"], record, visited))
+            first: dict[tuple[str, ...], str] = {}
+            for _, id_, record, visited in sorted(records, key=lambda r: (r[0], r[1])):
+                key = (
+                    record["shopper"],
+                    record["centre"],
+                    record["service"],
+                    visited.date().isoformat(),
+                    _answers_key(record["items"]),
+                )
+                if key in first:
+                    flags.append(Flag(id_, "duplicate_submission", {"first": first[key]}))
+                else:
+                    first[key] = id_
+        return flags
 
-def _conflicts(records: Sequence[ScoredEvaluation], employers: Mapping[str, str]) -> list[Flag]:
-    return [
-        Flag(record.id, "conflict_of_interest", {"entity": record.entity})
-        for record in records
-        if employers.get(record.shopper, "").casefold() == record.entity.casefold()
-    ]
+    def _outliers(self, record_at: Callable[[int], Mapping[str, Any]]) -> list[Flag]:
+        import numpy as np  # loaded when the checks end, not on import
 
-
-def _median(values: NDArray[np.float64], ordered: bool = False) -> float:
-    """The median of a non-empty array, as :func:`statistics.median` gives it."""
-    import numpy as np  # loaded when outliers are looked for, not on import
-
-    middle = len(values) // 2
-    if not ordered:
-        values = np.partition(values, (middle - 1, middle) if middle else middle)
-    if len(values) % 2:
-        return float(values[middle])
-    return (float(values[middle - 1]) + float(values[middle])) / 2
-
-
-def _peer_spread(
-    values: NDArray[np.float64], owners: NDArray[np.intp], owner: int
-) -> tuple[int, float, float]:
-    """How many of ``values`` (in order) are not ``owner``'s, their median and their median
-    absolute deviation from it (1 when none)."""
-    import numpy as np  # loaded when outliers are looked for, not on import
-
-    peers = values[owners != owner]
-    if not len(peers):
-        return 0, 0.0, 1.0
-    centre = _median(peers, ordered=True)
-    return len(peers), centre, _median(np.abs(peers - centre)) or 1.0
-
-
-def _outliers(
-    records: Sequence[ScoredEvaluation], overall: Mapping[str, float], policy: IntegrityPolicy
-) -> list[Flag]:
-    import numpy as np  # loaded when outliers are looked for, not on import
-
-    groups: dict[tuple[str, int, int], list[ScoredEvaluation]] = defaultdict(list)
-    for record in records:
-        if record.id in overall:
-            year, week, _ = record.visited_at.isocalendar()
-            groups[(record.centre, year, week)].append(record)
-    flags = []
-    for members in groups.values():
-        # A shopper's evaluations of one centre and week share their peers: measure once.
-        values = np.array([overall[p.id] for p in members], dtype=np.float64)
-        names, owners = np.unique([p.shopper for p in members], return_inverse=True)
-        order = np.argsort(values, kind="stable")
-        ordered, ordered_owners = values[order], owners[order]
-        spreads = [_peer_spread(ordered, ordered_owners, owner) for owner in range(len(names))]
-        for record, owner in zip(members, owners.tolist(), strict=True):
-            peers, centre, spread = spreads[owner]
-            if peers < policy.outlier_peers:
-                continue
-            distance = MAD_TO_Z * abs(overall[record.id] - centre) / spread
-            if distance > policy.outlier_z:
+        if not self._overall:
+            return []
+        policy = self.policy
+        weeks = np.frombuffer(self._weeks, dtype=np.int64)
+        shoppers = np.frombuffer(self._shoppers, dtype=np.int64)
+        overall = np.frombuffer(self._overall, dtype=np.float64)
+        scored = np.frombuffer(self._scored, dtype=np.int64)
+        by_week = np.argsort(weeks, kind="stable")
+        bounds = np.flatnonzero(np.diff(weeks[by_week])) + 1
+        flags = []
+        for members in np.split(by_week, bounds):
+            values = overall[members]
+            _, owners = np.unique(shoppers[members], return_inverse=True)
+            peers, centres, spreads = _peer_spreads(values, owners)
+            peers, centres, spreads = peers[owners], centres[owners], spreads[owners]
+            distances = MAD_TO_Z * np.abs(values - centres) / spreads
+            # No one to differ from, or too few, is never an outlier.
+            doubted = (peers > 0) & (peers >= policy.outlier_peers) & (distances > policy.outlier_z)
+            for at in np.flatnonzero(doubted).tolist():
                 evidence = {
-                    "score": overall[record.id],
-                    "peer_median": centre,
-                    "peers": peers,
-                    "modified_z": round(distance, 2),
+                    "score": float(values[at]),
+                    "peer_median": float(centres[at]),
+                    "peers": int(peers[at]),
+                    "modified_z": round(float(distances[at]), 2),
                 }
-                flags.append(Flag(record.id, "score_outlier", evidence))
-    return flags
+                record = record_at(int(scored[members[at]]))
+                flags.append(Flag(record["id"], "score_outlier", evidence))
+        return flags
 
 
 def check_integrity(
@@ -208,16 +337,14 @@ def check_integrity(
     names the questions straight-lining looks at, ``employers`` maps shopper id to the entity
     they work for.
     """
-    rules = policy or IntegrityPolicy()
     items = list(records)
-    flags = [
-        *_visit_too_short(items, rules),
-        *_duplicates(items),
-        *_straight_lining(items, frozenset(rated_questions), rules),
-        *_conflicts(items, employers or {}),
-        *_outliers(items, overall or {}, rules),
-    ]
-    return sorted(flags, key=lambda flag: (flag.evaluation, flag.code))
+    scan = IntegrityScan(policy, rated_questions, employers)
+    scores = overall or {}
+    for record in items:
+        scan.add(
+            score_record(record), record.visited_at, record.submitted_at, scores.get(record.id)
+        )
+    return scan.flags(lambda index: score_record(items[index]))
 
 
 def reliability(records: Iterable[ScoredEvaluation], flags: Iterable[Flag]) -> dict[str, float]:

@@ -14,12 +14,13 @@ One call does it all: :func:`insights`, from scored evaluations or from report a
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Protocol, cast
 
-from attrs import evolve, field, frozen
+from attrs import define, evolve, field, frozen
 
 from shopperkit.errors import InputError
 from shopperkit.i18n.formatting import Digits
@@ -32,7 +33,7 @@ from shopperkit.insights.findings import (
     GroupScores,
     handoff_services,
 )
-from shopperkit.insights.integrity import Flag, IntegrityPolicy, check_integrity, reliability
+from shopperkit.insights.integrity import Flag, IntegrityPolicy, IntegrityScan
 from shopperkit.insights.privacy import Pseudonymiser, Redactor, publishable
 from shopperkit.insights.recommendations import (
     BUILTIN_RULES,
@@ -50,9 +51,9 @@ from shopperkit.model.forms import Form
 from shopperkit.model.programme import Programme
 from shopperkit.model.services import Directory
 from shopperkit.plugins import Plugins
-from shopperkit.scoring.batch import Scored
+from shopperkit.scoring.batch import Scored, score_record
 from shopperkit.scoring.engine import grade
-from shopperkit.scoring.tallies import Aggregates, Tally, model_points
+from shopperkit.scoring.tallies import Aggregates, Tally
 
 LEVELS = ("entity", "centre", "service")
 REPORT_KEYS = ("entity", "centre", "service", "month")
@@ -62,6 +63,8 @@ OVERALL = "overall"
 not a factor)."""
 HANDOFF_PREFIX = "handoff:"
 """Report aggregates name a hand-off's tally by this prefix and the hand-off's key."""
+COMMENTS_SHOWN = 5
+"""Comments a report quotes per entity (the first ones of the evaluations kept)."""
 
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -112,25 +115,39 @@ def factors_of(
 
 def fold(
     aggregates: Aggregates,
-    scored: ScoredEvaluation,
-    handoff_sections: Mapping[str, Iterable[str]],
+    record: Mapping[str, Any],
+    handoff_sections: Mapping[str, frozenset[str]],
     shopper: str,
+    month: str,
 ) -> None:
-    """Tally one scored evaluation's factors and hand-offs into report aggregates."""
-    group = (scored.entity, scored.centre, scored.service, scored.visited_at.strftime("%Y-%m"))
-    scores: dict[str, float | None] = dict(factors_of(scored, handoff_sections))
-    scores[OVERALL] = scored.overall
-    for key, value in scored.handoffs.items():
+    """Tally one score record's factors and hand-offs into report aggregates, in the group
+    of its entity, centre, service and ``month`` (``YYYY-MM`` of the visit)."""
+    skipped = handoff_sections.get(record["form"], frozenset())
+    sections, handoffs = record["sections"], record["handoffs"]
+    scores: dict[str, float | None] = {
+        key: float(value)
+        for key, value in sections.items()
+        if value is not None and key not in handoffs and key not in skipped
+    }
+    scores[OVERALL] = record["overall"]
+    for key, value in handoffs.items():
         scores[HANDOFF_PREFIX + key] = value
-    points = model_points(scored)
-    if points is not None:  # hand-off keys follow the hand-off sections in form order
-        skipped = frozenset(handoff_sections.get(scored.form, ()))
-        done = [s for s, v in scored.sections.items() if v is not None and s in skipped]
-        if len(done) != len(scored.handoffs):
-            done = [s for s in scored.handoffs if s in scored.sections]
-        for key, section in zip(scored.handoffs, done, strict=False):
-            points[HANDOFF_PREFIX + key] = points.get(section)
+    points: dict[str, Any] | None = record.get("points")
+    if points is not None:
+        points = {**points["sections"], OVERALL: points["overall"]}
+        if handoffs:  # hand-off keys follow the hand-off sections in form order
+            done = [s for s, v in sections.items() if v is not None and s in skipped]
+            if len(done) != len(handoffs):
+                done = [s for s in handoffs if s in sections]
+            for key, section in zip(handoffs, done, strict=False):
+                points[HANDOFF_PREFIX + key] = points.get(section)
+    group = (record["entity"], record["centre"], record["service"], month)
     aggregates.add_scores(group, scores, shopper, points)
+
+
+def month_of(visited: datetime) -> str:
+    """The month of a visit, ``YYYY-MM``, in the visit's own offset."""
+    return f"{visited.year:04d}-{visited.month:02d}"
 
 
 def report_aggregates(
@@ -146,8 +163,126 @@ def report_aggregates(
     sections = handoff_sections(forms)
     pseudonym = Pseudonymiser(secret)
     for scored in evaluations:
-        fold(aggregates, scored, sections, pseudonym(scored.shopper))
+        month = month_of(scored.visited_at)
+        fold(aggregates, score_record(scored), sections, pseudonym(scored.shopper), month)
     return aggregates
+
+
+class ScoreRecords(Protocol):
+    """Score records (``score.schema.json``) that can be read more than once without being
+    held: :class:`shopperkit.io.scores.ScoresFile` reads them from a ``scores.jsonl``."""
+
+    def records(self) -> Iterator[tuple[int, Mapping[str, Any]]]:
+        """``(position, record)`` for every record, in the same order each time."""
+        ...
+
+    def record_at(self, position: int) -> Mapping[str, Any]:
+        """The record at ``position``."""
+        ...
+
+
+@define
+class _Models:
+    """Scored evaluations in memory, read as score records."""
+
+    models: Sequence[ScoredEvaluation]
+
+    def records(self) -> Iterator[tuple[int, Mapping[str, Any]]]:
+        for index, scored in enumerate(self.models):
+            yield index, score_record(scored)
+
+    def record_at(self, position: int) -> Mapping[str, Any]:
+        return score_record(self.models[position])
+
+
+@define
+class _Reading:
+    """What two readings of the score records found, for :func:`insights`."""
+
+    aggregates: Aggregates
+    flags: tuple[Flag, ...]
+    count: int
+    kept: int
+    reliability: dict[str, float]
+    comments: dict[str, list[str]]
+    period: tuple[date, date] | None
+    redact: Redactor
+    forms: set[str]
+    """The ids of the forms the evaluations were made on."""
+
+
+def _read(
+    source: ScoreRecords,
+    forms: Sequence[Form],
+    secret: bytes,
+    integrity: IntegrityPolicy | None,
+    employers: Mapping[str, str],
+    directory: Directory | None,
+    exclude_flagged: bool,
+) -> _Reading:
+    """Read the records twice, holding a few numbers per evaluation: first to check their
+    integrity (and learn every shopper), then to tally the evaluations kept."""
+    rated = {f.id: rating_questions(f) for f in forms}
+    scan = IntegrityScan(integrity, (), employers)
+    seen: set[str] = set()
+    positions = array("q")
+    shoppers: set[str] = set(employers)
+    first = last = None
+    for position, record in source.records():
+        visited = datetime.fromisoformat(record["visited_at"])
+        submitted = record["submitted_at"]
+        when = None if submitted is None else datetime.fromisoformat(submitted)
+        form = record["form"]
+        seen.add(form)
+        scan.add(record, visited, when, record["overall"], rated.get(form, frozenset()))
+        positions.append(position)
+        shoppers.add(record["shopper"])
+        day = visited.date()
+        if first is None or day < first:
+            first = day
+        if last is None or day > last:
+            last = day
+    flags = tuple(scan.flags(lambda index: source.record_at(positions[index])))
+    flagged = {flag.evaluation for flag in flags}
+    redact = Redactor(staff_names(directory), shoppers)
+    pseudonyms: dict[str, str] = {}
+    pseudonymise = Pseudonymiser(secret)
+    sections = handoff_sections(forms)
+    aggregates = Aggregates(REPORT_KEYS, shoppers=True)
+    totals, clean = Counter[str](), Counter[str]()
+    comments: dict[str, list[str]] = defaultdict(list)
+    kept = 0
+    for _, record in source.records():
+        shopper = record["shopper"]
+        doubted = record["id"] in flagged
+        totals[shopper] += 1
+        clean[shopper] += not doubted
+        if doubted and exclude_flagged:
+            continue
+        kept += 1
+        pseudonym = pseudonyms.get(shopper)
+        if pseudonym is None:
+            pseudonym = pseudonyms[shopper] = pseudonymise(shopper)
+        month = month_of(datetime.fromisoformat(record["visited_at"]))
+        fold(aggregates, record, sections, pseudonym, month)
+        comment = record["comment"]
+        if comment and len(said := comments[record["entity"]]) < COMMENTS_SHOWN:
+            said.append(redact(comment).text)
+    reliability = {
+        pseudonyms.get(s) or pseudonymise(s): round((clean[s] + 1) / (totals[s] + 1), 4)
+        for s in sorted(totals)
+    }
+    period = None if first is None or last is None else (first, last)
+    return _Reading(
+        aggregates, flags, scan.count, kept, reliability, comments, period, redact, seen
+    )
+
+
+def rating_questions(form: Form) -> frozenset[str]:
+    """The ids of a form's rating-scale (``likert``) questions, which straight-lining reads."""
+    return frozenset(
+        q.id for section in form.sections for q in section.questions if q.type == "likert"
+    )
 
 
 def factor_names(forms: Iterable[Form], languages: Sequence[str]) -> dict[str, dict[str, str]]:
@@ -252,7 +387,7 @@ def _publishable(tally: Tally, k: int) -> bool:
 
 
 def insights(
-    source: Scored | Iterable[ScoredEvaluation] | Aggregates,
+    source: Scored | Iterable[ScoredEvaluation] | ScoreRecords | Aggregates,
     forms: Iterable[Form] = (),
     *,
     programme: Programme | str = "",
@@ -301,42 +436,36 @@ def insights(
         integrity = IntegrityPolicy.of(known)
     owners = {s.id: s.entity for s in directory.services} if directory is not None else {}
     flags: tuple[Flag, ...] = ()
-    comments: dict[str, list[str]] = defaultdict(list)
-    shoppers = set(employers or {})
-    redact = Redactor(staff_names(directory), shoppers)
-    scores_of: dict[str, float] = {}
-    period: tuple[date, date] | None = None
+    comments: dict[str, list[str]] = {}
+    covered: tuple[date, date] | None = None
     if isinstance(source, Aggregates):
         if source.keys != REPORT_KEYS or not source.shoppers:
             raise InputError(
                 "aggregates_not_for_report",
                 {"by": ", ".join(source.keys) or "nothing", "needed": ", ".join(REPORT_KEYS)},
             )
+        redact = Redactor(staff_names(directory), set(employers or {}))
         aggregates, count, kept_count, shopper_reliability = source, None, None, {}
     else:
-        records = list(source.evaluations if isinstance(source, Scored) else source)
         if secret is None:
             raise InputError("pseudonym_secret_missing", {"env": "SHOPPERKIT_PSEUDONYM_SECRET"})
-        pseudonym = Pseudonymiser(secret)
-        shoppers |= {r.shopper for r in records}
-        redact = Redactor(staff_names(directory), shoppers)
-        scores_of = {r.id: r.overall for r in records}
-        flags = tuple(
-            check_integrity(records, overall=scores_of, employers=employers, policy=integrity)
+        if isinstance(source, Scored):
+            source = _Models(source.evaluations)
+        elif not (hasattr(source, "records") and hasattr(source, "record_at")):
+            source = _Models(list(source))
+        reading = _read(
+            cast(ScoreRecords, source),
+            forms,
+            secret,
+            integrity,
+            employers or {},
+            directory,
+            exclude_flagged,
         )
-        flagged = {flag.evaluation for flag in flags}
-        kept = [r for r in records if not (exclude_flagged and r.id in flagged)]
-        sections = handoff_sections(forms)
-        aggregates = Aggregates(REPORT_KEYS, shoppers=True)
-        for record in kept:
-            fold(aggregates, record, sections, pseudonym(record.shopper))
-            if record.comment:
-                comments[record.entity].append(redact(record.comment).text)
-        count, kept_count = len(records), len(kept)
-        if records:
-            days = [r.visited_at.date() for r in records]
-            period = (min(days), max(days))
-        shopper_reliability = {pseudonym(s): v for s, v in reliability(records, flags).items()}
+        aggregates, flags, comments = reading.aggregates, reading.flags, reading.comments
+        count, kept_count, covered = reading.count, reading.kept, reading.period
+        shopper_reliability, redact = reading.reliability, reading.redact
+        forms = tuple(form for form in forms if form.id in reading.forms)
     rolled, overall = _groups(aggregates, owners)
     groups, withheld, withheld_for = [], 0, Counter[str]()
     # Group scores: the mean of scores or pooled points, as the programme says.
@@ -388,7 +517,7 @@ def insights(
         withheld=withheld,
         findings=tuple(findings),
         recommendations=tuple(made),
-        comments={entity: tuple(texts[:5]) for entity, texts in sorted(comments.items())},
+        comments={entity: tuple(texts) for entity, texts in sorted(comments.items())},
         status_log=log,
         k=k,
         languages=tuple(languages),
@@ -410,7 +539,7 @@ def insights(
         withheld_for=dict(withheld_for),
         band=_band(forms, overall_scores.get(("programme", ""))),
         policy=policy,
-        period=period,
+        period=covered,
     )
 
 

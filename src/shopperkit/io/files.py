@@ -481,10 +481,20 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _keys_written(raw: bytes) -> int:
+def keys_written(raw: bytes) -> int:
     """How many keys ``raw`` writes, or more: once whitespace is dropped, ``":`` ends every
     key; a string holding an escaped quote then a colon only adds to the count."""
     return raw.translate(None, b" \t\r\n").count(b'":')
+
+
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+
+
+def keys_and_long_digits(raw: bytes) -> tuple[int, bool]:
+    """:func:`keys_written`, and whether ``raw`` has nineteen digits in a row (an integer
+    orjson may read as a float, or a long text): both in one pass over the bytes."""
+    bare = raw.translate(_DIGITS_AS_ZERO, b" \t\r\n")
+    return bare.count(b'":'), b"0" * 19 in bare
 
 
 _LARGE = 1e18
@@ -547,7 +557,7 @@ def parse_json(text: str | bytes) -> Any:
         if large and _LONG_INTEGER.search(raw):
             # orjson reads an integer beyond 64 bits as a float, losing digits: read exactly.
             return json.loads(raw, object_pairs_hook=_unique_keys)
-        if b"{" in raw and _keys_written(raw) != keys:
+        if b"{" in raw and keys_written(raw) != keys:
             # As many keys written as read means none was written twice; otherwise (or
             # when a string holds '":') look closely.
             try:

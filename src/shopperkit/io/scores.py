@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO
 
+import orjson
 from attrs import define
 
 from shopperkit.errors import InputError
@@ -19,7 +22,9 @@ from shopperkit.io.files import (
     dumps,
     json_line,
     json_records,
+    keys_and_long_digits,
     output_set,
+    parse_json,
 )
 from shopperkit.io.schemas import check, load_schema
 from shopperkit.io.verdicts import error_record
@@ -51,9 +56,105 @@ def iter_scores(
         yield scored
 
 
+@define
+class ScoresFile:
+    """A ``scores.jsonl`` file read as score records, as often as a reader needs, without
+    holding them: what :func:`shopperkit.insights.insights` reads a year of scores from.
+
+    Each record is checked as :func:`iter_scores` checks it, by a fast path for the records
+    this library writes; a line the fast path doubts is read strictly, and a bad one raises
+    :class:`InputError` naming file, line and JSON path. A file that is the same as when it
+    was read whole (inode, size and modification time) is not checked again; one changed
+    between or during readings raises ``file_changed_while_read``.
+    """
+
+    path: Path
+    progress: Callable[[int], object] | None = None
+    """Called with the bytes of each line read, in every reading."""
+    _seen: tuple[int, int, int] | None = None
+
+    def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """``(position, record)`` for every record in order; ``position`` (the line's byte
+        offset) reads it again with :meth:`record_at`."""
+        progress = self.progress
+        with self._open() as stream:
+            checked = self._seen is not None and self._status(stream) == self._seen
+            offset, number = 0, 0
+            for line in stream:
+                number += 1
+                if progress is not None:
+                    progress(len(line))
+                start, offset = offset, offset + len(line)
+                if number == 1 and line.startswith(BOM):
+                    line = line[len(BOM) :]
+                if line.isspace() or not line:
+                    continue
+                yield start, orjson.loads(line) if checked else self._record(line, number)
+            self._check_unchanged(stream)
+
+    def record_at(self, position: int) -> dict[str, Any]:
+        """The record whose line starts at byte ``position``."""
+        with self._open() as stream:
+            stream.seek(position)
+            return self._record(stream.readline().removeprefix(BOM), None)
+
+    def _open(self) -> BinaryIO:
+        try:
+            return self.path.open("rb")
+        except FileNotFoundError:
+            raise InputError("file_not_found", where=str(self.path)) from None
+        except OSError as error:
+            raise InputError(
+                "file_unreadable", {"reason": str(error)}, where=str(self.path)
+            ) from None
+
+    @staticmethod
+    def _status(stream: BinaryIO) -> tuple[int, int, int]:
+        status = os.fstat(stream.fileno())
+        return (status.st_ino, status.st_size, status.st_mtime_ns)
+
+    def _check_unchanged(self, stream: BinaryIO) -> None:
+        seen = self._status(stream)
+        if self._seen is None:
+            self._seen = seen
+        elif seen != self._seen:
+            raise InputError("file_changed_while_read", where=str(self.path))
+
+    def _record(self, line: bytes, number: int | None) -> dict[str, Any]:
+        try:
+            data = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            data = None
+        keys, long_digits = keys_and_long_digits(line)
+        if not long_digits and score_shape(data) == keys and _dates_parse(data):
+            return data  # type: ignore[no-any-return]
+        where = str(self.path) if number is None else f"{self.path}:{number}"
+        try:
+            data = parse_json(line)
+        except InputError as error:
+            raise InputError(error.code, error.params, where=where) from None
+        check("score", data, where=where)  # says where the record breaks the schema
+        from_data(ScoredEvaluation, data, where=where)  # says which value does not convert
+        return data  # type: ignore[no-any-return]
+
+
+BOM = b"\xef\xbb\xbf"
+"""The UTF-8 byte order mark a file may begin with."""
+
+
+def _dates_parse(data: dict[str, Any]) -> bool:
+    submitted = data["submitted_at"]
+    try:
+        datetime.fromisoformat(data["visited_at"])
+        if submitted is not None:
+            datetime.fromisoformat(submitted)
+    except ValueError:
+        return False
+    return True
+
+
 _ID_FIELDS = ("id", "form", "shopper", "entity", "centre", "service")
 _SCORE_FIELDS = frozenset(load_schema("score")["required"])
-_POINT_FIELDS = frozenset({"earned", "possible"})
 _SCORE_POINT_FIELDS = frozenset({"overall", "sections"})
 _CHANNELS = frozenset(CHANNELS)
 _LANGUAGES = frozenset(load_schema("common")["$defs"]["language"]["enum"])
@@ -64,65 +165,76 @@ def _is_number(value: Any) -> bool:
     return kind is float or kind is int
 
 
-def _scores(value: Any, nullable: bool) -> bool:
-    if type(value) is not dict:
-        return False
-    for score in value.values():
-        kind = type(score)
-        if not (kind is float or kind is int or (nullable and score is None)):
-            return False
-    return True
+_NUMBERS = frozenset({float, int})
+_NUMBERS_OR_NONE = frozenset({float, int, type(None)})
 
 
-def _points(value: Any) -> bool:
-    """``{"earned": number, "possible": number >= 0}`` and nothing else."""
-    if type(value) is not dict or value.keys() != _POINT_FIELDS:
-        return False
-    earned, possible = value["earned"], value["possible"]
-    return _is_number(earned) and _is_number(possible) and possible >= 0
+def _points_bad(value: Any) -> bool:
+    """Whether ``value`` is not ``{"earned": number, "possible": number >= 0}``."""
+    if type(value) is not dict or len(value) != 2:
+        return True
+    earned, possible = value.get("earned", ""), value.get("possible", "")
+    return type(earned) not in _NUMBERS or type(possible) not in _NUMBERS or possible < 0
 
 
-def _score_points(value: Any) -> bool:
-    if type(value) is not dict or value.keys() != _SCORE_POINT_FIELDS:
-        return False
-    sections = value["sections"]
-    return (
-        _points(value["overall"])
-        and type(sections) is dict
-        and all(v is None or _points(v) for v in sections.values())
-    )
-
-
-def score_conforms(data: Any) -> bool:
-    """Whether ``data`` is a record ``score.schema.json`` accepts, checked by hand at a
-    fraction of the schema's cost (``date-time`` strings are not checked, as by the schema)."""
+def score_shape(data: Any) -> int:
+    """How many keys ``data`` writes when it is a record ``score.schema.json`` accepts
+    (checked by hand at a fraction of the schema's cost; ``date-time`` strings are not
+    checked, as by the schema), else -1."""
     if type(data) is not dict or data.keys() != _SCORE_FIELDS:
-        return False
+        return -1
     for field in _ID_FIELDS:
         value = data[field]
         if type(value) is not str or not 1 <= len(value) <= 200:
-            return False
+            return -1
     submitted, programme, band = data["submitted_at"], data["programme"], data["band"]
-    failed = data["failed_critical"]
-    return (
+    failed, channel, language = data["failed_critical"], data["channel"], data["language"]
+    sections, items, handoffs = data["sections"], data["items"], data["handoffs"]
+    points = data["points"]
+    if not (
         type(data["form_version"]) is str
         and (programme is None or type(programme) is str)
-        and type(data["channel"]) is str
-        and data["channel"] in _CHANNELS
-        and type(data["language"]) is str
-        and data["language"] in _LANGUAGES
+        and type(channel) is str
+        and channel in _CHANNELS
+        and type(language) is str
+        and language in _LANGUAGES
         and type(data["visited_at"]) is str
         and (submitted is None or type(submitted) is str)
         and type(data["comment"]) is str
-        and _is_number(data["overall"])
-        and _scores(data["sections"], True)
-        and _scores(data["items"], True)
-        and _scores(data["handoffs"], False)
+        and type(data["overall"]) in _NUMBERS
         and type(failed) is list
         and all(type(item) is str for item in failed)
         and (band is None or type(band) is str)
-        and _score_points(data["points"])
-    )
+        and type(sections) is dict
+        and _NUMBERS_OR_NONE.issuperset(map(type, sections.values()))
+        and type(items) is dict
+        and _NUMBERS_OR_NONE.issuperset(map(type, items.values()))
+        and type(handoffs) is dict
+        and _NUMBERS.issuperset(map(type, handoffs.values()))
+        and type(points) is dict
+        and points.keys() == _SCORE_POINT_FIELDS
+    ):
+        return -1
+    by_section = points["sections"]
+    if type(by_section) is not dict or _points_bad(points["overall"]):
+        return -1
+    keys = len(data) + len(sections) + len(items) + len(handoffs) + 4 + len(by_section)
+    numbers = _NUMBERS
+    for section in by_section.values():  # _points_bad written out: this runs for every score
+        if section is None:
+            continue
+        if type(section) is not dict or len(section) != 2:
+            return -1
+        earned, possible = section.get("earned", ""), section.get("possible", "")
+        if type(earned) not in numbers or type(possible) not in numbers or possible < 0:
+            return -1
+        keys += 2
+    return keys
+
+
+def score_conforms(data: Any) -> bool:
+    """Whether ``data`` is a record ``score.schema.json`` accepts (see :func:`score_shape`)."""
+    return score_shape(data) >= 0
 
 
 def _floats(scores: dict[str, Any]) -> dict[str, Any]:

@@ -72,6 +72,17 @@ def points_from_data(data: Mapping[str, Any]) -> ScorePoints:
     )
 
 
+def points_data(points: ScorePoints) -> dict[str, Any]:
+    """A score record's ``points`` (the inverse of :func:`points_from_data`)."""
+    return {
+        "overall": {"earned": points.overall.earned, "possible": points.overall.possible},
+        "sections": {
+            k: None if v is None else {"earned": v.earned, "possible": v.possible}
+            for k, v in points.sections.items()
+        },
+    }
+
+
 @frozen
 class ScoredEvaluation:
     """A scored evaluation (a line of ``scores.jsonl``, ``score.schema.json``): its context

@@ -18,7 +18,12 @@ from attrs import frozen
 from shopperkit.errors import InputError
 from shopperkit.forms.compiled import QuestionScorer
 from shopperkit.io.files import parse_json
-from shopperkit.model.evaluations import Evaluation, ScoredEvaluation, points_from_data
+from shopperkit.model.evaluations import (
+    Evaluation,
+    ScoredEvaluation,
+    points_data,
+    points_from_data,
+)
 from shopperkit.model.forms import Form
 from shopperkit.problems import FieldProblem, RecordError
 from shopperkit.scoring.engine import ScoreCard, Scorer
@@ -211,6 +216,34 @@ def scored_from_record(record: Mapping[str, Any]) -> ScoredEvaluation:
         band=record["band"],
         points=points_from_data(record["points"]),
     )
+
+
+def score_record(scored: ScoredEvaluation) -> dict[str, Any]:
+    """The score record of a model, as ``to_data`` writes it (the inverse of
+    :func:`scored_from_record`), built directly."""
+    points = scored.points
+    return {
+        "id": scored.id,
+        "form": scored.form,
+        "form_version": scored.form_version,
+        "programme": scored.programme,
+        "shopper": scored.shopper,
+        "entity": scored.entity,
+        "centre": scored.centre,
+        "service": scored.service,
+        "channel": scored.channel,
+        "language": scored.language,
+        "visited_at": scored.visited_at.isoformat(),
+        "submitted_at": None if scored.submitted_at is None else scored.submitted_at.isoformat(),
+        "comment": scored.comment,
+        "overall": scored.overall,
+        "sections": dict(scored.sections),
+        "items": dict(scored.items),
+        "handoffs": dict(scored.handoffs),
+        "failed_critical": list(scored.failed_critical),
+        "band": scored.band,
+        "points": None if points is None else points_data(points),
+    }
 
 
 @frozen

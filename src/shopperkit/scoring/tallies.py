@@ -218,45 +218,15 @@ class Aggregates:
             shopper = record.shopper if self.shoppers else None
             self.add_scores(group, scores, shopper, model_points(record))
             return
-        points = record.get("points")
-        if self.shoppers:
-            group = tuple(group_value(record, key) for key in self.keys)
-            by_name = None
-            if points is not None:
-                by_name = {**points["sections"], "overall": points["overall"]}
-            self.add_scores(
-                group,
-                {**record["sections"], "overall": record["overall"]},
-                record["shopper"],
-                by_name,
-            )
-            return
         keys = self.keys
         group = tuple([group_value(record, key) for key in keys]) if keys else ()
-        tallies = self.groups.get(group)
-        if tallies is None:
-            tallies = self.groups[group] = {}
         scores = record["sections"].copy()
         scores["overall"] = record["overall"]
-        named: dict[str, Any] = {}
+        points, named = record.get("points"), None
         if points is not None:
             named = points["sections"].copy()
             named["overall"] = points["overall"]
-        for name, value in scores.items():
-            if value is not None:
-                tally = tallies.get(name)
-                if tally is None:
-                    tally = tallies[name] = Tally()
-                # Welford's update, as in Tally.add, written out: this is the hot path.
-                count = tally.count = tally.count + 1
-                delta = value - tally.mean
-                tally.mean += delta / count
-                tally.m2 += delta * (value - tally.mean)
-                if points is not None:
-                    got = named.get(name)
-                    if got is not None:
-                        tally.earned += got["earned"]
-                        tally.possible += got["possible"]
+        self.add_scores(group, scores, record["shopper"] if self.shoppers else None, named)
 
     def add_scores(
         self,
@@ -271,13 +241,28 @@ class Aggregates:
         """
         if len(group) != len(self.keys):
             raise ValueError(f"a group of {self.keys} needs {len(self.keys)} values")
-        tallies = self.groups.setdefault(group, {})
+        tallies = self.groups.get(group)
+        if tallies is None:
+            tallies = self.groups[group] = {}
+        kept = self.shoppers
         for name, value in scores.items():
-            if value is not None:
-                tally = tallies.get(name)
-                if tally is None:
-                    tally = tallies[name] = Tally(shoppers=set() if self.shoppers else None)
-                tally.add(value, shopper, None if points is None else points.get(name))
+            if value is None:
+                continue
+            tally = tallies.get(name)
+            if tally is None:
+                tally = tallies[name] = Tally(shoppers=set() if kept else None)
+            # Tally.add written out: this is the hot path of every report and score run.
+            count = tally.count = tally.count + 1
+            delta = value - tally.mean
+            tally.mean += delta / count
+            tally.m2 += delta * (value - tally.mean)
+            if shopper is not None and kept:
+                tally.shoppers.add(shopper)  # type: ignore[union-attr]
+            if points is not None:
+                got = points.get(name)
+                if got is not None:
+                    tally.earned += got["earned"]
+                    tally.possible += got["possible"]
 
     def merge(self, other: Aggregates) -> Aggregates:
         """A new set of aggregates holding both."""
