@@ -56,20 +56,20 @@ THEME = ReportTheme(
         "ru": "Канцелярия премьер-министра, Объединённые Арабские Эмираты",
     },
     logo_text={
-        "ar": "المتسوق السري",
-        "en": "Mystery Shopper",
-        "ur": "مسٹری شاپر",
-        "hi": "मिस्ट्री शॉपर",
-        "es": "Cliente misterioso",
-        "zh": "神秘顾客",
-        "fr": "Client mystère",
-        "ru": "Тайный покупатель",
+        "ar": "الإمارات",
+        "en": "UAE",
+        "ur": "یو اے ای",
+        "hi": "यूएई",
+        "es": "EAU",
+        "zh": "阿联酋",
+        "fr": "EAU",
+        "ru": "ОАЭ",
     },
     colours={"accent": "#00732f", "bar": "#00573f", "below": "#c8102e", "reference": "#000000"},
     templates=TEMPLATES,
 )
-"""How the programme's reports look: its authority, its name where a logo would be, the
-colours of the national flag and its mark drawn in the page."""
+"""How the programme's reports look: its authority, the country's short name where a logo
+would be, the colours of the national flag and its mark drawn in the page."""
 
 
 @hookimpl
