@@ -94,5 +94,5 @@ def test_the_quality_table_names_each_check_and_keeps_its_code(
 
 def test_a_check_the_catalogues_do_not_name_is_shown_by_its_code(found: Insights) -> None:
     extra = (*found.flags, Flag("e-1", "plugin_check", {}), Flag("e-2", "plugin_check", {}))
-    rows = dict(flags_table(evolve(found, flags=extra), "en").rows)
-    assert rows["plugin_check"] == "2"
+    rows = flags_table(evolve(found, flags=extra), "en").rows
+    assert ("plugin_check", "2") in rows
