@@ -1,6 +1,7 @@
 """Make ``docs/images/report.en.png``, the picture of a report in reading-a-report.md: the UAE
-example evaluations scored, reported with k=3 as of 31 December 2026, shown by headless
-Chromium. Run from the repository: ``.venv/bin/python docs/report_screenshot.py``."""
+example evaluations scored, reported at the programme's own minimum group size as of 31
+December 2026, in the UAE package's theme, shown by headless Chromium. Run from the
+repository: ``.venv/bin/python docs/report_screenshot.py``."""
 
 from __future__ import annotations
 
@@ -32,7 +33,6 @@ def main() -> None:
         programme=programme,
         secret=b"an-example-secret-for-the-docs",
         plugins=registry.plugins,
-        k=3,
         directory=registry.directory(programme),
     )
     with tempfile.TemporaryDirectory() as folder:

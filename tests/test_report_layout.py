@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 from pathlib import Path
 from typing import Any
@@ -122,15 +123,20 @@ def test_the_tables_and_the_pdf_are_written(report_folder: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("programme", "evaluations", "k"),
+    ("programme", "evaluations", "centre"),
     [
-        ("uae", "examples/uae/evaluations.jsonl", "3"),
-        ("qatar-cgb", "examples/qatar/missions.jsonl", "5"),
+        ("uae", "examples/uae/evaluations.jsonl", "ctr-moi-rak"),
+        ("qatar-cgb", "examples/qatar/missions.jsonl", None),
     ],
 )
 def test_the_examples_of_the_docs_make_reports_with_charts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, programme: str, evaluations: str, k: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    programme: str,
+    evaluations: str,
+    centre: str | None,
 ) -> None:
+    """As reading-a-report.md runs them: at the programme's own minimum group size."""
     root = Path(__file__).resolve().parents[1]
     monkeypatch.setenv("SHOPPERKIT_PSEUDONYM_SECRET", "a-test-secret-of-enough-length")
     scores, out = tmp_path / "scores", tmp_path / "report"
@@ -138,7 +144,58 @@ def test_the_examples_of_the_docs_make_reports_with_charts(
         main(["score", "--programme", programme, str(root / evaluations), "--out", str(scores)])
         == 0
     )
-    assert main(["report", "--programme", programme, str(scores), "--out", str(out), "--k", k]) == 0
+    assert main(["report", "--programme", programme, str(scores), "--out", str(out)]) == 0
     page = (out / "report.en.html").read_text(encoding="utf-8")
     assert '<section id="league"' in page
+    assert page.count('<section id="entity-') >= 3
     assert page.count('class="bar"') >= 10
+    if centre is not None:
+        assert f'<section id="centre-{centre}"' in page
+    made = json.loads((out / "recommendations.json").read_text(encoding="utf-8"))
+    assert made
+
+
+def documented_commands(text: str) -> list[list[str]]:
+    """The ``shopperkit score`` and ``shopperkit report`` commands of a Markdown page's code
+    blocks (indented four spaces), continuation lines joined, variable assignments left out."""
+    commands, pending = [], ""
+    for line in text.splitlines():
+        if not line.startswith("    "):
+            pending = ""
+            continue
+        pending += line.strip()
+        if pending.endswith("\\"):
+            pending = pending[:-1] + " "
+            continue
+        words = [w for w in shlex.split(pending, comments=True) if not re.match(r"\w+=", w)]
+        pending = ""
+        if words[:1] == ["shopperkit"] and words[1:2] in (["score"], ["report"]):
+            commands.append(words[1:])
+    return commands
+
+
+def test_every_report_command_of_the_docs_makes_a_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each page's commands run in order from a folder holding the examples, as a reader
+    would run them; every report they make has sections, charts and a league table."""
+    root = Path(__file__).resolve().parents[1]
+    pages = [*sorted((root / "docs").glob("*.md")), root / "README.md", root / "examples/README.md"]
+    monkeypatch.setenv("SHOPPERKIT_PSEUDONYM_SECRET", "a-test-secret-of-enough-length")
+    (tmp_path / "examples").symlink_to(root / "examples")
+    monkeypatch.chdir(tmp_path)
+    reports = 0
+    for page in pages:
+        for command in documented_commands(page.read_text(encoding="utf-8")):
+            assert main(command) == 0, (page.name, command)
+            if command[0] != "report":
+                continue
+            assert "--k" not in command, (page.name, "documented at the programme's own k")
+            folder = Path(command[command.index("--out") + 1])
+            html = (folder / "report.en.html").read_text(encoding="utf-8")
+            assert '<section id="league"' in html, page.name
+            assert '<section id="entity-' in html, page.name
+            assert html.count('class="bar"') >= 10, page.name
+            shutil.rmtree(folder)
+            reports += 1
+    assert reports >= 3

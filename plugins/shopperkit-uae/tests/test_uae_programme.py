@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import unicodedata
 from collections.abc import Mapping
@@ -335,6 +336,21 @@ def test_example_evaluations_fit_the_form_except_the_bad_ones(plugins: Plugins) 
     assert by_id["uae-2026-0013"]["service_completed"] == "no"
     assert len({record["centre"] for record in records}) >= 5
     assert len({record["language"] for record in records}) >= 5
+
+
+def test_example_evaluations_are_the_hand_written_ones_then_the_generated_ones() -> None:
+    """``examples/uae/generate.py`` writes the file: rerunning it changes nothing."""
+    path = ROOT / "examples/uae/evaluations.jsonl"
+    spec = importlib.util.spec_from_file_location("uae_example", ROOT / "examples/uae/generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    current = path.read_text(encoding="utf-8")
+    assert "\n".join(module.lines(current)) + "\n" == current
+    assert len(current.encode("utf-8")) < 2_000_000
+    ids = [json.loads(line)["id"] for line in current.splitlines()]
+    assert len(ids) == len(set(ids)) == 36 + module.COUNT
 
 
 def test_example_quick_ratings_fit_the_form(plugins: Plugins) -> None:

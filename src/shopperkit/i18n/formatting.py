@@ -82,6 +82,14 @@ def _date(value: date, language: str, digits: Digits) -> str:
     return _digits(text, digits, language)
 
 
+def format_long_date(value: date, language: str, digits: Digits = "latin") -> str:
+    """``value`` as a long date in ``language``'s style (``January 3, 2026``, ``3 يناير 2026``)
+    by CLDR, with ``digits``."""
+    from babel.dates import format_date
+
+    return _digits(format_date(value, format="long", locale=_locale(language)), digits, language)
+
+
 _ARABIC_INDIC = str.maketrans(
     "0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
 )

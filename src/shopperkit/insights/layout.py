@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from shopperkit.i18n.formatting import format_value
+from shopperkit.i18n.formatting import format_long_date, format_value, isolate
 from shopperkit.insights.findings import BELOW, handoff_name
 from shopperkit.insights.recommendations import TRANSITIONS, Recommendation
 from shopperkit.insights.render import Bar, Chart, Labels, Report, Section, Table
 from shopperkit.insights.stats import Sample
-from shopperkit.messages import render
+from shopperkit.messages import builtin_messages, render
 
 if TYPE_CHECKING:
     from shopperkit.insights.report import Insights
@@ -130,6 +130,28 @@ class _Layout:
             return self.say(f"report_status_{status}")
         return status
 
+    def check_name(self, code: str) -> str:
+        """An integrity check's name (``report_check_CODE``) with its code, or the code alone
+        for a check the catalogues do not name, such as a plugin's."""
+        named = f"report_check_{code}"
+        if named not in builtin_messages():
+            return code
+        return f"{self.say(named)} ({isolate(code, self.language)})"
+
+    def period_line(self) -> str | None:
+        """The period covered: the first and last day visited as a long date in the report's
+        language, else the first and last month; ``None`` when neither is known."""
+        period = self.insights.period
+        if isinstance(period, tuple) and len(period) == 2:
+            first, last = (
+                format_long_date(day, self.language, self.insights.digits) for day in period
+            )
+            return self.say("report_period", {"first": first, "last": last})
+        months = self.insights.months
+        if months:
+            return self.say("report_period", {"first": months[0], "last": months[-1]})
+        return None
+
     def interval(self, sample: Sample) -> str:
         low, high = sample.interval()
         return self.say(
@@ -142,12 +164,9 @@ class _Layout:
         insights = self.insights
         theme = insights.theme
         meta = []
-        if insights.months:
-            meta.append(
-                self.say(
-                    "report_period", {"first": insights.months[0], "last": insights.months[-1]}
-                )
-            )
+        period = self.period_line()
+        if period is not None:
+            meta.append(period)
         meta.append(self.say("report_made", {"date": made}))
         title = self.local(insights.title) or insights.programme
         sections = [self.summary()]
@@ -481,7 +500,10 @@ class _Layout:
         tables: tuple[Table, ...] = ()
         if counts:
             header = (self.say("report_column_check"), self.say("report_column_evaluations"))
-            rows = tuple((code, str(count)) for code, count in sorted(counts.items()))
+            rows = tuple(
+                (self.check_name(code), format_value(count, self.language, insights.digits))
+                for code, count in sorted(counts.items())
+            )
             tables = (Table(header, rows, name="flags"),)
         return Section(self.say("report_heading_quality"), lines, tables=tables, id="quality")
 

@@ -24,6 +24,7 @@ from shopperkit import hookimpl
 from shopperkit.errors import ProgrammeError
 from shopperkit.hookspecs import ProgrammeSource
 from shopperkit.i18n import Template, load_catalogue
+from shopperkit.insights.theme import ReportTheme
 from shopperkit.io.documents import read_document
 from shopperkit.model.programme import Programme
 from shopperkit.programmes import load_programme
@@ -40,6 +41,35 @@ LOCALE = Path(__file__).resolve().parent / "locale"
 """The programme's message catalogues (domain ``shopperkit_uae``)."""
 STAR_FORM = "uae-visit"
 """The form whose overall bands are the programme's star table."""
+TEMPLATES = files(__name__) / "templates"
+"""The report template of the programme: the built-in one with the programme's mark."""
+THEME = ReportTheme(
+    PROGRAMME_ID,
+    authority={
+        "ar": "رئاسة مجلس الوزراء، دولة الإمارات العربية المتحدة",
+        "en": "Prime Minister's Office, United Arab Emirates",
+        "ur": "وزیر اعظم کا دفتر، متحدہ عرب امارات",
+        "hi": "प्रधानमंत्री कार्यालय, संयुक्त अरब अमीरात",
+        "es": "Oficina del Primer Ministro, Emiratos Árabes Unidos",
+        "zh": "阿拉伯联合酋长国总理办公室",
+        "fr": "Cabinet du Premier ministre, Émirats arabes unis",
+        "ru": "Канцелярия премьер-министра, Объединённые Арабские Эмираты",
+    },
+    logo_text={
+        "ar": "الإمارات",
+        "en": "UAE",
+        "ur": "یو اے ای",
+        "hi": "यूएई",
+        "es": "EAU",
+        "zh": "阿联酋",
+        "fr": "EAU",
+        "ru": "ОАЭ",
+    },
+    colours={"accent": "#00732f", "bar": "#00573f", "below": "#c8102e", "reference": "#000000"},
+    templates=TEMPLATES,
+)
+"""How the programme's reports look: its authority, the country's short name where a logo
+would be, the colours of the national flag and its mark drawn in the page."""
 
 
 @hookimpl
@@ -60,6 +90,11 @@ def shopperkit_forms() -> Sequence[ProgrammeSource]:
 @hookimpl
 def shopperkit_directories() -> Sequence[ProgrammeSource]:
     return [DIRECTORY_FILE]
+
+
+@hookimpl
+def shopperkit_report_themes() -> Sequence[ReportTheme]:
+    return [THEME]
 
 
 @cache
@@ -172,6 +207,7 @@ def star_threshold(stars: int) -> StarBand:
 
 
 __all__ = [
+    "THEME",
     "StarBand",
     "check_star_bands",
     "form_document",
