@@ -199,3 +199,37 @@ def test_every_report_command_of_the_docs_makes_a_report(
             shutil.rmtree(folder)
             reports += 1
     assert reports >= 3
+
+
+def test_recommendations_name_places_and_an_entity_is_not_its_only_centre_again() -> None:
+    """On the UAE example, where the Ministry of Interior's scores all come from its Ras Al
+    Khaimah centre: texts name places as the directory does, and the centre's waiting
+    problem is one action, not one for the centre and one more for the ministry."""
+    from shopperkit.insights import insights
+    from shopperkit.insights.layout import roll_up
+    from shopperkit.registry import Registry
+    from shopperkit.scoring import score
+
+    root = Path(__file__).resolve().parents[1]
+    registry = Registry()
+    programme = registry.programme("uae")
+    lines = (root / "examples/uae/evaluations.jsonl").read_text(encoding="utf-8").splitlines()
+    scored = score([json.loads(line) for line in lines if line.strip()], registry)
+    found = insights(
+        scored,
+        registry.forms(programme),
+        programme=programme,
+        secret=b"a-test-secret-of-enough-length",
+        directory=registry.directory(programme),
+    )
+    texts = [r.text["en"] for r in found.recommendations]
+    assert any("Licensing centre - Ras Al Khaimah" in text for text in texts)
+    assert not any("ctr-moi-rak" in text or "ent-moi" in text for text in texts)
+    evidence = [
+        (r.finding.factor, r.finding.sample.count, r.finding.sample.mean)
+        for action in roll_up(found.recommendations)
+        for r in action.recommendations
+    ]
+    assert len(evidence) == len(set(evidence))
+    levels = {r.finding.level for r in found.recommendations if r.entity == "ent-moi"}
+    assert {"entity", "centre"} <= levels  # recommendations.json still tracks both

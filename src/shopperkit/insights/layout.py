@@ -52,9 +52,21 @@ class Action:
 
 def roll_up(recommendations: Sequence[Recommendation]) -> list[Action]:
     """One action per place and kind of problem: a centre below the programme on four factors
-    is one action listing the four; most urgent first (priority, then the largest gap)."""
+    is one action listing the four; most urgent first (priority, then the largest gap).
+
+    An entity's finding with the very evidence of one of its centres' (the entity's only
+    centre with scores, say) is that centre's problem: it is not repeated for the entity.
+    """
+
+    def evidence(r: Recommendation) -> tuple[Any, ...]:
+        f = r.finding
+        return (r.entity, f.factor, f.kind, f.period, f.sample.count, f.sample.mean)
+
+    at_centres = {evidence(r) for r in recommendations if r.finding.level == "centre"}
     grouped: dict[tuple[str, str, str, str, str], list[Recommendation]] = defaultdict(list)
     for r in recommendations:
+        if r.finding.level == "entity" and evidence(r) in at_centres:
+            continue
         f = r.finding
         period = f.period if f.kind != BELOW else ""
         grouped[(r.entity, f.level, f.key, f.kind, period)].append(r)

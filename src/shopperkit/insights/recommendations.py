@@ -96,16 +96,20 @@ def recommend(
     languages: Sequence[str] = ("en", "ar"),
     factor_names: Mapping[str, Templates] | None = None,
     service_names: Mapping[str, Mapping[str, str]] | None = None,
+    place_names: Mapping[str, Mapping[str, Mapping[str, str]]] | None = None,
 ) -> list[Recommendation]:
     """Every recommendation the rules make from ``findings``; the first rule that applies wins.
 
     Most urgent first: by priority, then the largest gap below the reference, so among
-    hand-offs the one that fails most comes first. A text's ``{key}`` is a hand-off's name
-    by its services (``service_names``, by language), and ``{source}`` and ``{target}`` the
-    two services' names (for a hand-off without a journey: its section id, "the next service").
+    hand-offs the one that fails most comes first. A text's ``{key}`` is the place's name
+    (``place_names``: level -> id -> language -> name, as a directory names entities,
+    centres and services; else its id), a hand-off's name by its services
+    (``service_names``, by language), and ``{source}`` and ``{target}`` the two services'
+    names (for a hand-off without a journey: its section id, "the next service").
     """
     names = factor_names or {}
     services = service_names or {}
+    places = place_names or {}
     made = []
     for finding in findings:
         rule = next((rule for rule in rules if rule.applies(finding)), None)
@@ -128,7 +132,7 @@ def recommend(
                 "factor": factor.get(language) or factor.get("en") or finding.factor,
                 "key": handoff_name(finding.key, services, language)
                 if _is_handoff(finding)
-                else finding.key,
+                else service_name(finding.key, places.get(finding.level, {}), language),
                 "period": finding.period,
                 "mean": f"{finding.sample.mean:.1f}",
                 "low": f"{low:.1f}",

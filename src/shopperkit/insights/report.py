@@ -494,7 +494,10 @@ def insights(
     )
     factors = factor_names(forms, languages)
     services = {s.id: dict(s.name) for s in directory.services} if directory is not None else {}
-    made = recommend(findings, rules, languages, factors, services)
+    entity_names = {e.id: dict(e.name) for e in directory.entities} if directory else {}
+    centre_names = {c.id: dict(c.name) for c in directory.centres} if directory else {}
+    places = {"entity": entity_names, "centre": centre_names, "service": services}
+    made = recommend(findings, rules, languages, factors, services, places)
     # The entities' notes are free text too: published redacted as comments are.
     log = tuple(
         evolve(change, by=redact(change.by).text, note=redact(change.note).text)
@@ -523,13 +526,9 @@ def insights(
         languages=tuple(languages),
         digits=Languages.of(known).digits if known is not None else "latin",
         factor_names=factors,
-        entity_names=(
-            {e.id: dict(e.name) for e in directory.entities} if directory is not None else {}
-        ),
+        entity_names=entity_names,
         service_names=services,
-        centre_names=(
-            {c.id: dict(c.name) for c in directory.centres} if directory is not None else {}
-        ),
+        centre_names=centre_names,
         title=dict(known.title) if known is not None else {},
         authority=dict(known.authority) if known is not None else {},
         theme=(plugins.report_theme(name) if plugins is not None else None) or DEFAULT_THEME,
