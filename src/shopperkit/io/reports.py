@@ -9,6 +9,7 @@ from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 
+from shopperkit.errors import InputError
 from shopperkit.insights.formats import Notice, html_pdfs, table_csv, tables_xlsx
 from shopperkit.insights.report import Insights
 from shopperkit.io.convert import to_data
@@ -16,6 +17,20 @@ from shopperkit.io.files import atomic_binary, atomic_write, dumps, output_set
 
 FORMATS = ("html", "md", "csv", "xlsx", "pdf")
 """Every format a report is written in."""
+
+
+def report_formats(text: str) -> tuple[str, ...]:
+    """The formats named in ``text`` (comma-separated, as ``report --formats`` takes them),
+    each among :data:`FORMATS`; else an :class:`InputError` ``report_format_unknown``."""
+    wanted = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    for name in wanted or ("",):
+        if name not in FORMATS:
+            raise InputError(
+                "report_format_unknown",
+                {"format": name, "known": ", ".join(FORMATS)},
+                where="--formats",
+            )
+    return wanted
 
 
 def write_report(
