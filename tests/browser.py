@@ -1,4 +1,5 @@
-"""Headless Chromium for tests: screenshot a page and read the picture's pixels."""
+"""Headless Chromium for tests: screenshot a page and read the picture's pixels; read a PDF
+Chromium printed as a reader sees it (its pages drawn and its text read by PDFium)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import tempfile
 import zlib
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -120,3 +122,61 @@ def dom_after_scripts(page: Path) -> str:
             timeout=120,
         )
     return done.stdout.decode("utf-8")
+
+
+def write_png(path: Path, width: int, height: int, rgb: bytes) -> None:
+    """Save ``rgb`` (``height`` rows of ``width`` 8-bit RGB pixels) as a PNG."""
+    stride = width * 3
+    raw = b"".join(b"\0" + rgb[row * stride : (row + 1) * stride] for row in range(height))
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 6))
+        + chunk(b"IEND", b"")
+    )
+
+
+class PdfPage(NamedTuple):
+    """One page of a PDF as a reader sees it: its text, its picture, and how many of the
+    picture's colour values are darker than near-white (0 for a blank page)."""
+
+    text: str
+    picture: Path
+    inked: int
+
+
+NEAR_WHITE = bytes(range(240, 256))
+
+
+def pdf_pages(pdf: Path, pictures: Path, scale: float = 1.0) -> list[PdfPage]:
+    """Every page of ``pdf`` drawn by PDFium (saved as ``pictures/<pdf name>.page<N>.png``)
+    with the text PDFium reads from it."""
+    import pypdfium2
+
+    pictures.mkdir(parents=True, exist_ok=True)
+    document = pypdfium2.PdfDocument(pdf)
+    pages = []
+    try:
+        for number in range(len(document)):
+            page = document[number]
+            text = page.get_textpage().get_text_range()
+            bitmap = page.render(scale=scale, rev_byteorder=True)  # RGB, not BGR
+            width, height = bitmap.width, bitmap.height
+            buffer = bytes(bitmap.buffer)
+            rgb = b"".join(
+                buffer[row * bitmap.stride : row * bitmap.stride + width * 3]
+                for row in range(height)
+            )
+            picture = pictures / f"{pdf.name}.page{number + 1}.png"
+            write_png(picture, width, height, rgb)
+            pages.append(PdfPage(text, picture, len(rgb.translate(None, NEAR_WHITE))))
+    finally:
+        document.close()
+    return pages

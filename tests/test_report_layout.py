@@ -4,17 +4,20 @@ its bar's programme mark or interval, in English and in Arabic (right to left)."
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shlex
 import shutil
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from shopperkit.cli import main
-from tests.browser import dom_after_scripts, screenshot
+from shopperkit.messages import render
+from tests.browser import dom_after_scripts, pdf_pages, screenshot
 from tests.test_report import records
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "build" / "test-artifacts"
@@ -120,6 +123,63 @@ def test_the_tables_and_the_pdf_are_written(report_folder: Path) -> None:
     assert (report_folder / "report.ar.xlsx").read_bytes()[:2] == b"PK"
     if shutil.which("chromium"):
         assert (report_folder / "report.en.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+HEADINGS = (
+    "report_heading_summary",
+    "report_heading_league",
+    "report_heading_method",
+    "report_heading_quality",
+)
+
+
+def reader_text(text: str) -> str:
+    """Text as compared with a PDF's: compatibility forms (Arabic presentation forms) made
+    plain, direction marks and isolates dropped, every run of spaces one space."""
+    plain = unicodedata.normalize("NFKC", text)
+    plain = "".join(char for char in plain if unicodedata.category(char) != "Cf")
+    return " ".join(plain.split())
+
+
+def missing_words(expected: str, read: str, rtl: bool) -> list[str]:
+    """The words of ``expected`` that ``read`` lacks. PDFium reads right-to-left runs in the
+    order they are drawn, so in Arabic a word may come back reversed, and words in any order."""
+    expected, read = reader_text(expected), reader_text(read)
+    if not rtl:
+        return [] if expected in read else [expected]
+    return [w for w in re.findall(r"\w+", expected) if w not in read and w[::-1] not in read]
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_pdf_reads_as_the_report_in_its_language(report_folder: Path, language: str) -> None:
+    pdf = report_folder / f"report.{language}.pdf"
+    pages = pdf_pages(pdf, ARTIFACTS)
+    assert len(pages) >= 1
+    page = (report_folder / f"report.{language}.html").read_text(encoding="utf-8")
+    title = re.search(r"<h1>(.*?)</h1>", page, re.S)
+    assert title, "the page has no title"
+    rtl = language == "ar"
+    assert missing_words(html.unescape(title.group(1)), pages[0].text, rtl) == []
+    # Every heading, as the catalogue says it in the report's language.
+    read = " ".join(p.text for p in pages)
+    for code in HEADINGS:
+        heading = render(code, {}, language)
+        assert heading != render(code, {}, "en") or language == "en", code
+        assert missing_words(heading, read, rtl) == [], code
+    for seen in pages:
+        assert seen.picture.stat().st_size > 1000
+        assert seen.inked > 1000, f"{seen.picture.name} is blank"
+
+
+def test_words_missing_from_a_pdf_are_found() -> None:
+    assert missing_words("Data quality", "Data\r\nquality", rtl=False) == []
+    assert missing_words("Data quality", "Summary", rtl=False) == ["Data quality"]
+    # Presentation forms (as some PDFs hold Arabic), as written or reversed, read as the text.
+    summary = render("report_heading_summary", {}, "ar")
+    forms = "\ufe8d\ufedf\ufee4\ufee0\ufea8\ufeba"  # "الملخص" as the shapes drawn
+    assert missing_words(summary, forms, rtl=True) == []
+    assert missing_words(summary, forms[::-1], rtl=True) == []
+    assert missing_words(summary, render("report_heading_summary", {}, "en"), rtl=True) != []
 
 
 @pytest.mark.parametrize(

@@ -12,12 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from litestar.testing import TestClient
 
-from shopperkit import Registry
+from shopperkit import Registry, score
 from shopperkit.forms.localise import localised
 from shopperkit.messages import render
 from shopperkit.scoring import Scoring
 from shopperkit.service import ServiceSettings, create_app
 from shopperkit.store import Database, Store, head_version
+from tests.helpers import with_parameter
 
 ROOT = Path(__file__).resolve().parent.parent
 VISIT = ROOT / "examples" / "forms" / "example-evaluations.jsonl"
@@ -285,9 +286,49 @@ def test_published_aggregates_withhold_small_groups_and_name_nobody(
     assert group["key"] == {"centre": "ctr-icp-dubai"}
     assert group["overall"]["count"] == 3
     assert group["overall"]["mean"] == pytest.approx(200 / 3)
+    assert published["aggregation"] == "mean"
+    assert "pooled" not in group["overall"]
     assert "p-0" not in json.dumps(published)
     bad = client.get("/api/v1/aggregates", params={"by": "shopper"})
     assert bad.status_code == 400
+
+
+def test_published_aggregates_are_scored_by_the_programme_s_aggregation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = Registry()
+    plugin, uae = registry.programmes()["uae"]
+    monkeypatch.setitem(
+        registry.programmes(), "uae", (plugin, with_parameter(uae, "aggregation", "pooled"))
+    )
+    lines = (ROOT / "examples" / "uae" / "evaluations.jsonl").read_text(encoding="utf-8")
+    records = [json.loads(line) for line in lines.splitlines()]
+    url = f"sqlite:///{tmp_path / 'pooled.db'}"
+    limits = {"anonymous_limit": "1000/minute", "sender_limit": "1000/minute"}
+    for client in client_for(url, registry, min_group=2, **limits):
+        accepted = []
+        for n, record in enumerate(records):
+            sent = client.post(
+                "/api/v1/evaluations", json=record, headers={"Idempotency-Key": f"p-{n}"}
+            )
+            assert sent.status_code in (201, 422), sent.text
+            if sent.status_code == 201:
+                accepted.append(record)
+        published = client.get("/api/v1/aggregates", params={"by": "centre"}).json()
+    # As `shopperkit score` writes aggregates.json for the same evaluations.
+    scored = score(accepted, registry, by=("centre",), aggregation="pooled").document()
+    assert scored["aggregation"] == published["aggregation"] == "pooled"
+    expected = {group["key"]["centre"]: group for group in scored["groups"]}
+    assert published["groups"]
+    differ = 0
+    for group in published["groups"]:
+        want = expected[group["key"]["centre"]]
+        for name, summary in [("overall", group["overall"]), *group["sections"].items()]:
+            wanted = want["overall"] if name == "overall" else want["sections"][name]
+            for field in ("count", "mean", "earned", "possible", "pooled"):
+                assert summary[field] == pytest.approx(wanted[field]), (name, field)
+        differ += group["overall"]["pooled"] != pytest.approx(group["overall"]["mean"])
+    assert differ > 0  # a centre where an item not applicable weighs: pooled is not the mean
 
 
 def test_applications_are_screened_in_the_applicant_s_language(

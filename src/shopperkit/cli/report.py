@@ -15,7 +15,7 @@ from shopperkit.insights import insights
 from shopperkit.insights.recommendations import StatusChange
 from shopperkit.insights.report import report_languages
 from shopperkit.io.operations import read_directory, read_shoppers
-from shopperkit.io.reports import write_report
+from shopperkit.io.reports import FORMATS, report_formats, write_report
 from shopperkit.io.scores import ScoresFile
 from shopperkit.io.status import read_status_log
 from shopperkit.messages import render
@@ -27,12 +27,18 @@ SECRET_ENV = "SHOPPERKIT_PSEUDONYM_SECRET"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--programme P SCORES_DIR --out DIR [--k K] [--language L] [--keep-flagged]``."""
+    """``--programme P SCORES_DIR --out DIR [--k K] [--language L] [--formats F]
+    [--keep-flagged]``."""
     parser.add_argument("scores", type=Path, help="folder with scores.jsonl (from `score`)")
     parser.add_argument("--programme", required=True, help="programme id or file")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--k", type=int, help="smallest group published (default: programme's)")
     parser.add_argument("--language", help="report languages, comma-separated (default: all)")
+    parser.add_argument(
+        "--formats",
+        default=",".join(FORMATS),
+        help=f"report formats, comma-separated, among {','.join(FORMATS)} (default: all)",
+    )
     parser.add_argument("--keep-flagged", action="store_true", help="keep flagged evaluations")
     parser.add_argument(
         "--status-log",
@@ -89,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
     """Analyse the scores and write the report files."""
     if args.k is not None:
         check_range("--k", args.k, 1, MAX_K)
+    formats = report_formats(args.formats)  # checked before any file is read
     registry = Registry()
     programme = registry.programme(args.programme)
     languages = None
@@ -122,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
         )
         bar.stage("writing the report")
         out: Path = args.out
-        made = write_report(out, found)
+        made = write_report(out, found, formats)
     for code, params in made:
         print(f"shopperkit: {render(code, params)}", file=sys.stderr)
     print(

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from shopperkit.insights.render import Table
@@ -105,25 +108,44 @@ def html_pdf(html: str) -> bytes | Notice:
     """The page ``html`` printed to PDF by headless Chromium; a notice
     ``report_pdf_unavailable`` when Chromium is not installed, ``report_pdf_failed`` when it
     cannot print."""
+    return html_pdfs([html])[0]
+
+
+def html_pdfs(pages: Sequence[str], workers: int | None = None) -> list[bytes | Notice]:
+    """Every page of ``pages`` printed to PDF as :func:`html_pdf` does, in order: one
+    Chromium process per page, at most ``workers`` (default: the number of CPUs) printing at
+    once, so the pages of several languages print together rather than one after another."""
+    if not pages:
+        return []
     browser = chromium()
     if browser is None:
-        return ("report_pdf_unavailable", {"browser": "chromium"})
+        return [("report_pdf_unavailable", {"browser": "chromium"})] * len(pages)
+    at_once = max(1, min(len(pages), workers or os.cpu_count() or 1))
     with tempfile.TemporaryDirectory() as folder:
-        page, pdf = Path(folder) / "report.html", Path(folder) / "report.pdf"
-        page.write_text(html, encoding="utf-8")
-        try:
-            subprocess.run(
-                [
-                    browser,
-                    *CHROMIUM_FLAGS,
-                    f"--user-data-dir={Path(folder) / 'profile'}",
-                    f"--print-to-pdf={pdf}",
-                    page.as_uri(),
-                ],
-                check=True,
-                capture_output=True,
-                timeout=PDF_TIMEOUT,
-            )
-            return pdf.read_bytes()
-        except (OSError, subprocess.SubprocessError) as error:
-            return ("report_pdf_failed", {"reason": type(error).__name__})
+        jobs = [Path(folder) / str(number) for number in range(len(pages))]
+        with ThreadPoolExecutor(max_workers=at_once) as pool:
+            # Each thread only waits for its Chromium process: the printing runs in parallel.
+            return list(pool.map(partial(_print_pdf, browser), pages, jobs))
+
+
+def _print_pdf(browser: str, html: str, folder: Path) -> bytes | Notice:
+    """``html`` printed by Chromium in its own ``folder`` (page, profile and PDF)."""
+    folder.mkdir()
+    page, pdf = folder / "report.html", folder / "report.pdf"
+    page.write_text(html, encoding="utf-8")
+    try:
+        subprocess.run(
+            [
+                browser,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={folder / 'profile'}",
+                f"--print-to-pdf={pdf}",
+                page.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=PDF_TIMEOUT,
+        )
+        return pdf.read_bytes()
+    except (OSError, subprocess.SubprocessError) as error:
+        return ("report_pdf_failed", {"reason": type(error).__name__})

@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import anyio.to_thread
 from attrs import frozen
@@ -155,13 +155,16 @@ class VerdictBody:
 
 @frozen
 class Published:
-    """Aggregates of accepted evaluations; small groups withheld, no identities."""
+    """Aggregates of accepted evaluations; small groups withheld, no identities. Groups are
+    scored by the programme's ``aggregation``: the ``mean`` of scores, or ``pooled`` points
+    (each summary then also has ``earned``, ``possible`` and ``pooled``)."""
 
     programme: str
     by: tuple[str, ...]
     min_group: int
     groups: tuple[Mapping[str, Any], ...]
     withheld: int
+    aggregation: Literal["mean", "pooled"]
 
 
 @frozen
@@ -398,6 +401,7 @@ def api_handlers(service: Service) -> list[BaseRouteHandler]:
             document["min_group"],
             tuple(document["groups"]),
             document["withheld"],
+            document["aggregation"],
         )
 
     @get(f"{API}/submissions", responses=ERRORS, tags=["officers"])

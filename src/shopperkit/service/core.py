@@ -174,17 +174,22 @@ class Service:
     def aggregates(self, by: tuple[str, ...]) -> dict[str, Any]:
         """Published aggregates of the accepted evaluations grouped ``by``: a group with
         fewer than ``min_group`` evaluations or shoppers is withheld (counted in
-        ``withheld``); no shopper appears."""
+        ``withheld``); no shopper appears. Groups are scored by the programme's
+        ``aggregation``, as ``shopperkit score`` does: with ``pooled`` each summary also has
+        the summed ``earned`` and ``possible`` points and the ``pooled`` score."""
         now = time.monotonic()
         cached = self._aggregates.get(by)
         if cached is not None and cached[0] > now:
             return cached[1]
-        tallies = Aggregates(by, shoppers=True)
+        aggregation = self.programme.text("aggregation", "mean")
+        tallies = Aggregates(by, shoppers=True, aggregation=aggregation)
         for data, result in self.store.submissions(self.programme.id, "evaluation"):
             score = result.get("score", {})
             group = tuple(group_value({**data, **score}, key) for key in by)
             scores = {**score.get("sections", {}), "overall": score.get("overall")}
-            tallies.add_scores(group, scores, str(data.get("shopper", "")))
+            points = score.get("points")
+            named = None if points is None else {**points["sections"], "overall": points["overall"]}
+            tallies.add_scores(group, scores, str(data.get("shopper", "")), named)
         minimum = self.settings.min_group
         kept, withheld = [], 0
         for group in sorted(tallies.groups):
@@ -196,9 +201,9 @@ class Service:
             kept.append(
                 {
                     "key": dict(zip(by, group, strict=True)),
-                    "overall": overall.summary(),
+                    "overall": overall.summary(aggregation),
                     "sections": {
-                        name: tally.summary()
+                        name: tally.summary(aggregation)
                         for name, tally in sorted(named.items())
                         if name != "overall" and tally.count >= minimum
                     },
@@ -208,6 +213,7 @@ class Service:
             "programme": self.programme.id,
             "by": list(by),
             "min_group": minimum,
+            "aggregation": aggregation,
             "groups": kept,
             "withheld": withheld,
         }
