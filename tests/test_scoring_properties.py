@@ -238,3 +238,41 @@ def test_any_change_to_a_record_is_scored_or_explained_never_raises(data: st.Dat
     else:
         assert result
         assert exact == result
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abc"), st.sampled_from("xy"), st.integers(0, 9)),
+        max_size=60,
+    ),
+    st.integers(1, 6),
+    st.integers(1, 4),
+)
+@settings(max_examples=200)
+def test_keeping_only_k_shoppers_decides_publishing_as_keeping_all_does(
+    visits: list[tuple[str, str, int]], k: int, parts: int
+) -> None:
+    """Aggregates built in parts with ``enough_shoppers=k``, merged, then rolled up into
+    every group's union: each tally has k distinct shoppers exactly when the full sets do."""
+    full = [Aggregates(("centre",), shoppers=True) for _ in range(parts)]
+    kept = [Aggregates(("centre",), shoppers=True, enough_shoppers=k) for _ in range(parts)]
+    for index, (centre, factor, shopper) in enumerate(visits):
+        for built in (full, kept):
+            built[index % parts].add_scores((centre,), {factor: 50.0}, f"s{shopper}")
+    merged_full, merged_kept = full[0], kept[0]
+    for index in range(1, parts):
+        merged_full, merged_kept = merged_full.merge(full[index]), merged_kept.merge(kept[index])
+    rolled_full: dict[str, Tally] = {}
+    rolled_kept: dict[str, Tally] = {}
+    for (centre,), tallies in merged_full.groups.items():
+        for factor, tally in tallies.items():
+            other = merged_kept.groups[(centre,)][factor]
+            assert len(other.shoppers or ()) <= k
+            assert (len(tally.shoppers or ()) >= k) == (len(other.shoppers or ()) >= k)
+            before = rolled_full.get(factor, Tally(shoppers=set()))
+            rolled_full[factor] = before.merge(tally)
+            kept_before = rolled_kept.get(factor, Tally(shoppers=set()))
+            rolled_kept[factor] = kept_before.merge(other, k)
+    for factor, tally in rolled_full.items():
+        reached = len(rolled_kept[factor].shoppers or ()) >= k
+        assert (len(tally.shoppers or ()) >= k) == reached

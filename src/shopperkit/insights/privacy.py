@@ -43,7 +43,10 @@ class Pseudonymiser:
 
 def publishable(evaluations: int, shoppers: Iterable[str] | int, k: int) -> bool:
     """Whether a group may be published: at least ``k`` evaluations and ``k`` distinct shoppers."""
-    distinct = shoppers if isinstance(shoppers, int) else len(set(shoppers))
+    if isinstance(shoppers, int):
+        distinct = shoppers
+    else:
+        distinct = len(shoppers if isinstance(shoppers, set | frozenset) else set(shoppers))
     return evaluations >= k and distinct >= k
 
 

@@ -219,6 +219,7 @@ def _read(
     employers: Mapping[str, str],
     directory: Directory | None,
     exclude_flagged: bool,
+    k: int,
 ) -> _Reading:
     """Read the records twice, holding a few numbers per evaluation: first to check their
     integrity (and learn every shopper), then to tally the evaluations kept."""
@@ -248,7 +249,7 @@ def _read(
     pseudonyms: dict[str, str] = {}
     pseudonymise = Pseudonymiser(secret)
     sections = handoff_sections(forms)
-    aggregates = Aggregates(REPORT_KEYS, shoppers=True)
+    aggregates = Aggregates(REPORT_KEYS, shoppers=True, enough_shoppers=k)
     totals, clean = Counter[str](), Counter[str]()
     comments: dict[str, list[str]] = defaultdict(list)
     kept = 0
@@ -353,15 +354,16 @@ class Insights:
 
 
 def _groups(
-    aggregates: Aggregates, owners: Mapping[str, str]
+    aggregates: Aggregates, owners: Mapping[str, str], k: int
 ) -> tuple[dict[tuple[str, str, str, str, str], Tally], dict[str, Tally]]:
     """Roll report aggregates up by merging: (level, key, entity, factor, period) -> tally,
-    and the programme's baseline, factor -> tally."""
+    and the programme's baseline, factor -> tally (each keeping ``k`` shoppers at most:
+    enough to tell whether it may be published)."""
     groups: dict[tuple[str, str, str, str, str], Tally] = defaultdict(lambda: Tally(shoppers=set()))
     overall: dict[str, Tally] = defaultdict(lambda: Tally(shoppers=set()))
 
     def into(table: dict[Any, Tally], key: Any, tally: Tally) -> None:
-        table[key] = table[key].merge(tally)
+        table[key] = table[key].merge(tally, k)
 
     for (entity, centre, service, month), tallies in sorted(aggregates.groups.items()):
         keys = {"entity": entity, "centre": centre, "service": service}
@@ -461,12 +463,13 @@ def insights(
             employers or {},
             directory,
             exclude_flagged,
+            k,
         )
         aggregates, flags, comments = reading.aggregates, reading.flags, reading.comments
         count, kept_count, covered = reading.count, reading.kept, reading.period
         shopper_reliability, redact = reading.reliability, reading.redact
         forms = tuple(form for form in forms if form.id in reading.forms)
-    rolled, overall = _groups(aggregates, owners)
+    rolled, overall = _groups(aggregates, owners, k)
     groups, withheld, withheld_for = [], 0, Counter[str]()
     # Group scores: the mean of scores or pooled points, as the programme says.
     aggregation = known.text("aggregation", "mean") if known is not None else "mean"
@@ -558,7 +561,7 @@ def _overall(
             continue
         keys = (("programme", ""), ("entity", entity), ("centre", centre))
         for key in (*keys, ("month", f"{entity}|{month}")):
-            tallies[key] = tallies[key].merge(tally)
+            tallies[key] = tallies[key].merge(tally, k)
     scores = {key: t.sample() for key, t in sorted(tallies.items()) if _publishable(t, k)}
     return scores, centres, tuple(sorted(months))
 

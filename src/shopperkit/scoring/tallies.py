@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
+from itertools import islice
 from typing import Any
 
 from shopperkit.errors import InputError
@@ -63,13 +64,14 @@ class Tally:
             self.earned += points["earned"]
             self.possible += points["possible"]
 
-    def merge(self, other: Tally) -> Tally:
-        """A new tally of both streams (Chan's parallel formula)."""
+    def merge(self, other: Tally, enough: int | None = None) -> Tally:
+        """A new tally of both streams (Chan's parallel formula); with ``enough``, it keeps
+        at most that many of the shoppers (enough to tell whether there are that many)."""
         count = self.count + other.count
         shoppers = (
             None
             if self.shoppers is None and other.shoppers is None
-            else (self.shoppers or set()) | (other.shoppers or set())
+            else _joined(self.shoppers or set(), other.shoppers or set(), enough)
         )
         earned, possible = self.earned + other.earned, self.possible + other.possible
         if count == 0:
@@ -123,6 +125,21 @@ class Tally:
             f"Tally(count={self.count}, mean={self.mean!r}, m2={self.m2!r}, "
             f"earned={self.earned!r}, possible={self.possible!r})"
         )
+
+
+def _joined(first: set[str], second: set[str], enough: int | None) -> set[str]:
+    """Both sets of shoppers, cut to ``enough`` of them when that many are known."""
+    if enough is not None:
+        for known in (first, second):
+            if len(known) >= enough:
+                return set(islice(known, enough))
+        joined = first | second
+        return set(islice(joined, enough)) if len(joined) > enough else joined
+    return first | second
+
+
+def _least(first: int | None, second: int | None) -> int | None:
+    return second if first is None else first if second is None else min(first, second)
 
 
 def _interval(count: int, mean: float, std: float) -> tuple[float, float]:
@@ -191,11 +208,17 @@ class Aggregates:
 
     Associative and mergeable: tally parts anywhere, then :meth:`merge` them. With
     ``shoppers=True`` each tally also keeps the shoppers behind it, as reports need to
-    withhold small groups.
+    withhold small groups; with ``enough_shoppers`` (a report's k) only that many of them, so
+    a year of evaluations keeps small sets and still tells whether a group reaches k.
     """
 
     def __init__(
-        self, keys: Sequence[str] = (), *, shoppers: bool = False, aggregation: str = "mean"
+        self,
+        keys: Sequence[str] = (),
+        *,
+        shoppers: bool = False,
+        aggregation: str = "mean",
+        enough_shoppers: int | None = None,
     ) -> None:
         if aggregation not in AGGREGATIONS:
             raise InputError(
@@ -206,6 +229,7 @@ class Aggregates:
         self.keys = check_keys(keys)
         self.shoppers = shoppers
         self.aggregation = aggregation
+        self.enough_shoppers = enough_shoppers
         self.groups: dict[tuple[str, ...], dict[str, Tally]] = {}
 
     def add(self, record: Mapping[str, Any] | ScoredEvaluation) -> None:
@@ -244,7 +268,7 @@ class Aggregates:
         tallies = self.groups.get(group)
         if tallies is None:
             tallies = self.groups[group] = {}
-        kept = self.shoppers
+        kept, enough = self.shoppers, self.enough_shoppers
         for name, value in scores.items():
             if value is None:
                 continue
@@ -257,7 +281,9 @@ class Aggregates:
             tally.mean += delta / count
             tally.m2 += delta * (value - tally.mean)
             if shopper is not None and kept:
-                tally.shoppers.add(shopper)  # type: ignore[union-attr]
+                known: set[str] = tally.shoppers  # type: ignore[assignment]
+                if enough is None or len(known) < enough:
+                    known.add(shopper)
             if points is not None:
                 got = points.get(name)
                 if got is not None:
@@ -272,12 +298,22 @@ class Aggregates:
             or other.aggregation != self.aggregation
         ):
             raise ValueError("aggregates grouped by different keys cannot be merged")
-        merged = Aggregates(self.keys, shoppers=self.shoppers, aggregation=self.aggregation)
+        enough = _least(self.enough_shoppers, other.enough_shoppers)
+        merged = Aggregates(
+            self.keys,
+            shoppers=self.shoppers,
+            aggregation=self.aggregation,
+            enough_shoppers=enough,
+        )
         for source in (self, other):
             for group, tallies in source.groups.items():
                 into = merged.groups.setdefault(group, {})
                 for name, tally in tallies.items():
-                    into[name] = into[name].merge(tally) if name in into else tally.merge(Tally())
+                    into[name] = (
+                        into[name].merge(tally, enough)
+                        if name in into
+                        else tally.merge(Tally(), enough)
+                    )
         return merged
 
     def to_data(self, section_ids: Iterable[str] = ()) -> dict[str, Any]:
