@@ -223,25 +223,29 @@ def _read(
 ) -> _Reading:
     """Read the records twice, holding a few numbers per evaluation: first to check their
     integrity (and learn every shopper), then to tally the evaluations kept."""
-    rated = {f.id: rating_questions(f) for f in forms}
+    by_id = {f.id: f for f in forms}
+    rated: dict[str, frozenset[str]] = {}  # the forms seen, by id: their rating questions
     scan = IntegrityScan(integrity, (), employers)
-    seen: set[str] = set()
     positions = array("q")
     shoppers: set[str] = set(employers)
-    first = last = None
+    first, last = date.max, date.min
+    parse, add, keep = datetime.fromisoformat, scan.add, positions.append
     for position, record in source.records():
-        visited = datetime.fromisoformat(record["visited_at"])
+        visited = parse(record["visited_at"])
         submitted = record["submitted_at"]
-        when = None if submitted is None else datetime.fromisoformat(submitted)
         form = record["form"]
-        seen.add(form)
-        scan.add(record, visited, when, record["overall"], rated.get(form, frozenset()))
-        positions.append(position)
+        questions = rated.get(form)
+        if questions is None:
+            known = by_id.get(form)
+            questions = rated[form] = rating_questions(known) if known else frozenset()
+        when = None if submitted is None else parse(submitted)
+        add(record, visited, when, record["overall"], questions)
+        keep(position)
         shoppers.add(record["shopper"])
         day = visited.date()
-        if first is None or day < first:
+        if day < first:
             first = day
-        if last is None or day > last:
+        if day > last:
             last = day
     flags = tuple(scan.flags(lambda index: source.record_at(positions[index])))
     flagged = {flag.evaluation for flag in flags}
@@ -257,15 +261,16 @@ def _read(
         shopper = record["shopper"]
         doubted = record["id"] in flagged
         totals[shopper] += 1
-        clean[shopper] += not doubted
-        if doubted and exclude_flagged:
-            continue
+        if doubted:
+            if exclude_flagged:
+                continue
+        else:
+            clean[shopper] += 1
         kept += 1
         pseudonym = pseudonyms.get(shopper)
         if pseudonym is None:
             pseudonym = pseudonyms[shopper] = pseudonymise(shopper)
-        month = month_of(datetime.fromisoformat(record["visited_at"]))
-        fold(aggregates, record, sections, pseudonym, month)
+        fold(aggregates, record, sections, pseudonym, month_of(parse(record["visited_at"])))
         comment = record["comment"]
         if comment and len(said := comments[record["entity"]]) < COMMENTS_SHOWN:
             said.append(redact(comment).text)
@@ -273,9 +278,9 @@ def _read(
         pseudonyms.get(s) or pseudonymise(s): round((clean[s] + 1) / (totals[s] + 1), 4)
         for s in sorted(totals)
     }
-    period = None if first is None or last is None else (first, last)
+    period = (first, last) if scan.count else None
     return _Reading(
-        aggregates, flags, scan.count, kept, reliability, comments, period, redact, seen
+        aggregates, flags, scan.count, kept, reliability, comments, period, redact, set(rated)
     )
 
 

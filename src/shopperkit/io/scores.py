@@ -76,20 +76,27 @@ class ScoresFile:
     def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """``(position, record)`` for every record in order; ``position`` (the line's byte
         offset) reads it again with :meth:`record_at`."""
-        progress = self.progress
+        progress, record = self.progress, self._record
         with self._open() as stream:
             checked = self._seen is not None and self._status(stream) == self._seen
-            offset, number = 0, 0
-            for line in stream:
-                number += 1
+            loads = orjson.loads
+            offset, number, rest = 0, 0, b""
+            while block := stream.read(BLOCK):
                 if progress is not None:
-                    progress(len(line))
-                start, offset = offset, offset + len(line)
-                if number == 1 and line.startswith(BOM):
-                    line = line[len(BOM) :]
-                if line.isspace() or not line:
-                    continue
-                yield start, orjson.loads(line) if checked else self._record(line, number)
+                    progress(len(block))
+                lines = (rest + block).split(b"\n")
+                rest = lines.pop()
+                for line in lines:
+                    number += 1
+                    start, offset = offset, offset + len(line) + 1
+                    if number == 1 and line.startswith(BOM):
+                        line = line[len(BOM) :]
+                    if line and not line.isspace():
+                        yield start, loads(line) if checked else record(line, number)
+            if rest and not rest.isspace():
+                number += 1
+                line = rest[len(BOM) :] if number == 1 and rest.startswith(BOM) else rest
+                yield offset, loads(line) if checked else record(line, number)
             self._check_unchanged(stream)
 
     def record_at(self, position: int) -> dict[str, Any]:
@@ -138,6 +145,8 @@ class ScoresFile:
         return data  # type: ignore[no-any-return]
 
 
+BLOCK = 1 << 20
+"""Bytes read at a time: lines are split from blocks, not read one by one."""
 BOM = b"\xef\xbb\xbf"
 """The UTF-8 byte order mark a file may begin with."""
 
