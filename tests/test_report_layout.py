@@ -20,6 +20,7 @@ from shopperkit.messages import render
 from tests.browser import dom_after_scripts, pdf_pages, screenshot
 from tests.test_report import records
 
+ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "build" / "test-artifacts"
 
 # Measures every chart after layout and writes what it found into the page, for --dump-dom.
@@ -50,6 +51,18 @@ addEventListener("load", () => {
       bars: svg.querySelectorAll("rect.bar").length,
       values: svg.querySelectorAll("text.value").length,
       caption: !!svg.querySelector("text.axis-caption")});
+  }
+  for (const svg of document.querySelectorAll("svg.journey")) {
+    const texts = [...svg.querySelectorAll("text")].map((e) => ({s: e.textContent, b: box(e)}));
+    const overlaps = [];
+    for (let i = 0; i < texts.length; i++)
+      for (let j = i + 1; j < texts.length; j++)
+        if (meet(texts[i].b, texts[j].b)) overlaps.push([texts[i].s, texts[j].s]);
+    const steps = [...svg.querySelectorAll("g.step")].map((g) => ({
+      value: g.querySelector("text.value").textContent,
+      colour: g.querySelector("line.handoff").getAttribute("stroke"),
+      boxes: g.querySelectorAll("rect.service").length}));
+    charts.push({section: svg.closest("section").id, journey: true, overlaps, steps});
   }
   const out = document.createElement("pre");
   out.id = "measured";
@@ -98,6 +111,17 @@ def test_every_chart_has_its_axis_and_no_text_overlaps(
     sections = {chart["section"] for chart in charts}
     # Both entities and every centre with a finding: moi-c2 (waiting), mophp-c2 (everything).
     assert {"entity-moi", "entity-mophp", "centre-moi-c2", "centre-mophp-c2"} <= sections
+    journeys = [chart for chart in charts if chart.get("journey")]
+    charts = [chart for chart in charts if not chart.get("journey")]
+    # The exploratory missions' hand-offs, as a journey coloured by score.
+    assert journeys
+    for journey in journeys:
+        assert journey["overlaps"] == [], journey
+        for step in journey["steps"]:
+            assert step["boxes"] == 2
+            value = float(step["value"].translate(ARABIC_DIGITS).replace("\u066b", "."))
+            expected = "#c0392b" if value < 50 else "#b9770e" if value < 75 else "#1e8449"
+            assert step["colour"] == expected, step
     for chart in charts:
         assert chart["overlaps"] == [], chart
         assert len(chart["ticks"]) == 6, chart

@@ -20,9 +20,20 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from shopperkit.i18n.formatting import format_long_date, format_value, isolate
-from shopperkit.insights.findings import BELOW, handoff_name
+from shopperkit.insights.findings import BELOW, handoff_name, handoff_services, service_name
 from shopperkit.insights.recommendations import TRANSITIONS, Recommendation
-from shopperkit.insights.render import Bar, Chart, Labels, Report, Section, Table
+from shopperkit.insights.render import (
+    GOOD,
+    POOR,
+    Bar,
+    Chart,
+    Journey,
+    Labels,
+    Report,
+    Section,
+    Step,
+    Table,
+)
 from shopperkit.insights.stats import Sample
 from shopperkit.messages import builtin_messages, render
 
@@ -345,8 +356,11 @@ class _Layout:
             for group in insights.groups
             if group.level == "handoff" and group.entity == entity and not group.period
         )
+        journeys: tuple[Journey, ...] = ()
         if handoffs:
             charts.append(Chart(self.say("report_handoffs", {"entity": name}), handoffs))
+            journeys = (self.journey(entity, name),)
+            lines.append(self.say("report_journey_legend", {"poor": POOR, "good": GOOD}))
         trend = tuple(
             Bar(month, sample.mean, *sample.interval())
             for month in insights.months
@@ -371,7 +385,27 @@ class _Layout:
             tuple(tables),
             tuple(self.centre_sections(entity)),
             id=f"entity-{_anchor(entity)}",
+            journeys=journeys,
         )
+
+    def journey(self, entity: str, name: str) -> Journey:
+        """The entity's hand-offs as a journey: from service to service, coloured by score."""
+        insights, steps = self.insights, []
+        for group in insights.groups:
+            if group.level != "handoff" or group.entity != entity or group.period:
+                continue
+            joined = handoff_services(group.key)
+            source, target = (
+                (group.key, self.say("report_next_service"))
+                if joined is None
+                else (
+                    service_name(joined[0], insights.service_names, self.language),
+                    service_name(joined[1], insights.service_names, self.language),
+                )
+            )
+            finding = ("handoff", group.key, group.factor) in self.below
+            steps.append(Step(source, target, group.sample.mean, highlighted=finding))
+        return Journey(self.say("report_journey", {"entity": name}), tuple(steps))
 
     def overall_line(self, sample: Sample) -> str:
         low, high = sample.interval()

@@ -62,6 +62,30 @@ class Chart:
 
 
 @frozen
+class Step:
+    """One hand-off of an exploratory mission: from one service to the next, and its score."""
+
+    source: str
+    target: str
+    value: float
+    highlighted: bool = False
+
+
+@frozen
+class Journey:
+    """The hand-offs of an entity's exploratory missions, each arrow coloured by its score:
+    under :data:`POOR` in the theme's ``poor`` colour, under :data:`GOOD` ``fair``, else
+    ``good``."""
+
+    title: str
+    steps: tuple[Step, ...]
+
+
+POOR, GOOD = 50.0, 75.0
+"""Where a hand-off's colour changes from poor to fair, and from fair to good."""
+
+
+@frozen
 class Table:
     """A table with a header row; ``name`` names it among the report's tables (CSV, XLSX)."""
 
@@ -81,6 +105,7 @@ class Section:
     tables: tuple[Table, ...] = ()
     sections: tuple[Section, ...] = ()
     id: str = ""
+    journeys: tuple[Journey, ...] = ()
 
 
 @frozen
@@ -304,6 +329,55 @@ def chart_svg(
     return template.render(context).strip()
 
 
+JOURNEY_WIDTH, BOX, ROW = 640, 230, 46
+"""A journey's width, each service box's width and each hand-off's row height, in pixels."""
+BOX_CHARACTERS = 30
+"""Characters of a service's name shown in its box (the whole name is its tooltip)."""
+
+
+def journey_svg(journey: Journey, rtl: bool = False, *, report: Report | None = None) -> str:
+    """The journey as inline SVG: a row per hand-off, the source's box, an arrow coloured by
+    the hand-off's score and labelled with it, the target's box; mirrored when ``rtl``."""
+    report = report if report is not None else Report(journey.title, "ar" if rtl else "en", ())
+    colours = theme_colours(report.theme)
+    rows = []
+    for index, step in enumerate(journey.steps):
+        top = index * ROW
+        left, right = (JOURNEY_WIDTH - BOX, 0) if rtl else (0, JOURNEY_WIDTH - BOX)
+        start, end = (left - 8, BOX + 8) if rtl else (BOX + 8, right - 8)
+        colour = (
+            colours["poor"]
+            if step.value < POOR
+            else colours["fair"]
+            if step.value < GOOD
+            else colours["good"]
+        )
+        rows.append(
+            {
+                "step": step,
+                "top": top,
+                "boxes": (
+                    (left, _shortened(step.source), step.source),
+                    (right, _shortened(step.target), step.target),
+                ),
+                "start": start,
+                "end": end,
+                "head": end + (8 if rtl else -8),
+                "middle": top + ROW / 2,
+                "colour": colour,
+                "value": report.number(step.value),
+            }
+        )
+    context = _context(report)
+    context.update(journey=journey, rows=rows, width=JOURNEY_WIDTH, box=BOX, row=ROW)
+    template = _environment("html", report.theme).get_template("journey.svg.j2")
+    return template.render(context).strip()
+
+
+def _shortened(name: str) -> str:
+    return name if len(name) <= BOX_CHARACTERS else name[: BOX_CHARACTERS - 1] + "…"
+
+
 def render_html(report: Report) -> str:
     """The report as one self-contained HTML page: no script, no external file."""
     from markupsafe import Markup
@@ -313,7 +387,11 @@ def render_html(report: Report) -> str:
     def svg(chart: Chart) -> Markup:
         return Markup(chart_svg(chart, report.rtl, report=report))
 
+    def journey(figure: Journey) -> Markup:
+        return Markup(journey_svg(figure, report.rtl, report=report))
+
     context["svg"] = svg
+    context["journey_svg"] = journey
     template = _environment("html", report.theme).get_template("report.html.j2")
     return template.render(context).rstrip() + "\n"
 

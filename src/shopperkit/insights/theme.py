@@ -21,8 +21,12 @@ DEFAULT_COLOURS: Mapping[str, str] = {
     "below": "#c0392b",
     "reference": "#555555",
     "accent": "#1f4e79",
+    "poor": "#c0392b",
+    "fair": "#b9770e",
+    "good": "#1e8449",
 }
-"""The colours a theme may set: bars, bars of a finding, the programme's mark, headings."""
+"""The colours a theme may set: bars, bars of a finding, the programme's mark, headings, and
+a journey's hand-offs scored poor, fair and good."""
 
 
 def _colours(value: Mapping[str, str]) -> Mapping[str, str]:
