@@ -250,6 +250,11 @@ class IntegrityScan:
             self._shoppers.append(shoppers.setdefault(shopper, len(shoppers)))
             self._overall.append(overall)
 
+    @property
+    def shoppers(self) -> Iterable[str]:
+        """The shoppers of the evaluations compared with their peers."""
+        return self._shopper_ids.keys()
+
     def flags(self, record_at: Callable[[int], Mapping[str, Any]]) -> list[Flag]:
         """Every flag, ordered by evaluation id then code; ``record_at(i)`` gives back the
         ``i``-th evaluation added as a score record (for the few a cross check concerns)."""

@@ -63,6 +63,7 @@ OVERALL = "overall"
 not a factor)."""
 HANDOFF_PREFIX = "handoff:"
 """Report aggregates name a hand-off's tally by this prefix and the hand-off's key."""
+NO_SECTIONS: frozenset[str] = frozenset()
 COMMENTS_SHOWN = 5
 """Comments a report quotes per entity (the first ones of the evaluations kept)."""
 
@@ -122,13 +123,13 @@ def fold(
 ) -> None:
     """Tally one score record's factors and hand-offs into report aggregates, in the group
     of its entity, centre, service and ``month`` (``YYYY-MM`` of the visit)."""
-    skipped = handoff_sections.get(record["form"], frozenset())
+    skipped = handoff_sections.get(record["form"], NO_SECTIONS)
     sections, handoffs = record["sections"], record["handoffs"]
-    scores: dict[str, float | None] = {
-        key: float(value)
-        for key, value in sections.items()
-        if value is not None and key not in handoffs and key not in skipped
-    }
+    scores: dict[str, float | None]  # None (a section that dropped out) is not tallied
+    if handoffs or skipped:
+        scores = {k: v for k, v in sections.items() if k not in handoffs and k not in skipped}
+    else:
+        scores = sections.copy()
     scores[OVERALL] = record["overall"]
     for key, value in handoffs.items():
         scores[HANDOFF_PREFIX + key] = value
@@ -148,6 +149,14 @@ def fold(
 def month_of(visited: datetime) -> str:
     """The month of a visit, ``YYYY-MM``, in the visit's own offset."""
     return f"{visited.year:04d}-{visited.month:02d}"
+
+
+def month_written(visited: str) -> str:
+    """:func:`month_of` a visit's ISO 8601 date-time as written: its first seven characters
+    when it is written ``YYYY-MM-DD...``, else read."""
+    if visited[4:5] == "-" and visited[7:8] == "-":
+        return visited[:7]
+    return month_of(datetime.fromisoformat(visited))
 
 
 def report_aggregates(
@@ -227,7 +236,6 @@ def _read(
     rated: dict[str, frozenset[str]] = {}  # the forms seen, by id: their rating questions
     scan = IntegrityScan(integrity, (), employers)
     positions = array("q")
-    shoppers: set[str] = set(employers)
     first, last = date.max, date.min
     parse, add, keep = datetime.fromisoformat, scan.add, positions.append
     for position, record in source.records():
@@ -241,7 +249,6 @@ def _read(
         when = None if submitted is None else parse(submitted)
         add(record, visited, when, record["overall"], questions)
         keep(position)
-        shoppers.add(record["shopper"])
         day = visited.date()
         if day < first:
             first = day
@@ -249,7 +256,7 @@ def _read(
             last = day
     flags = tuple(scan.flags(lambda index: source.record_at(positions[index])))
     flagged = {flag.evaluation for flag in flags}
-    redact = Redactor(staff_names(directory), shoppers)
+    redact = Redactor(staff_names(directory), {*employers, *scan.shoppers})
     pseudonyms: dict[str, str] = {}
     pseudonymise = Pseudonymiser(secret)
     sections = handoff_sections(forms)
@@ -270,7 +277,7 @@ def _read(
         pseudonym = pseudonyms.get(shopper)
         if pseudonym is None:
             pseudonym = pseudonyms[shopper] = pseudonymise(shopper)
-        fold(aggregates, record, sections, pseudonym, month_of(parse(record["visited_at"])))
+        fold(aggregates, record, sections, pseudonym, month_written(record["visited_at"]))
         comment = record["comment"]
         if comment and len(said := comments[record["entity"]]) < COMMENTS_SHOWN:
             said.append(redact(comment).text)
