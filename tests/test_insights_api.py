@@ -113,3 +113,34 @@ def test_a_scores_file_read_twice_gives_the_report_of_the_evaluations_in_memory(
     assert {"duplicate_submission", "conflict_of_interest"} <= codes
     assert from_file.groups
     assert from_file.comments
+
+
+def test_the_league_table_gives_each_place_its_change_from_the_month_before() -> None:
+    """The change column is the last month's mean minus the month before's, as computed
+    here from the evaluations themselves (none left out)."""
+    evaluations = scored()
+    found = insights(evaluations, secret=SECRET, k=5, programme="qatar-cgb", exclude_flagged=False)
+    last, before = found.months[-1], found.months[-2]
+    [league] = [t for t in found.report("en").tables() if t.name == "league"]
+    assert league.header[-1] == f"change since {before}"
+    rows = {(row[0], row[1]): row[-1] for row in league.rows}
+    checked = 0
+    for level in ("entity", "centre"):
+        for place in {getattr(e, level) for e in evaluations}:
+
+            def month_of(month: str, level: str = level, place: str = place) -> list[Any]:
+                return [
+                    e
+                    for e in evaluations
+                    if getattr(e, level) == place and e.visited_at.strftime("%Y-%m") == month
+                ]
+
+            months = [month_of(last), month_of(before)]
+            if any(len(m) < 5 or len({e.shopper for e in m}) < 5 for m in months):
+                assert rows[(level, place)] == "\u2013"  # a month too small to publish
+                continue
+            now, then = (sum(e.overall for e in m) / len(m) for m in months)
+            change = round(now - then, 1) or 0.0
+            assert rows[(level, place)] == ("+" if change > 0 else "") + f"{change:.1f}"
+            checked += 1
+    assert checked >= 3

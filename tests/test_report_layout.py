@@ -143,7 +143,8 @@ def test_one_weak_centre_is_one_recommendation_listing_its_factors(report_folder
 
 def test_the_tables_and_the_pdf_are_written(report_folder: Path) -> None:
     league = (report_folder / "tables" / "en" / "league.csv").read_text(encoding="utf-8")
-    assert league.splitlines()[0] == "level,name,evaluations,score,95% interval"
+    header = "level,name,evaluations,score,95% interval,change since 2024-03"
+    assert league.splitlines()[0] == header
     assert (report_folder / "report.ar.xlsx").read_bytes()[:2] == b"PK"
     if shutil.which("chromium"):
         assert (report_folder / "report.en.pdf").read_bytes()[:5] == b"%PDF-"

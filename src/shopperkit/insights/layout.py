@@ -296,6 +296,7 @@ class _Layout:
         return Section(self.say("report_heading_summary"), tuple(lines), id="summary")
 
     def league(self) -> Section | None:
+        insights = self.insights
         rows = []
         for level in ("entity", "centre"):
             for key, sample in self.ranked(level):
@@ -303,22 +304,39 @@ class _Layout:
                     (
                         self.say(f"report_level_{level}"),
                         self.place(level, key),
-                        format_value(sample.count, self.language, self.insights.digits),
+                        format_value(sample.count, self.language, insights.digits),
                         self.number(sample.mean),
                         self.interval(sample),
+                        self.change(level, key),
                     )
                 )
         if not rows:
             return None
+        before = insights.months[-2] if len(insights.months) >= 2 else "-"
         header = (
             self.say("report_column_level"),
             self.say("report_column_name"),
             self.say("report_column_evaluations"),
             self.say("report_column_score"),
             self.say("report_column_interval"),
+            self.say("report_column_change", {"month": before}),
         )
         table = Table(header, tuple(rows), name="league")
         return Section(self.say("report_heading_league"), tables=(table,), id="league")
+
+    def change(self, level: str, key: str) -> str:
+        """The change of a place's overall score from the month before the last to the last
+        month covered (signed), or a dash when either month is too small to publish."""
+        months = self.insights.months
+        if len(months) < 2:
+            return "\u2013"
+        kind = "month" if level == "entity" else "centre-month"
+        last = self.insights.overall.get((kind, f"{key}|{months[-1]}"))
+        before = self.insights.overall.get((kind, f"{key}|{months[-2]}"))
+        if last is None or before is None:
+            return "\u2013"
+        difference = round(last.mean - before.mean, 1) or 0.0  # never "-0.0"
+        return ("+" if difference > 0 else "") + self.number(difference)
 
     def factor_bars(self, level: str, key: str) -> tuple[Bar, ...]:
         insights = self.insights

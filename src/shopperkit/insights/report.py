@@ -339,7 +339,8 @@ class Insights:
     theme: ReportTheme = DEFAULT_THEME
     overall: Mapping[tuple[str, str], Sample] = field(factory=dict)
     """Overall scores of the groups large enough to publish: ``("programme", "")``,
-    ``("entity", id)``, ``("centre", id)`` and ``("month", "entity|YYYY-MM")``."""
+    ``("entity", id)``, ``("centre", id)``, ``("month", "entity|YYYY-MM")`` and
+    ``("centre-month", "centre|YYYY-MM")``."""
     centres: Mapping[str, str] = field(factory=dict)
     """Centre id -> the entity it belongs to."""
     months: tuple[str, ...] = ()
@@ -572,7 +573,8 @@ def _overall(
         if tally is None:
             continue
         keys = (("programme", ""), ("entity", entity), ("centre", centre))
-        for key in (*keys, ("month", f"{entity}|{month}")):
+        months_of = (("month", f"{entity}|{month}"), ("centre-month", f"{centre}|{month}"))
+        for key in (*keys, *months_of):
             tallies[key] = tallies[key].merge(tally, k)
     scores = {key: t.sample() for key, t in sorted(tallies.items()) if _publishable(t, k)}
     return scores, centres, tuple(sorted(months))
