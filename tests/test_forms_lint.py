@@ -275,3 +275,17 @@ def test_closed_one_decimal_overall_bands_leave_no_gap(tmp_path: Path) -> None:
         form["policy"]["bands_on"] = "raw"
 
     assert ("error", "band_gap", "$.bands[1]") in lint(tmp_path, raw)
+
+
+def test_a_question_moved_to_another_section_and_a_repeated_section_id(tmp_path: Path) -> None:
+    english = read_document(EXAMPLE)
+    arabic = read_document(EXAMPLE)
+    moved = arabic["sections"][1]["questions"].pop(3)
+    arabic["sections"][0]["questions"].append(moved)
+    for version in (english, arabic):
+        version["sections"][1]["id"] = "reception"
+    en, ar = _write(tmp_path / "en.json", english), _write(tmp_path / "ar.json", arabic)
+    found = [(p.file, p.code, p.where) for p in lint_files([en, ar]) if p.severity == "error"]
+    assert (str(ar), "order_differs", "$.sections[0].questions[2]") in found
+    assert (str(ar), "duplicate_form_id", "$.sections[1].id") in found
+    assert not any(code == "id_not_in_version" for _, code, _ in found)

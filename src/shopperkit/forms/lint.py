@@ -604,23 +604,46 @@ def _normalised_bands(raw: Any) -> tuple[Any, ...]:
     )
 
 
-def compare_versions(first: _Version, second: _Version) -> Iterator[LintProblem]:
+def _numbered(ids: Iterable[tuple[str | None, str]]) -> list[tuple[tuple[str, int], str]]:
+    """Ids with their paths, keyed by (id, how many times the id came before)."""
+    seen: dict[str, int] = {}
+    keyed = []
+    for id_, path in ids:
+        if id_ is not None:
+            keyed.append(((id_, seen.get(id_, 0)), path))
+            seen[id_] = seen.get(id_, 0) + 1
+    return keyed
+
+
+def _compare_versions(first: _Version, second: _Version) -> Iterator[LintProblem]:
     """How ``second`` scores differently from ``first``, another language version of it."""
     a, b = first.document, second.document
     names = {"first": first.name, "second": second.name}
     yield from _missing_and_order(
-        [((s.id, 0), s.path) for s in a.sections if s.id is not None],
-        [((s.id, 0), s.path) for s in b.sections if s.id is not None],
+        _numbered((s.id, s.path) for s in a.sections),
+        _numbered((s.id, s.path) for s in b.sections),
         first.name,
         second.name,
     )
     before, now = _occurrences(a), _occurrences(b)
-    yield from _missing_and_order(
-        [((key[0], key[1], section), part.path) for key, (section, part) in before.items()],
-        [((key[0], key[1], section), part.path) for key, (section, part) in now.items()],
-        first.name,
-        second.name,
+    moved = [
+        part.path
+        for key, (section, part) in now.items()
+        if key in before and before[key][0] != section
+    ]
+    reordered = list(
+        _missing_and_order(
+            [(key, part.path) for key, (_, part) in before.items()],
+            [(key, part.path) for key, (_, part) in now.items()],
+            first.name,
+            second.name,
+        )
     )
+    yield from reordered
+    for path in moved:
+        if not any(p.code == "order_differs" and p.where == path for p in reordered):
+            qid = next(key[0] for key, (_, part) in now.items() if part.path == path)
+            yield _error("order_differs", path, id=qid, **names)
     weights = {s.id: s.weight for s in a.sections if s.id is not None}
     for section in b.sections:
         weight = weights.get(section.id or "")
@@ -657,7 +680,7 @@ def lint_files(
         if document.form_id is None:
             continue
         if document.form_id in versions:
-            found += [_in(p, name) for p in compare_versions(versions[document.form_id], version)]
+            found += [_in(p, name) for p in _compare_versions(versions[document.form_id], version)]
         else:
             versions[document.form_id] = version
     return found
