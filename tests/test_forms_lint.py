@@ -178,3 +178,114 @@ def test_a_question_type_no_plugin_scores(tmp_path: Path) -> None:
     path = tmp_path / "stars.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     assert lint_files([path], question_types=["stars"]) == []
+
+
+def _write(path: Path, data: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_a_broken_file_is_checked_in_full_and_compared_with_its_other_language(
+    tmp_path: Path,
+) -> None:
+    english = read_document(EXAMPLE)
+    arabic = read_document(EXAMPLE)
+    for version in (english, arabic):
+        _q(version, "extra_help")["id"] = "staff_courtesy"
+    del _q(english, "greeted")["options"]
+    _q(arabic, "staff_courtesy")["options"][4]["points"] = 90
+    _q(arabic, "payment_channels")["options"].pop()
+    _q(arabic, "wait_minutes")["na_allowed"] = True
+    _q(arabic, "wait_minutes")["bands"][1]["upto"] = 25
+    arabic["bands"][1]["upto"] = 75
+    _q(arabic, "unclear_why")["show_if"]["in"] = ["unclear"]
+    _q(arabic, "requirements_clear")["critical"] = True
+    en, ar = _write(tmp_path / "en.json", english), _write(tmp_path / "ar.json", arabic)
+    found = {(p.file, p.severity, p.code, p.where) for p in lint_files([en, ar])}
+    s1 = "$.sections[1].questions"
+    expected = {
+        (str(en), "error", "schema_violation", "$.sections[0].questions[0]"),
+        (str(en), "error", "duplicate_form_id", f"{s1}[4].id"),
+        (str(ar), "error", "duplicate_form_id", f"{s1}[4].id"),
+        (str(ar), "error", "points_differ", COURTESY),
+        (str(ar), "error", "option_count_differs", f"{s1}[2].options"),
+        (str(ar), "error", "na_allowed_differs", f"{WAIT}.na_allowed"),
+        (str(ar), "error", "bands_differ", f"{WAIT}.bands"),
+        (str(ar), "error", "grade_bands_differ", "$.bands"),
+        (str(ar), "error", "show_if_differs", f"{s1}[3].show_if"),
+        (str(ar), "error", "critical_differs", f"{s1}[1].critical"),
+    }
+    assert found == expected
+
+
+def test_language_versions_agree_on_ids_order_and_weights(tmp_path: Path) -> None:
+    english = read_document(EXAMPLE)
+    arabic = read_document(EXAMPLE)
+    questions = arabic["sections"][1]["questions"]
+    questions[0], questions[1] = questions[1], questions[0]
+    questions[2]["id"] = "payment_ways"
+    arabic["sections"][0]["weight"] = 50
+    questions[0]["weight"] = 60
+    arabic["policy"]["na"] = "zero"
+    en, ar = _write(tmp_path / "en.json", english), _write(tmp_path / "ar.json", arabic)
+    found = {(p.code, p.where) for p in lint_files([en, ar]) if p.severity == "error"}
+    assert found == {
+        ("order_differs", "$.sections[1].questions[0]"),
+        ("order_differs", "$.sections[1].questions[1]"),
+        ("id_not_in_version", "$.sections[1].questions[2]"),
+        ("id_not_in_version", "$.sections"),
+        ("weight_differs", "$.sections[0].weight"),
+        ("weight_differs", "$.sections[1].questions[0].weight"),
+        ("policy_differs", "$.policy"),
+    }
+
+
+def test_every_schema_violation_is_reported_with_its_path(tmp_path: Path) -> None:
+    def break_twice(form: dict[str, Any]) -> None:
+        _q(form, "greeted")["weight"] = -1
+        _q(form, "staff_courtesy")["options"][0]["points"] = "many"
+        _q(form, "wait_minutes")["bands"][1]["upto"] = 5
+
+    found = lint(tmp_path, break_twice)
+    assert ("error", "schema_violation", "$.sections[0].questions[0].weight") in found
+    assert ("error", "schema_violation", f"{COURTESY}.options[0].points") in found
+    assert ("error", "band_overlap", f"{WAIT}.bands[1]") in found
+
+
+def test_a_section_and_a_question_may_not_share_an_id(tmp_path: Path) -> None:
+    found = lint(tmp_path, lambda f: _q(f, "greeted").update(id="service"))
+    assert ("error", "section_question_id_clash", "$.sections[0].questions[0].id") in found
+    (problem,) = [p for p in lint_files([tmp_path / "form.json"]) if p.severity == "error"]
+    assert "share one namespace" in problem.message
+
+
+def test_closed_one_decimal_overall_bands_leave_no_gap(tmp_path: Path) -> None:
+    def closed(form: dict[str, Any]) -> None:
+        form["bands"] = [
+            {"from": 0.0, "upto": 59.9, "grade": "D"},
+            {"from": 60.0, "upto": 69.9, "grade": "C"},
+            {"from": 70.0, "upto": 79.9, "grade": "B"},
+            {"from": 80.0, "upto": 100.0, "grade": "A"},
+        ]
+
+    assert lint(tmp_path, closed) == []
+
+    def raw(form: dict[str, Any]) -> None:
+        closed(form)
+        form["policy"]["bands_on"] = "raw"
+
+    assert ("error", "band_gap", "$.bands[1]") in lint(tmp_path, raw)
+
+
+def test_a_question_moved_to_another_section_and_a_repeated_section_id(tmp_path: Path) -> None:
+    english = read_document(EXAMPLE)
+    arabic = read_document(EXAMPLE)
+    moved = arabic["sections"][1]["questions"].pop(3)
+    arabic["sections"][0]["questions"].append(moved)
+    for version in (english, arabic):
+        version["sections"][1]["id"] = "reception"
+    en, ar = _write(tmp_path / "en.json", english), _write(tmp_path / "ar.json", arabic)
+    found = [(p.file, p.code, p.where) for p in lint_files([en, ar]) if p.severity == "error"]
+    assert (str(ar), "order_differs", "$.sections[0].questions[2]") in found
+    assert (str(ar), "duplicate_form_id", "$.sections[1].id") in found
+    assert not any(code == "id_not_in_version" for _, code, _ in found)
