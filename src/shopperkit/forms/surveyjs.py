@@ -165,7 +165,7 @@ def to_surveyjs(form: Form, languages: Iterable[str] | None = None) -> dict[str,
 
 
 _TERM = re.compile(
-    r"\{(?P<name>[a-z][a-z0-9_]*)\} (?P<op>=|contains) "
+    r"\{(?P<name>[^{}]+)\} (?P<op>=|contains) "
     r"(?:'(?P<single>[^']*)'|\"(?P<double>[^\"]*)\"|(?P<number>-?[0-9.eE+-]+))"
 )
 
@@ -180,8 +180,8 @@ def _value(match: re.Match[str]) -> Scalar:
 
 def parse_visible_if(expression: str) -> ShowIf | None:
     """The ``show_if`` a :func:`visible_if` expression stands for (None: not one of those)."""
-    own = re.sub(r"^\((.*)\) and \{[a-z0-9_]+" + NA_SUFFIX + r"\} <> true$", r"\1", expression)
-    if re.fullmatch(r"\{[a-z0-9_]+" + NA_SUFFIX + r"\} <> true", own):
+    own = re.sub(r"^\((.*)\) and \{[^{}]+" + NA_SUFFIX + r"\} <> true$", r"\1", expression)
+    if re.fullmatch(r"\{[^{}]+" + NA_SUFFIX + r"\} <> true", own):
         return None
     terms = list(_TERM.finditer(own))
     names = {term.group("name") for term in terms}
