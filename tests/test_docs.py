@@ -139,3 +139,8 @@ def test_use_from_python_runs_both_flows_in_memory(
     assert len(blocks(DOCS / "use-from-python.md")) >= 10
     run_blocks(DOCS / "use-from-python.md", capsys)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_collect_guide_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert len(blocks(DOCS / "collect-with-odk-kobo-and-surveyjs.md")) >= 4
+    run_blocks(DOCS / "collect-with-odk-kobo-and-surveyjs.md", capsys)
