@@ -49,8 +49,8 @@ VISIT_QUESTIONS = ("shopper", "entity", "centre", "service", "visited_at", "comm
 """The questions of the ``visit`` group, named as evaluation records name these fields."""
 
 EXTRA = "shopperkit[forms]"
-MAX_CELL = 32767
-"""The most characters a spreadsheet cell holds (Excel's limit); longer cells are refused."""
+MAX_CELL = 10_000
+"""The most characters a cell may hold, read or written (spreadsheets cut text at 32,767)."""
 
 SURVEY_SK = (
     "sk_type",
@@ -421,10 +421,13 @@ def xlsform_bytes(form: Form) -> bytes:
             for column, value in enumerate(values, start=1):
                 if value is None:
                     continue
+                letter = openpyxl.utils.get_column_letter(column)
+                where = f"sheet '{name}', row {number}, column {letter} ({rows[0][column - 1]})"
                 if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
-                    letter = openpyxl.utils.get_column_letter(column)
-                    where = f"sheet '{name}', row {number}, column {letter} ({rows[0][column - 1]})"
                     raise InputError("xlsform_text_unwritable", {"text": value[:40]}, where=where)
+                if isinstance(value, str) and len(value) > MAX_CELL:
+                    params = {"length": len(value), "limit": MAX_CELL}
+                    raise InputError("xlsform_cell_too_long", params, where=where)
                 cell = sheet.cell(row=number, column=column, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"
@@ -536,6 +539,7 @@ class _Reader:
             if not isinstance(text, str):
                 text = str(text)
             header[index] = text.strip()
+            self.column_language(header[index], f"sheet '{name}', row 1, column {letter}")
         found: list[Row] = []
         for number, raw in enumerate(rows[1:], start=2):
             cells: dict[str, Cell] = {}
@@ -546,7 +550,7 @@ class _Reader:
                 letter = get_column_letter(index + 1)
                 where = f"sheet '{name}', row {number}, column {letter} ({column})"
                 value = self._checked(cell, where)
-                if value is None or (isinstance(value, str) and not value.strip()):
+                if value is None or value == "":
                     continue
                 cells[column] = Cell(value, where)
             if cells:
@@ -582,11 +586,11 @@ class _Reader:
     def name(self, cell: Cell | None) -> str | None:
         """A cell naming something: text without spaces around."""
         text = self.text(cell)
-        return None if text is None else text.strip()
+        return (text.strip() or None) if text is not None else None
 
     def number(self, cell: Cell | None) -> float | None:
         """A cell as a number (a number or text that is one)."""
-        if cell is None:
+        if cell is None or (isinstance(cell.value, str) and not cell.value.strip()):
             return None
         value = cell.value
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -621,7 +625,7 @@ class _Reader:
 
     def flag(self, cell: Cell | None) -> bool | None:
         """A yes/no cell (``yes``, ``true``, ``true()``, ``1`` and their opposites)."""
-        if cell is None:
+        if cell is None or (isinstance(cell.value, str) and not cell.value.strip()):
             return None
         value = cell.value
         if isinstance(value, bool):
@@ -1100,7 +1104,7 @@ def _tokens(expression: str) -> list[tuple[str, str]]:
     return tokens
 
 
-Condition = tuple[str, frozenset[str]]
+Condition = tuple[str, tuple[str, ...]]
 """A controlling question and the choice names (as text) that ask the question."""
 
 
@@ -1152,10 +1156,10 @@ class _Parser:
                 "show_if depends on one question"
             )
         if how == "or":
-            return left[0], left[1] | right[1]
-        if self.controller(left[0])["type"] == "multi_choice":
+            return left[0], (*left[1], *(name for name in right[1] if name not in left[1]))
+        if self.controller("${" + left[0] + "}")["type"] == "multi_choice":
             raise Untranslatable("'and' on a multiple choice asks for several choices at once")
-        return left[0], left[1] & right[1]
+        return left[0], tuple(name for name in left[1] if name in right[1])
 
     def controller(self, ref: str) -> Mapping[str, Any]:
         name = ref[2:-1].strip()
@@ -1198,7 +1202,8 @@ class _Parser:
             self.expect(")")
             if self.controller("${" + inner[0] + "}")["type"] == "multi_choice":
                 raise Untranslatable("not() on a multiple choice asks for a choice left out")
-            return inner[0], frozenset(self.names("${" + inner[0] + "}")) - inner[1]
+            names = self.names("${" + inner[0] + "}")
+            return inner[0], tuple(name for name in names if name not in inner[1])
         if kind == "ref":
             op_kind, op = self.take()
             if op_kind != "op" or op in "(),":
@@ -1222,9 +1227,9 @@ class _Parser:
         if op in ("=", "!=") and text not in names:
             raise Untranslatable(f"'{text}' is not a choice of '{question['id']}'")
         if op == "=":
-            chosen = {text}
+            chosen = [text]
         elif op == "!=":
-            chosen = set(names) - {text}
+            chosen = [name for name in names if name != text]
         elif op in ("<", "<=", ">", ">="):
             try:
                 bound = float(text)
@@ -1237,18 +1242,18 @@ class _Parser:
                 ">": lambda x: x > bound,
                 ">=": lambda x: x >= bound,
             }
-            chosen = {name for name, x in values.items() if tests[op](x)}
+            chosen = [name for name, x in values.items() if tests[op](x)]
         else:
             raise Untranslatable(f"'{op}' is not supported")
-        return question["id"], frozenset(chosen)
+        return question["id"], tuple(chosen)
 
 
 def show_if_of(expression: str, questions: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """The ``show_if`` (form-file data) of an XLSForm ``relevant`` expression, given the
     earlier questions as form-file data; :class:`Untranslatable` when it cannot say it."""
     question, names = _Parser(_tokens(expression), questions).parse()
-    options = [o["value"] for o in questions[question]["options"]]
-    values = [value for value in options if value_text(value) in names]
+    options = {value_text(o["value"]): o["value"] for o in questions[question]["options"]}
+    values = [options[name] for name in names if name in options]
     if not values:
         raise Untranslatable("no choice makes it true")
     return {"question": question, "in": values}
