@@ -3,6 +3,8 @@ it, in every language of the form, as SurveyJS reads it."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
@@ -172,3 +174,15 @@ def test_languages_pick_the_texts_exported() -> None:
     assert exported["locales"] == ["ar"]
     assert exported["locale"] == "ar"
     assert exported["title"] == {"default": "Visit", "ar": "زيارة"}
+
+
+def test_the_command_exports_a_form_to_surveyjs(tmp_path: Path) -> None:
+    """``shopperkit form export --to surveyjs`` writes what ``to_surveyjs`` makes."""
+    from shopperkit.cli import main
+    from shopperkit.forms import load_form
+    from shopperkit.forms.surveyjs import to_surveyjs
+
+    source = Path(__file__).resolve().parents[1] / "examples" / "forms" / "example-visit.yaml"
+    out = tmp_path / "visit.surveyjs.json"
+    assert main(["form", "export", str(source), "--to", "surveyjs", "-o", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8")) == to_surveyjs(load_form(source))

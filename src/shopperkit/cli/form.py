@@ -1,4 +1,5 @@
-"""``shopperkit form``: forms to and from the tools survey teams already use (XLSForm)."""
+"""``shopperkit form``: forms to and from the tools survey teams already use (XLSForm for ODK
+Collect and KoboToolbox, SurveyJS for web teams)."""
 
 from __future__ import annotations
 
@@ -18,11 +19,20 @@ def _xlsform(form: Form, path: Path) -> None:
     write_xlsform(form, path)
 
 
-EXPORTERS: Mapping[str, Callable[[Form, Path], None]] = {"xlsform": _xlsform}
+def _surveyjs(form: Form, path: Path) -> None:
+    from shopperkit.forms.surveyjs import to_surveyjs
+
+    atomic_write(path, dumps(to_surveyjs(form)))
+
+
+EXPORTERS: Mapping[str, Callable[[Form, Path], None]] = {
+    "xlsform": _xlsform,
+    "surveyjs": _surveyjs,
+}
 """Export format -> writer of a form to a path."""
 
 NAME = "form"
-HELP = "import a form from an XLSForm workbook, or export a form to one (ODK, KoboToolbox)"
+HELP = "import a form from an XLSForm workbook, or export one to XLSForm (ODK) or SurveyJS"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
