@@ -75,10 +75,6 @@ class IntegrityPolicy:
         )
 
 
-def _when(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
-
-
 def _answers_key(answers: Mapping[str, Any]) -> str:
     return repr(sorted((key, repr(value)) for key, value in answers.items()))
 
@@ -276,9 +272,9 @@ class IntegrityScan:
             records = []
             for index in indices:
                 record = record_at(index)
-                visited = _when(record["visited_at"])
-                assert visited is not None
-                when = _when(record["submitted_at"]) or visited
+                visited = datetime.fromisoformat(record["visited_at"])
+                submitted = record["submitted_at"]
+                when = visited if submitted is None else datetime.fromisoformat(submitted)
                 records.append((when, record["id"], record, visited))
             first: dict[tuple[str, ...], str] = {}
             for _, id_, record, visited in sorted(records, key=lambda r: (r[0], r[1])):

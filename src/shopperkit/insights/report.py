@@ -100,20 +100,6 @@ def handoff_sections(forms: Iterable[Form]) -> dict[str, frozenset[str]]:
     }
 
 
-def factors_of(
-    scored: ScoredEvaluation, handoff_sections: Mapping[str, Iterable[str]] | None = None
-) -> dict[str, float]:
-    """The factor scores of a scored evaluation: its sections that count, hand-off sections
-    left out (those keyed by section id in ``handoffs``, and those ``handoff_sections``,
-    form id -> section ids, names)."""
-    skipped = frozenset((handoff_sections or {}).get(scored.form, ()))
-    return {
-        key: float(value)
-        for key, value in scored.sections.items()
-        if value is not None and key not in scored.handoffs and key not in skipped
-    }
-
-
 def fold(
     aggregates: Aggregates,
     record: Mapping[str, Any],
