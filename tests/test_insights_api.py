@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from shopperkit.errors import InputError
 from shopperkit.insights import Insights, insights, report_aggregates
@@ -144,3 +146,43 @@ def test_the_league_table_gives_each_place_its_change_from_the_month_before() ->
             assert rows[(level, place)] == ("+" if change > 0 else "") + f"{change:.1f}"
             checked += 1
     assert checked >= 3
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    short=st.sets(st.integers(0, 299), max_size=60),
+    shoppers=st.lists(st.integers(0, 11), min_size=300, max_size=300),
+    k=st.integers(2, 6),
+)
+def test_excluding_flagged_evaluations_tallies_exactly_the_ones_kept(
+    short: set[int], shoppers: list[int], k: int
+) -> None:
+    """Reports tally every evaluation as they read, then take the flagged ones back out:
+    the same groups, counts, scores and withholding as tallying only the evaluations kept.
+    Few shoppers per place (12 in all) put groups on both sides of k."""
+    rows = []
+    for index, row in enumerate(records()[:300]):
+        row = {**row, "shopper": f"s-{shoppers[index]}"}
+        if index in short:  # submitted a minute after the visit began: flagged too short
+            row["submitted_at"] = row["visited_at"][:-2] + "59"
+        rows.append(from_data(ScoredEvaluation, row))
+    found = insights(rows, secret=SECRET, k=k)
+    flagged = {flag.evaluation for flag in found.flags}
+    assert {rows[index].id for index in short} <= flagged
+    kept = [row for row in rows if row.id not in flagged]
+    alone = insights(kept, secret=SECRET, k=k, exclude_flagged=False)
+    assert found.evaluations - found.excluded == alone.evaluations == len(kept)
+    assert found.withheld == alone.withheld
+
+    def table(result: Insights) -> dict[tuple[str, ...], tuple[int, float, float]]:
+        return {
+            (g.level, g.key, g.factor, g.period): (g.sample.count, g.sample.mean, g.sample.stdev)
+            for g in result.groups
+        }
+
+    ours, theirs = table(found), table(alone)
+    assert ours.keys() == theirs.keys()
+    for key, (count, mean, std) in ours.items():
+        assert count == theirs[key][0]
+        assert math.isclose(mean, theirs[key][1], rel_tol=1e-9, abs_tol=1e-9)
+        assert math.isclose(std, theirs[key][2], rel_tol=1e-6, abs_tol=1e-6)

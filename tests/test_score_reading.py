@@ -5,7 +5,7 @@ still gets the schema's coded error naming file, line and JSON path."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 import orjson
 import pytest
@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.files import parse_json
-from shopperkit.io.schemas import validator
+from shopperkit.io.schemas import load_schema, validator
 from shopperkit.io.scores import (
+    ScoreLine,
     ScoresFile,
     iter_scores,
     plain_score,
@@ -259,3 +260,14 @@ def test_a_scores_file_counts_every_byte_of_every_reading(tmp_path: Path) -> Non
     assert first == again
     assert [r["id"] for _, r in first] == ["e1", "e2"]
     assert sum(read) == 2 * path.stat().st_size
+
+
+def test_the_compiled_score_type_holds_the_schema() -> None:
+    """The type score lines are decoded into in compiled code names every field of
+    ``score.schema.json`` and allows the same channels and languages."""
+    hints = get_type_hints(ScoreLine, include_extras=True)
+    schema = load_schema("score")
+    assert set(hints) == set(schema["required"]) == set(schema["properties"])
+    assert set(get_args(hints["channel"])) == set(schema["properties"]["channel"]["enum"])
+    languages = load_schema("common")["$defs"]["language"]["enum"]
+    assert set(get_args(hints["language"])) == set(languages)

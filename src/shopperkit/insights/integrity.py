@@ -194,7 +194,7 @@ class IntegrityScan:
         self.rated = frozenset(rated_questions)
         self.employers = {shopper: e.casefold() for shopper, e in (employers or {}).items()}
         self.count = 0
-        self._flags: list[Flag] = []
+        self._flags: list[tuple[int, Flag]] = []
         self._digests = array("q")
         self._scored = array("q")
         self._weeks = array("q")
@@ -221,17 +221,17 @@ class IntegrityScan:
             minutes = (submitted - visited).total_seconds() / 60
             if 0 <= minutes < policy.minimum_minutes:
                 evidence = {"minutes": round(minutes, 1), "minimum": policy.minimum_minutes}
-                self._flags.append(Flag(record["id"], "visit_too_short", evidence))
+                self._flags.append((index, Flag(record["id"], "visit_too_short", evidence)))
         rated = self.rated if rated is None else rated
         if rated:
             values = [v for k, v in items.items() if k in rated and v is not None]
             if len(values) >= policy.minimum_items and len(set(values)) == 1:
                 evidence = {"items": len(values), "answer": values[0]}
-                self._flags.append(Flag(record["id"], "straight_lining", evidence))
+                self._flags.append((index, Flag(record["id"], "straight_lining", evidence)))
         employer = self.employers.get(shopper)
         if employer is not None and employer == record["entity"].casefold():
             evidence = {"entity": record["entity"]}
-            self._flags.append(Flag(record["id"], "conflict_of_interest", evidence))
+            self._flags.append((index, Flag(record["id"], "conflict_of_interest", evidence)))
         # Equal keys hash equal (1 == 1.0 too): the digest finds every candidate duplicate,
         # and the exact key decides among the few that share one.
         answers = frozenset(items.items())
@@ -254,10 +254,15 @@ class IntegrityScan:
     def flags(self, record_at: Callable[[int], Mapping[str, Any]]) -> list[Flag]:
         """Every flag, ordered by evaluation id then code; ``record_at(i)`` gives back the
         ``i``-th evaluation added as a score record (for the few a cross check concerns)."""
-        flags = [*self._flags, *self._duplicates(record_at), *self._outliers(record_at)]
-        return sorted(flags, key=lambda flag: (flag.evaluation, flag.code))
+        return [flag for _, flag in self.flagged(record_at)]
 
-    def _duplicates(self, record_at: Callable[[int], Mapping[str, Any]]) -> list[Flag]:
+    def flagged(self, record_at: Callable[[int], Mapping[str, Any]]) -> list[tuple[int, Flag]]:
+        """:meth:`flags`, each with the index of the evaluation it is on (in the order
+        added)."""
+        found = [*self._flags, *self._duplicates(record_at), *self._outliers(record_at)]
+        return sorted(found, key=lambda pair: (pair[1].evaluation, pair[1].code))
+
+    def _duplicates(self, record_at: Callable[[int], Mapping[str, Any]]) -> list[tuple[int, Flag]]:
         import numpy as np  # loaded when the checks end, not on import
 
         digests = np.frombuffer(self._digests, dtype=np.int64)
@@ -275,9 +280,9 @@ class IntegrityScan:
                 visited = datetime.fromisoformat(record["visited_at"])
                 submitted = record["submitted_at"]
                 when = visited if submitted is None else datetime.fromisoformat(submitted)
-                records.append((when, record["id"], record, visited))
+                records.append((when, record["id"], record, visited, index))
             first: dict[tuple[str, ...], str] = {}
-            for _, id_, record, visited in sorted(records, key=lambda r: (r[0], r[1])):
+            for _, id_, record, visited, index in sorted(records, key=lambda r: (r[0], r[1])):
                 key = (
                     record["shopper"],
                     record["centre"],
@@ -286,12 +291,13 @@ class IntegrityScan:
                     _answers_key(record["items"]),
                 )
                 if key in first:
-                    flags.append(Flag(id_, "duplicate_submission", {"first": first[key]}))
+                    flag = Flag(id_, "duplicate_submission", {"first": first[key]})
+                    flags.append((index, flag))
                 else:
                     first[key] = id_
         return flags
 
-    def _outliers(self, record_at: Callable[[int], Mapping[str, Any]]) -> list[Flag]:
+    def _outliers(self, record_at: Callable[[int], Mapping[str, Any]]) -> list[tuple[int, Flag]]:
         import numpy as np  # loaded when the checks end, not on import
 
         if not self._overall:
@@ -319,8 +325,8 @@ class IntegrityScan:
                     "peers": int(peers[at]),
                     "modified_z": round(float(distances[at]), 2),
                 }
-                record = record_at(int(scored[members[at]]))
-                flags.append(Flag(record["id"], "score_outlier", evidence))
+                index = int(scored[members[at]])
+                flags.append((index, Flag(record_at(index)["id"], "score_outlier", evidence)))
         return flags
 
 

@@ -66,6 +66,8 @@ HANDOFF_PREFIX = "handoff:"
 NO_SECTIONS: frozenset[str] = frozenset()
 COMMENTS_SHOWN = 5
 """Comments a report quotes per entity (the first ones of the evaluations kept)."""
+COMMENTS_KEPT = 4 * COMMENTS_SHOWN
+"""Comments kept per entity while reading, so a few exclusions need no reading back."""
 
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -106,9 +108,20 @@ def fold(
     handoff_sections: Mapping[str, frozenset[str]],
     shopper: str,
     month: str,
-) -> None:
+) -> tuple[str, str, str, str]:
     """Tally one score record's factors and hand-offs into report aggregates, in the group
-    of its entity, centre, service and ``month`` (``YYYY-MM`` of the visit)."""
+    of its entity, centre, service and ``month`` (``YYYY-MM`` of the visit); that group."""
+    scores, points = _factors(record, handoff_sections)
+    group = (record["entity"], record["centre"], record["service"], month)
+    aggregates.add_scores(group, scores, shopper, points)
+    return group
+
+
+def _factors(
+    record: Mapping[str, Any], handoff_sections: Mapping[str, frozenset[str]]
+) -> tuple[dict[str, float | None], dict[str, Any] | None]:
+    """A score record's scores and points by the names a report tallies them under: the
+    overall, each section that is not a hand-off, each hand-off."""
     skipped = handoff_sections.get(record["form"], NO_SECTIONS)
     sections, handoffs = record["sections"], record["handoffs"]
     scores: dict[str, float | None]  # None (a section that dropped out) is not tallied
@@ -128,8 +141,7 @@ def fold(
                 done = [s for s in handoffs if s in sections]
             for key, section in zip(handoffs, done, strict=False):
                 points[HANDOFF_PREFIX + key] = points.get(section)
-    group = (record["entity"], record["centre"], record["service"], month)
-    aggregates.add_scores(group, scores, shopper, points)
+    return scores, points
 
 
 def month_of(visited: datetime) -> str:
@@ -216,15 +228,24 @@ def _read(
     exclude_flagged: bool,
     k: int,
 ) -> _Reading:
-    """Read the records twice, holding a few numbers per evaluation: first to check their
-    integrity (and learn every shopper), then to tally the evaluations kept."""
+    """Read the records once, checking their integrity and tallying every one, holding a few
+    numbers per evaluation; then tally again, from records read back, the few groups that
+    hold an evaluation the checks exclude."""
     by_id = {f.id: f for f in forms}
     rated: dict[str, frozenset[str]] = {}  # the forms seen, by id: their rating questions
     scan = IntegrityScan(integrity, (), employers)
-    positions = array("q")
+    # Twice k shoppers per tally: most groups still tell k once exclusions take some back.
+    aggregates = Aggregates(REPORT_KEYS, shoppers=True, enough_shoppers=2 * k)
+    sections = handoff_sections(forms)
+    pseudonymise = Pseudonymiser(secret)
+    pseudonyms: dict[str, str] = {}
+    totals = Counter[str]()
+    said: dict[str, list[tuple[int, str]]] = defaultdict(list)  # entity: (index, comment)
+    positions, grouped = array("q"), array("q")
+    group_ids: dict[tuple[str, ...], int] = {}  # each group's number, in order seen
     first, last = date.max, date.min
-    parse, add, keep = datetime.fromisoformat, scan.add, positions.append
-    for position, record in source.records():
+    parse, add, keep, group_of = datetime.fromisoformat, scan.add, positions.append, grouped.append
+    for index, (position, record) in enumerate(source.records()):
         visited = parse(record["visited_at"])
         submitted = record["submitted_at"]
         form = record["form"]
@@ -234,47 +255,141 @@ def _read(
             questions = rated[form] = rating_questions(known) if known else frozenset()
         when = None if submitted is None else parse(submitted)
         add(record, visited, when, record["overall"], questions)
+        shopper = record["shopper"]
+        totals[shopper] += 1
+        pseudonym = pseudonyms.get(shopper)
+        if pseudonym is None:
+            pseudonym = pseudonyms[shopper] = pseudonymise(shopper)
+        group = fold(aggregates, record, sections, pseudonym, month_written(record["visited_at"]))
         keep(position)
+        group_of(group_ids.setdefault(group, len(group_ids)))
+        comment = record["comment"]
+        if comment and len(shown := said[record["entity"]]) < COMMENTS_KEPT:
+            shown.append((index, comment))
         day = visited.date()
         if day < first:
             first = day
         if day > last:
             last = day
-    flags = tuple(scan.flags(lambda index: source.record_at(positions[index])))
-    flagged = {flag.evaluation for flag in flags}
+    found = scan.flagged(lambda index: source.record_at(positions[index]))
+    flagged = sorted({index for index, _ in found})
+    excluded = flagged if exclude_flagged else []
+    clean = totals.copy()
+    for record in _records_at(source, [positions[index] for index in flagged]):
+        clean[record["shopper"]] -= 1
+    if excluded:
+        records = _records_at(source, [positions[index] for index in excluded])
+        unsure = _take_back(aggregates, records, sections, pseudonyms, k)
+        if unsure:  # tallied again from their evaluations kept, in file order
+            import numpy as np  # loaded only when a group is tallied again
+
+            again = [group_ids[key] for key in unsure]
+            for key in unsure:
+                del aggregates.groups[key]
+            wanted = np.isin(np.frombuffer(grouped, dtype=np.int64), again)
+            wanted[excluded] = False
+            at = [positions[index] for index in np.flatnonzero(wanted).tolist()]
+            for record in _records_at(source, at):
+                month = month_written(record["visited_at"])
+                fold(aggregates, record, sections, pseudonyms[record["shopper"]], month)
     redact = Redactor(staff_names(directory), {*employers, *scan.shoppers})
-    pseudonyms: dict[str, str] = {}
-    pseudonymise = Pseudonymiser(secret)
-    sections = handoff_sections(forms)
-    aggregates = Aggregates(REPORT_KEYS, shoppers=True, enough_shoppers=k)
-    totals, clean = Counter[str](), Counter[str]()
-    comments: dict[str, list[str]] = defaultdict(list)
-    kept = 0
-    for _, record in source.records():
-        shopper = record["shopper"]
-        doubted = record["id"] in flagged
-        totals[shopper] += 1
-        if doubted:
-            if exclude_flagged:
-                continue
-        else:
-            clean[shopper] += 1
-        kept += 1
-        pseudonym = pseudonyms.get(shopper)
-        if pseudonym is None:
-            pseudonym = pseudonyms[shopper] = pseudonymise(shopper)
-        fold(aggregates, record, sections, pseudonym, month_written(record["visited_at"]))
-        comment = record["comment"]
-        if comment and len(said := comments[record["entity"]]) < COMMENTS_SHOWN:
-            said.append(redact(comment).text)
+    comments: dict[str, list[str]] = {}
+    dropped = set(excluded)
+    for entity, candidates in said.items():
+        texts = [text for index, text in candidates if index not in dropped]
+        if len(texts) < COMMENTS_SHOWN and len(candidates) == COMMENTS_KEPT:
+            texts += _later_comments(
+                source, positions, grouped, group_ids, entity, candidates, dropped
+            )
+        comments[entity] = [redact(text).text for text in texts[:COMMENTS_SHOWN]]
     reliability = {
-        pseudonyms.get(s) or pseudonymise(s): round((clean[s] + 1) / (totals[s] + 1), 4)
-        for s in sorted(totals)
+        pseudonyms[s]: round((clean[s] + 1) / (totals[s] + 1), 4) for s in sorted(totals)
     }
     period = (first, last) if scan.count else None
+    flags = tuple(flag for _, flag in found)
     return _Reading(
-        aggregates, flags, scan.count, kept, reliability, comments, period, redact, set(rated)
+        aggregates,
+        flags,
+        scan.count,
+        scan.count - len(excluded),
+        reliability,
+        {entity: texts for entity, texts in comments.items() if texts},
+        period,
+        redact,
+        set(rated),
     )
+
+
+def _take_back(
+    aggregates: Aggregates,
+    records: Iterable[Mapping[str, Any]],
+    handoff_sections: Mapping[str, frozenset[str]],
+    pseudonyms: Mapping[str, str],
+    k: int,
+) -> set[tuple[str, ...]]:
+    """Take excluded evaluations back out of the tallies :func:`fold` put them in; the
+    groups where that leaves fewer than ``k`` shoppers known to remain (some of those taken
+    back may have other evaluations there), to be tallied again."""
+    left: dict[tuple[tuple[str, ...], str], set[str]] = defaultdict(set)
+    for record in records:
+        scores, points = _factors(record, handoff_sections)
+        month = month_written(record["visited_at"])
+        group: tuple[str, ...] = (record["entity"], record["centre"], record["service"], month)
+        tallies, shopper = aggregates.groups[group], pseudonyms[record["shopper"]]
+        for name, value in scores.items():
+            if value is not None:
+                tallies[name].remove(value, None if points is None else points.get(name))
+                left[group, name].add(shopper)
+    unsure: set[tuple[str, ...]] = set()
+    for (group, name), shoppers in left.items():
+        if group not in aggregates.groups or group in unsure:
+            continue
+        tallies = aggregates.groups[group]
+        tally = tallies[name]
+        if tally.count == 0:
+            del tallies[name]
+            if not tallies:
+                del aggregates.groups[group]
+            continue
+        kept = (tally.shoppers or set()) - shoppers
+        if len(kept) < k:
+            unsure.add(group)
+        else:
+            tally.shoppers = kept
+    return unsure
+
+
+def _records_at(source: ScoreRecords, positions: Sequence[int]) -> Iterator[Mapping[str, Any]]:
+    """The records at ``positions``, read together when the source can."""
+    together = getattr(source, "records_at", None)
+    return iter(together(positions)) if together is not None else map(source.record_at, positions)
+
+
+def _later_comments(
+    source: ScoreRecords,
+    positions: array[int],
+    grouped: array[int],
+    group_ids: Mapping[tuple[str, ...], int],
+    entity: str,
+    candidates: Sequence[tuple[int, str]],
+    dropped: set[int],
+) -> list[str]:
+    """An entity's comments after its first candidates, from evaluations kept, read back
+    until enough are found (when exclusions took too many of the first)."""
+    ours = {group_id for key, group_id in group_ids.items() if key[0] == entity}
+    after = candidates[-1][0]
+    wanted = [
+        positions[index]
+        for index in range(after + 1, len(grouped))
+        if grouped[index] in ours and index not in dropped
+    ]
+    texts: list[str] = []
+    for record in _records_at(source, wanted):
+        if record["comment"]:
+            texts.append(record["comment"])
+            if len(texts) == COMMENTS_SHOWN:
+                break
+    return texts
 
 
 def rating_questions(form: Form) -> frozenset[str]:

@@ -64,6 +64,20 @@ class Tally:
             self.earned += points["earned"]
             self.possible += points["possible"]
 
+    def remove(self, value: float, points: Mapping[str, float] | None = None) -> None:
+        """Take back one number :meth:`add` took (Welford's update reversed) and its points;
+        the shoppers are the caller's to correct."""
+        count = self.count = self.count - 1
+        if count == 0:
+            self.mean = self.m2 = 0.0
+        else:
+            mean = self.mean - (value - self.mean) / count
+            self.m2 = max(self.m2 - (value - mean) * (value - self.mean), 0.0)
+            self.mean = mean
+        if points is not None:
+            self.earned -= points["earned"]
+            self.possible -= points["possible"]
+
     def merge(self, other: Tally, enough: int | None = None) -> Tally:
         """A new tally of both streams (Chan's parallel formula); with ``enough``, it keeps
         at most that many of the shoppers (enough to tell whether there are that many)."""
