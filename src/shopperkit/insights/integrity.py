@@ -224,10 +224,15 @@ class IntegrityScan:
                 self._flags.append((index, Flag(record["id"], "visit_too_short", evidence)))
         rated = self.rated if rated is None else rated
         if rated:
-            values = [v for k, v in items.items() if k in rated and v is not None]
-            if len(values) >= policy.minimum_items and len(set(values)) == 1:
-                evidence = {"items": len(values), "answer": values[0]}
-                self._flags.append((index, Flag(record["id"], "straight_lining", evidence)))
+            answers = list(map(items.get, rated))  # None: not answered, or not on the form
+            if len(answers) - answers.count(None) >= policy.minimum_items:
+                distinct = set(answers)
+                distinct.discard(None)
+                if len(distinct) == 1:
+                    values = [v for k, v in items.items() if k in rated and v is not None]
+                    evidence = {"items": len(values), "answer": values[0]}
+                    flag = Flag(record["id"], "straight_lining", evidence)
+                    self._flags.append((index, flag))
         employer = self.employers.get(shopper)
         if employer is not None and employer == record["entity"].casefold():
             evidence = {"entity": record["entity"]}

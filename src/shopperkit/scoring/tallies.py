@@ -283,6 +283,7 @@ class Aggregates:
         if tallies is None:
             tallies = self.groups[group] = {}
         kept, enough = self.shoppers, self.enough_shoppers
+        track = shopper is not None and kept
         for name, value in scores.items():
             if value is None:
                 continue
@@ -291,13 +292,14 @@ class Aggregates:
                 tally = tallies[name] = Tally(shoppers=set() if kept else None)
             # Tally.add written out: this is the hot path of every report and score run.
             count = tally.count = tally.count + 1
-            delta = value - tally.mean
-            tally.mean += delta / count
-            tally.m2 += delta * (value - tally.mean)
-            if shopper is not None and kept:
+            mean = tally.mean
+            delta = value - mean
+            tally.mean = mean = mean + delta / count
+            tally.m2 += delta * (value - mean)
+            if track:
                 known: set[str] = tally.shoppers  # type: ignore[assignment]
                 if enough is None or len(known) < enough:
-                    known.add(shopper)
+                    known.add(shopper)  # type: ignore[arg-type]  # track: not None
             if points is not None:
                 got = points.get(name)
                 if got is not None:
