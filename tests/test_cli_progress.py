@@ -73,3 +73,16 @@ def test_demo_shows_its_stages_on_a_terminal(tmp_path: Path) -> None:
     assert "inviting visitors" in shown
     assert "0/4" in shown
     assert "\x1b" not in _run([*args[:-1], str(tmp_path / "again")], terminal=False)
+
+
+def test_form_submissions_shows_a_bar_on_a_terminal(tmp_path: Path) -> None:
+    export = tmp_path / "odk.csv"
+    header = "KEY,visit-shopper,visit-entity,visit-centre,visit-service,visit-visited_at,"
+    header += "reception-greeted,service-staff_courtesy\n"
+    row = "k{},sh,e,c,s,2026-03-01T09:05:00+04:00,yes,4\n"
+    export.write_text(header + "".join(row.format(n) for n in range(50)), encoding="utf-8")
+    form = str(ROOT / "examples/forms/example-visit.yaml")
+    args = ["form", "submissions", str(export), "--form", form, "-o", str(tmp_path / "e.jsonl")]
+    shown = _run(args, terminal=True)
+    assert "reading submissions" in shown
+    assert "shopperkit: read 50 submission(s)" in shown

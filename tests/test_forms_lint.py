@@ -152,6 +152,36 @@ def test_points_that_differ_between_language_versions(tmp_path: Path) -> None:
     assert [(p.code, p.where, p.file) for p in found] == [("points_differ", COURTESY, str(arabic))]
 
 
+def test_three_language_versions_are_each_compared(tmp_path: Path) -> None:
+    data = read_document(EXAMPLE)
+    english = _write(tmp_path / "en.json", data)
+    arabic = _write(tmp_path / "ar.json", data)
+    _q(data, "staff_courtesy")["options"][4]["points"] = 90
+    french = _write(tmp_path / "fr.json", data)
+    found = lint_files([english, arabic, french])
+    assert [(p.code, p.where, p.file) for p in found] == [("points_differ", COURTESY, str(french))]
+    assert str(english) in found[0].message
+    assert str(french) in found[0].message
+    # The 2nd and 3rd differ, each in its own way from the 1st: every difference once.
+    data = read_document(EXAMPLE)
+    _q(data, "staff_courtesy")["options"][4]["points"] = 90
+    arabic = _write(tmp_path / "ar.json", data)
+    _q(data, "staff_courtesy")["options"][4]["points"] = 80
+    french = _write(tmp_path / "fr.json", data)
+    found = lint_files([english, arabic, french])
+    pairs = [(p.code, p.where, p.file, p.message) for p in found]
+    assert [pair[:3] for pair in pairs] == [
+        ("points_differ", COURTESY, str(arabic)),
+        ("points_differ", COURTESY, str(french)),
+        ("points_differ", COURTESY, str(french)),
+    ]
+    assert str(english) in pairs[1][3]
+    assert str(arabic) in pairs[2][3]
+    # A 3rd that agrees with the 2nd (which differs from the 1st) is not reported again.
+    found = lint_files([english, arabic, arabic])
+    assert [(p.code, p.file) for p in found] == [("points_differ", str(arabic))]
+
+
 def test_report_matches_its_schema(tmp_path: Path) -> None:
     from shopperkit.io.convert import to_data
 

@@ -479,3 +479,40 @@ def test_exported_submissions_score_like_the_evaluations_written_directly(
         assert got.visited_at == written.visited_at
         assert dict(got.answers) == dict(written.answers)
     assert _outcome(score(read, [form])) == _outcome(score(evaluations, [form]))
+
+
+def test_the_xlsform_companion_says_a_number_is_not_applicable(tmp_path: Path) -> None:
+    header = "KEY,visit-shopper,visit-entity,visit-centre,visit-service,visit-visited_at,"
+    header += "arrival-greeted,service-rating,service-wait-na,service-wait\n"
+    start = "sh,e,c,s,2026-03-01T09:05:00+04:00,yes,4"
+    path = _write(
+        tmp_path,
+        "odk.csv",
+        header
+        + f"k1,{start},yes,\nk2,{start},no,7\nk3,{start},,8\nk4,{start},yes,9\nk5,{start},maybe,\n",
+    )
+    evaluations, rejected = read_submissions(path, FORM)
+    assert [(e.id, e.answers.get("wait")) for e in evaluations] == [
+        ("k1", NA),
+        ("k2", 7),
+        ("k3", 8),
+    ]
+    assert _codes(rejected) == [
+        [("collected_na_answered", "service-wait-na")],
+        [("collected_value_not_option", "service-wait-na")],
+    ]
+    # A question that may not be N/A has no companion: its column is unknown.
+    strict = attrs.evolve(
+        FORM,
+        sections=(
+            FORM.sections[0],
+            attrs.evolve(
+                FORM.sections[1],
+                questions=tuple(
+                    attrs.evolve(q, na_allowed=False) for q in FORM.sections[1].questions
+                ),
+            ),
+        ),
+    )
+    _, rejected = read_submissions(path, strict)
+    assert ("collected_column_unknown", "service-wait-na") in _codes(rejected)[0]

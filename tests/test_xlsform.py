@@ -115,6 +115,50 @@ def test_a_form_through_xlsform_scores_every_evaluation_the_same(data: st.DataOb
     assert after.rejected == before.rejected
 
 
+def _with_na(form: Form, qid: str, **changes: Any) -> Form:
+    from attrs import evolve
+
+    sections = tuple(
+        evolve(
+            section,
+            questions=tuple(
+                evolve(q, na_allowed=True, **changes) if q.id == qid else q
+                for q in section.questions
+            ),
+        )
+        for section in form.sections
+    )
+    return evolve(form, sections=sections)
+
+
+def test_a_number_that_may_be_not_applicable_gets_a_companion_question(tmp_path: Path) -> None:
+    from shopperkit.model.forms import ShowIf
+
+    plain = _with_na(load_form(EXAMPLE), "wait_minutes")
+    shown = _with_na(load_form(EXAMPLE), "wait_minutes", show_if=ShowIf("greeted", ("yes",)))
+    for form, relevant in [
+        (plain, "${wait_minutes-na} != 'yes'"),
+        (shown, "(${greeted} = 'yes') and ${wait_minutes-na} != 'yes'"),
+    ]:
+        path = tmp_path / "na.xlsx"
+        _write(form, path)
+        survey = list(openpyxl.load_workbook(path)["survey"].iter_rows(values_only=True))
+        header = survey[0]
+        rows = {row[header.index("name")]: row for row in survey[1:]}
+        companion, question = rows["wait_minutes-na"], rows["wait_minutes"]
+        assert companion[header.index("type")] == "select_one sk_not_applicable"
+        assert companion[header.index("sk_na_for")] == "wait_minutes"
+        assert question[header.index("relevant")] == relevant
+        xform = to_xform(path)
+        assert "<wait_minutes-na/>" in xform
+        assert "/data/reception/wait_minutes-na  != 'yes'" in xform
+        assert read_xlsform(path) == form
+    sheets = workbook_rows(plain)
+    _set(sheets, "wait_minutes-na", "sk_na_for", "nowhere")
+    codes = _codes(_save(sheets, tmp_path / "orphan.xlsx"))
+    assert "xlsform_question_unknown" in codes
+
+
 def _sheets() -> dict[str, list[list[Any]]]:
     return workbook_rows(load_form(EXAMPLE))
 
@@ -271,6 +315,24 @@ _QUESTIONS: dict[str, dict[str, Any]] = {
         "options": [{"value": v, "points": 1} for v in ("a", "b", "c")],
     },
     "count": {"id": "count", "type": "number"},
+    "optional": {
+        "id": "optional",
+        "type": "choice",
+        "required": False,
+        "options": [{"value": v, "points": 1} for v in ("a", "b")],
+    },
+    "maybe_na": {
+        "id": "maybe_na",
+        "type": "choice",
+        "na_allowed": True,
+        "options": [{"value": v, "points": 1} for v in ("a", "b")],
+    },
+    "shown": {
+        "id": "shown",
+        "type": "choice",
+        "show_if": {"question": "single", "in": [1]},
+        "options": [{"value": v, "points": 1} for v in ("a", "b")],
+    },
 }
 
 
@@ -286,6 +348,10 @@ _QUESTIONS: dict[str, dict[str, Any]] = {
         ("not(${single} = '5')", "single", [1, 2, 3, 4]),
         ("selected(${single}, '5')", "single", [5]),
         ("selected(${many}, 'a') or selected(${many}, \"c\")", "many", ["a", "c"]),
+        # Unanswered or N/A, ODK asks none of these, as show_if does.
+        ("${optional} = 'a'", "optional", ["a"]),
+        ("not(${maybe_na} != 'b')", "maybe_na", ["b"]),
+        ("${shown} != 'a' and ${shown} = 'b'", "shown", ["b"]),
     ],
 )
 def test_relevant_expressions_show_if_can_say(
@@ -306,6 +372,11 @@ def test_relevant_expressions_show_if_can_say(
         "${single} > 7",
         "string-length(${single}) > 0",
         "${single} = ",
+        # ODK asks these when the answer is empty (it may be) or N/A; show_if cannot.
+        "${optional} != 'a'",
+        "not(${optional} = 'a')",
+        "${maybe_na} != 'a'",
+        "${shown} != 'a' or ${shown} = 'a'",
     ],
 )
 def test_relevant_expressions_show_if_cannot_say(expression: str) -> None:

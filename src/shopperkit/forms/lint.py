@@ -666,9 +666,14 @@ def lint_files(
     sources: Sequence[ProgrammeSource], question_types: Iterable[str] = ()
 ) -> list[LintProblem]:
     """Lint form files; files that share a form id are language versions and must agree
-    (compared with the first file of that id, on the parts both have usable)."""
+    on the parts both have usable.
+
+    Each version is compared with one file of every group of earlier versions that agree
+    among themselves: a version that agrees with a group joins it, silently; one that agrees
+    with none is reported against each group (both files named) and starts its own. So a
+    difference between any two versions is found, and reported once."""
     found: list[LintProblem] = []
-    versions: dict[str, _Version] = {}
+    groups: dict[str, list[_Version]] = {}
     for source in sources:
         name = str(source)
         data = read_document(source)
@@ -679,10 +684,11 @@ def lint_files(
         version = _Version(name, document)
         if document.form_id is None:
             continue
-        if document.form_id in versions:
-            found += [_in(p, name) for p in _compare_versions(versions[document.form_id], version)]
-        else:
-            versions[document.form_id] = version
+        representatives = groups.setdefault(document.form_id, [])
+        differences = [list(_compare_versions(other, version)) for other in representatives]
+        if all(differences):
+            found += [_in(p, name) for listed in differences for p in listed]
+            representatives.append(version)
     return found
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from shopperkit.errors import InputError
+from shopperkit.forms.surveyjs import NA_SUFFIX
 from shopperkit.io.files import open_bytes, parse_json, spreadsheet_text
 from shopperkit.model.evaluations import CHANNELS, NA, Answer, Channel, Evaluation
 from shopperkit.model.forms import BAND_TYPES, OPTION_TYPES, Form, Question, Scalar
@@ -72,7 +73,8 @@ class _Columns:
         self.known: dict[str, tuple[str, str]] = {}
 
     def classify(self, name: str) -> tuple[str, str]:
-        """``(kind, target)``: kind ``visit``, ``question``, ``ignored``, ``repeat`` or
+        """``(kind, target)``: kind ``visit``, ``question``, ``na`` (the companion saying a
+        number, duration or text question is not applicable), ``ignored``, ``repeat`` or
         ``unknown``."""
         found = self.known.get(name)
         if found is None:
@@ -90,6 +92,15 @@ class _Columns:
         # Ids may hold "-" or ".": the longest known name that ends the column wins.
         for cut in [0, *(m.end() for m in _SEPARATORS.finditer(name))]:
             last, prefix = name[cut:], name[: max(cut - 1, 0)]
+            if last.endswith(NA_SUFFIX):
+                paired = self.questions.get(last[: -len(NA_SUFFIX)])
+                if (
+                    paired is not None
+                    and paired[1].na_allowed
+                    and not paired[1].options
+                    and _in_group(prefix, paired[0].id)
+                ):
+                    return "na", paired[1].id
             if last in VISIT_FIELDS and _in_group(prefix, VISIT_GROUP):
                 return "visit", last
             found = self.questions.get(last)
@@ -244,6 +255,7 @@ class _Mapper:
         answers: dict[str, Answer] = {}
         visited_at: datetime | None = None
         targets: dict[tuple[str, str], str] = {}
+        not_applicable: dict[str, str] = {}
         for column, value in pairs:
             kind, target = self.columns.classify(column)
             if isinstance(value, list) and any(isinstance(item, Mapping) for item in value):
@@ -282,12 +294,33 @@ class _Mapper:
                     )
             elif kind == "visit":
                 visit[target] = str(value).strip()
+            elif kind == "na":
+                if text == "yes":
+                    not_applicable[target] = column
+                elif text != "no":
+                    problems.append(
+                        FieldProblem.of(
+                            "collected_value_not_option",
+                            column,
+                            column=column,
+                            value=_shown(text),
+                            options="yes no",
+                        )
+                    )
             else:
                 answer = self._answer(self.columns.questions[target][1], column, value)
                 if isinstance(answer, FieldProblem):
                     problems.append(answer)
                 else:
                     answers[target] = answer
+        for target, column in not_applicable.items():
+            answered = targets.get(("question", target))
+            if target in answers and answered is not None:
+                problems.append(
+                    FieldProblem.of("collected_na_answered", column, column=column, answer=answered)
+                )
+            else:
+                answers[target] = NA
         for name in CONTEXT_FIELDS:
             if not visit.get(name):
                 given = self.context.get(name)
@@ -358,13 +391,15 @@ def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, Any]]:
                     "collected_column_duplicate", {"column": name, "first": name}, where=str(path)
                 )
             seen.add(name)
+        start = reader.line_num + 1
         for values in reader:
+            line, start = start, reader.line_num + 1  # a row is named by its first line
             if not any(value.strip() for value in values):
                 continue
             cells = [spreadsheet_text(value.strip()) for value in values]
             if len(cells) > len(header):
                 header += [f"column {n + 1}" for n in range(len(header), len(cells))]
-            yield reader.line_num, tuple(zip(header, cells, strict=False))
+            yield line, tuple(zip(header, cells, strict=False))
     except csv.Error as error:
         raise InputError(
             "csv_malformed", {"reason": str(error)}, where=f"{path}:{reader.line_num}"
@@ -414,19 +449,11 @@ def _checked(form: Form, context: Mapping[str, str] | None) -> dict[str, str]:
     return given
 
 
-def read_submissions(
+def iter_submissions(
     path: Path | str, form: Form, *, context: Mapping[str, str] | None = None
-) -> tuple[list[Evaluation], list[RecordError]]:
-    """The evaluations of ``form`` in an ODK Central or KoboToolbox export (CSV, JSON or
-    JSON Lines), and every submission that could not be read, with its row and problems.
-
-    ``context`` gives what the export may lack: ``shopper``, ``entity``, ``centre`` and
-    ``service`` when the ``visit`` group leaves them empty, and the ``channel`` (``visit``
-    unless given), ``language`` (the form's fallback unless given) and ``programme`` of
-    every record. A file that cannot be read at all (not UTF-8 or UTF-16, broken CSV or
-    JSON, a repeat group's column, a column twice, an unknown setting) raises
-    :class:`~shopperkit.errors.InputError`.
-    """
+) -> Iterator[Evaluation | RecordError]:
+    """Each submission of an export in turn: its evaluation, or the :class:`RecordError`
+    naming its row and every problem (see :func:`read_submissions`)."""
     path = Path(path)
     given = _checked(form, context)
     suffix = path.suffix.lower()
@@ -434,8 +461,6 @@ def read_submissions(
         raise InputError("collected_file_unsupported", {"suffix": suffix}, where=str(path))
     text = _decoded(path)
     mapper = _Mapper(form, given, str(path))
-    evaluations: list[Evaluation] = []
-    rejected: list[RecordError] = []
     rows: Iterator[tuple[int, Any]]
     if suffix == ".csv":
         rows = _csv_rows(path, text)
@@ -450,9 +475,27 @@ def read_submissions(
             pairs = list(_flatten(data))
         else:
             problem = FieldProblem.of("collected_not_object", "$")
-            rejected.append(RecordError(str(path), row, None, (problem,)))
+            yield RecordError(str(path), row, None, (problem,))
             continue
-        result = mapper.row(row, pairs)
+        yield mapper.row(row, pairs)
+
+
+def read_submissions(
+    path: Path | str, form: Form, *, context: Mapping[str, str] | None = None
+) -> tuple[list[Evaluation], list[RecordError]]:
+    """The evaluations of ``form`` in an ODK Central or KoboToolbox export (CSV, JSON or
+    JSON Lines), and every submission that could not be read, with its row and problems.
+
+    ``context`` gives what the export may lack: ``shopper``, ``entity``, ``centre`` and
+    ``service`` when the ``visit`` group leaves them empty, and the ``channel`` (``visit``
+    unless given), ``language`` (the form's fallback unless given) and ``programme`` of
+    every record. A file that cannot be read at all (not UTF-8 or UTF-16, broken CSV or
+    JSON, a repeat group's column, a column twice, an unknown setting) raises
+    :class:`~shopperkit.errors.InputError`.
+    """
+    evaluations: list[Evaluation] = []
+    rejected: list[RecordError] = []
+    for result in iter_submissions(path, form, context=context):
         if isinstance(result, RecordError):
             rejected.append(result)
         else:

@@ -17,6 +17,7 @@ from attrs import frozen
 
 from shopperkit.errors import InputError
 from shopperkit.forms.load import form_from_data
+from shopperkit.forms.surveyjs import NA_SUFFIX
 from shopperkit.io.convert import to_data
 from shopperkit.io.files import atomic_binary
 from shopperkit.model.forms import (
@@ -63,6 +64,7 @@ SURVEY_SK = (
     "sk_min",
     "sk_max",
     "sk_handoff",
+    "sk_na_for",
 )
 POLICY_SETTINGS = (
     "na",
@@ -263,6 +265,51 @@ _NA_LABEL: Mapping[str, str] = {
     "ru": "Не применимо",  # noqa: RUF001
 }
 
+NA_LIST = "sk_not_applicable"
+"""The choice list (``yes``, ``no``) of the companion asking whether a number, duration or
+text question is not applicable."""
+_NA_CHOICES: Mapping[str, Mapping[str, str]] = {
+    "yes": {
+        "ar": "نعم",
+        "en": "Yes",
+        "ur": "ہاں",
+        "hi": "हाँ",
+        "es": "Sí",
+        "zh": "是",
+        "fr": "Oui",
+        "ru": "Да",
+    },
+    "no": {
+        "ar": "لا",
+        "en": "No",
+        "ur": "نہیں",
+        "hi": "नहीं",
+        "es": "No",
+        "zh": "否",
+        "fr": "Non",
+        "ru": "Нет",
+    },
+}
+
+
+def na_relevant(question: str, relevant: str | None) -> str:
+    """The ``relevant`` of a number, duration or text question that may be not applicable:
+    asked unless its companion ``<question>-na`` is ``yes`` (and when ``relevant`` holds)."""
+    own = "${" + question + NA_SUFFIX + "} != 'yes'"
+    return f"({relevant}) and {own}" if relevant else own
+
+
+def _strip_na(question: str, relevant: str) -> str | None:
+    """``relevant`` without what :func:`na_relevant` added for ``question`` (None: nothing
+    else is left)."""
+    own = "${" + question + NA_SUFFIX + "} != 'yes'"
+    if relevant.strip() == own:
+        return None
+    tail = f") and {own}"
+    if relevant.startswith("(") and relevant.endswith(tail):
+        return relevant[1 : -len(tail)]
+    return relevant
+
 
 def workbook_rows(form: Form) -> dict[str, list[list[Any]]]:
     """The sheets of ``form``'s XLSForm: sheet name -> rows, the first being the header."""
@@ -290,7 +337,10 @@ def workbook_rows(form: Form) -> dict[str, list[list[Any]]]:
     choices_header = ["list_name", "name", *labels, "sk_points", "sk_numeric"]
     choices: list[list[Any]] = [choices_header]
     lists: dict[tuple[Any, ...], str] = {}
-    used: set[str] = set()
+    used: set[str] = {NA_LIST}
+    if any(q.na_allowed and q.type not in OPTION_TYPES for _, q in form.questions().values()):
+        for answer, label in _NA_CHOICES.items():
+            choices.append([NA_LIST, answer, *(label.get(lang) for lang in languages), None, None])
     bands: list[list[Any]] = [["question", "from", "upto", "points"]]
     for section in form.sections:
         row(
@@ -331,11 +381,22 @@ def workbook_rows(form: Form) -> dict[str, list[list[Any]]]:
             names = [value_text(o.value) for o in question.options]
             implied = _implied_type(xls_type, names)
             uses_na_choice = question.type in OPTION_TYPES
+            relevant = relevant_of(form, question.show_if) if question.show_if else None
+            if question.na_allowed and not uses_na_choice:
+                row(
+                    type=f"select_one {NA_LIST}",
+                    name=question.id + NA_SUFFIX,
+                    required="yes" if question.required else None,
+                    relevant=relevant,
+                    sk_na_for=question.id,
+                    **texts("label", _NA_LABEL),
+                )
+                relevant = na_relevant(question.id, relevant)
             row(
                 type=xls_type,
                 name=question.id,
                 required="yes" if question.required else None,
-                relevant=relevant_of(form, question.show_if) if question.show_if else None,
+                relevant=relevant,
                 constraint=_constraint(question),
                 sk_type=None if implied == question.type else question.type,
                 sk_weight=_number(question.weight),
@@ -911,7 +972,16 @@ def _sections(
     current: dict[str, Any] | None = None
     skipping = False
     earlier: dict[str, dict[str, Any]] = {}
+    # A companion asking whether a number, duration or text is not applicable, by row.
+    companions: dict[int, str] = {}
     for row in survey:
+        target = reader.name(row.get("sk_na_for"))
+        if target is not None:
+            companions[row.number] = target
+    paired = set(companions.values())
+    for row in survey:
+        if row.number in companions:
+            continue
         kind_text = reader.name(row.get("type"))
         if kind_text is None:
             reader.problem("xlsform_cell_missing", {"column": "type"}, _row_where("survey", row))
@@ -956,7 +1026,7 @@ def _sections(
             continue
         if skipping or lowered in _IGNORED_TYPES:
             continue
-        question = _question(reader, row, kind, fallback, lists, bands, earlier)
+        question = _question(reader, row, kind, fallback, lists, bands, earlier, paired)
         if question is None:
             continue
         if current is None:
@@ -964,6 +1034,11 @@ def _sections(
             continue
         current["questions"].append(question)
         earlier[question["id"]] = question
+    for number, target in companions.items():
+        if target not in earlier or earlier[target].get("options") is not None:
+            reader.problem(
+                "xlsform_question_unknown", {"question": target}, f"sheet 'survey', row {number}"
+            )
     if current is not None or skipping:
         reader.problem(
             "xlsform_group_unclosed",
@@ -981,7 +1056,10 @@ def _question(
     lists: Mapping[str, list[_Choice]],
     bands: Mapping[str, list[dict[str, Any]]],
     earlier: Mapping[str, dict[str, Any]],
+    paired: frozenset[str] | set[str] = frozenset(),
 ) -> dict[str, Any] | None:
+    """The form-file data of a question row (None when it cannot be one); ``paired`` names
+    the questions with a not-applicable companion row."""
     where = _row_where("survey", row)
     type_cell = row.get("type")
     assert type_cell is not None
@@ -1030,6 +1108,7 @@ def _question(
     required = reader.flag(row.get("required"))
     question["required"] = bool(required)
     na = bool(reader.flag(row.get("sk_na"))) or any(c.name == "na" for c in choices)
+    na = na or name in paired
     if na:
         question["na_allowed"] = True
     for column in ("critical", "bonus"):
@@ -1063,6 +1142,8 @@ def _question(
     relevant = row.get("relevant")
     if relevant is not None:
         expression = reader.text(relevant)
+        if expression is not None and name in paired:
+            expression = _strip_na(name, expression)
         if expression is not None:
             try:
                 question["show_if"] = show_if_of(expression, earlier)
@@ -1104,8 +1185,13 @@ def _tokens(expression: str) -> list[tuple[str, str]]:
     return tokens
 
 
-Condition = tuple[str, tuple[str, ...]]
-"""A controlling question and the choice names (as text) that ask the question."""
+Condition = tuple[str, tuple[str, ...], frozenset[str]]
+"""A controlling question, the choice names (as text) that ask the question, and which of
+:data:`_SPECIAL` ask it too in ODK."""
+_UNANSWERED, _NOT_APPLICABLE = "", "na"
+_SPECIAL = frozenset({_UNANSWERED, _NOT_APPLICABLE})
+"""What a choice question may hold besides its options: nothing, or ``na``. ODK compares
+them as text, so ``${q} != 'a'`` holds for both."""
 
 
 class _Parser:
@@ -1156,10 +1242,11 @@ class _Parser:
                 "show_if depends on one question"
             )
         if how == "or":
-            return left[0], (*left[1], *(name for name in right[1] if name not in left[1]))
+            names = (*left[1], *(name for name in right[1] if name not in left[1]))
+            return left[0], names, left[2] | right[2]
         if self.controller("${" + left[0] + "}")["type"] == "multi_choice":
             raise Untranslatable("'and' on a multiple choice asks for several choices at once")
-        return left[0], tuple(name for name in left[1] if name in right[1])
+        return left[0], tuple(name for name in left[1] if name in right[1]), left[2] & right[2]
 
     def controller(self, ref: str) -> Mapping[str, Any]:
         name = ref[2:-1].strip()
@@ -1203,7 +1290,8 @@ class _Parser:
             if self.controller("${" + inner[0] + "}")["type"] == "multi_choice":
                 raise Untranslatable("not() on a multiple choice asks for a choice left out")
             names = self.names("${" + inner[0] + "}")
-            return inner[0], tuple(name for name in names if name not in inner[1])
+            kept = tuple(name for name in names if name not in inner[1])
+            return inner[0], kept, _SPECIAL - inner[2]
         if kind == "ref":
             op_kind, op = self.take()
             if op_kind != "op" or op in "(),":
@@ -1245,14 +1333,24 @@ class _Parser:
             chosen = [name for name, x in values.items() if tests[op](x)]
         else:
             raise Untranslatable(f"'{op}' is not supported")
-        return question["id"], tuple(chosen)
+        # Nothing and "na" are never equal to an option, nor a number that compares.
+        return question["id"], tuple(chosen), _SPECIAL if op == "!=" else frozenset()
 
 
 def show_if_of(expression: str, questions: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """The ``show_if`` (form-file data) of an XLSForm ``relevant`` expression, given the
     earlier questions as form-file data; :class:`Untranslatable` when it cannot say it."""
-    question, names = _Parser(_tokens(expression), questions).parse()
-    options = {value_text(o["value"]): o["value"] for o in questions[question]["options"]}
+    question, names, special = _Parser(_tokens(expression), questions).parse()
+    controller = questions[question]
+    if _UNANSWERED in special and (not controller.get("required", True) or "show_if" in controller):
+        raise Untranslatable(
+            f"ODK asks it while '{question}' is unanswered (it may be), which show_if cannot say"
+        )
+    if _NOT_APPLICABLE in special and controller.get("na_allowed"):
+        raise Untranslatable(
+            f"ODK asks it when '{question}' is not applicable, which show_if cannot say"
+        )
+    options = {value_text(o["value"]): o["value"] for o in controller["options"]}
     values = [options[name] for name in names if name in options]
     if not values:
         raise Untranslatable("no choice makes it true")
