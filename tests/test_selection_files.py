@@ -19,7 +19,7 @@ from shopperkit.io.files import csv_rows
 from shopperkit.io.pool import pool_from_text, read_pool
 from shopperkit.io.quotas import read_quotas
 from shopperkit.selection.drawing import PoolInvalid, problem_of, verify
-from shopperkit.selection.quotas import Quota
+from shopperkit.selection.quotas import Quota, QuotaSet
 
 DATA = Path(__file__).parent / "data" / "sortition"
 PEOPLE = DATA / "candidates.csv"
@@ -184,6 +184,18 @@ def test_two_columns_equal_but_for_case_are_refused_when_case_is_ignored(tmp_pat
 
 
 # --- case-insensitive matching ------------------------------------------------------------
+
+
+def test_quotas_of_values_equal_but_for_case_are_refused_when_matching_them(
+    tmp_path: Path,
+) -> None:
+    read = read_pool(write(tmp_path / "pool.csv", "id,g\nA,male\nB,Male\n"))
+    quotas = QuotaSet(1, (Quota("g", "male", 0, 1), Quota("g", "Male", 0, 1)))
+    assert read.for_quotas(quotas) is read
+    with pytest.raises(InputError) as caught:
+        read.for_quotas(quotas, ignore_case=True)
+    assert caught.value.code == "quota_duplicate"
+    assert caught.value.params["first"] == "g=male"
 
 
 def test_the_lower_case_people_file_matches_only_when_case_is_ignored() -> None:

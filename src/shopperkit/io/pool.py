@@ -56,7 +56,9 @@ class PoolFile:
         With ``ignore_case`` a column matches a quota feature, and a value a quota value,
         whatever their case; both are then spelt as in the quotas, so two values differing
         only in case become one. A feature two columns match (``Gender`` and ``gender``) is
-        refused (``pool_column_ambiguous``). Values no quota names are kept as they are, for
+        refused (``pool_column_ambiguous``), and so are quotas naming two values of a feature
+        that differ only in case (``quota_duplicate``; a programme's quotas follow the pool's
+        spelling). Values no quota names are kept as they are, for
         :func:`shopperkit.selection.check_pool` to report by row.
 
         ``text`` stays the file's own when nothing changed (id column ``id``, no column left
@@ -82,10 +84,17 @@ class PoolFile:
         for column in self.pool.dimensions:
             if column in wanted and column not in renamed:
                 renamed[column] = column
-        spelling = {
-            feature: {fold(value): value for value in values}
-            for feature, values in quotas.values().items()
-        }
+        spelling: dict[str, dict[str, str]] = {}
+        for feature, values in quotas.values().items():
+            spelt = spelling[feature] = {}
+            for value in values:
+                other = spelt.setdefault(fold(value), value)
+                if ignore_case and other != value:
+                    raise InputError(
+                        "quota_duplicate",
+                        {"feature": feature, "value": value, "first": f"{feature}={other}"},
+                        where=str(self.path),
+                    )
         dimensions = tuple(renamed[column] for column in self.pool.dimensions if column in renamed)
         if ID_COLUMN in dimensions and self.id_column != ID_COLUMN:
             raise InputError(
