@@ -85,9 +85,9 @@ class PoolFile:
             if column in wanted and column not in renamed:
                 renamed[column] = column
         spelling: dict[str, dict[str, str]] = {}
-        for feature, values in quotas.values().items():
+        for feature, known in quotas.values().items():
             spelt = spelling[feature] = {}
-            for value in values:
+            for value in known:
                 other = spelt.setdefault(fold(value), value)
                 if ignore_case and other != value:
                     raise InputError(
