@@ -25,9 +25,27 @@ EXIT_INFEASIBLE = 1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``POOL --quotas Q --seats K | --programme P  [--seed S] [--method M] --out DIR``."""
+    """``POOL --quotas Q --seats K | --programme P  [--id-column NAME] [--ignore-case]
+    [--seed S] [--method M] --out DIR``."""
     parser.add_argument("pool", type=Path, help="pool CSV: id + one column per quota feature")
-    parser.add_argument("--quotas", type=Path, help="CSV feature,value,min,max[,min_flex,max_flex]")
+    parser.add_argument(
+        "--quotas",
+        type=Path,
+        help="CSV feature,value,min,max[,min_flex,max_flex] (or category,name,... or "
+        "category,feature,...)",
+    )
+    parser.add_argument(
+        "--id-column",
+        default="id",
+        metavar="NAME",
+        help="the pool's id column (default id; nationbuilder_id in Sortition Foundation files)",
+    )
+    parser.add_argument(
+        "--ignore-case",
+        action="store_true",
+        help="match quota features and values to the pool's whatever their case; the "
+        "published pool is spelt as the quotas",
+    )
     parser.add_argument("--seats", type=int, help="seats to fill (with --quotas)")
     parser.add_argument("--programme", help="programme id or file giving seats (and quotas)")
     parser.add_argument("--seed", help="the draw's seed; leave out to publish the lottery first")
@@ -57,7 +75,7 @@ def resolve_quotas(args: argparse.Namespace) -> tuple[QuotaSet | Programme, int 
             seats = programme.integer("seats")
         if seats is None:
             raise InputError("seats_missing")
-        return read_quotas(args.quotas, seats), None
+        return read_quotas(args.quotas, seats, ignore_case=args.ignore_case), None
     if programme is None:
         raise InputError("seats_missing")
     return programme, seats
@@ -100,12 +118,16 @@ def _draw(args: argparse.Namespace, bar: Progress) -> Draw | None:
     from shopperkit.io.draws import COMMITMENT, FEASIBILITY, read_commitment, write_feasibility
     from shopperkit.io.pool import read_pool
     from shopperkit.selection import PoolInvalid, QuotasInfeasible, draw, reveal
+    from shopperkit.selection.drawing import resolve_quotas as quotas_of
 
-    pool_file = read_pool(args.pool)
-    quotas, seats = resolve_quotas(args)
+    pool_file = read_pool(args.pool, id_column=args.id_column, ignore_case=args.ignore_case)
+    asked, seats = resolve_quotas(args)
+    quotas = quotas_of(pool_file.pool, asked, seats)
+    # Only the id and the quota features are drawn from and published.
+    pool_file = pool_file.for_quotas(quotas, ignore_case=args.ignore_case)
     bar.stage("drawing", 1)
     try:
-        drawn = draw(pool_file.pool, quotas, seats, None, args.method, source=pool_file.text)
+        drawn = draw(pool_file.pool, quotas, None, None, args.method, source=pool_file.text)
     except PoolInvalid as error:
         raise pool_refused(error, args.pool, pool_file.lines) from None
     except QuotasInfeasible as error:

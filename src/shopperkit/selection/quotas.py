@@ -3,7 +3,8 @@
 A quota bounds how many seats go to one value of one feature (``nationality=local``): a
 minimum and a maximum count of seats. Quotas come from a CSV with header
 ``feature,value,min,max`` (the Sortition Foundation's format; extra columns such as
-``min_flex,max_flex`` are allowed; read by :func:`shopperkit.io.quotas.read_quotas`) or from a
+``min_flex,max_flex`` are allowed; read, with the community's other layouts, by
+:func:`shopperkit.io.quotas.read_quotas`) or from a
 programme's parameters (:func:`quotas_for`).
 
 Shares become seats by an explicit rule: a minimum share is rounded **up** (at least 50% of
