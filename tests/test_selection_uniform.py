@@ -194,8 +194,10 @@ def test_select_panels_publishes_m_panels_and_verify_confirms_the_pick(
     assert result["audit"]["seed"] == PICK
     assert result["audit"]["panel_index"] == 416
     capsys.readouterr()
-    assert main(["verify", str(published)]) == 0
-    assert "draw confirmed" in capsys.readouterr().out
+    assert main(["verify", str(published), "--explain"]) == 0
+    printed = capsys.readouterr().out
+    assert "draw confirmed" in printed
+    assert "names panel 417" in printed
 
 
 def _write_panels(out: Path, change: Callable[[list[dict[str, str]]], None]) -> None:
