@@ -159,6 +159,8 @@ def _draw(args: argparse.Namespace, bar: Progress) -> Draw | None:
         try:
             drawn = reveal(drawn, args.seed, pick=args.pick, commitment=commitment)
         except InputError as error:
+            if error.code != "commitment_mismatch":
+                raise
             raise InputError(error.code, error.params, where=str(committed)) from None
     return drawn
 
