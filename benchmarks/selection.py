@@ -10,7 +10,9 @@ peer's probabilities go through the same ``harness_common.fairness_stats``.
 
 The peer runs in a child process with a time limit (``--peer-timeout``); its ``legacy`` is
 estimated from ``--draws`` repeated draws. For ``legacy`` both columns give the seconds of
-one greedy draw (shopperkit's legacy lottery is made of 1,000 of them). Run by ``make bench``.
+one greedy draw (shopperkit's legacy lottery is made of 1,000 of them). Each lottery but
+``legacy``'s is also rounded to ``--panels`` (1,000) uniform panels: the CPU seconds of the
+lottery and of the rounding and the loss at the minimum are printed. Run by ``make bench``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +48,7 @@ def instance(size: int, folder: Path) -> Path:
     return out
 
 
-def ours(path: Path, method: str, out: Path) -> dict[str, Any]:
+def ours(path: Path, method: str, out: Path, panels: int = 0) -> dict[str, Any]:
     """Time one ``shopperkit select`` (library call, the same work as the command), then
     score its files with the shared ``score.py``.
 
@@ -53,6 +56,10 @@ def ours(path: Path, method: str, out: Path) -> dict[str, Any]:
     compiled move search are imported lazily by the draw, so they are imported here first.
     ``score.py`` checks every panel of the distribution and the drawn panel against the
     quotas; it writes its own ``result.json``, so it scores a copy of the three files.
+
+    With ``panels`` (M), the lottery is then rounded to M panels of chance 1/M
+    (``select --panels M``); the CPU seconds of the lottery and of the rounding are kept, and
+    the rounding's loss at the minimum.
     """
     import highspy  # noqa: F401
 
@@ -61,13 +68,24 @@ def ours(path: Path, method: str, out: Path) -> dict[str, Any]:
     from shopperkit.io.pool import read_pool
     from shopperkit.io.quotas import read_quotas
     from shopperkit.selection import draw
+    from shopperkit.selection.drawing import make_uniform
     from shopperkit.selection.lottery import LEGACY_DRAWS
 
     start = time.perf_counter()
+    cpu = time.process_time()
     quotas = read_quotas(path / "quotas.csv", SEATS)
     pool = read_pool(path / "pool.csv")
-    write_draw(out, draw(pool.pool, quotas, None, "benchmark", method, source=pool.text))
+    drawn = draw(pool.pool, quotas, None, "benchmark", method, source=pool.text)
+    write_draw(out, drawn)
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu
+    uniform: dict[str, Any] = {}
+    if panels:
+        rounding = time.process_time()
+        rounded = make_uniform(drawn, panels)
+        rounding = time.process_time() - rounding
+        summary = json.loads(rounded.published.uniform_summary)
+        uniform = {"cpu": cpu, "rounding": rounding, "loss": Fraction(summary["loss"])}
     if method == "legacy":
         # shopperkit's legacy lottery is LEGACY_DRAWS greedy draws: time one of them.
         seconds /= LEGACY_DRAWS
@@ -89,7 +107,7 @@ def ours(path: Path, method: str, out: Path) -> dict[str, Any]:
     )
     result: dict[str, Any] = json.loads((scored / "result.json").read_text(encoding="utf-8"))
     valid = result["distribution_invalid_panels"] == 0 and result["panel_check"]["ok"]
-    return {"seconds": seconds, "stats": result["stats"], "valid": valid}
+    return {"seconds": seconds, "stats": result["stats"], "valid": valid, "uniform": uniform}
 
 
 def peer(path: Path, method: str, timeout: float, draws: int) -> dict[str, Any] | None:
@@ -124,6 +142,18 @@ def peer(path: Path, method: str, timeout: float, draws: int) -> dict[str, Any] 
         return data
 
 
+def uniform_columns(uniform: dict[str, Any]) -> tuple[str, str, str]:
+    """The lottery's and the rounding's CPU seconds and the loss at the minimum (in
+    percentage points), or dashes."""
+    if not uniform:
+        return ("-", "-", "-")
+    return (
+        f"{uniform['cpu']:.2f}",
+        f"{uniform['rounding']:.2f}",
+        percent(float(uniform["loss"])),
+    )
+
+
 def percent(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.4f}%"
 
@@ -137,6 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--draws", type=int, default=100, help="peer legacy draws")
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--instances", type=Path, help="where to keep generated instances")
+    parser.add_argument(
+        "--panels",
+        type=int,
+        default=1000,
+        help="round each lottery to this many uniform panels (0: do not)",
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(SHARED))
     import harness_common as hc
@@ -152,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         "ours median",
         "peer median",
         "ours valid",
+        "lottery cpu s",
+        "uniform cpu s",
+        "uniform loss",
     )
     print(" | ".join(header))
     with tempfile.TemporaryDirectory() as scratch:
@@ -159,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
         for size in args.sizes:
             path = instance(size, folder)
             for method in args.methods:
-                mine = ours(path, method, Path(scratch) / f"run_{size}_{method}")
+                panels = 0 if method == "legacy" else args.panels
+                mine = ours(path, method, Path(scratch) / f"run_{size}_{method}", panels)
                 theirs = None if args.no_peer else peer(path, method, args.peer_timeout, args.draws)
                 a = mine["stats"]
                 b = hc.fairness_stats(theirs["probabilities"], SEATS) if theirs else {}
@@ -176,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
                     percent(a["p50"]),
                     percent(b.get("p50")),
                     str(mine["valid"]),
+                    *uniform_columns(mine["uniform"]),
                 )
                 print(" | ".join(row), flush=True)
     return 0

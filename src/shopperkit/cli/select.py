@@ -26,7 +26,7 @@ EXIT_INFEASIBLE = 1
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``POOL --quotas Q --seats K | --programme P  [--id-column NAME] [--ignore-case]
-    [--seed S] [--method M] --out DIR``."""
+    [--seed S | --panels M [--pick N]] [--method M] --out DIR``."""
     parser.add_argument("pool", type=Path, help="pool CSV: id + one column per quota feature")
     parser.add_argument(
         "--quotas",
@@ -48,7 +48,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seats", type=int, help="seats to fill (with --quotas)")
     parser.add_argument("--programme", help="programme id or file giving seats (and quotas)")
-    parser.add_argument("--seed", help="the draw's seed; leave out to publish the lottery first")
+    reveal = parser.add_mutually_exclusive_group()
+    reveal.add_argument("--seed", help="the draw's seed; leave out to publish the lottery first")
+    reveal.add_argument(
+        "--pick",
+        type=int,
+        help="with --panels: the number picked in public (dice, a ball) naming the panel",
+    )
+    parser.add_argument(
+        "--panels",
+        type=int,
+        metavar="M",
+        help="also round the lottery to M panels of chance 1/M each, to pick one in public",
+    )
     parser.add_argument(
         "--method", choices=METHODS, default="leximin", help="lottery (default leximin)"
     )
@@ -98,6 +110,22 @@ def explain(feasibility: Feasibility) -> list[str]:
     return lines
 
 
+def uniform_lines(drawn: Draw, out: Path) -> list[str]:
+    """What to tell the audience about a uniform lottery: M, the minimums, the loss, the
+    hash to publish and how to pick a panel."""
+    from shopperkit.selection.audit import sha256_text
+    from shopperkit.selection.uniform import UNIFORM_FILE, parse_summary
+
+    data = parse_summary(drawn.published.uniform_summary)
+    return [
+        f"uniform lottery: {data['panels']} panels of chance 1/{data['panels']} each in "
+        f"{out / UNIFORM_FILE} (SHA-256 {sha256_text(drawn.published.uniform)})",
+        f"smallest chance: fair {data['fair_minimum']}, uniform {data['uniform_minimum']}, "
+        f"loss {data['loss']} (every chance within {data['bound']} of the fair one)",
+        f"to pick a panel in public: {data['pick_rule']}; then run again with --pick N",
+    ]
+
+
 def keep_draw(args: argparse.Namespace, drawn: Draw) -> None:
     """In a workspace, keep the revealed draw in its store too (a name kept already is
     refused, and then no file is written either)."""
@@ -127,7 +155,15 @@ def _draw(args: argparse.Namespace, bar: Progress) -> Draw | None:
     pool_file = pool_file.for_quotas(quotas, ignore_case=args.ignore_case)
     bar.stage("drawing", 1)
     try:
-        drawn = draw(pool_file.pool, quotas, None, None, args.method, source=pool_file.text)
+        drawn = draw(
+            pool_file.pool,
+            quotas,
+            None,
+            None,
+            args.method,
+            source=pool_file.text,
+            panels=args.panels,
+        )
     except PoolInvalid as error:
         raise pool_refused(error, args.pool, pool_file.lines) from None
     except QuotasInfeasible as error:
@@ -136,14 +172,37 @@ def _draw(args: argparse.Namespace, bar: Progress) -> Draw | None:
             print(f"shopperkit: {line}", file=sys.stderr)
         print(f"shopperkit: the explanation is in {args.out / FEASIBILITY}", file=sys.stderr)
         return None
-    if args.seed is not None:
+    if args.seed is not None or args.pick is not None:
         committed = args.out / COMMITMENT
         commitment = read_commitment(committed) if committed.exists() else None
+        if args.pick is not None:
+            _same_uniform(args.out, drawn)
         try:
-            drawn = reveal(drawn, args.seed, commitment=commitment)
+            drawn = reveal(drawn, args.seed, pick=args.pick, commitment=commitment)
         except InputError as error:
+            if error.code != "commitment_mismatch":
+                raise
             raise InputError(error.code, error.params, where=str(committed)) from None
     return drawn
+
+
+def _same_uniform(out: Path, drawn: Draw) -> None:
+    """A pick reveals the uniform lottery published before it: the one in ``out`` (when
+    there) must be the one computed again (``uniform_mismatch``)."""
+    from shopperkit.io.draws import UNIFORM, exact_text
+    from shopperkit.selection.audit import sha256_text
+
+    if not drawn.published.uniform:
+        raise InputError("uniform_missing")
+    path = out / UNIFORM
+    if not path.exists():
+        return
+    actual = sha256_text(drawn.published.uniform)
+    published = sha256_text(exact_text(path))
+    if actual != published:
+        raise InputError(
+            "uniform_mismatch", {"actual": actual, "published": published}, where=str(path)
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -165,10 +224,21 @@ def run(args: argparse.Namespace) -> int:
             f"{b.feature}={b.value} {b.kind} {b.seats}" for b in excluded.ruled_out_by
         )
         warn(f"{excluded.candidates} candidate(s) with {profile} can never be selected: {rules}")
+    if drawn.published.uniform and drawn.audit is None:
+        for line in uniform_lines(drawn, args.out):
+            print(f"shopperkit: {line}", file=sys.stderr)
     if drawn.audit is None:
         print(
             f"shopperkit: lottery written to {args.out}; publish {args.out / COMMITMENT} "
             "before the seed is known",
+            file=sys.stderr,
+        )
+        return 0
+    if drawn.audit.uniform_sha256 is not None:
+        print(
+            f"shopperkit: the pick {drawn.audit.seed} names panel {drawn.audit.panel_index + 1} "
+            f"of uniform.csv; drew {len(drawn.cohort)} of {len(drawn.pool.candidates)}; "
+            f"files in {args.out}",
             file=sys.stderr,
         )
         return 0

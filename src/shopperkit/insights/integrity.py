@@ -224,9 +224,9 @@ class IntegrityScan:
                 self._flags.append((index, Flag(record["id"], "visit_too_short", evidence)))
         rated = self.rated if rated is None else rated
         if rated:
-            answers = list(map(items.get, rated))  # None: not answered, or not on the form
-            if len(answers) - answers.count(None) >= policy.minimum_items:
-                distinct = set(answers)
+            rating = list(map(items.get, rated))  # None: not answered, or not on the form
+            if len(rating) - rating.count(None) >= policy.minimum_items:
+                distinct = set(rating)
                 distinct.discard(None)
                 if len(distinct) == 1:
                     values = [v for k, v in items.items() if k in rated and v is not None]

@@ -2,7 +2,8 @@
 and read back.
 
 A directory holds ``pool.csv`` and ``quotas.csv`` (the inputs as used), ``distribution.csv``,
-``probabilities.csv`` and ``feasibility.json``; before the seed is known ``commitment.json``
+``probabilities.csv`` and ``feasibility.json`` (and, for a uniform lottery, ``uniform.csv``,
+``uniform_probabilities.csv`` and ``uniform.json``); before the seed is known ``commitment.json``
 (to publish), after it ``cohort.csv`` (the published cohort, column ``id``) and
 ``result.json``.
 """
@@ -34,6 +35,11 @@ from shopperkit.selection.audit import (
 )
 from shopperkit.selection.drawing import Draw, Published
 from shopperkit.selection.feasibility import Feasibility
+from shopperkit.selection.uniform import (
+    UNIFORM_FILE,
+    UNIFORM_PROBABILITIES_FILE,
+    UNIFORM_SUMMARY_FILE,
+)
 
 POOL = POOL_FILE
 QUOTAS = QUOTAS_FILE
@@ -43,6 +49,9 @@ COHORT = COHORT_FILE
 RESULT = RESULT_FILE
 COMMITMENT = COMMITMENT_FILE
 FEASIBILITY = FEASIBILITY_FILE
+UNIFORM = UNIFORM_FILE
+UNIFORM_PROBABILITIES = UNIFORM_PROBABILITIES_FILE
+UNIFORM_SUMMARY = UNIFORM_SUMMARY_FILE
 
 
 def write_feasibility(out: Path, feasibility: Feasibility) -> None:
@@ -63,6 +72,10 @@ def draw_texts(drawn: Draw, out: Path = Path()) -> dict[str, str]:
         PROBABILITIES: texts.probabilities,
         FEASIBILITY: dumps(to_data(drawn.feasibility)),
     }
+    if texts.uniform:
+        files[UNIFORM] = texts.uniform
+        files[UNIFORM_PROBABILITIES] = texts.uniform_probabilities
+        files[UNIFORM_SUMMARY] = texts.uniform_summary
     if drawn.result is None:
         data = to_data(drawn.commitment)
         check_schema("commitment", data, where=str(out / COMMITMENT))
@@ -142,6 +155,10 @@ def read_draw(out: Path) -> Draw:
     distribution = exact_text(out / DISTRIBUTION)
     probabilities = exact_text(out / PROBABILITIES)
     cohort = exact_text(out / COHORT) if (out / COHORT).exists() else ""
+    uniform = {
+        name: exact_text(out / name) if (out / name).exists() else ""
+        for name in (UNIFORM, UNIFORM_PROBABILITIES, UNIFORM_SUMMARY)
+    }
     feasibility = (
         from_data(
             Feasibility, read_json(out / FEASIBILITY, "feasibility"), where=str(out / FEASIBILITY)
@@ -170,7 +187,16 @@ def read_draw(out: Path) -> Draw:
         feasibility=feasibility,
         lottery=tuple((Fraction(p), members) for p, members in parse_distribution(distribution)),
         probabilities=dict(parse_probabilities(probabilities)),
-        published=Published(pool_file.text, quotas_text, distribution, probabilities, cohort),
+        published=Published(
+            pool_file.text,
+            quotas_text,
+            distribution,
+            probabilities,
+            cohort,
+            uniform[UNIFORM],
+            uniform[UNIFORM_PROBABILITIES],
+            uniform[UNIFORM_SUMMARY],
+        ),
         commitment=commitment,
         result=result,
     )
@@ -185,6 +211,9 @@ __all__ = [
     "PROBABILITIES",
     "QUOTAS",
     "RESULT",
+    "UNIFORM",
+    "UNIFORM_PROBABILITIES",
+    "UNIFORM_SUMMARY",
     "draw_texts",
     "exact_text",
     "read_commitment",

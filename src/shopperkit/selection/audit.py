@@ -242,6 +242,9 @@ class Audit:
     probabilities_sha256: str
     panel_index: int
     committed_sha256: str | None = None
+    uniform_sha256: str | None = None
+    """For a uniform lottery's draw (rule ``shopperkit-uniform/1``): the SHA-256 of
+    ``uniform.csv``; the seed is then the public pick and ``panel_index`` its row."""
 
 
 @frozen

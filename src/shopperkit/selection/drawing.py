@@ -8,6 +8,8 @@ cohort file) are part of the draw, because the audit hashes them byte for byte.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -56,6 +58,7 @@ from shopperkit.selection.audit import (
 from shopperkit.selection.feasibility import Feasibility, Problem, check
 from shopperkit.selection.lottery import METHODS
 from shopperkit.selection.quotas import QuotaSet, quotas_for
+from shopperkit.selection.uniform import UNIFORM_RULE
 
 Progress = Callable[[str], None]
 """Told the name of each stage as a draw reaches it: ``feasibility``, ``lottery``,
@@ -103,13 +106,20 @@ class Panel:
 @frozen
 class Published:
     """The texts a draw publishes, hashed into its audit: the pool and quotas as used, the
-    distribution, the probabilities and (once revealed) the cohort file ``cohort.csv``."""
+    distribution, the probabilities, (once revealed) the cohort file ``cohort.csv`` and, for a
+    uniform lottery (:func:`make_uniform`), its three files."""
 
     pool: str
     quotas: str
     distribution: str
     probabilities: str
     cohort: str = ""
+    uniform: str = ""
+    """``uniform.csv``: the uniform lottery's numbered panels (empty when there is none)."""
+    uniform_probabilities: str = ""
+    """``uniform_probabilities.csv``: everyone's fair and uniform chance, exact."""
+    uniform_summary: str = ""
+    """``uniform.json``: M, the hashes, the bound, the minimums, the loss and the pick rule."""
 
 
 @frozen
@@ -296,6 +306,7 @@ def draw(
     *,
     source: str | None = None,
     progress: Progress | None = None,
+    panels: int | None = None,
 ) -> Draw:
     """Draw a cohort of ``pool`` meeting ``quotas`` (or a programme's quotas) by a fair
     lottery, in memory.
@@ -303,7 +314,9 @@ def draw(
     With ``seed`` None only the lottery is computed: publish :attr:`Draw.commitment`, then
     :func:`reveal` with a seed announced in public. ``source`` is the pool's text as
     published (the file it was read from; by default the pool written as CSV), hashed into
-    the audit. Raises :class:`PoolInvalid` and :class:`QuotasInfeasible`.
+    the audit. ``panels`` (M) also rounds the lottery to M panels of chance 1/M each
+    (:func:`make_uniform`), to :func:`reveal` with a public ``pick``. Raises
+    :class:`PoolInvalid` and :class:`QuotasInfeasible`.
     """
     tell = progress or _nothing
     chosen = resolve_quotas(pool, quotas, seats)
@@ -330,41 +343,118 @@ def draw(
         probabilities_sha256=sha256_text(published.probabilities),
     )
     drawn = Draw(pool, chosen, method, feasibility, rows, probabilities, published, commitment)
+    if panels is not None:
+        tell("uniform")
+        drawn = make_uniform(drawn, panels, problem)
     if seed is None:
         return drawn
     tell("reveal")
     return _reveal(drawn, problem, seed, None)
 
 
+def make_uniform(drawn: Draw, panels: int, problem: Problem | None = None) -> Draw:
+    """The draw with its fair lottery, as published in ``distribution.csv`` (scaled to sum to
+    one), rounded to ``panels`` numbered panels of chance ``1/panels`` each
+    (:mod:`shopperkit.selection.uniform`): ``uniform.csv``, ``uniform_probabilities.csv`` and
+    ``uniform.json`` join its published texts."""
+    from shopperkit.selection import uniform as u
+
+    if problem is None:
+        problem = problem_of(drawn.pool, drawn.quotas)
+    made = u.uniform_lottery(
+        published_lottery(drawn.published.distribution), problem.members, panels
+    )
+    text = u.panels_text(made.panels)
+    data = u.summary(made, sha256_text(drawn.published.distribution), sha256_text(text))
+    return evolve(
+        drawn,
+        published=evolve(
+            drawn.published,
+            uniform=text,
+            uniform_probabilities=u.probabilities_text(made),
+            uniform_summary=u.summary_text(data),
+        ),
+    )
+
+
+def published_lottery(distribution: str) -> list[tuple[Fraction, tuple[str, ...]]]:
+    """The rows of a ``distribution.csv`` text, chances scaled to sum to exactly one."""
+    rows = parse_distribution(distribution)
+    total = sum((Fraction(p) for p, _ in rows), Fraction(0))
+    if total <= 0:
+        raise InputError("distribution_malformed", where=DISTRIBUTION_FILE)
+    return [(Fraction(p) / total, cohort) for p, cohort in rows]
+
+
 def reveal(
     drawn: Draw,
-    seed: str,
+    seed: str | None = None,
     *,
+    pick: int | None = None,
     commitment: Commitment | None = None,
     progress: Progress | None = None,
 ) -> Draw:
-    """The draw with its panel drawn by ``seed`` and the waitlist ordered by it.
+    """The draw with its panel drawn by ``seed`` and the waitlist ordered by it; or, for a
+    uniform lottery (:func:`make_uniform`), with the panel numbered ``pick`` (a public pick:
+    dice, a ball, a lottery result; see :func:`~shopperkit.selection.uniform.pick_rule`), the
+    waitlist ordered by the pick as seed.
 
     ``commitment``, the one published before the seed was known, must name this lottery's
     distribution (else ``commitment_mismatch``); the audit then records it.
     """
     (progress or _nothing)("reveal")
-    return _reveal(drawn, problem_of(drawn.pool, drawn.quotas), seed, commitment)
+    problem = problem_of(drawn.pool, drawn.quotas)
+    if pick is not None:
+        return _reveal_pick(drawn, problem, pick, commitment)
+    if seed is None:
+        raise ValueError("reveal needs a seed or a pick")
+    return _reveal(drawn, problem, seed, commitment)
 
 
-def _reveal(drawn: Draw, problem: Problem, seed: str, commitment: Commitment | None) -> Draw:
+def _committed(drawn: Draw, commitment: Commitment | None) -> str | None:
     hashes = drawn.commitment
-    committed: str | None = None
-    if commitment is not None:
-        committed = commitment.distribution_sha256
-        if committed != hashes.distribution_sha256:
-            raise InputError(
-                "commitment_mismatch",
-                {"actual": hashes.distribution_sha256, "committed": committed},
-            )
-    rows = parse_distribution(drawn.published.distribution)
-    index = draw_index([p for p, _ in rows], seed, hashes.distribution_sha256)
-    panel = rows[index][1]
+    if commitment is None:
+        return None
+    if commitment.distribution_sha256 != hashes.distribution_sha256:
+        raise InputError(
+            "commitment_mismatch",
+            {"actual": hashes.distribution_sha256, "committed": commitment.distribution_sha256},
+        )
+    return commitment.distribution_sha256
+
+
+def _reveal_pick(drawn: Draw, problem: Problem, pick: int, commitment: Commitment | None) -> Draw:
+    from shopperkit.selection.uniform import UNIFORM_RULE, parse_panels, pick_panel
+
+    if not drawn.published.uniform:
+        raise InputError("uniform_missing")
+    committed = _committed(drawn, commitment)
+    rows = parse_panels(drawn.published.uniform)
+    index = pick_panel(len(rows), pick) - 1
+    seed = str(pick)
+    return _revealed(
+        drawn,
+        problem,
+        rows[index],
+        seed,
+        index,
+        committed,
+        UNIFORM_RULE,
+        sha256_text(drawn.published.uniform),
+    )
+
+
+def _revealed(
+    drawn: Draw,
+    problem: Problem,
+    panel: tuple[str, ...],
+    seed: str,
+    index: int,
+    committed: str | None,
+    rule: str,
+    uniform: str | None,
+) -> Draw:
+    hashes = drawn.commitment
     members = set(panel)
     ranked = waitlist(_drawable(drawn.published.probabilities), seed)
     result = SelectionResult(
@@ -379,16 +469,24 @@ def _reveal(drawn: Draw, problem: Problem, seed: str, commitment: Commitment | N
             method=drawn.method,
             seed=seed,
             seats=drawn.quotas.seats,
-            draw_rule=DRAW_RULE,
+            draw_rule=rule,
             pool_sha256=hashes.pool_sha256,
             quotas_sha256=hashes.quotas_sha256,
             distribution_sha256=hashes.distribution_sha256,
             probabilities_sha256=hashes.probabilities_sha256,
             panel_index=index,
             committed_sha256=committed,
+            uniform_sha256=uniform,
         ),
     )
     return evolve(drawn, result=result, published=evolve(drawn.published, cohort=ids_text(panel)))
+
+
+def _reveal(drawn: Draw, problem: Problem, seed: str, commitment: Commitment | None) -> Draw:
+    committed = _committed(drawn, commitment)
+    rows = parse_distribution(drawn.published.distribution)
+    index = draw_index([p for p, _ in rows], seed, drawn.commitment.distribution_sha256)
+    return _revealed(drawn, problem, rows[index][1], seed, index, committed, DRAW_RULE, None)
 
 
 def _drawable(probabilities: str) -> list[str]:
@@ -625,7 +723,11 @@ def verify(
     rule = [
         f"{what}: expected {want!r}, found {got!r}"
         for what, want, got in (
-            ("draw_rule", DRAW_RULE, audit.draw_rule),
+            (
+                "draw_rule",
+                DRAW_RULE if audit.uniform_sha256 is None else UNIFORM_RULE,
+                audit.draw_rule,
+            ),
             ("seats", quotas.seats, audit.seats),
             ("seats", len(result.panel), audit.seats),
             ("format", FORMAT, result.format),
@@ -693,14 +795,18 @@ def verify(
         else f"{far[0]!r}: published {float(far[1])!r}, the distribution gives "
         f"{float(marginal.get(far[0], ZERO))!r}",
     )
-    index = draw_index([p for p, _ in rows], audit.seed, sha256_text(texts.distribution))
-    if index != audit.panel_index:
-        drawn_row = f"the seed picks row {index}, {RESULT_FILE} records row {audit.panel_index}"
-    elif index >= len(rows) or rows[index][1] != result.panel:
-        drawn_row = _first_item_difference("panel member", rows[index][1], result.panel)
-    else:
-        drawn_row = ""
-    add("verify_seed_draws_panel", RESULT_FILE, drawn_row)
+    if audit.uniform_sha256 is None:
+        index = draw_index([p for p, _ in rows], audit.seed, sha256_text(texts.distribution))
+        if index != audit.panel_index:
+            drawn_row = f"the seed picks row {index}, {RESULT_FILE} records row {audit.panel_index}"
+        elif index >= len(rows) or rows[index][1] != result.panel:
+            drawn_row = _first_item_difference("panel member", rows[index][1], result.panel)
+        else:
+            drawn_row = ""
+        add("verify_seed_draws_panel", RESULT_FILE, drawn_row)
+    if texts.uniform or texts.uniform_summary or audit.uniform_sha256 is not None:
+        for code, file, difference in _uniform_checks(drawn, problem, of):
+            add(code, file, difference)
     members = set(result.panel)
     expected = tuple(
         person
@@ -783,6 +889,137 @@ def verify(
     return checks
 
 
+def _uniform_checks(
+    drawn: Draw, problem: Problem, of: dict[str, int]
+) -> list[tuple[str, str, str]]:
+    """The checks of a uniform lottery and its pick: (code, file, first difference)."""
+    from shopperkit.selection import uniform as u
+
+    texts = drawn.published
+    audit = drawn.result.audit if drawn.result is not None else None
+    found: list[tuple[str, str, str]] = []
+    codes = (
+        "verify_uniform_hash",
+        "verify_uniform_panels",
+        "verify_uniform_probabilities",
+        "verify_uniform_loss",
+        "verify_uniform_rounding",
+    )
+    try:
+        data = u.parse_summary(texts.uniform_summary)
+        cohorts = u.parse_panels(texts.uniform)
+        published = u.parse_probabilities(texts.uniform_probabilities)
+    except InputError as error:
+        where = error.where or u.UNIFORM_FILE
+        file = where.split(":")[0]
+        return [(code, file, f"{where}: {error.code}") for code in codes]
+    actual = sha256_text(texts.uniform)
+    hashes = [
+        f"{what}: expected {actual!r}, found {recorded!r}"
+        for what, recorded in (
+            (f"{u.UNIFORM_SUMMARY_FILE} uniform_sha256", data["uniform_sha256"]),
+            (f"{RESULT_FILE} uniform_sha256", actual if audit is None else audit.uniform_sha256),
+        )
+        if recorded != actual
+    ]
+    distribution = sha256_text(texts.distribution)
+    if data["distribution_sha256"] != distribution:
+        hashes.append(
+            f"{u.UNIFORM_SUMMARY_FILE} distribution_sha256: expected {distribution!r}, "
+            f"found {data['distribution_sha256']!r}"
+        )
+    found.append((codes[0], u.UNIFORM_SUMMARY_FILE, "; ".join(hashes[:1])))
+    m = len(cohorts)
+    bad = [
+        n
+        for n, cohort in enumerate(cohorts, start=1)
+        if not all(q.met for q in _report(problem, cohort, of))
+    ]
+    if m != data["panels"]:
+        panels = f"{u.UNIFORM_FILE} has {m} panels, {u.UNIFORM_SUMMARY_FILE} says {data['panels']}"
+    elif bad:
+        panels = f"panel {bad[0]} ({member_list(cohorts[bad[0] - 1])!r}) does not meet the quotas"
+    else:
+        panels = ""
+    found.append((codes[1], u.UNIFORM_FILE, panels))
+    if bad or not m:
+        return found
+    rows = published_lottery(texts.distribution)
+    fair_panels, panel_chances = u.profile_lottery(rows, of, len(problem.profiles))
+    fair = u.fair_chances(rows, sorted(of))
+    chances = u.chances(cohorts, sorted(of))
+    sizes = problem.sizes
+    made = u.Uniform(tuple(cohorts), fair, chances, u.bound(fair_panels, sizes, m))
+    expected = [(person, fair[person], chances[person]) for person in sorted(of)]
+    found.append(
+        (
+            codes[2],
+            u.UNIFORM_PROBABILITIES_FILE,
+            _first_item_difference("row", expected, published),
+        )
+    )
+    wrong = [
+        f"{key}: expected {want!r}, found {data[key]!r}"
+        for key, want in (
+            ("bound", u.fraction_text(made.bound)),
+            ("fair_minimum", u.fraction_text(made.fair_minimum)),
+            ("uniform_minimum", u.fraction_text(made.uniform_minimum)),
+            ("loss", u.fraction_text(made.loss)),
+            ("pick_rule", u.pick_rule(m)),
+        )
+        if data[key] != want
+    ]
+    found.append((codes[3], u.UNIFORM_SUMMARY_FILE, "; ".join(wrong[:1])))
+    profiles = len(sizes)
+    vectors = [u.profile_lottery([(Fraction(1), c)], of, profiles)[0][0] for c in cohorts]
+    count = Counter(vectors)
+    known = set(fair_panels)
+    stray = next((n for n, v in enumerate(vectors, start=1) if v not in known), None)
+    rounding = (
+        ""
+        if stray is None
+        else f"panel {stray}: its seats per profile are no panel of {DISTRIBUTION_FILE}"
+    )
+    if not rounding:
+        for panel, p in zip(fair_panels, panel_chances, strict=True):
+            n = count.get(panel, 0)
+            if not math.floor(p * m) <= n <= math.ceil(p * m):
+                rounding = f"a panel of chance {p} in {DISTRIBUTION_FILE} has {n} of {m} copies"
+                break
+    if not rounding:
+        far = next(
+            (person for person in sorted(of) if abs(chances[person] - fair[person]) > made.bound),
+            None,
+        )
+        if far is not None:
+            rounding = (
+                f"{far!r}: uniform {chances[far]} and fair {fair[far]} differ by more than "
+                f"the bound {made.bound}"
+            )
+    found.append((codes[4], u.UNIFORM_FILE, rounding))
+    if audit is not None and audit.uniform_sha256 is not None:
+        pick = audit.seed
+        if not pick.isascii() or not pick.isdigit() or len(pick) > 7:
+            picked = f"the seed {pick!r} is not a pick from 1 to {m}"
+        else:
+            try:
+                index = u.pick_panel(m, int(pick)) - 1
+            except InputError:
+                index = -1
+            if index < 0:
+                picked = f"the pick {pick} names no panel of 1 to {m}"
+            elif index != audit.panel_index:
+                picked = (
+                    f"the pick names row {index}, {RESULT_FILE} records row {audit.panel_index}"
+                )
+            else:
+                picked = _first_item_difference(
+                    "panel member", cohorts[index], drawn.result.panel if drawn.result else ()
+                )
+        found.append(("verify_pick_draws_panel", RESULT_FILE, picked))
+    return found
+
+
 def _report(problem: Problem, cohort: Sequence[str], of: dict[str, int]) -> tuple[QuotaReport, ...]:
     if (
         len(cohort) != problem.quotas.seats
@@ -814,7 +1051,9 @@ __all__ = [
     "compute_lottery",
     "draw",
     "first_difference",
+    "make_uniform",
     "problem_of",
+    "published_lottery",
     "replace",
     "resolve_quotas",
     "reveal",

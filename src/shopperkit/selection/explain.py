@@ -16,6 +16,11 @@ from shopperkit.selection.audit import (
     RESULT_FILE,
 )
 from shopperkit.selection.drawing import Draw
+from shopperkit.selection.uniform import (
+    UNIFORM_FILE,
+    UNIFORM_PROBABILITIES_FILE,
+    UNIFORM_SUMMARY_FILE,
+)
 
 
 def explanation(drawn: Draw, *, recompute: bool = True) -> str:
@@ -56,6 +61,26 @@ def explanation(drawn: Draw, *, recompute: bool = True) -> str:
         f"7. {COHORT_FILE}, the published cohort, lists exactly the 'cohort' of "
         f"{RESULT_FILE}: column 'id', one id a line, sorted.",
     ]
+    if audit.uniform_sha256 is not None:
+        steps[4] = (
+            f"3. The public pick named the panel. {UNIFORM_FILE} (SHA-256 "
+            f"{audit.uniform_sha256}, as in {UNIFORM_SUMMARY_FILE} and {RESULT_FILE}) lists "
+            "the uniform lottery's panels, numbered from 1, each of the same chance; the pick "
+            f"'{audit.seed}' names panel {audit.panel_index + 1} (0 on the dice means the last "
+            f"panel), the 'panel' of {RESULT_FILE}. Each panel meets every quota; each "
+            f"person's 'uniform' chance in {UNIFORM_PROBABILITIES_FILE} is the number of "
+            "panels naming them over their count, and the 'fair' one the sum of the rows of "
+            f"{DISTRIBUTION_FILE} listing them (scaled so the rows add up to 1), exactly. "
+            "Grouping cohorts by their seats per profile, each uniform panel is a cohort of "
+            "the fair lottery and each appears its chance times the count, rounded down or up; "
+            f"nobody's two chances differ by more than the 'bound' of {UNIFORM_SUMMARY_FILE}, "
+            "whose minimums and 'loss' (fair minus uniform minimum) are those of the files."
+        )
+        steps[5] = (
+            steps[5]
+            .replace("the seed's order", "the pick's order")
+            .replace("the seed and their id", "the pick and their id")
+        )
     if recompute:
         steps.append(
             "8. The lottery was computed again from the pool and the quotas with the method "
