@@ -18,6 +18,13 @@ from shopperkit.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from shopperkit.insights.findings import Finding, FindingPolicy, GroupScores
+    from shopperkit.insights.followup import (
+        Followup,
+        FollowupPolicy,
+        Verdict,
+        followups,
+        verdicts,
+    )
     from shopperkit.insights.integrity import Flag, IntegrityPolicy
     from shopperkit.insights.privacy import Pseudonymiser
     from shopperkit.insights.recommendations import Recommendation, StatusChange
@@ -34,6 +41,11 @@ _HOMES = {
     "Finding": "findings",
     "FindingPolicy": "findings",
     "GroupScores": "findings",
+    "Followup": "followup",
+    "FollowupPolicy": "followup",
+    "Verdict": "followup",
+    "followups": "followup",
+    "verdicts": "followup",
     "Flag": "integrity",
     "IntegrityPolicy": "integrity",
     "Pseudonymiser": "privacy",
@@ -52,6 +64,8 @@ __all__ = [
     "Finding",
     "FindingPolicy",
     "Flag",
+    "Followup",
+    "FollowupPolicy",
     "GroupScores",
     "Insights",
     "IntegrityPolicy",
@@ -60,8 +74,11 @@ __all__ = [
     "Report",
     "Sample",
     "StatusChange",
+    "Verdict",
+    "followups",
     "insights",
     "report_aggregates",
+    "verdicts",
 ]
 
 
