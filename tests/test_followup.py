@@ -3,8 +3,10 @@ histories whose true effect is known."""
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shopperkit.assignment import Limits, Period, Shopper, Target, assign, check_targets
-from shopperkit.errors import ProgrammeError
+from shopperkit.cli import main
+from shopperkit.errors import InputError, ProgrammeError
 from shopperkit.insights.findings import BELOW, Finding
 from shopperkit.insights.followup import (
     IMPROVED,
@@ -36,6 +39,7 @@ from shopperkit.insights.stats import Comparison, Sample, benjamini_hochberg
 from shopperkit.model.evaluations import ScoredEvaluation
 from shopperkit.model.programme import Programme
 from shopperkit.model.services import Directory, Entity, Service, ServiceCentre
+from shopperkit.store import Database, Store, Workspace
 from tests.helpers import with_parameter
 
 ACCEPTED_ON = date(2024, 5, 1)
@@ -361,3 +365,66 @@ def test_assignment_keeps_the_original_finders_off_their_follow_up(method: str) 
     plain = assign(shoppers[:1], [target], _directory(), period, limits, method=method)
     assert plain.summary["inputs"] != alone.summary["inputs"]
     assert [v.shopper for v in plain.visits] == ["S-old"]
+
+
+def test_verdicts_are_kept_with_the_recommendation_history(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    database = Database(url)
+    database.upgrade()
+    database.close()
+    store = Store(url)
+    try:
+        policy = FollowupPolicy(delay_days=0, window_days=30)
+        items = [followup(Sample(40, 60.0, 10.0), "R-a"), followup(Sample(40, 60.0, 10.0), "R-b")]
+        start, _ = items[0].window(policy)
+        scored = [evaluation(str(n), start, 90.0 + n % 2) for n in range(5)]
+        made = verdicts(items, scored, policy)
+        with pytest.raises(InputError) as refused:
+            store.record_verdicts(made, date(2024, 6, 1))
+        assert refused.value.code == "followup_not_taken_up"
+        assert store.followup_history() == []  # nothing kept from a refused batch
+        store.set_status(StatusChange("R-a", "accepted", ACCEPTED_ON, "moi"))
+        store.set_status(StatusChange("R-b", "done", ACCEPTED_ON, "moi"))
+        assert store.record_verdicts(made, date(2024, 6, 1)) == 2
+        assert store.record_verdicts(made[:1], date(2024, 7, 1)) == 1
+        assert store.followup_history("R-a") == [
+            (date(2024, 6, 1), made[0]),
+            (date(2024, 7, 1), made[0]),
+        ]
+        assert [v.recommendation for _, v in store.followup_history()] == ["R-a", "R-b", "R-a"]
+        assert made[0].verdict == NOT_ENOUGH_VISITS
+    finally:
+        store.close()
+
+
+def test_the_followups_command_lists_due_scheduled_and_concluded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workspace = Workspace.create(tmp_path / "ws", "qatar-cgb", f"sqlite:///{tmp_path / 's.db'}")
+    policy = FollowupPolicy(delay_days=0, window_days=30)
+    items = [followup(Sample(40, 60.0, 10.0), "R-a"), followup(Sample(40, 60.0, 0.0), "R-b")]
+    start, _ = items[0].window(policy)
+    scored = [evaluation(str(n), start, 60.0) for n in range(3)]
+    made = verdicts(items, scored, policy)
+    store = workspace.store()
+    try:
+        for ident in ("R-a", "R-b", "R-c"):
+            store.set_status(StatusChange(ident, "accepted", ACCEPTED_ON, "moi"))
+        store.set_status(StatusChange("R-b", "done", date(2024, 5, 9), "moi"))
+        store.record_verdicts(made, date(2024, 5, 20))
+    finally:
+        store.close()
+    assert main(["followups", "--workspace", str(workspace.folder), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["recommendation"], r["status"], r["state"], r["verdict"]) for r in rows] == [
+        ("R-a", "accepted", "scheduled", NOT_ENOUGH_VISITS),
+        ("R-b", "done", "concluded", NO_SUPPORTED_CHANGE),
+        ("R-c", "accepted", "due", None),
+    ]
+    assert rows[0]["more"] == made[0].more
+    assert rows[0]["visits"] == 3
+    assert rows[1]["taken_up"] == ACCEPTED_ON.isoformat()
+    args = ["followups", "--workspace", str(workspace.folder), "--state", "due"]
+    assert main(args) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith("R-c  accepted 2024-05-01  due")

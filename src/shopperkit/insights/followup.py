@@ -35,7 +35,13 @@ from attrs import frozen
 from shopperkit.assignment.model import Period, Target
 from shopperkit.errors import ProgrammeError
 from shopperkit.insights.findings import handoff_services
-from shopperkit.insights.recommendations import ACCEPTED, DONE, Recommendation, StatusChange
+from shopperkit.insights.recommendations import (
+    ACCEPTED,
+    DONE,
+    Recommendation,
+    StatusChange,
+    current_status,
+)
 from shopperkit.insights.stats import Comparison, Sample, benjamini_hochberg, t_quantile, welch
 from shopperkit.model.evaluations import ScoredEvaluation
 from shopperkit.model.programme import Programme
@@ -422,3 +428,49 @@ def followup_targets(
             target = Target(centre, service, weeks[week], count, channel, journey)
             made_targets.append(FollowupTarget(item.recommendation, target, kept_off))
     return made_targets
+
+
+DUE, SCHEDULED, CONCLUDED = "due", "scheduled", "concluded"
+
+
+@frozen
+class FollowupState:
+    """Where a recommendation taken up stands: ``due`` (no verdict kept yet),
+    ``scheduled`` (its latest verdict is ``not_enough_visits``: repeat visits still to make)
+    or ``concluded`` (its latest verdict says what they found), with that verdict."""
+
+    recommendation: str
+    status: str
+    taken_up: date
+    state: str
+    checked: date | None = None
+    verdict: Verdict | None = None
+
+
+def followup_states(
+    changes: Iterable[StatusChange], kept: Iterable[tuple[date, Verdict]]
+) -> list[FollowupState]:
+    """Each recommendation accepted or done in the status log ``changes``, with its latest
+    kept verdict (``kept``: the day reached and the verdict, in the order kept); in the order
+    they were taken up."""
+    changes = list(changes)
+    status = current_status(changes)
+    taken: dict[str, date] = {}
+    for change in changes:
+        if change.status in (ACCEPTED, DONE):
+            taken.setdefault(change.recommendation, change.on)
+    latest: dict[str, tuple[date, Verdict]] = {}
+    for on, verdict in kept:
+        latest[verdict.recommendation] = (on, verdict)
+    states = []
+    for recommendation, on in taken.items():
+        found = latest.get(recommendation)
+        if found is None:
+            states.append(FollowupState(recommendation, status[recommendation], on, DUE))
+            continue
+        checked, verdict = found
+        state = SCHEDULED if verdict.verdict == NOT_ENOUGH_VISITS else CONCLUDED
+        states.append(
+            FollowupState(recommendation, status[recommendation], on, state, checked, verdict)
+        )
+    return states
