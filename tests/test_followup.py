@@ -26,6 +26,7 @@ from shopperkit.insights.followup import (
     WORSE,
     Followup,
     FollowupPolicy,
+    _spread,
     adjusted_p_values,
     after_sample,
     followup_targets,
@@ -39,6 +40,8 @@ from shopperkit.insights.stats import Comparison, Sample, benjamini_hochberg
 from shopperkit.model.evaluations import ScoredEvaluation
 from shopperkit.model.programme import Programme
 from shopperkit.model.services import Directory, Entity, Service, ServiceCentre
+from shopperkit.programmes import programme_plan
+from shopperkit.registry import Registry
 from shopperkit.store import Database, Store, Workspace
 from tests.helpers import with_parameter
 
@@ -428,3 +431,34 @@ def test_the_followups_command_lists_due_scheduled_and_concluded(
     assert main(args) == 0
     (line,) = capsys.readouterr().out.splitlines()
     assert line.startswith("R-c  accepted 2024-05-01  due")
+
+
+def test_the_programme_plan_checks_and_shows_the_follow_up_policy(qatar: Programme) -> None:
+    registry = Registry()
+    assert "followup" not in programme_plan(qatar, registry)
+    programme = with_parameter(qatar, "followup_window_days", 45)
+    assert programme_plan(programme, registry)["followup"] == {
+        "delay_days": 30,
+        "window_days": 45,
+        "power": 0.8,
+        "minimum_difference": 5.0,
+        "alpha": 0.05,
+        "exclude_finders": True,
+    }
+    with pytest.raises(ProgrammeError) as caught:
+        programme_plan(with_parameter(programme, "followup_alpha", 0.0), registry)
+    assert caught.value.code == "parameter_out_of_range"
+
+
+@given(st.integers(0, 10**12), st.integers(1, 9), st.integers(1, 9))
+def test_missing_visits_are_spread_evenly_and_quickly(total: int, weeks: int, places: int) -> None:
+    spread = _spread(total, weeks, places)
+    assert sum(count for _, _, count in spread) == total
+    counts = [count for _, _, count in spread]
+    assert not counts or max(counts) - min(counts) <= 1 or len(counts) < weeks * places
+    if total <= 200:  # against the visit-by-visit rule it counts
+        expected: dict[tuple[int, int], int] = {}
+        for n in range(total):
+            key = (n % weeks, (n // weeks) % places)
+            expected[key] = expected.get(key, 0) + 1
+        assert {(w, p): c for w, p, c in spread} == expected

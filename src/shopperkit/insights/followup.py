@@ -380,6 +380,19 @@ def _places(item: Followup, directory: Directory) -> list[tuple[str, str, tuple[
     return found
 
 
+def _spread(total: int, weeks: int, places: int) -> list[tuple[int, int, int]]:
+    """(week, place, visits) when visit ``n`` of ``total`` goes to week ``n % weeks`` and
+    place ``(n // weeks) % places``: counted, not enumerated, so any total is quick."""
+    spread = []
+    for week in range(weeks):
+        rounds = max(0, -(-(total - week) // weeks))  # visits n < total with n % weeks == week
+        for place in range(places):
+            count = rounds // places + (1 if place < rounds % places else 0)
+            if count:
+                spread.append((week, place, count))
+    return spread
+
+
 def followup_targets(
     made: Sequence[Verdict],
     items: Sequence[Followup],
@@ -417,11 +430,7 @@ def followup_targets(
         if not weeks or not places:
             continue
         kept_off = finders(item, scored) if rules.exclude_finders else ()
-        visits: dict[tuple[int, int], int] = {}
-        for number in range(verdict.more):
-            key = (number % len(weeks), (number // len(weeks)) % len(places))
-            visits[key] = visits.get(key, 0) + 1
-        for (week, place), count in sorted(visits.items()):
+        for week, place, count in _spread(verdict.more, len(weeks), len(places)):
             centre, service, journey = places[place]
             channels = services[service].channels
             channel = "visit" if "visit" in channels else channels[0]
