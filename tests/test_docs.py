@@ -91,6 +91,10 @@ def test_recommendation_rule_guide_runs(capsys: pytest.CaptureFixture[str]) -> N
     run_blocks(DOCS / "write-a-recommendation-rule.md", capsys)
 
 
+def test_close_the_loop_guide_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    run_blocks(DOCS / "close-the-loop.md", capsys)
+
+
 def test_quickstart_python_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
     run_blocks(DOCS / "quickstart.md", capsys)
 

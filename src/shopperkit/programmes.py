@@ -264,7 +264,9 @@ def programme_plan(
     A recruited programme gets its screening plan (every rule, its plugin, its parameters with
     their sources, the overrides) and its interview policy; an open programme (anyone may
     evaluate, no cohort, no registration window) gets its languages, the forms it names
-    (each must exist) and its stages. ``based_on`` says what an extending programme changed.
+    (each must exist) and its stages. ``followup``, when the programme sets any follow-up
+    parameter, is its checked :class:`~shopperkit.insights.followup.FollowupPolicy`.
+    ``based_on`` says what an extending programme changed.
     """
     from shopperkit.eligibility.screening import Screener, plan_rules
     from shopperkit.interview import InterviewPolicy
@@ -294,6 +296,10 @@ def programme_plan(
             ],
             "rules": [rule.label for rule in planned],
         }
+    if any(name.startswith("followup_") for name in programme.parameters):
+        from shopperkit.insights.followup import FollowupPolicy
+
+        plan["followup"] = to_data(FollowupPolicy.of(programme))
     if programme.based_on is not None:
         plan["based_on"] = to_data(programme.based_on)
     return plan

@@ -97,8 +97,8 @@ class Unmet:
     """A target not fully covered: how many visits are missing and why.
 
     ``reason`` is one code (``no_language``, ``conflict_of_interest``, ``load_cap``,
-    ``lockout``, ``spacing``, ``too_few_shoppers`` or ``several``); ``blocked`` counts the
-    eligible shoppers held back by each constraint.
+    ``lockout``, ``spacing``, ``too_few_shoppers``, ``excluded`` or ``several``);
+    ``blocked`` counts the eligible shoppers held back by each constraint.
     """
 
     target: int

@@ -21,7 +21,7 @@ import heapq
 import json
 import random
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -35,6 +35,8 @@ from shopperkit.model.services import Directory
 
 METHODS = ("constrained", "greedy")
 REPAIR_CANDIDATES = 8
+EXCLUDED_REASON = "excluded"
+"""Why a shopper may not serve a target they were kept off (a follow-up's original finders)."""
 """How many shoppers at the load cap the repair tries for one open visit."""
 
 
@@ -57,6 +59,7 @@ class _Run:
         limits: Limits,
         seed: int,
         booked: Sequence[Visit | Booked] = (),
+        excluded: Mapping[Target, Collection[str]] | None = None,
     ) -> None:
         self.shoppers = shoppers
         self.targets = targets
@@ -64,6 +67,12 @@ class _Run:
         self.eligibility = Eligibility(shoppers, directory)
         self.book = Book(limits, len(shoppers))
         numbers = {shopper.id: number for number, shopper in enumerate(shoppers)}
+        kept_off = excluded or {}
+        self.excluded = [
+            frozenset(numbers[s] for s in kept_off.get(spec, ()) if s in numbers)
+            for spec in targets
+        ]
+        """Per target: the shoppers (by number) kept off it."""
         self.counted = 0
         """Booked visits inside the period, of shoppers in this run: counted in their load."""
         for visit in booked:
@@ -125,7 +134,11 @@ class _Run:
                     continue
                 if best is not None and (load, rank) >= best[:2]:
                     break
-                taken = shopper == exclude or target in book.visits[shopper]
+                taken = (
+                    shopper == exclude
+                    or target in book.visits[shopper]
+                    or shopper in self.excluded[target]
+                )
                 day = None if taken else book.free_day(shopper, centre, days)
                 if day is None:
                     held.append(heapq.heappop(heap))
@@ -165,6 +178,8 @@ class _Run:
                 for number in self.clear[target]:
                     for shopper in self.eligibility.classes[number]:
                         if book.load[shopper] < cap or target in book.visits[shopper]:
+                            continue
+                        if shopper in self.excluded[target]:
                             continue
                         day = book.free_day(shopper, spec.centre, days)
                         if day is None:
@@ -222,7 +237,7 @@ class _Run:
                         if book.load[shopper] >= cap:
                             gone.add(shopper)
                             continue
-                        if target in book.visits[shopper]:
+                        if target in book.visits[shopper] or shopper in self.excluded[target]:
                             continue
                         day = book.free_day(shopper, spec.centre, days)
                         if day is not None:
@@ -266,6 +281,9 @@ class _Run:
             blocked: Counter[str] = Counter()
             days = self.days[spec.week, spec.channel]
             for shopper in members:
+                if shopper in self.excluded[target]:
+                    blocked[EXCLUDED_REASON] += 1
+                    continue
                 reason = self.book.blocker(shopper, target, spec.centre, days)
                 if reason is not None:
                     blocked[reason] += 1
@@ -307,11 +325,13 @@ def inputs_digest(
     targets: Sequence[Target],
     directory: Directory,
     booked: Sequence[Visit | Booked] = (),
+    excluded: Mapping[Target, Collection[str]] | None = None,
 ) -> str:
     """SHA-256 of the inputs as canonical JSON, so a schedule can be traced to what made it.
 
-    Booked visits enter as shopper, centre and day, and only when there are some, so a run
-    without them keeps the digest it always had.
+    Booked visits enter as shopper, centre and day, and shoppers kept off targets as the
+    target's number and their ids, each only when there are some, so a run without them
+    keeps the digest it always had.
     """
     data: dict[str, Any] = {
         "shoppers": to_data(list(shoppers)),
@@ -322,6 +342,13 @@ def inputs_digest(
         data["booked"] = sorted(
             [visit.shopper, visit.centre, visit.day.isoformat()] for visit in booked
         )
+    kept_off = [
+        [number, sorted(excluded[spec])]
+        for number, spec in enumerate(targets, start=1)
+        if excluded and excluded.get(spec)
+    ]
+    if kept_off:
+        data["excluded"] = kept_off
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -337,6 +364,7 @@ def assign(
     method: str = "constrained",
     programme: str = "",
     booked: Iterable[Visit | Booked] = (),
+    excluded: Mapping[Target, Collection[str]] | None = None,
 ) -> Schedule:
     """Schedule visits and missions for ``targets`` over ``period``; see the module docstring.
 
@@ -348,11 +376,16 @@ def assign(
     shopper by spacing and at its centre by lockout, across the period's edges, and those
     inside the period count against the load cap. They are not assigned again and do not
     count towards ``targets``; visits of people not in ``shoppers`` are ignored.
+
+    ``excluded`` keeps shoppers (by id) off a target: a follow-up's repeat visits are not
+    made by the shoppers whose visits made the finding
+    (:func:`shopperkit.insights.followup.followup_targets`). A target they leave unmet
+    counts them under ``excluded`` in ``blocked``.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
     booked = tuple(booked)
-    run = _Run(shoppers, targets, directory, period, limits, seed, booked)
+    run = _Run(shoppers, targets, directory, period, limits, seed, booked, excluded)
     run.constrained() if method == "constrained" else run.greedy()
     visits = run.visits()
     unmet = run.unmet()
@@ -366,7 +399,7 @@ def assign(
         "method": method,
         "seed": seed,
         "version": __version__,
-        "inputs": inputs_digest(shoppers, targets, directory, booked),
+        "inputs": inputs_digest(shoppers, targets, directory, booked, excluded),
         "period": {
             "from": period.start.isoformat(),
             "to": period.end.isoformat(),

@@ -18,6 +18,17 @@ from shopperkit.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from shopperkit.insights.findings import Finding, FindingPolicy, GroupScores
+    from shopperkit.insights.followup import (
+        Followup,
+        FollowupPolicy,
+        FollowupState,
+        FollowupTarget,
+        Verdict,
+        followup_states,
+        followup_targets,
+        followups,
+        verdicts,
+    )
     from shopperkit.insights.integrity import Flag, IntegrityPolicy
     from shopperkit.insights.privacy import Pseudonymiser
     from shopperkit.insights.recommendations import Recommendation, StatusChange
@@ -34,6 +45,15 @@ _HOMES = {
     "Finding": "findings",
     "FindingPolicy": "findings",
     "GroupScores": "findings",
+    "Followup": "followup",
+    "FollowupPolicy": "followup",
+    "FollowupState": "followup",
+    "FollowupTarget": "followup",
+    "followup_states": "followup",
+    "followup_targets": "followup",
+    "Verdict": "followup",
+    "followups": "followup",
+    "verdicts": "followup",
     "Flag": "integrity",
     "IntegrityPolicy": "integrity",
     "Pseudonymiser": "privacy",
@@ -52,6 +72,10 @@ __all__ = [
     "Finding",
     "FindingPolicy",
     "Flag",
+    "Followup",
+    "FollowupPolicy",
+    "FollowupState",
+    "FollowupTarget",
     "GroupScores",
     "Insights",
     "IntegrityPolicy",
@@ -60,8 +84,13 @@ __all__ = [
     "Report",
     "Sample",
     "StatusChange",
+    "Verdict",
+    "followup_states",
+    "followup_targets",
+    "followups",
     "insights",
     "report_aggregates",
+    "verdicts",
 ]
 
 

@@ -221,6 +221,10 @@ class Programme:
             return value
         return float(self._typed(name, int, "a number", None, on))
 
+    def boolean(self, name: str, default: bool | None = None, *, on: date | None = None) -> bool:
+        """A true-or-false parameter."""
+        return self._typed(name, bool, "true or false", default, on)
+
     def day(self, name: str, default: date | None = None, *, on: date | None = None) -> date:
         """A date parameter."""
         return self._typed(name, date, "a date", default, on)

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from shopperkit.assignment.model import Booked, Visit
 from shopperkit.errors import InputError
-from shopperkit.insights.recommendations import StatusChange, current_status
-from shopperkit.io.convert import to_data
+from shopperkit.insights.followup import Verdict
+from shopperkit.insights.recommendations import OPEN, StatusChange, current_status
+from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.draws import draw_texts, read_draw, result_texts
 from shopperkit.io.files import json_bytes
 from shopperkit.lifecycle import Event, Ledger, Lifecycle, PersonRecord, Replace, apply
@@ -34,6 +35,7 @@ from shopperkit.store.tables import (
     DrawFile,
     DrawRow,
     EventRow,
+    FollowupRow,
     ProgrammeVersion,
     RecordRow,
     StatusRow,
@@ -328,6 +330,50 @@ class Store(IntakeRecords):
         with self.database.reading() as session:
             return [
                 _status(row) for row in session.scalars(select(StatusRow).order_by(StatusRow.seq))
+            ]
+
+    # Follow-ups
+
+    def record_verdicts(self, verdicts: Sequence[Verdict], on: date) -> int:
+        """Keep follow-up verdicts, reached ``on``, with their evidence in each
+        recommendation's history. A recommendation the status log does not show accepted or
+        done is refused (``followup_not_taken_up``), and then nothing is kept."""
+        with self.database.writing() as session:
+            stored = [
+                _status(row) for row in session.scalars(select(StatusRow).order_by(StatusRow.seq))
+            ]
+            status = current_status(stored)
+            for verdict in verdicts:
+                if status.get(verdict.recommendation, OPEN) == OPEN:
+                    raise InputError("followup_not_taken_up", {"id": verdict.recommendation})
+            stamp = now()
+            if verdicts:
+                session.execute(
+                    insert(FollowupRow),
+                    [
+                        {
+                            "recommendation": v.recommendation,
+                            "verdict": v.verdict,
+                            "on": on,
+                            "data": json_bytes(to_data(v)).decode("utf-8"),
+                            "recorded_by": self.who,
+                            "recorded_at": stamp,
+                        }
+                        for v in verdicts
+                    ],
+                )
+        return len(verdicts)
+
+    def followup_history(self, recommendation: str | None = None) -> list[tuple[date, Verdict]]:
+        """Every kept verdict (with ``recommendation``, only its own) and the day it was
+        reached, in the order kept."""
+        with self.database.reading() as session:
+            query = select(FollowupRow)
+            if recommendation is not None:
+                query = query.where(FollowupRow.recommendation == recommendation)
+            return [
+                (row.on, from_data(Verdict, orjson.loads(row.data)))
+                for row in session.scalars(query.order_by(FollowupRow.seq))
             ]
 
     # Draws

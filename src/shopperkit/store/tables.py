@@ -80,6 +80,22 @@ class StatusRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class FollowupRow(Base):
+    """One verdict of a recommendation's follow-up, in order (``seq``), with its evidence
+    (``data``: the :class:`~shopperkit.insights.followup.Verdict`)."""
+
+    __tablename__ = "followup_verdicts"
+    __table_args__ = (Index("followups_by_recommendation", "recommendation", "seq"),)
+
+    seq: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    recommendation: Mapped[str] = mapped_column(Id)
+    verdict: Mapped[str] = mapped_column(String(64))
+    on: Mapped[date] = mapped_column(Date)
+    data: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(Id)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class DrawRow(Base):
     """A cohort draw: its name, the waitlist in order and the replacements made."""
 

@@ -1,0 +1,485 @@
+"""Follow-ups: repeat visits that show whether a recommendation worked.
+
+When an entity accepts a recommendation (or marks it done), the factor it named is measured
+again over a follow-up window: from ``delay_days`` after the date of acceptance, for
+``window_days``. The score before is the finding's own sample (the evidence the
+recommendation was made on); the score after is the same factor, in the same group, over the
+window. The two are compared with the statistics findings use (Welch's t-test, with the
+Benjamini-Hochberg procedure across every follow-up evaluated together), and each
+recommendation gets a verdict: ``improved``, ``no_supported_change``, ``worse``, or
+``not_enough_visits`` with how many more visits the window needs.
+
+How many visits are needed: enough for the test to detect a true change of
+``minimum_difference`` points with probability ``power`` at level ``alpha``, taking the
+scores after to spread as the scores before did (their sample standard deviation ``s``, over
+``n`` evaluations before). With Welch's test the standard error of the difference must come
+down to ``minimum_difference / (t(1 - alpha/2) + t(power))`` (``t`` the quantiles of
+Student's t at Welch's degrees of freedom), and ``s^2/n + s^2/m`` is that squared for
+``m = s^2 / (se^2 - s^2/n)`` visits after, rounded up. When the sample before is itself too
+small for any number of visits after to reach the power, ``needed`` is None.
+
+A follow-up concludes only once its window holds the visits planned: stopping as soon as a
+test happens to pass would make "improved" come far more often than ``alpha`` promises.
+
+Pure functions on models, in memory.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+
+from attrs import frozen
+
+from shopperkit.assignment.model import Period, Target
+from shopperkit.errors import ProgrammeError
+from shopperkit.insights.findings import handoff_services
+from shopperkit.insights.recommendations import (
+    ACCEPTED,
+    DONE,
+    Recommendation,
+    StatusChange,
+    current_status,
+)
+from shopperkit.insights.stats import Comparison, Sample, benjamini_hochberg, t_quantile, welch
+from shopperkit.model.evaluations import ScoredEvaluation
+from shopperkit.model.programme import Programme
+from shopperkit.model.services import Directory, ServiceCentre
+from shopperkit.scoring.tallies import Tally
+
+IMPROVED = "improved"
+NO_SUPPORTED_CHANGE = "no_supported_change"
+WORSE = "worse"
+NOT_ENOUGH_VISITS = "not_enough_visits"
+VERDICTS = (IMPROVED, NO_SUPPORTED_CHANGE, WORSE, NOT_ENOUGH_VISITS)
+
+DELAY_DAYS = "followup_delay_days"
+WINDOW_DAYS = "followup_window_days"
+POWER = "followup_power"
+MINIMUM_DIFFERENCE = "followup_minimum_difference"
+ALPHA = "followup_alpha"
+EXCLUDE_FINDERS = "followup_exclude_finders"
+
+
+def _where(programme: Programme, name: str) -> str:
+    return f"programme {programme.id}: $.parameters.{name}.value"
+
+
+@frozen
+class FollowupPolicy:
+    """The programme's follow-up parameters.
+
+    ``delay_days`` after a recommendation is accepted the window opens, for ``window_days``
+    days; ``power`` is the chance the test should have of detecting a true change of
+    ``minimum_difference`` points at false discovery rate ``alpha``; ``exclude_finders``
+    keeps the shoppers whose visits made the finding off its repeat visits.
+    """
+
+    delay_days: int = 30
+    window_days: int = 90
+    power: float = 0.8
+    minimum_difference: float = 5.0
+    alpha: float = 0.05
+    exclude_finders: bool = True
+
+    @classmethod
+    def of(cls, programme: Programme) -> FollowupPolicy:
+        """The policy a programme sets, validated; the defaults above where it sets none.
+
+        A negative delay is ``parameter_negative``; a window under one day, a power or alpha
+        outside (0, 1) or a difference not above 0 is ``parameter_out_of_range``.
+        """
+        default = cls()
+        delay = programme.integer(DELAY_DAYS, default.delay_days)
+        if delay < 0:
+            raise ProgrammeError(
+                "parameter_negative",
+                {"name": DELAY_DAYS, "value": delay},
+                where=_where(programme, DELAY_DAYS),
+            )
+        window = programme.integer(WINDOW_DAYS, default.window_days)
+        power = programme.number(POWER, default.power)
+        difference = programme.number(MINIMUM_DIFFERENCE, default.minimum_difference)
+        alpha = programme.number(ALPHA, default.alpha)
+        checks: tuple[tuple[str, float, bool, str], ...] = (
+            (WINDOW_DAYS, window, window >= 1, "1 or more"),
+            (POWER, power, 0.0 < power < 1.0, "between 0 and 1, both excluded"),
+            (MINIMUM_DIFFERENCE, difference, 0.0 < difference <= 100.0, "above 0, at most 100"),
+            (ALPHA, alpha, 0.0 < alpha < 1.0, "between 0 and 1, both excluded"),
+        )
+        for name, value, ok, rule in checks:
+            if not ok or (isinstance(value, float) and not math.isfinite(value)):
+                raise ProgrammeError(
+                    "parameter_out_of_range",
+                    {"name": name, "value": value, "range": rule},
+                    where=_where(programme, name),
+                )
+        exclude = programme.boolean(EXCLUDE_FINDERS, default.exclude_finders)
+        return cls(
+            delay_days=delay,
+            window_days=window,
+            power=power,
+            minimum_difference=difference,
+            alpha=alpha,
+            exclude_finders=exclude,
+        )
+
+
+@frozen
+class Followup:
+    """A recommendation to verify: the group and factor it named, when the entity took it
+    up (``on``, the first change to ``accepted`` or ``done``), and the score before."""
+
+    recommendation: str
+    entity: str
+    level: str
+    key: str
+    factor: str
+    on: date
+    before: Sample
+    period: str = ""
+
+    def window(self, policy: FollowupPolicy) -> tuple[date, date]:
+        """The first and last day (both included) whose visits count as after."""
+        start = self.on + timedelta(days=policy.delay_days)
+        return (start, start + timedelta(days=policy.window_days - 1))
+
+
+def followups(
+    recommendations: Iterable[Recommendation], changes: Iterable[StatusChange]
+) -> list[Followup]:
+    """The recommendations taken up (accepted or done) in ``changes``, as follow-ups, in the
+    order of ``recommendations``; the date is that of the first such change."""
+    taken: dict[str, date] = {}
+    for change in changes:
+        if change.status in (ACCEPTED, DONE):
+            earlier = taken.get(change.recommendation)
+            taken[change.recommendation] = change.on if earlier is None else min(earlier, change.on)
+    return [
+        Followup(
+            recommendation=r.id,
+            entity=r.entity,
+            level=r.finding.level,
+            key=r.finding.key,
+            factor=r.finding.factor,
+            on=taken[r.id],
+            before=r.finding.sample,
+            period=r.finding.period,
+        )
+        for r in recommendations
+        if r.id in taken
+    ]
+
+
+def factor_score(followup: Followup, evaluation: ScoredEvaluation) -> float | None:
+    """The score ``evaluation`` gives the follow-up's factor in its group, or None when the
+    evaluation is outside the group or did not score the factor."""
+    if followup.level == "handoff":
+        return evaluation.handoffs.get(followup.key)
+    place = {
+        "entity": evaluation.entity,
+        "centre": evaluation.centre,
+        "service": evaluation.service,
+    }.get(followup.level)
+    return evaluation.sections.get(followup.factor) if place == followup.key else None
+
+
+def after_sample(
+    followup: Followup,
+    evaluations: Iterable[ScoredEvaluation],
+    policy: FollowupPolicy,
+) -> Sample:
+    """The factor's scores in the follow-up window: count, mean and standard deviation."""
+    start, end = followup.window(policy)
+    tally = Tally()
+    for evaluation in evaluations:
+        if start <= evaluation.visited_at.date() <= end:
+            score = factor_score(followup, evaluation)
+            if score is not None:
+                tally.add(score)
+    return tally.sample()
+
+
+def visits_needed(before: Sample, policy: FollowupPolicy) -> int | None:
+    """Visits after needed for the policy's power (see the module's docstring); None when
+    no number is enough, or the sample before has fewer than two scores."""
+    if before.count < 2:
+        return None
+    variance = before.stdev**2
+    if variance == 0.0:
+        return 2
+    share = variance / before.count  # the part of the squared standard error fixed before
+    # Normal quantiles first (t with very many degrees of freedom), then refined at the
+    # degrees of freedom of Welch's test for that many visits.
+    df = 1e6
+    needed = 2
+    for _ in range(8):
+        quantiles = t_quantile(1.0 - policy.alpha / 2.0, df) + t_quantile(policy.power, df)
+        target = (policy.minimum_difference / quantiles) ** 2
+        if target <= share:
+            return None
+        count = max(2, math.ceil(variance / (target - share) - 1e-9))
+        if count == needed and df < 1e6:
+            break
+        needed = count
+        after = variance / count
+        df = float(
+            round((share + after) ** 2 / (share**2 / (before.count - 1) + after**2 / (count - 1)))
+        )
+    return needed
+
+
+@frozen
+class Verdict:
+    """What the repeat visits found for one recommendation, with the evidence.
+
+    ``comparison`` is after minus before (None until both have two scores); ``p_adjusted``
+    the Benjamini-Hochberg adjusted p-value across the follow-ups concluded together;
+    ``needed`` the visits after the power calls for and ``more`` how many are still missing
+    (0 once concluded; None when no number of visits is enough).
+    """
+
+    recommendation: str
+    verdict: str
+    before: Sample
+    after: Sample
+    before_interval: tuple[float, float]
+    after_interval: tuple[float, float]
+    comparison: Comparison | None
+    p_adjusted: float | None
+    needed: int | None
+    more: int | None
+    window: tuple[date, date]
+
+
+def adjusted_p_values(p_values: Sequence[float]) -> list[float]:
+    """Benjamini-Hochberg adjusted p-values: ``p`` is a discovery at rate ``q`` in
+    :func:`~shopperkit.insights.stats.benjamini_hochberg` exactly when its adjusted value is
+    at most ``q``."""
+    size = len(p_values)
+    order = sorted(range(size), key=lambda i: p_values[i], reverse=True)
+    adjusted = [1.0] * size
+    running = 1.0
+    for position, index in enumerate(order):
+        rank = size - position
+        running = min(running, p_values[index] * size / rank)
+        adjusted[index] = max(running, p_values[index])  # never below p, even by rounding
+    return adjusted
+
+
+def verdicts(
+    items: Iterable[Followup],
+    evaluations: Iterable[ScoredEvaluation],
+    policy: FollowupPolicy | None = None,
+) -> list[Verdict]:
+    """A verdict for each follow-up, in order, from the scored ``evaluations``.
+
+    Those whose window holds the visits needed are tested together: a change is supported
+    when it is a discovery of the Benjamini-Hochberg procedure at rate ``alpha`` across them,
+    and is then ``improved`` or ``worse`` by its sign, else ``no_supported_change``. The
+    others are ``not_enough_visits``.
+    """
+    rules = policy or FollowupPolicy()
+    items = list(items)
+    scored = list(evaluations)
+    afters = [after_sample(item, scored, rules) for item in items]
+    needs = [visits_needed(item.before, rules) for item in items]
+    comparisons = [welch(after, item.before) for item, after in zip(items, afters, strict=True)]
+    ready = [
+        index
+        for index, (need, comparison) in enumerate(zip(needs, comparisons, strict=True))
+        if need is not None and comparison is not None and afters[index].count >= need
+    ]
+    p_values = [c.p for i in ready if (c := comparisons[i]) is not None]
+    supported = dict(zip(ready, benjamini_hochberg(p_values, rules.alpha), strict=True))
+    adjusted = dict(zip(ready, adjusted_p_values(p_values), strict=True))
+    made = []
+    for index, item in enumerate(items):
+        after, need, comparison = afters[index], needs[index], comparisons[index]
+        if index in supported and comparison is not None:
+            verdict = (
+                (IMPROVED if comparison.difference > 0 else WORSE)
+                if supported[index]
+                else NO_SUPPORTED_CHANGE
+            )
+            more: int | None = 0
+        else:
+            verdict = NOT_ENOUGH_VISITS
+            more = None if need is None else max(need - after.count, 0)
+        made.append(
+            Verdict(
+                recommendation=item.recommendation,
+                verdict=verdict,
+                before=item.before,
+                after=after,
+                before_interval=item.before.interval(),
+                after_interval=after.interval(),
+                comparison=comparison,
+                p_adjusted=adjusted.get(index),
+                needed=need,
+                more=more,
+                window=item.window(rules),
+            )
+        )
+    return made
+
+
+def verdict_counts(made: Iterable[Verdict]) -> Mapping[str, int]:
+    """How many follow-ups have each verdict (every verdict listed, 0 when none)."""
+    counts = dict.fromkeys(VERDICTS, 0)
+    for verdict in made:
+        counts[verdict.verdict] += 1
+    return counts
+
+
+def finders(item: Followup, evaluations: Iterable[ScoredEvaluation]) -> tuple[str, ...]:
+    """The shoppers whose evaluations of the follow-up's factor, in its group, were made on
+    or before the day it was taken up: those the finding's evidence came from (sorted)."""
+    return tuple(
+        sorted(
+            {
+                evaluation.shopper
+                for evaluation in evaluations
+                if evaluation.visited_at.date() <= item.on
+                and factor_score(item, evaluation) is not None
+            }
+        )
+    )
+
+
+@frozen
+class FollowupTarget:
+    """A coverage target for a follow-up's repeat visits, and the shoppers kept off it."""
+
+    recommendation: str
+    target: Target
+    excluded: tuple[str, ...] = ()
+
+
+def _places(item: Followup, directory: Directory) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(centre, service, journey) of each kind of visit that scores the follow-up's group."""
+    services = {service.id: service for service in directory.services}
+
+    def offered(centre: ServiceCentre) -> list[str]:
+        if centre.services:
+            return [name for name in centre.services if name in services]
+        return sorted(name for name, s in services.items() if s.entity == centre.entity)
+
+    found: list[tuple[str, str, tuple[str, ...]]] = []
+    for centre in sorted(directory.centres, key=lambda c: c.id):
+        if item.level == "handoff":
+            joined = handoff_services(item.key)
+            if joined is not None and joined[0] in offered(centre) and joined[1] in services:
+                found.append((centre.id, joined[0], (joined[1],)))
+            continue
+        for name in offered(centre):
+            place = {"entity": centre.entity, "centre": centre.id, "service": name}
+            if place.get(item.level) == item.key:
+                found.append((centre.id, name, ()))
+    return found
+
+
+def _spread(total: int, weeks: int, places: int) -> list[tuple[int, int, int]]:
+    """(week, place, visits) when visit ``n`` of ``total`` goes to week ``n % weeks`` and
+    place ``(n // weeks) % places``: counted, not enumerated, so any total is quick."""
+    spread = []
+    for week in range(weeks):
+        rounds = max(0, -(-(total - week) // weeks))  # visits n < total with n % weeks == week
+        for place in range(places):
+            count = rounds // places + (1 if place < rounds % places else 0)
+            if count:
+                spread.append((week, place, count))
+    return spread
+
+
+def followup_targets(
+    made: Sequence[Verdict],
+    items: Sequence[Followup],
+    directory: Directory,
+    period: Period,
+    evaluations: Iterable[ScoredEvaluation] = (),
+    policy: FollowupPolicy | None = None,
+) -> list[FollowupTarget]:
+    """Coverage targets for the repeat visits still missing, in the weeks of ``period``
+    inside each follow-up's window, for :func:`~shopperkit.assignment.assign`.
+
+    ``made`` are the verdicts of ``items`` (in the same order). Each ``not_enough_visits``
+    follow-up asks for its ``more`` visits, spread in turn over the week of the period in
+    its window and over the centres and services of its group (a hand-off: a mission from
+    the service handing over to the one receiving), on the ``visit`` channel where the
+    service has one. With ``exclude_finders``, the shoppers whose ``evaluations`` made the
+    finding are kept off (pass ``{t.target: t.excluded for t in targets}`` to ``assign``).
+    A follow-up whose window misses the period, or whose group the directory does not
+    know, gets no target.
+    """
+    rules = policy or FollowupPolicy()
+    scored = list(evaluations)
+    services = {service.id: service for service in directory.services}
+    made_targets = []
+    for verdict, item in zip(made, items, strict=True):
+        if verdict.verdict != NOT_ENOUGH_VISITS or not verdict.more:
+            continue
+        start, end = item.window(rules)
+        weeks = [
+            week
+            for week in range(1, period.weeks + 1)
+            if any(start <= day <= end for day in period.days(week))
+        ]
+        places = _places(item, directory)
+        if not weeks or not places:
+            continue
+        kept_off = finders(item, scored) if rules.exclude_finders else ()
+        for week, place, count in _spread(verdict.more, len(weeks), len(places)):
+            centre, service, journey = places[place]
+            channels = services[service].channels
+            channel = "visit" if "visit" in channels else channels[0]
+            target = Target(centre, service, weeks[week], count, channel, journey)
+            made_targets.append(FollowupTarget(item.recommendation, target, kept_off))
+    return made_targets
+
+
+DUE, SCHEDULED, CONCLUDED = "due", "scheduled", "concluded"
+
+
+@frozen
+class FollowupState:
+    """Where a recommendation taken up stands: ``due`` (no verdict kept yet),
+    ``scheduled`` (its latest verdict is ``not_enough_visits``: repeat visits still to make)
+    or ``concluded`` (its latest verdict says what they found), with that verdict."""
+
+    recommendation: str
+    status: str
+    taken_up: date
+    state: str
+    checked: date | None = None
+    verdict: Verdict | None = None
+
+
+def followup_states(
+    changes: Iterable[StatusChange], kept: Iterable[tuple[date, Verdict]]
+) -> list[FollowupState]:
+    """Each recommendation accepted or done in the status log ``changes``, with its latest
+    kept verdict (``kept``: the day reached and the verdict, in the order kept); in the order
+    they were taken up."""
+    changes = list(changes)
+    status = current_status(changes)
+    taken: dict[str, date] = {}
+    for change in changes:
+        if change.status in (ACCEPTED, DONE):
+            taken.setdefault(change.recommendation, change.on)
+    latest: dict[str, tuple[date, Verdict]] = {}
+    for on, verdict in kept:
+        latest[verdict.recommendation] = (on, verdict)
+    states = []
+    for recommendation, on in taken.items():
+        found = latest.get(recommendation)
+        if found is None:
+            states.append(FollowupState(recommendation, status[recommendation], on, DUE))
+            continue
+        checked, verdict = found
+        state = SCHEDULED if verdict.verdict == NOT_ENOUGH_VISITS else CONCLUDED
+        states.append(
+            FollowupState(recommendation, status[recommendation], on, state, checked, verdict)
+        )
+    return states
