@@ -7,7 +7,7 @@ next run. Then, in the same run on one core:
 * the baseline: a process that parses every line of ``scores.jsonl`` with orjson;
 * shopperkit: a process running ``shopperkit report --programme uae`` on the same file;
 * shopperkit again on the file's first tenth, to show that memory does not grow with the
-  scores (they are read twice as a stream, never held).
+  scores (they are read once as a stream, never held).
 
 Each prints its wall time, lines per second and peak memory (resident set size of the
 process); the ratio is shopperkit's time over the baseline's. Run with::

@@ -204,7 +204,7 @@ class _Models:
 
 @define
 class _Reading:
-    """What two readings of the score records found, for :func:`insights`."""
+    """What reading the score records found, for :func:`insights`."""
 
     aggregates: Aggregates
     flags: tuple[Flag, ...]
