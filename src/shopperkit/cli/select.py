@@ -11,8 +11,9 @@ from shopperkit.cli.common import pool_refused, warn
 from shopperkit.cli.progress import Progress, progress
 from shopperkit.cli.workspaces import add_store_options, workspace_store
 from shopperkit.errors import InputError
+from shopperkit.messages import render
 from shopperkit.model.programme import Programme
-from shopperkit.selection.feasibility import Feasibility
+from shopperkit.selection.feasibility import HOUSEHOLDS, Feasibility
 from shopperkit.selection.lottery import METHODS
 
 if TYPE_CHECKING:
@@ -25,7 +26,8 @@ EXIT_INFEASIBLE = 1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``POOL --quotas Q --seats K | --programme P  [--seed S] [--method M] --out DIR``."""
+    """``POOL --quotas Q --seats K | --programme P  [--seed S] [--method M]
+    [--household-column NAME]... --out DIR``."""
     parser.add_argument("pool", type=Path, help="pool CSV: id + one column per quota feature")
     parser.add_argument("--quotas", type=Path, help="CSV feature,value,min,max[,min_flex,max_flex]")
     parser.add_argument("--seats", type=int, help="seats to fill (with --quotas)")
@@ -33,6 +35,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", help="the draw's seed; leave out to publish the lottery first")
     parser.add_argument(
         "--method", choices=METHODS, default="leximin", help="lottery (default leximin)"
+    )
+    parser.add_argument(
+        "--household-column",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="pool column naming a household (repeatable): no panel seats two candidates "
+        "sharing a non-blank value in any of them",
     )
     parser.add_argument("--out", type=Path, required=True, help="directory for the draw's files")
     parser.add_argument(
@@ -67,6 +77,9 @@ def explain(feasibility: Feasibility) -> list[str]:
     """The infeasibility explained in lines of text."""
     lines = [f"no cohort of {feasibility.seats} seats can meet every quota; these conflict:"]
     for b in feasibility.conflict:
+        if b.kind == HOUSEHOLDS:
+            lines.append(f"  {render('selection_households_apart', {'households': b.pool})}")
+            continue
         word = "at least" if b.kind == "min" else "at most"
         lines.append(f"  {b.feature}={b.value}: {word} {b.seats} seats ({b.pool} in the pool)")
     if feasibility.relaxation is None:
@@ -105,7 +118,15 @@ def _draw(args: argparse.Namespace, bar: Progress) -> Draw | None:
     quotas, seats = resolve_quotas(args)
     bar.stage("drawing", 1)
     try:
-        drawn = draw(pool_file.pool, quotas, seats, None, args.method, source=pool_file.text)
+        drawn = draw(
+            pool_file.pool,
+            quotas,
+            seats,
+            None,
+            args.method,
+            source=pool_file.text,
+            households=args.household_column,
+        )
     except PoolInvalid as error:
         raise pool_refused(error, args.pool, pool_file.lines) from None
     except QuotasInfeasible as error:

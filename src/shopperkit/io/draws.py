@@ -2,7 +2,8 @@
 and read back.
 
 A directory holds ``pool.csv`` and ``quotas.csv`` (the inputs as used), ``distribution.csv``,
-``probabilities.csv`` and ``feasibility.json``; before the seed is known ``commitment.json``
+``probabilities.csv``, ``feasibility.json`` and, when some candidates share a household,
+``households.csv`` (opaque household numbers); before the seed is known ``commitment.json``
 (to publish), after it ``cohort.csv`` (the published cohort, column ``id``) and
 ``result.json``.
 """
@@ -34,6 +35,7 @@ from shopperkit.selection.audit import (
 )
 from shopperkit.selection.drawing import Draw, Published
 from shopperkit.selection.feasibility import Feasibility
+from shopperkit.selection.households import HOUSEHOLDS_FILE, parse_households
 
 POOL = POOL_FILE
 QUOTAS = QUOTAS_FILE
@@ -43,6 +45,7 @@ COHORT = COHORT_FILE
 RESULT = RESULT_FILE
 COMMITMENT = COMMITMENT_FILE
 FEASIBILITY = FEASIBILITY_FILE
+HOUSEHOLDS = HOUSEHOLDS_FILE
 
 
 def write_feasibility(out: Path, feasibility: Feasibility) -> None:
@@ -63,6 +66,8 @@ def draw_texts(drawn: Draw, out: Path = Path()) -> dict[str, str]:
         PROBABILITIES: texts.probabilities,
         FEASIBILITY: dumps(to_data(drawn.feasibility)),
     }
+    if texts.households:
+        files[HOUSEHOLDS] = texts.households
     if drawn.result is None:
         data = to_data(drawn.commitment)
         check_schema("commitment", data, where=str(out / COMMITMENT))
@@ -142,6 +147,7 @@ def read_draw(out: Path) -> Draw:
     distribution = exact_text(out / DISTRIBUTION)
     probabilities = exact_text(out / PROBABILITIES)
     cohort = exact_text(out / COHORT) if (out / COHORT).exists() else ""
+    households = exact_text(out / HOUSEHOLDS) if (out / HOUSEHOLDS).exists() else ""
     feasibility = (
         from_data(
             Feasibility, read_json(out / FEASIBILITY, "feasibility"), where=str(out / FEASIBILITY)
@@ -161,6 +167,7 @@ def read_draw(out: Path) -> Draw:
             quotas_sha256=audit.quotas_sha256,
             distribution_sha256=audit.distribution_sha256,
             probabilities_sha256=audit.probabilities_sha256,
+            households_sha256=audit.households_sha256,
         )
     )
     return Draw(
@@ -170,9 +177,12 @@ def read_draw(out: Path) -> Draw:
         feasibility=feasibility,
         lottery=tuple((Fraction(p), members) for p, members in parse_distribution(distribution)),
         probabilities=dict(parse_probabilities(probabilities)),
-        published=Published(pool_file.text, quotas_text, distribution, probabilities, cohort),
+        published=Published(
+            pool_file.text, quotas_text, distribution, probabilities, cohort, households
+        ),
         commitment=commitment,
         result=result,
+        households=parse_households(households),
     )
 
 
@@ -181,6 +191,7 @@ __all__ = [
     "COMMITMENT",
     "DISTRIBUTION",
     "FEASIBILITY",
+    "HOUSEHOLDS",
     "POOL",
     "PROBABILITIES",
     "QUOTAS",

@@ -225,6 +225,8 @@ class Replacement:
     replacement: str
     waitlist_position: int
     reason: str | None = None
+    household_skipped: tuple[str, ...] = ()
+    """Waitlisted people passed over because they share a household with a member who stays."""
 
 
 @frozen
@@ -242,6 +244,8 @@ class Audit:
     probabilities_sha256: str
     panel_index: int
     committed_sha256: str | None = None
+    households_sha256: str | None = None
+    """The SHA-256 of ``households.csv``, when some candidates share a household."""
 
 
 @frozen
@@ -256,6 +260,8 @@ class Commitment:
     quotas_sha256: str
     distribution_sha256: str
     probabilities_sha256: str
+    households_sha256: str | None = None
+    """The SHA-256 of ``households.csv``, when some candidates share a household."""
 
 
 @frozen
