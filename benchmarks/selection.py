@@ -11,6 +11,11 @@ peer's probabilities go through the same ``harness_common.fairness_stats``.
 The peer runs in a child process with a time limit (``--peer-timeout``); its ``legacy`` is
 estimated from ``--draws`` repeated draws. For ``legacy`` both columns give the seconds of
 one greedy draw (shopperkit's legacy lottery is made of 1,000 of them). Run by ``make bench``.
+
+``--households SHARE`` puts that share of each pool into synthetic households of 2 to 4
+people (a ``household`` column, seeded by the pool's size) and draws with them kept apart;
+the peer is not run then, and ``ours valid`` also requires every panel of the distribution
+to keep households apart.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -45,7 +51,30 @@ def instance(size: int, folder: Path) -> Path:
     return out
 
 
-def ours(path: Path, method: str, out: Path) -> dict[str, Any]:
+def with_households(pool: Any, share: float, seed: int) -> Any:
+    """``pool`` with a ``household`` column: ``share`` of it in households of 2 to 4."""
+    from shopperkit.model.pool import Candidate, Pool
+
+    rng = random.Random(seed)
+    ids = list(pool.ids)
+    rng.shuffle(ids)
+    wanted = round(share * len(ids))
+    home: dict[str, str] = {}
+    number = 0
+    while len(home) + 2 <= wanted:
+        number += 1
+        size = min(rng.randint(2, 4), wanted - len(home))
+        for person in ids[len(home) : len(home) + size]:
+            home[person] = f"H{number}"
+    return Pool(
+        (*pool.dimensions, "household"),
+        tuple(
+            Candidate(c.id, {**c.values, "household": home.get(c.id, "")}) for c in pool.candidates
+        ),
+    )
+
+
+def ours(path: Path, method: str, out: Path, households: float = 0.0) -> dict[str, Any]:
     """Time one ``shopperkit select`` (library call, the same work as the command), then
     score its files with the shared ``score.py``.
 
@@ -61,13 +90,25 @@ def ours(path: Path, method: str, out: Path) -> dict[str, Any]:
     from shopperkit.io.pool import read_pool
     from shopperkit.io.quotas import read_quotas
     from shopperkit.selection import draw
+    from shopperkit.selection.households import together
     from shopperkit.selection.lottery import LEGACY_DRAWS
 
+    if households:
+        source = read_pool(path / "pool.csv").pool
+        pool, text = with_households(source, households, len(source.candidates)), None
+        columns: tuple[str, ...] = ("household",)
     start = time.perf_counter()
     quotas = read_quotas(path / "quotas.csv", SEATS)
-    pool = read_pool(path / "pool.csv")
-    write_draw(out, draw(pool.pool, quotas, None, "benchmark", method, source=pool.text))
+    if not households:
+        read = read_pool(path / "pool.csv")
+        pool, text, columns = read.pool, read.text, ()
+    drawn = draw(pool, quotas, None, "benchmark", method, source=text, households=columns)
+    write_draw(out, drawn)
     seconds = time.perf_counter() - start
+    apart = all(together(drawn.households, cohort) is None for _, cohort in drawn.lottery)
+    if households:
+        homes = max(drawn.households.values(), default=0)
+        print(f"# {len(drawn.households)} of {len(pool.candidates)} in {homes} households")
     if method == "legacy":
         # shopperkit's legacy lottery is LEGACY_DRAWS greedy draws: time one of them.
         seconds /= LEGACY_DRAWS
@@ -88,7 +129,7 @@ def ours(path: Path, method: str, out: Path) -> dict[str, Any]:
         stdout=subprocess.DEVNULL,
     )
     result: dict[str, Any] = json.loads((scored / "result.json").read_text(encoding="utf-8"))
-    valid = result["distribution_invalid_panels"] == 0 and result["panel_check"]["ok"]
+    valid = apart and result["distribution_invalid_panels"] == 0 and result["panel_check"]["ok"]
     return {"seconds": seconds, "stats": result["stats"], "valid": valid}
 
 
@@ -137,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--draws", type=int, default=100, help="peer legacy draws")
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--instances", type=Path, help="where to keep generated instances")
+    parser.add_argument(
+        "--households", type=float, default=0.0, help="share of the pool in households (0-1)"
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(SHARED))
     import harness_common as hc
@@ -159,8 +203,9 @@ def main(argv: list[str] | None = None) -> int:
         for size in args.sizes:
             path = instance(size, folder)
             for method in args.methods:
-                mine = ours(path, method, Path(scratch) / f"run_{size}_{method}")
-                theirs = None if args.no_peer else peer(path, method, args.peer_timeout, args.draws)
+                mine = ours(path, method, Path(scratch) / f"run_{size}_{method}", args.households)
+                skip = args.no_peer or args.households > 0
+                theirs = None if skip else peer(path, method, args.peer_timeout, args.draws)
                 a = mine["stats"]
                 b = hc.fairness_stats(theirs["probabilities"], SEATS) if theirs else {}
                 ratio = f"{theirs['seconds'] / mine['seconds']:.1f}x" if theirs else "-"
@@ -169,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
                     str(size),
                     method,
                     f"{mine['seconds']:.2f}",
-                    "-" if args.no_peer else peer_seconds,
+                    "-" if skip else peer_seconds,
                     ratio,
                     percent(a["min"]),
                     percent(b.get("min")),

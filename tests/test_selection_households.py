@@ -109,10 +109,11 @@ def test_a_pool_without_households_draws_as_before(problem: Problem, data: st.Da
         )
     )
     method = data.draw(st.sampled_from(["leximin", "legacy"]))
-    # The same pool text (legacy's draws are seeded by it), without and with the column named.
-    pool = pool_from(problem, homes)
-    before = draw(pool, problem.quotas, None, "s", method)
-    after = draw(pool, problem.quotas, None, "s", method, households=("home",))
+    # The household column is not published, so both draws publish the same pool text
+    # (which also seeds legacy's draws).
+    before = draw(pool_from(problem), problem.quotas, None, "s", method)
+    after = draw(pool_from(problem, homes), problem.quotas, None, "s", method, households=("home",))
+    assert after.published.pool == before.published.pool
     assert after.households == {}
     assert after.lottery == before.lottery
     assert after.probabilities == before.probabilities
@@ -243,3 +244,17 @@ def test_an_unknown_household_column_is_a_coded_error(
     args += ["--seats", "1", "--household-column", "address", "--out", str(tmp_path / "out")]
     assert main(args) != 0
     assert "household_column_unknown" in capsys.readouterr().err
+
+
+def test_household_values_are_not_published(tmp_path: Path) -> None:
+    pool, _ = two_households()
+    relaxed = QuotaSet(3, (Quota("g", "a", 1, 3), Quota("g", "b", 0, 3)))
+    drawn = draw(pool, relaxed, None, "s", households=("home",))
+    assert drawn.pool.dimensions == ("g",)
+    out = tmp_path / "draw"
+    write_draw(out, drawn)
+    published = "".join(path.read_text() for path in sorted(out.iterdir()))
+    assert ",x" not in published
+    assert ",y" not in published
+    assert (out / "households.csv").read_text() == "id,household\nA1,1\nA2,1\n"
+    assert all(c.ok for c in verify(read_draw(out)))

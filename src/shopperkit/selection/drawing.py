@@ -59,6 +59,7 @@ from shopperkit.selection.households import (
     household_groups,
     households_text,
     together,
+    without_columns,
 )
 from shopperkit.selection.lottery import METHODS
 from shopperkit.selection.quotas import QuotaSet, quotas_for
@@ -319,7 +320,9 @@ def draw(
     lottery, in memory.
 
     ``households`` names pool columns: no panel seats two candidates sharing a non-blank
-    value in any of them (see :mod:`shopperkit.selection.households`).
+    value in any of them (see :mod:`shopperkit.selection.households`). Those columns (unless
+    a quota counts them) are left out of the pool the draw keeps and publishes, so
+    ``source`` is then not used.
 
     With ``seed`` None only the lottery is computed: publish :attr:`Draw.commitment`, then
     :func:`reveal` with a seed announced in public. ``source`` is the pool's text as
@@ -329,6 +332,10 @@ def draw(
     tell = progress or _nothing
     chosen = resolve_quotas(pool, quotas, seats)
     groups = household_groups(pool, households)
+    if households:
+        private = [column for column in households if column not in chosen.features]
+        if private:
+            pool, source = without_columns(pool, private), None
     problem = problem_of(pool, chosen, groups)
     pool_csv = pool_text(pool) if source is None else source
     quotas_csv = chosen.csv()

@@ -16,6 +16,7 @@ from shopperkit.selection.audit import (
     RESULT_FILE,
 )
 from shopperkit.selection.drawing import Draw
+from shopperkit.selection.households import HOUSEHOLDS_FILE
 
 
 def explanation(drawn: Draw, *, recompute: bool = True) -> str:
@@ -56,6 +57,14 @@ def explanation(drawn: Draw, *, recompute: bool = True) -> str:
         f"7. {COHORT_FILE}, the published cohort, lists exactly the 'cohort' of "
         f"{RESULT_FILE}: column 'id', one id a line, sorted.",
     ]
+    if audit.households_sha256 is not None:
+        steps.append(
+            f"Households: {HOUSEHOLDS_FILE} gives a number to each candidate who shares a "
+            f"household (its SHA-256, {audit.households_sha256}, is in the audit). No row of "
+            f"{DISTRIBUTION_FILE}, and not the cohort, lists two ids with one number, and every "
+            "replacement skipped anyone on the waitlist sharing a household with a member who "
+            "stays ('household_skipped')."
+        )
     if recompute:
         steps.append(
             "8. The lottery was computed again from the pool and the quotas with the method "

@@ -5,7 +5,8 @@ ignored) in any of the household columns of the pool; with several columns, hous
 the connected groups of that relation (a shares an address with b, b a family name with c:
 all three are one household). A blank value means no household.
 
-A draw publishes no household value: ``households.csv`` lists, for each candidate who shares a
+A draw publishes no household value: the household columns are left out of the published
+pool (unless a quota counts them), and ``households.csv`` lists, for each candidate who shares a
 household, an opaque household number (``id,household``; households numbered 1, 2... in the
 order of their first member's id), so anyone can check that no panel seats two of one.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from shopperkit.errors import InputError
 from shopperkit.io.files import csv_rows, csv_text
-from shopperkit.model.pool import Pool
+from shopperkit.model.pool import Candidate, Pool
 
 HOUSEHOLDS_FILE = "households.csv"
 HOUSEHOLD_COLUMNS = ("id", "household")
@@ -61,6 +62,20 @@ def household_groups(pool: Pool, columns: Sequence[str]) -> dict[str, int]:
         members.setdefault(root(person), []).append(person)
     shared = sorted(sorted(group) for group in members.values() if len(group) > 1)
     return {person: number for number, group in enumerate(shared, start=1) for person in group}
+
+
+def without_columns(pool: Pool, columns: Sequence[str]) -> Pool:
+    """``pool`` without ``columns`` (the pool a draw publishes)."""
+    kept = tuple(name for name in pool.dimensions if name not in columns)
+    if len(kept) == len(pool.dimensions):
+        return pool
+    return Pool(
+        kept,
+        tuple(
+            Candidate(c.id, {name: c.values[name] for name in kept if name in c.values})
+            for c in pool.candidates
+        ),
+    )
 
 
 def households_text(groups: Mapping[str, int]) -> str:
@@ -110,4 +125,5 @@ __all__ = [
     "households_text",
     "parse_households",
     "together",
+    "without_columns",
 ]
