@@ -13,6 +13,11 @@ estimated from ``--draws`` repeated draws. For ``legacy`` both columns give the 
 one greedy draw (shopperkit's legacy lottery is made of 1,000 of them). Each lottery but
 ``legacy``'s is also rounded to ``--panels`` (1,000) uniform panels: the CPU seconds of the
 lottery and of the rounding and the loss at the minimum are printed. Run by ``make bench``.
+
+``--households SHARE`` puts that share of each pool into synthetic households of 2 to 4
+people (a ``household`` column, seeded by the pool's size) and draws with them kept apart;
+the peer is not run then, and ``ours valid`` also requires every panel of the distribution
+to keep households apart.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -48,7 +54,32 @@ def instance(size: int, folder: Path) -> Path:
     return out
 
 
-def ours(path: Path, method: str, out: Path, panels: int = 0) -> dict[str, Any]:
+def with_households(pool: Any, share: float, seed: int) -> Any:
+    """``pool`` with a ``household`` column: ``share`` of it in households of 2 to 4."""
+    from shopperkit.model.pool import Candidate, Pool
+
+    rng = random.Random(seed)
+    ids = list(pool.ids)
+    rng.shuffle(ids)
+    wanted = round(share * len(ids))
+    home: dict[str, str] = {}
+    number = 0
+    while len(home) + 2 <= wanted:
+        number += 1
+        size = min(rng.randint(2, 4), wanted - len(home))
+        for person in ids[len(home) : len(home) + size]:
+            home[person] = f"H{number}"
+    return Pool(
+        (*pool.dimensions, "household"),
+        tuple(
+            Candidate(c.id, {**c.values, "household": home.get(c.id, "")}) for c in pool.candidates
+        ),
+    )
+
+
+def ours(
+    path: Path, method: str, out: Path, panels: int = 0, households: float = 0.0
+) -> dict[str, Any]:
     """Time one ``shopperkit select`` (library call, the same work as the command), then
     score its files with the shared ``score.py``.
 
@@ -69,16 +100,27 @@ def ours(path: Path, method: str, out: Path, panels: int = 0) -> dict[str, Any]:
     from shopperkit.io.quotas import read_quotas
     from shopperkit.selection import draw
     from shopperkit.selection.drawing import make_uniform
+    from shopperkit.selection.households import together
     from shopperkit.selection.lottery import LEGACY_DRAWS
 
+    if households:
+        source = read_pool(path / "pool.csv").pool
+        pool, text = with_households(source, households, len(source.candidates)), None
+        columns: tuple[str, ...] = ("household",)
     start = time.perf_counter()
     cpu = time.process_time()
     quotas = read_quotas(path / "quotas.csv", SEATS)
-    pool = read_pool(path / "pool.csv")
-    drawn = draw(pool.pool, quotas, None, "benchmark", method, source=pool.text)
+    if not households:
+        read = read_pool(path / "pool.csv")
+        pool, text, columns = read.pool, read.text, ()
+    drawn = draw(pool, quotas, None, "benchmark", method, source=text, households=columns)
     write_draw(out, drawn)
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu
+    apart = all(together(drawn.households, cohort) is None for _, cohort in drawn.lottery)
+    if households:
+        homes = max(drawn.households.values(), default=0)
+        print(f"# {len(drawn.households)} of {len(pool.candidates)} in {homes} households")
     uniform: dict[str, Any] = {}
     if panels:
         rounding = time.process_time()
@@ -106,7 +148,7 @@ def ours(path: Path, method: str, out: Path, panels: int = 0) -> dict[str, Any]:
         stdout=subprocess.DEVNULL,
     )
     result: dict[str, Any] = json.loads((scored / "result.json").read_text(encoding="utf-8"))
-    valid = result["distribution_invalid_panels"] == 0 and result["panel_check"]["ok"]
+    valid = apart and result["distribution_invalid_panels"] == 0 and result["panel_check"]["ok"]
     return {"seconds": seconds, "stats": result["stats"], "valid": valid, "uniform": uniform}
 
 
@@ -173,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
         default=1000,
         help="round each lottery to this many uniform panels (0: do not)",
     )
+    parser.add_argument(
+        "--households", type=float, default=0.0, help="share of the pool in households (0-1)"
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(SHARED))
     import harness_common as hc
@@ -199,8 +244,10 @@ def main(argv: list[str] | None = None) -> int:
             path = instance(size, folder)
             for method in args.methods:
                 panels = 0 if method == "legacy" else args.panels
-                mine = ours(path, method, Path(scratch) / f"run_{size}_{method}", panels)
-                theirs = None if args.no_peer else peer(path, method, args.peer_timeout, args.draws)
+                run = Path(scratch) / f"run_{size}_{method}"
+                mine = ours(path, method, run, panels, args.households)
+                skip = args.no_peer or args.households > 0
+                theirs = None if skip else peer(path, method, args.peer_timeout, args.draws)
                 a = mine["stats"]
                 b = hc.fairness_stats(theirs["probabilities"], SEATS) if theirs else {}
                 ratio = f"{theirs['seconds'] / mine['seconds']:.1f}x" if theirs else "-"
@@ -209,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
                     str(size),
                     method,
                     f"{mine['seconds']:.2f}",
-                    "-" if args.no_peer else peer_seconds,
+                    "-" if skip else peer_seconds,
                     ratio,
                     percent(a["min"]),
                     percent(b.get("min")),

@@ -11,8 +11,9 @@ from shopperkit.cli.common import pool_refused, warn
 from shopperkit.cli.progress import Progress, progress
 from shopperkit.cli.workspaces import add_store_options, workspace_store
 from shopperkit.errors import InputError
+from shopperkit.messages import render
 from shopperkit.model.programme import Programme
-from shopperkit.selection.feasibility import Feasibility
+from shopperkit.selection.feasibility import HOUSEHOLDS, Feasibility
 from shopperkit.selection.lottery import METHODS
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ EXIT_INFEASIBLE = 1
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``POOL --quotas Q --seats K | --programme P  [--id-column NAME] [--ignore-case]
-    [--seed S | --panels M [--pick N]] [--method M] --out DIR``."""
+    [--household-column NAME]... [--seed S | --panels M [--pick N]] [--method M] --out DIR``."""
     parser.add_argument("pool", type=Path, help="pool CSV: id + one column per quota feature")
     parser.add_argument(
         "--quotas",
@@ -64,6 +65,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--method", choices=METHODS, default="leximin", help="lottery (default leximin)"
     )
+    parser.add_argument(
+        "--household-column",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="pool column naming a household (repeatable): no panel seats two candidates "
+        "sharing a non-blank value in any of them",
+    )
     parser.add_argument("--out", type=Path, required=True, help="directory for the draw's files")
     parser.add_argument(
         "--name", help="in a workspace, the name the store keeps the draw under (default: --out's)"
@@ -97,6 +106,9 @@ def explain(feasibility: Feasibility) -> list[str]:
     """The infeasibility explained in lines of text."""
     lines = [f"no cohort of {feasibility.seats} seats can meet every quota; these conflict:"]
     for b in feasibility.conflict:
+        if b.kind == HOUSEHOLDS:
+            lines.append(f"  {render('selection_households_apart', {'households': b.pool})}")
+            continue
         word = "at least" if b.kind == "min" else "at most"
         lines.append(f"  {b.feature}={b.value}: {word} {b.seats} seats ({b.pool} in the pool)")
     if feasibility.relaxation is None:
@@ -151,8 +163,11 @@ def _draw(args: argparse.Namespace, bar: Progress) -> Draw | None:
     pool_file = read_pool(args.pool, id_column=args.id_column, ignore_case=args.ignore_case)
     asked, seats = resolve_quotas(args)
     quotas = quotas_of(pool_file.pool, asked, seats)
-    # Only the id and the quota features are drawn from and published.
-    pool_file = pool_file.for_quotas(quotas, ignore_case=args.ignore_case)
+    # Only the id, the quota features and the households are drawn from; the households are
+    # published only as numbers.
+    pool_file = pool_file.for_quotas(
+        quotas, ignore_case=args.ignore_case, keep=args.household_column or ()
+    )
     bar.stage("drawing", 1)
     try:
         drawn = draw(
@@ -163,6 +178,7 @@ def _draw(args: argparse.Namespace, bar: Progress) -> Draw | None:
             args.method,
             source=pool_file.text,
             panels=args.panels,
+            households=args.household_column,
         )
     except PoolInvalid as error:
         raise pool_refused(error, args.pool, pool_file.lines) from None

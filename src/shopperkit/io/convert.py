@@ -21,6 +21,7 @@ from shopperkit.model.forms import GradeBand, Option, PointsBand, Scalar, ShowIf
 from shopperkit.model.programme import DatedValue, Parameter, ParameterValue, Programme
 from shopperkit.model.verdicts import Verdict
 from shopperkit.problems import FieldProblem
+from shopperkit.selection.audit import Audit, Commitment, Replacement
 
 T = TypeVar("T")
 
@@ -151,6 +152,10 @@ _register_renamed(Option, {"label": override(omit_if_default=True)})
 _register_renamed(Programme, {"based_on": override(omit=True)})
 # A problem's parameters stay in memory; files carry its code, where and English message.
 _register_renamed(FieldProblem, {"params": override(omit=True)})
+# Households are recorded only in draws that keep some apart (other files stay as they were).
+_register_renamed(Audit, {"households_sha256": override(omit_if_default=True)})
+_register_renamed(Commitment, {"households_sha256": override(omit_if_default=True)})
+_register_renamed(Replacement, {"household_skipped": override(omit_if_default=True)})
 # A verdict names the dated parameters it used only when the programme has any.
 _register_renamed(Verdict, {"parameters": override(omit_if_default=True)})
 

@@ -3,7 +3,8 @@ and read back.
 
 A directory holds ``pool.csv`` and ``quotas.csv`` (the inputs as used), ``distribution.csv``,
 ``probabilities.csv`` and ``feasibility.json`` (and, for a uniform lottery, ``uniform.csv``,
-``uniform_probabilities.csv`` and ``uniform.json``); before the seed is known ``commitment.json``
+``uniform_probabilities.csv`` and ``uniform.json``; when some candidates share a household,
+``households.csv``, opaque household numbers); before the seed is known ``commitment.json``
 (to publish), after it ``cohort.csv`` (the published cohort, column ``id``) and
 ``result.json``.
 """
@@ -35,6 +36,7 @@ from shopperkit.selection.audit import (
 )
 from shopperkit.selection.drawing import Draw, Published
 from shopperkit.selection.feasibility import Feasibility
+from shopperkit.selection.households import HOUSEHOLDS_FILE, parse_households
 from shopperkit.selection.uniform import (
     UNIFORM_FILE,
     UNIFORM_PROBABILITIES_FILE,
@@ -52,6 +54,7 @@ FEASIBILITY = FEASIBILITY_FILE
 UNIFORM = UNIFORM_FILE
 UNIFORM_PROBABILITIES = UNIFORM_PROBABILITIES_FILE
 UNIFORM_SUMMARY = UNIFORM_SUMMARY_FILE
+HOUSEHOLDS = HOUSEHOLDS_FILE
 
 
 def write_feasibility(out: Path, feasibility: Feasibility) -> None:
@@ -76,6 +79,8 @@ def draw_texts(drawn: Draw, out: Path = Path()) -> dict[str, str]:
         files[UNIFORM] = texts.uniform
         files[UNIFORM_PROBABILITIES] = texts.uniform_probabilities
         files[UNIFORM_SUMMARY] = texts.uniform_summary
+    if texts.households:
+        files[HOUSEHOLDS] = texts.households
     if drawn.result is None:
         data = to_data(drawn.commitment)
         check_schema("commitment", data, where=str(out / COMMITMENT))
@@ -159,6 +164,7 @@ def read_draw(out: Path) -> Draw:
         name: exact_text(out / name) if (out / name).exists() else ""
         for name in (UNIFORM, UNIFORM_PROBABILITIES, UNIFORM_SUMMARY)
     }
+    households = exact_text(out / HOUSEHOLDS) if (out / HOUSEHOLDS).exists() else ""
     feasibility = (
         from_data(
             Feasibility, read_json(out / FEASIBILITY, "feasibility"), where=str(out / FEASIBILITY)
@@ -178,6 +184,7 @@ def read_draw(out: Path) -> Draw:
             quotas_sha256=audit.quotas_sha256,
             distribution_sha256=audit.distribution_sha256,
             probabilities_sha256=audit.probabilities_sha256,
+            households_sha256=audit.households_sha256,
         )
     )
     return Draw(
@@ -196,9 +203,11 @@ def read_draw(out: Path) -> Draw:
             uniform[UNIFORM],
             uniform[UNIFORM_PROBABILITIES],
             uniform[UNIFORM_SUMMARY],
+            households,
         ),
         commitment=commitment,
         result=result,
+        households=parse_households(households),
     )
 
 
@@ -207,6 +216,7 @@ __all__ = [
     "COMMITMENT",
     "DISTRIBUTION",
     "FEASIBILITY",
+    "HOUSEHOLDS",
     "POOL",
     "PROBABILITIES",
     "QUOTAS",

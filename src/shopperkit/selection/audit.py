@@ -225,6 +225,8 @@ class Replacement:
     replacement: str
     waitlist_position: int
     reason: str | None = None
+    household_skipped: tuple[str, ...] = ()
+    """Waitlisted people passed over because they share a household with a member who stays."""
 
 
 @frozen
@@ -245,6 +247,8 @@ class Audit:
     uniform_sha256: str | None = None
     """For a uniform lottery's draw (rule ``shopperkit-uniform/1``): the SHA-256 of
     ``uniform.csv``; the seed is then the public pick and ``panel_index`` its row."""
+    households_sha256: str | None = None
+    """The SHA-256 of ``households.csv``, when some candidates share a household."""
 
 
 @frozen
@@ -259,6 +263,8 @@ class Commitment:
     quotas_sha256: str
     distribution_sha256: str
     probabilities_sha256: str
+    households_sha256: str | None = None
+    """The SHA-256 of ``households.csv``, when some candidates share a household."""
 
 
 @frozen

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from attrs import evolve, frozen
+from attrs import Factory, evolve, frozen
 
 from shopperkit import __version__
 from shopperkit.errors import InputError
@@ -55,7 +55,14 @@ from shopperkit.selection.audit import (
     sha256_text,
     waitlist,
 )
-from shopperkit.selection.feasibility import Feasibility, Problem, check
+from shopperkit.selection.feasibility import HOUSEHOLDS, Feasibility, Problem, check
+from shopperkit.selection.households import (
+    HOUSEHOLDS_FILE,
+    household_groups,
+    households_text,
+    together,
+    without_columns,
+)
 from shopperkit.selection.lottery import METHODS
 from shopperkit.selection.quotas import QuotaSet, quotas_for
 from shopperkit.selection.uniform import UNIFORM_RULE
@@ -90,7 +97,10 @@ class QuotasInfeasible(InputError):
     def __init__(self, feasibility: Feasibility, *, where: str | None = None) -> None:
         self.feasibility = feasibility
         conflict = ", ".join(
-            f"{b.feature}={b.value} {b.kind} {b.seats}" for b in feasibility.conflict
+            render("selection_households_apart", {"households": b.pool}, "en")
+            if b.kind == HOUSEHOLDS
+            else f"{b.feature}={b.value} {b.kind} {b.seats}"
+            for b in feasibility.conflict
         )
         super().__init__("selection_infeasible", {"conflict": conflict}, where=where)
 
@@ -106,8 +116,9 @@ class Panel:
 @frozen
 class Published:
     """The texts a draw publishes, hashed into its audit: the pool and quotas as used, the
-    distribution, the probabilities, (once revealed) the cohort file ``cohort.csv`` and, for a
-    uniform lottery (:func:`make_uniform`), its three files."""
+    distribution, the probabilities, (once revealed) the cohort file ``cohort.csv``, for a
+    uniform lottery (:func:`make_uniform`) its three files and, when some candidates share a
+    household, ``households.csv``."""
 
     pool: str
     quotas: str
@@ -120,6 +131,7 @@ class Published:
     """``uniform_probabilities.csv``: everyone's fair and uniform chance, exact."""
     uniform_summary: str = ""
     """``uniform.json``: M, the hashes, the bound, the minimums, the loss and the pick rule."""
+    households: str = ""
 
 
 @frozen
@@ -156,6 +168,9 @@ class Draw:
     published: Published
     commitment: Commitment
     result: SelectionResult | None = None
+    households: Mapping[str, int] = Factory(dict)
+    """The household number of each candidate who shares one (see
+    :mod:`shopperkit.selection.households`); no panel seats two of one household."""
 
     @property
     def revealed(self) -> bool:
@@ -240,15 +255,18 @@ def check_pool(pool: Pool, quotas: QuotaSet) -> tuple[RecordError, ...]:
     return tuple(errors)
 
 
-def problem_of(pool: Pool, quotas: QuotaSet) -> Problem:
-    """The selection problem of ``pool`` under ``quotas``; a pool with unusable candidates
-    or fewer candidates than seats raises :class:`PoolInvalid`."""
+def problem_of(
+    pool: Pool, quotas: QuotaSet, households: Mapping[str, int] | None = None
+) -> Problem:
+    """The selection problem of ``pool`` under ``quotas`` (``households``: the household
+    number of each candidate who shares one); a pool with unusable candidates or fewer
+    candidates than seats raises :class:`PoolInvalid`."""
     errors = check_pool(pool, quotas)
     if errors:
         raise PoolInvalid("pool_rows_invalid", {"count": len(errors)}, problems=errors)
     if len(pool.candidates) < quotas.seats:
         raise PoolInvalid("pool_too_small", {"pool": len(pool.candidates), "seats": quotas.seats})
-    return Problem.of(quotas, pool)
+    return Problem.of(quotas, pool, households)
 
 
 def resolve_quotas(pool: Pool, quotas: QuotaSet | Programme, seats: int | None) -> QuotaSet:
@@ -284,8 +302,8 @@ def compute_lottery(
     feasibility, panels = check(problem)
     if not feasibility.feasible:
         raise QuotasInfeasible(feasibility)
-    excluded_profiles = {tuple(e.profile.values()) for e in feasibility.excluded}
-    excluded = [t for t, p in enumerate(problem.profiles) if p in excluded_profiles]
+    # The covering panels seat every profile that can be drawn.
+    excluded = [t for t in range(len(problem.profiles)) if not any(p[t] for p in panels)]
     progress("lottery")
     result = compute(problem, method, panels, excluded, salt)
     progress("cohorts")
@@ -307,9 +325,15 @@ def draw(
     source: str | None = None,
     progress: Progress | None = None,
     panels: int | None = None,
+    households: Sequence[str] = (),
 ) -> Draw:
     """Draw a cohort of ``pool`` meeting ``quotas`` (or a programme's quotas) by a fair
     lottery, in memory.
+
+    ``households`` names pool columns: no panel seats two candidates sharing a non-blank
+    value in any of them (see :mod:`shopperkit.selection.households`). Those columns (unless
+    a quota counts them) are left out of the pool the draw keeps and publishes, so
+    ``source`` is then not used.
 
     With ``seed`` None only the lottery is computed: publish :attr:`Draw.commitment`, then
     :func:`reveal` with a seed announced in public. ``source`` is the pool's text as
@@ -320,7 +344,12 @@ def draw(
     """
     tell = progress or _nothing
     chosen = resolve_quotas(pool, quotas, seats)
-    problem = problem_of(pool, chosen)
+    groups = household_groups(pool, households)
+    if households:
+        private = [column for column in households if column not in chosen.features]
+        if private:
+            pool, source = without_columns(pool, private), None
+    problem = problem_of(pool, chosen, groups)
     pool_csv = pool_text(pool) if source is None else source
     quotas_csv = chosen.csv()
     feasibility, rows, probabilities = compute_lottery(
@@ -331,6 +360,7 @@ def draw(
         quotas_csv,
         distribution_text(rows),
         probabilities_text(probabilities),
+        households=households_text(groups),
     )
     commitment = Commitment(
         format=FORMAT,
@@ -341,8 +371,19 @@ def draw(
         quotas_sha256=sha256_text(published.quotas),
         distribution_sha256=sha256_text(published.distribution),
         probabilities_sha256=sha256_text(published.probabilities),
+        households_sha256=sha256_text(published.households) if groups else None,
     )
-    drawn = Draw(pool, chosen, method, feasibility, rows, probabilities, published, commitment)
+    drawn = Draw(
+        pool,
+        chosen,
+        method,
+        feasibility,
+        rows,
+        probabilities,
+        published,
+        commitment,
+        households=groups,
+    )
     if panels is not None:
         tell("uniform")
         drawn = make_uniform(drawn, panels, problem)
@@ -360,7 +401,7 @@ def make_uniform(drawn: Draw, panels: int, problem: Problem | None = None) -> Dr
     from shopperkit.selection import uniform as u
 
     if problem is None:
-        problem = problem_of(drawn.pool, drawn.quotas)
+        problem = problem_of(drawn.pool, drawn.quotas, drawn.households)
     made = u.uniform_lottery(
         published_lottery(drawn.published.distribution), problem.members, panels
     )
@@ -403,7 +444,7 @@ def reveal(
     distribution (else ``commitment_mismatch``); the audit then records it.
     """
     (progress or _nothing)("reveal")
-    problem = problem_of(drawn.pool, drawn.quotas)
+    problem = problem_of(drawn.pool, drawn.quotas, drawn.households)
     if pick is not None:
         return _reveal_pick(drawn, problem, pick, commitment)
     if seed is None:
@@ -477,6 +518,7 @@ def _revealed(
             panel_index=index,
             committed_sha256=committed,
             uniform_sha256=uniform,
+            households_sha256=hashes.households_sha256,
         ),
     )
     return evolve(drawn, result=result, published=evolve(drawn.published, cohort=ids_text(panel)))
@@ -495,10 +537,15 @@ def _drawable(probabilities: str) -> list[str]:
 
 
 def _replaced(
-    problem: Problem, result: SelectionResult, withdrawn: str, reason: str | None
+    problem: Problem,
+    result: SelectionResult,
+    withdrawn: str,
+    reason: str | None,
+    households: Mapping[str, int],
 ) -> SelectionResult:
     """``result`` with ``withdrawn`` replaced by the first waitlisted person keeping every
-    quota; people who already left the cohort are skipped."""
+    quota and sharing no household with a member who stays; people who already left the
+    cohort are skipped, and those passed over for their household are recorded."""
     cohort = list(result.cohort)
     if withdrawn not in cohort:
         raise InputError("withdraw_not_member", {"id": withdrawn})
@@ -508,8 +555,13 @@ def _replaced(
     stranger = next((person for person in (*cohort, *result.waitlist) if person not in of), None)
     if stranger is not None:
         raise InputError("draw_id_unknown", {"id": stranger})
+    homes = {households[person] for person in remaining if person in households}
+    skipped: list[str] = []
     for position, person in enumerate(result.waitlist):
         if person in gone or person in cohort:
+            continue
+        if person in households and households[person] in homes:
+            skipped.append(person)
             continue
         trial = sorted([*remaining, person])
         report = quota_report(problem, trial, of)
@@ -520,7 +572,7 @@ def _replaced(
                 quotas=report,
                 replacements=(
                     *result.replacements,
-                    Replacement(withdrawn, person, position, reason),
+                    Replacement(withdrawn, person, position, reason, tuple(skipped)),
                 ),
             )
     raise InputError("replacement_impossible", {"id": withdrawn})
@@ -532,8 +584,8 @@ def replace(drawn: Draw, withdrawn_id: str, *, reason: str | None = None) -> Dra
     ``result.replacements``; the cohort file is updated too."""
     if drawn.result is None:
         raise InputError("draw_not_revealed")
-    problem = problem_of(drawn.pool, drawn.quotas)
-    result = _replaced(problem, drawn.result, withdrawn_id, reason)
+    problem = problem_of(drawn.pool, drawn.quotas, drawn.households)
+    result = _replaced(problem, drawn.result, withdrawn_id, reason, drawn.households)
     return evolve(
         drawn, result=result, published=evolve(drawn.published, cohort=ids_text(result.cohort))
     )
@@ -546,6 +598,7 @@ COMMITTED_FIELDS = (
     "probabilities_sha256",
     "seats",
     "method",
+    "households_sha256",
 )
 """The fields a commitment and the audit must share."""
 
@@ -686,6 +739,17 @@ def verify(
             if actual == recorded
             else f"{name} has SHA-256 {actual}, {RESULT_FILE} records {recorded}",
         )
+    homes = drawn.households
+    if audit.households_sha256 is not None or texts.households or homes:
+        actual = hashes["households_sha256"] = sha256_text(texts.households)
+        recorded = audit.households_sha256
+        add(
+            "verify_households_hash",
+            HOUSEHOLDS_FILE,
+            ""
+            if actual == recorded
+            else f"{HOUSEHOLDS_FILE} has SHA-256 {actual}, {RESULT_FILE} records {recorded}",
+        )
     add(
         "verify_quotas_used",
         QUOTAS_FILE,
@@ -738,7 +802,7 @@ def verify(
         rule.append(f"method: {audit.method!r} is not one of {list(METHODS)}")
     add("verify_audit_rule", RESULT_FILE, "; ".join(rule[:1]))
     try:
-        problem = problem_of(pool, quotas)
+        problem = problem_of(pool, quotas, homes)
     except PoolInvalid as error:
         if all(check.ok for check in checks):
             raise
@@ -756,6 +820,8 @@ def verify(
         DISTRIBUTION_FILE,
         f"row {bad[0]} ({member_list(rows[bad[0]][1])!r}) does not meet the quotas" if bad else "",
     )
+    if homes:
+        add("verify_households_apart", DISTRIBUTION_FILE, _apart(homes, rows, result, of))
     total = sum((Fraction(p) for p, _ in rows), Fraction(0))
     tolerance = Fraction(len(rows) + 1, 2 * 10**DISTRIBUTION_DIGITS)
     add(
@@ -829,7 +895,9 @@ def verify(
     replayed = evolve(result, cohort=result.panel, replacements=())
     for number, replacement in enumerate(() if replaced else result.replacements, start=1):
         try:
-            replayed = _replaced(problem, replayed, replacement.withdrawn, replacement.reason)
+            replayed = _replaced(
+                problem, replayed, replacement.withdrawn, replacement.reason, homes
+            )
         except InputError as error:
             replaced = (
                 f"replacement {number}: {replacement.withdrawn!r} cannot be replaced ({error.code})"
@@ -1018,6 +1086,27 @@ def _uniform_checks(
                 )
         found.append(("verify_pick_draws_panel", RESULT_FILE, picked))
     return found
+
+
+def _apart(
+    homes: Mapping[str, int],
+    rows: Sequence[tuple[Decimal, tuple[str, ...]]],
+    result: SelectionResult,
+    of: Mapping[str, int],
+) -> str:
+    """The first row of the distribution, or the cohort, seating two of one household (or a
+    household member not in the pool), as a difference; empty when there is none."""
+    stranger = next((person for person in sorted(homes) if person not in of), None)
+    if stranger is not None:
+        return f"{HOUSEHOLDS_FILE} names {stranger!r}, who is not in {POOL_FILE}"
+    for i, (_, cohort) in enumerate(rows):
+        pair = together(homes, cohort)
+        if pair is not None:
+            return f"row {i} seats {pair[0]!r} and {pair[1]!r} of one household"
+    pair = together(homes, result.cohort)
+    if pair is not None:
+        return f"{RESULT_FILE}: the cohort seats {pair[0]!r} and {pair[1]!r} of one household"
+    return ""
 
 
 def _report(problem: Problem, cohort: Sequence[str], of: dict[str, int]) -> tuple[QuotaReport, ...]:

@@ -16,6 +16,7 @@ from shopperkit.selection.audit import (
     RESULT_FILE,
 )
 from shopperkit.selection.drawing import Draw
+from shopperkit.selection.households import HOUSEHOLDS_FILE
 from shopperkit.selection.uniform import (
     UNIFORM_FILE,
     UNIFORM_PROBABILITIES_FILE,
@@ -80,6 +81,14 @@ def explanation(drawn: Draw, *, recompute: bool = True) -> str:
             steps[5]
             .replace("the seed's order", "the pick's order")
             .replace("the seed and their id", "the pick and their id")
+        )
+    if audit.households_sha256 is not None:
+        steps.append(
+            f"Households: {HOUSEHOLDS_FILE} gives a number to each candidate who shares a "
+            f"household (its SHA-256, {audit.households_sha256}, is in the audit). No row of "
+            f"{DISTRIBUTION_FILE}, and not the cohort, lists two ids with one number, and every "
+            "replacement skipped anyone on the waitlist sharing a household with a member who "
+            "stays ('household_skipped')."
         )
     if recompute:
         steps.append(

@@ -2,6 +2,8 @@
 
 Everything works on profiles (distinct combinations of quota values) with a count of seats
 per profile, never on individual people: people with the same profile are interchangeable.
+People who share a household with someone else are not: each has a profile of their own, and
+the bound "households apart" (never relaxed) allows at most one seat per household.
 
 When no cohort exists, :func:`check` names an irreducible set of conflicting bounds (drop any
 one of them and the rest can be met: a deletion filter) and the smallest relaxation (fewest
@@ -13,7 +15,7 @@ one out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from attrs import frozen
 
@@ -25,9 +27,15 @@ Counts = tuple[int, ...]
 """Seats per profile, in the order of :attr:`Problem.profiles`."""
 
 
+HOUSEHOLDS = "households"
+"""The kind of the bound keeping households apart (``quota`` is -1): at most one seat per
+household."""
+
+
 @frozen
 class Bound:
-    """One side of one quota: ``kind`` is ``min`` or ``max``."""
+    """One side of one quota: ``kind`` is ``min`` or ``max``; or households apart (``kind``
+    :data:`HOUSEHOLDS`, ``quota`` -1)."""
 
     quota: int
     kind: str
@@ -35,12 +43,17 @@ class Bound:
 
 @frozen
 class Problem:
-    """The selection problem over profiles: sizes, seats and which profiles each quota counts."""
+    """The selection problem over profiles: sizes, seats and which profiles each quota counts.
+
+    ``households`` lists, for each household of two or more candidates, its members'
+    profiles (each of size one): at most one of them may be seated.
+    """
 
     quotas: QuotaSet
     profiles: tuple[Profile, ...]
     members: tuple[tuple[str, ...], ...]
     counted: tuple[tuple[int, ...], ...]
+    households: tuple[tuple[int, ...], ...] = ()
 
     @property
     def sizes(self) -> tuple[int, ...]:
@@ -48,16 +61,32 @@ class Problem:
         return tuple(len(group) for group in self.members)
 
     @classmethod
-    def of(cls, quotas: QuotaSet, pool: Pool) -> Problem:
+    def of(
+        cls, quotas: QuotaSet, pool: Pool, households: Mapping[str, int] | None = None
+    ) -> Problem:
         """The problem for ``pool`` under ``quotas`` (a pool that passes
         :func:`shopperkit.selection.check_pool`): candidates grouped by profile, profiles and
-        ids sorted."""
+        ids sorted. ``households`` numbers the household of each candidate who shares one
+        (see :func:`shopperkit.selection.households.household_groups`); each such candidate
+        is a profile of their own."""
         features = quotas.features
+        living = households or {}
         found: dict[Profile, list[str]] = defaultdict(list)
+        alone: list[tuple[Profile, list[str]]] = []
         for candidate in pool.candidates:
-            found[tuple(candidate.values[feature] for feature in features)].append(candidate.id)
-        groups = {profile: sorted(found[profile]) for profile in sorted(found)}
-        profiles = tuple(groups)
+            profile = tuple(candidate.values[feature] for feature in features)
+            if candidate.id in living:
+                alone.append((profile, [candidate.id]))
+            else:
+                found[profile].append(candidate.id)
+        entries = sorted([(profile, sorted(ids)) for profile, ids in found.items()] + alone)
+        profiles = tuple(profile for profile, _ in entries)
+        members = tuple(tuple(ids) for _, ids in entries)
+        together: dict[int, list[int]] = defaultdict(list)
+        for t, ids in enumerate(members):
+            if ids[0] in living:
+                together[living[ids[0]]].append(t)
+        groups = tuple(tuple(together[h]) for h in sorted(together) if len(together[h]) > 1)
         position = {feature: i for i, feature in enumerate(features)}
         counted = tuple(
             tuple(
@@ -67,15 +96,19 @@ class Problem:
             )
             for quota in quotas.quotas
         )
-        return cls(quotas, profiles, tuple(tuple(groups[p]) for p in profiles), counted)
+        return cls(quotas, profiles, members, counted, groups)
 
     def rows(self, bounds: Iterable[Bound]) -> list[Row]:
-        """The seat-count row and one row per kept bound."""
+        """The seat-count row and one row per kept bound (one per household for households
+        apart)."""
         sizes = self.sizes
         rows = [
             Row(tuple(range(len(sizes))), (1.0,) * len(sizes), self.quotas.seats, self.quotas.seats)
         ]
         for bound in bounds:
+            if bound.kind == HOUSEHOLDS:
+                rows.extend(self.household_rows())
+                continue
             quota = self.quotas.quotas[bound.quota]
             columns = self.counted[bound.quota]
             if bound.kind == "min":
@@ -84,15 +117,25 @@ class Problem:
                 rows.append(Row(columns, (1.0,) * len(columns), -INF, quota.max))
         return rows
 
+    def household_rows(self) -> list[Row]:
+        """At most one seat per household."""
+        return [Row(group, (1.0,) * len(group), -INF, 1.0) for group in self.households]
+
     def all_bounds(self) -> list[Bound]:
-        """Both sides of every quota, in file order."""
-        return [Bound(i, kind) for i in range(len(self.quotas.quotas)) for kind in ("min", "max")]
+        """Both sides of every quota, in file order, then households apart (if any)."""
+        bounds = [Bound(i, kind) for i in range(len(self.quotas.quotas)) for kind in ("min", "max")]
+        if self.households:
+            bounds.append(Bound(-1, HOUSEHOLDS))
+        return bounds
 
     def meets(self, counts: Sequence[int]) -> bool:
-        """Whether seat counts per profile fill the seats and meet every quota."""
+        """Whether seat counts per profile fill the seats, meet every quota and keep
+        households apart."""
         if sum(counts) != self.quotas.seats:
             return False
         if any(c < 0 or c > n for c, n in zip(counts, self.sizes, strict=True)):
+            return False
+        if any(sum(counts[t] for t in group) > 1 for group in self.households):
             return False
         for quota, columns in zip(self.quotas.quotas, self.counted, strict=True):
             seats = sum(counts[t] for t in columns)
@@ -157,7 +200,9 @@ class Move:
 
 
 def relaxation(problem: Problem) -> list[Move] | None:
-    """The smallest relaxation (fewest seats moved in total); None if none fits the flex."""
+    """The smallest relaxation (fewest seats moved in total); None if none fits the flex.
+
+    Households stay apart: only quotas move."""
     quotas = problem.quotas.quotas
     seats = problem.quotas.seats
     n = len(problem.profiles)
@@ -174,6 +219,7 @@ def relaxation(problem: Problem) -> list[Move] | None:
         ones = (1.0,) * len(columns)
         rows.append(Row((*columns, n + 2 * i), (*ones, 1.0), quota.min, INF))
         rows.append(Row((*columns, n + 2 * i + 1), (*ones, -1.0), -INF, quota.max))
+    rows.extend(problem.household_rows())
     solution = solve(costs, lower, upper, rows, maximize=False, integer=True)
     if solution is None:
         return None
@@ -190,7 +236,11 @@ def relaxation(problem: Problem) -> list[Move] | None:
 
 @frozen
 class BoundReport:
-    """A bound in a report: which quota, which side, its seats and the pool's count."""
+    """A bound in a report: which quota, which side, its seats and the pool's count.
+
+    Households apart is reported as feature ``households``, value ``apart``, kind
+    ``households``, ``seats`` 1 (per household) and ``pool`` the number of households of two
+    or more."""
 
     feature: str
     value: str
@@ -224,6 +274,9 @@ def describe(problem: Problem, bounds: Iterable[Bound]) -> tuple[BoundReport, ..
     sizes = problem.sizes
     found = []
     for bound in bounds:
+        if bound.kind == HOUSEHOLDS:
+            found.append(BoundReport(HOUSEHOLDS, "apart", HOUSEHOLDS, 1, len(problem.households)))
+            continue
         quota: Quota = problem.quotas.quotas[bound.quota]
         seats = quota.min if bound.kind == "min" else quota.max
         pool = sum(sizes[t] for t in problem.counted[bound.quota])

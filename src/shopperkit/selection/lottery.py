@@ -83,9 +83,9 @@ class Swaps:
 
     A move from profile ``s`` to profile ``t`` keeps every quota when, on each feature where
     the two differ, ``s``'s value stays at or above its minimum and ``t``'s at or below its
-    maximum. Climbing from the best known panels (compiled, in :mod:`.moves`) finds improving
-    panels in microseconds; the integer programme is asked only when this finds none, so
-    optimality is still proved.
+    maximum, and ``t``'s household (if any) has nobody else seated. Climbing from the best
+    known panels (compiled, in :mod:`.moves`) finds improving panels in microseconds; the
+    integer programme is asked only when this finds none, so optimality is still proved.
     """
 
     def __init__(self, problem: Problem, starts: int = 12, steps: int = 300) -> None:
@@ -111,6 +111,10 @@ class Swaps:
         self.low = np.array([q.min for q in quotas], dtype=np.int64)
         self.high = np.array([q.max for q in quotas], dtype=np.int64)
         self.sizes = np.array(problem.sizes, dtype=np.int64)
+        self.household = np.full(len(problem.profiles), -1, dtype=np.int64)
+        for h, group in enumerate(problem.households):
+            self.household[list(group)] = h
+        self.households = len(problem.households)
         self.starts = starts
         self.steps = steps
         self.matrix: Any = np.zeros((0, len(problem.profiles)), dtype=np.int64)
@@ -133,6 +137,8 @@ class Swaps:
             self.high,
             self.sizes,
             self.differ,
+            self.household,
+            self.households,
             self.steps,
         )
 
@@ -430,13 +436,15 @@ def greedy(problem: Problem, rng: random.Random, attempts: int = 100) -> Counts 
 
     Each step takes the quota whose unmet minimum is largest relative to the candidates left
     for it (any quota once every minimum is met), then a uniformly random remaining person
-    of that quota who breaks no maximum. A dead end starts again, up to ``attempts`` times.
+    of that quota who breaks no maximum (and whose household has nobody seated yet). A dead
+    end starts again, up to ``attempts`` times.
     """
     quotas = problem.quotas.quotas
     of_profile: list[list[int]] = [[] for _ in problem.profiles]
     for q, columns in enumerate(problem.counted):
         for t in columns:
             of_profile[t].append(q)
+    home = {t: group for group in problem.households for t in group}
     for _ in range(attempts):
         left = list(problem.sizes)
         counts = [0] * len(left)
@@ -469,6 +477,8 @@ def greedy(problem: Problem, rng: random.Random, attempts: int = 100) -> Counts 
                     break
             left[t] -= 1
             counts[t] += 1
+            for s in home.get(t, ()):
+                left[s] = 0  # the rest of the household can no longer be seated
             for q in of_profile[t]:
                 filled[q] += 1
         if problem.meets(counts):

@@ -12,7 +12,9 @@ from typing import Any
 import numpy as np
 from numba import njit  # type: ignore[import-untyped, unused-ignore]
 
-SIGNATURE = "i8[::1](i8[::1], f8[::1], i8[:, ::1], i8[::1], i8[::1], i8[::1], i8[:, ::1], i8)"
+SIGNATURE = (
+    "i8[::1](i8[::1], f8[::1], i8[:, ::1], i8[::1], i8[::1], i8[::1], i8[:, ::1], i8[::1], i8, i8)"
+)
 
 
 @njit(SIGNATURE, cache=True)  # type: ignore[misc, untyped-decorator, unused-ignore]
@@ -24,6 +26,8 @@ def climb(
     high: Any,
     sizes: Any,
     differ: Any,
+    household: Any,
+    households: int,
     steps: int,
 ) -> Any:
     """The panel after repeatedly taking the best improving one-seat move.
@@ -34,9 +38,16 @@ def climb(
     ``s``'s quota stays at or above its minimum and ``t``'s at or below its maximum. Each step
     takes the move of largest gain ``weights[t] - weights[s]`` (above ``1e-12``). Targets are
     scanned from the heaviest, so each source's scan stops once no larger gain is possible.
+    ``household[t]`` numbers the household of a profile of one person who shares one (-1 for
+    none, out of ``households``): ``t`` may only enter a household nobody else of which is
+    seated.
     """
     n, features = values.shape
     panel = panel.copy()
+    seated = np.zeros(max(households, 1), dtype=np.int64)
+    for t in range(n):
+        if household[t] >= 0:
+            seated[household[t]] += panel[t]
     order = np.argsort(-weights, kind="mergesort")
     counts = np.zeros(len(low), dtype=np.int64)
     for t in range(n):
@@ -66,6 +77,9 @@ def climb(
                 t = order[k]
                 if weights[t] - weights[s] <= best:
                     break
+                h = household[t]
+                if h >= 0 and seated[h] - (1 if household[s] == h else 0) > 0:
+                    continue
                 if panel[t] < sizes[t] and differ[s, t] & ~(can_leave[s] & can_enter[t]) == 0:
                     best = weights[t] - weights[s]
                     source = s
@@ -75,6 +89,10 @@ def climb(
             break
         panel[source] -= 1
         panel[target] += 1
+        if household[source] >= 0:
+            seated[household[source]] -= 1
+        if household[target] >= 0:
+            seated[household[target]] += 1
         for f in range(features):
             counts[values[source, f]] -= 1
             counts[values[target, f]] += 1
