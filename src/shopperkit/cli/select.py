@@ -143,6 +143,19 @@ def run(args: argparse.Namespace) -> int:
             f"{b.feature}={b.value} {b.kind} {b.seats}" for b in excluded.ruled_out_by
         )
         warn(f"{excluded.candidates} candidate(s) with {profile} can never be selected: {rules}")
+    fairness = drawn.fairness
+    if fairness is not None and fairness.levels:
+        proof = (
+            "proved optimal"
+            if fairness.optimal
+            else f"no lottery exceeds {fairness.bound} ({float(fairness.bound or 0):.10f})"
+        )
+        print(
+            f"shopperkit: minimum probability {fairness.levels[0]} "
+            f"({float(fairness.levels[0]):.10f}), {proof}; "
+            f"{'exact' if fairness.exact else 'rounded to 1e-9'} panel probabilities",
+            file=sys.stderr,
+        )
     if drawn.audit is None:
         print(
             f"shopperkit: lottery written to {args.out}; publish {args.out / COMMITMENT} "
