@@ -66,7 +66,8 @@ def solve(
         if sign == 0 or not np.isfinite(size):
             return None
         det_bits = int(size / math.log(2)) + 2
-        targets = [2 * det_bits + 64]
+        # Denominators are often far smaller than the determinant: try a cheap reading first.
+        targets = [bits for bits in (TARGETS[0],) if bits < 2 * det_bits] + [2 * det_bits + 64]
         pinv = np.linalg.inv(dense)
     else:
         targets = list(TARGETS)
@@ -113,8 +114,9 @@ def _read(
 def holds(
     values: Sequence[Fraction], rows: Sequence[Sequence[tuple[int, int]]], rhs: Sequence[int]
 ) -> bool:
-    """Whether ``A @ values == rhs`` exactly."""
+    """Whether ``A @ values == rhs`` exactly (in integers, over a common denominator)."""
+    scale = math.lcm(*(v.denominator for v in values))
+    whole = [v.numerator * (scale // v.denominator) for v in values]
     return all(
-        sum((v * values[j] for j, v in row), Fraction(0)) == b
-        for row, b in zip(rows, rhs, strict=True)
+        sum(c * whole[j] for j, c in row) == b * scale for row, b in zip(rows, rhs, strict=True)
     )
