@@ -17,12 +17,13 @@ from attrs import evolve
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shopperkit.errors import InputError
 from shopperkit.io.draws import read_draw, write_draw
 from shopperkit.io.files import csv_rows, csv_text
 from shopperkit.io.pool import read_pool
 from shopperkit.io.quotas import read_quotas
 from shopperkit.selection import exact
-from shopperkit.selection.audit import PROBABILITIES_FILE, sha256_text
+from shopperkit.selection.audit import PROBABILITIES_FILE, exact_column, sha256_text
 from shopperkit.selection.drawing import Draw, verify
 from shopperkit.selection.drawing import draw as draw_cohort
 from shopperkit.selection.feasibility import Problem, check
@@ -150,3 +151,14 @@ def _determinant(entries: list[int], n: int) -> Fraction:
             factor = rows[r][c] / rows[c][c]
             rows[r] = [a - factor * b for a, b in zip(rows[r], rows[c], strict=True)]
     return det
+
+
+@pytest.mark.parametrize("cell", ["1/0", "-1/3", "1.5", "1/3/4", "", "1e3", "9" * 1001])
+def test_a_malformed_exact_cell_is_refused_with_its_row(cell: str) -> None:
+    text = csv_text(
+        ("id", "probability", "exact"), [{"id": "P1", "probability": "0.5", "exact": cell}]
+    )
+    with pytest.raises(InputError) as raised:
+        exact_column(text, PROBABILITIES_FILE)
+    assert raised.value.code == "distribution_malformed"
+    assert raised.value.where == f"{PROBABILITIES_FILE}:2"

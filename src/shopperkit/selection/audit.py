@@ -51,7 +51,7 @@ DISTRIBUTION_COLUMNS = ("panel_index", "probability", "member_ids", "exact")
 PROBABILITIES_COLUMNS = ("id", "probability", "exact")
 _SPECIAL = re.compile(r'[\s"]')
 _PROBABILITY = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,40})?", re.ASCII)
-_FRACTION = re.compile(r"[0-9]{1,400}(?:/[1-9][0-9]{0,399})?", re.ASCII)
+_FRACTION = re.compile(r"[0-9]{1,1000}(?:/[1-9][0-9]{0,999})?", re.ASCII)
 
 
 def sha256_text(text: str) -> str:
@@ -166,7 +166,7 @@ def parse_probabilities(text: str) -> list[tuple[str, Fraction]]:
 
 
 def _fraction(text: str, where: str) -> Fraction:
-    """The fraction ``text`` as :func:`fraction_text` writes it (at most 400 digits a side)."""
+    """The fraction ``text`` as :func:`fraction_text` writes it (at most 1,000 digits a side)."""
     if not _FRACTION.fullmatch(text):
         raise InputError("distribution_malformed", where=where)
     return Fraction(text)
