@@ -2,8 +2,9 @@
 
 Instances are the shared synthetic Mystery-Shopper pools (``../shared/benchmarks/gen_pool.py``:
 500, 2,000 and 10,000 candidates, 50 seats, quotas on citizenship, nationality, age band,
-profession and gender). For each method it prints seconds per selection, the minimum and
-median selection probability of each engine, and the ratio of the peer's seconds to ours.
+profession and gender). For each method it prints seconds per selection (wall clock and CPU
+time of the process, the fairer measure on a shared machine), the minimum and median
+selection probability of each engine, and the ratios of the peer's seconds to ours.
 shopperkit's files are scored by the shared ``score.py`` (every panel of the distribution and
 the drawn panel checked against the quotas, fairness figures from the distribution); the
 peer's probabilities go through the same ``harness_common.fairness_stats``.
@@ -131,6 +132,7 @@ def ours(
     if method == "legacy":
         # shopperkit's legacy lottery is LEGACY_DRAWS greedy draws: time one of them.
         seconds /= LEGACY_DRAWS
+        cpu /= LEGACY_DRAWS
     scored = out.with_name(f"{out.name}_scored")
     scored.mkdir(exist_ok=True)
     # score.py reads the drawn cohort as panel.csv.
@@ -149,7 +151,13 @@ def ours(
     )
     result: dict[str, Any] = json.loads((scored / "result.json").read_text(encoding="utf-8"))
     valid = apart and result["distribution_invalid_panels"] == 0 and result["panel_check"]["ok"]
-    return {"seconds": seconds, "stats": result["stats"], "valid": valid, "uniform": uniform}
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "stats": result["stats"],
+        "valid": valid,
+        "uniform": uniform,
+    }
 
 
 def peer(path: Path, method: str, timeout: float, draws: int) -> dict[str, Any] | None:
@@ -228,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
         "ours s",
         "peer s",
         "ratio",
+        "ours cpu s",
+        "peer cpu s",
+        "cpu ratio",
         "ours min",
         "peer min",
         "ours median",
@@ -258,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
                     f"{mine['seconds']:.2f}",
                     "-" if skip else peer_seconds,
                     ratio,
+                    f"{mine['cpu']:.2f}",
+                    f"{theirs['cpu']:.2f}" if theirs else "-",
+                    f"{theirs['cpu'] / mine['cpu']:.1f}x" if theirs else "-",
                     percent(a["min"]),
                     percent(b.get("min")),
                     percent(a["p50"]),

@@ -1,8 +1,9 @@
 """Run the ``sortition-algorithms`` package (a benchmark peer only) on one instance directory.
 
 Run by ``benchmarks/selection.py`` in a child process, so a slow peer can be stopped; it
-calls only the package's public functions and writes seconds and per-person probabilities
-as JSON. Without Gurobi, the package's leximin computes maximin (it says so itself).
+calls only the package's public functions and writes seconds (wall clock and CPU time) and
+per-person probabilities as JSON. Without Gurobi, the package's leximin computes maximin
+(it says so itself).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def run(instance: Path, seats: int, method: str, draws: int) -> dict[str, Any]:
     people, _ = read_in_people(pool_head, pool_rows, features, settings)
     ids = [row["id"] for row in pool_rows]
     start = time.perf_counter()
+    cpu = time.process_time()
     if method == "legacy":
         counts: Counter[str] = Counter()
         for _ in range(draws):
@@ -43,17 +45,19 @@ def run(instance: Path, seats: int, method: str, draws: int) -> dict[str, Any]:
             )
             counts.update(panel)
         seconds = (time.perf_counter() - start) / draws
+        cpu = (time.process_time() - cpu) / draws
         probabilities = {person: counts[person] / draws for person in ids}
     else:
         # The package's leximin needs Gurobi and otherwise runs maximin; time what it runs.
         find = find_distribution_nash if method == "nash" else find_distribution_maximin
         panels, weights, _ = find(features, people, seats, [])
         seconds = time.perf_counter() - start
+        cpu = time.process_time() - cpu
         probabilities = dict.fromkeys(ids, 0.0)
         for panel, weight in zip(panels, weights, strict=True):
             for person in panel:
                 probabilities[person] += weight
-    return {"seconds": seconds, "probabilities": probabilities}
+    return {"seconds": seconds, "cpu": cpu, "probabilities": probabilities}
 
 
 def main() -> int:

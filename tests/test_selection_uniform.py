@@ -280,7 +280,7 @@ TAMPERS: dict[str, tuple[Callable[[Path], None], str]] = {
         "verify_uniform_panels",
     ),
     "a uniform chance raised": (_edit_chance, "verify_uniform_probabilities"),
-    "the loss lowered": (_edit_json("uniform.json", "loss", "0"), "verify_uniform_loss"),
+    "the loss changed": (_edit_json("uniform.json", "loss", "1/3"), "verify_uniform_loss"),
     "the bound widened": (_edit_json("uniform.json", "bound", "1"), "verify_uniform_loss"),
     "the pick changed": (_edit_json("result.json", "seed", "418"), "verify_pick_draws_panel"),
     "the pick out of range": (

@@ -240,6 +240,19 @@ def run(args: argparse.Namespace) -> int:
             f"{b.feature}={b.value} {b.kind} {b.seats}" for b in excluded.ruled_out_by
         )
         warn(f"{excluded.candidates} candidate(s) with {profile} can never be selected: {rules}")
+    fairness = drawn.fairness
+    if fairness is not None and fairness.levels:
+        proof = (
+            "proved optimal"
+            if fairness.optimal
+            else f"no lottery exceeds {fairness.bound} ({float(fairness.bound or 0):.10f})"
+        )
+        print(
+            f"shopperkit: minimum probability {fairness.levels[0]} "
+            f"({float(fairness.levels[0]):.10f}), {proof}; "
+            f"{'exact' if fairness.exact else 'rounded to 1e-9'} panel probabilities",
+            file=sys.stderr,
+        )
     if drawn.published.uniform and drawn.audit is None:
         for line in uniform_lines(drawn, args.out):
             print(f"shopperkit: {line}", file=sys.stderr)

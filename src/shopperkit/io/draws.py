@@ -11,7 +11,6 @@ A directory holds ``pool.csv`` and ``quotas.csv`` (the inputs as used), ``distri
 
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 
 from shopperkit.errors import InputError
@@ -31,6 +30,7 @@ from shopperkit.selection.audit import (
     RESULT_FILE,
     Commitment,
     SelectionResult,
+    exact_column,
     parse_distribution,
     parse_probabilities,
 )
@@ -149,7 +149,7 @@ def read_draw(out: Path) -> Draw:
     """The revealed draw kept in ``out``, every file read once and kept as published (so
     :func:`~shopperkit.selection.verify` checks the files byte for byte).
 
-    Probabilities are those written (rounded); the pool is refused by row when it cannot be
+    Probabilities are the exact fractions written; the pool is refused by row when it cannot be
     drawn from (:class:`~shopperkit.selection.PoolInvalid`).
     """
     result = read_result(out)
@@ -192,8 +192,20 @@ def read_draw(out: Path) -> Draw:
         quotas=quotas,
         method=audit.method,
         feasibility=feasibility,
-        lottery=tuple((Fraction(p), members) for p, members in parse_distribution(distribution)),
-        probabilities=dict(parse_probabilities(probabilities)),
+        lottery=tuple(
+            zip(
+                exact_column(distribution, DISTRIBUTION),
+                (members for _, members in parse_distribution(distribution)),
+                strict=True,
+            )
+        ),
+        probabilities=dict(
+            zip(
+                (person for person, _ in parse_probabilities(probabilities)),
+                exact_column(probabilities, PROBABILITIES),
+                strict=True,
+            )
+        ),
         published=Published(
             pool_file.text,
             quotas_text,

@@ -11,6 +11,10 @@ The draw rule needs only ``distribution.csv`` and the seed: take the SHA-256 of 
 number ``u`` in [0, 1) and take the first row whose running total of probabilities (the
 decimals as written) exceeds ``u`` times their sum. So the distribution can be published
 (committed) before the seed is known.
+
+Next to each rounded decimal, the ``exact`` column of ``distribution.csv`` and
+``probabilities.csv`` holds the probability as an exact fraction (``1/11``; ``0`` and ``1``
+as integers): the distribution's fractions sum to one and give everyone's fraction exactly.
 """
 
 from __future__ import annotations
@@ -43,9 +47,11 @@ COHORT_FILE = "cohort.csv"
 RESULT_FILE = "result.json"
 COMMITMENT_FILE = "commitment.json"
 FEASIBILITY_FILE = "feasibility.json"
-DISTRIBUTION_COLUMNS = ("panel_index", "probability", "member_ids")
+DISTRIBUTION_COLUMNS = ("panel_index", "probability", "member_ids", "exact")
+PROBABILITIES_COLUMNS = ("id", "probability", "exact")
 _SPECIAL = re.compile(r'[\s"]')
 _PROBABILITY = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,40})?", re.ASCII)
+_FRACTION = re.compile(r"[0-9]{1,1000}(?:/[1-9][0-9]{0,999})?", re.ASCII)
 
 
 def sha256_text(text: str) -> str:
@@ -60,6 +66,11 @@ def decimal(value: Fraction, digits: int) -> str:
     sign = "-" if whole < 0 else ""
     text = str(abs(whole)).rjust(digits + 1, "0")
     return f"{sign}{text[:-digits]}.{text[-digits:]}"
+
+
+def fraction_text(value: Fraction) -> str:
+    """``value`` as ``numerator/denominator`` in lowest terms (an integer as itself)."""
+    return str(value)
 
 
 def member_list(ids: Sequence[str]) -> str:
@@ -102,6 +113,7 @@ def distribution_text(rows: Sequence[tuple[Fraction, Cohort]]) -> str:
                 "panel_index": i,
                 "probability": decimal(p, DISTRIBUTION_DIGITS),
                 "member_ids": member_list(cohort),
+                "exact": fraction_text(p),
             }
             for i, (p, cohort) in enumerate(rows)
         ),
@@ -111,9 +123,9 @@ def distribution_text(rows: Sequence[tuple[Fraction, Cohort]]) -> str:
 def probabilities_text(probabilities: Mapping[str, Fraction]) -> str:
     """``probabilities.csv``: ``id,probability``, by id."""
     return csv_text(
-        ("id", "probability"),
+        PROBABILITIES_COLUMNS,
         (
-            {"id": person, "probability": decimal(p, PROBABILITY_DIGITS)}
+            {"id": person, "probability": decimal(p, PROBABILITY_DIGITS), "exact": fraction_text(p)}
             for person, p in sorted(probabilities.items())
         ),
     )
@@ -146,11 +158,26 @@ def parse_distribution(text: str) -> list[tuple[Decimal, Cohort]]:
 
 def parse_probabilities(text: str) -> list[tuple[str, Fraction]]:
     """The rows of a ``probabilities.csv`` text: each id and its probability, exactly."""
-    _, rows = csv_rows(Path(PROBABILITIES_FILE), ("id", "probability"), text=text)
+    _, rows = csv_rows(Path(PROBABILITIES_FILE), PROBABILITIES_COLUMNS, text=text)
     return [
         (row["id"], Fraction(_probability(row["probability"], f"{PROBABILITIES_FILE}:{line}")))
         for line, row in rows
     ]
+
+
+def _fraction(text: str, where: str) -> Fraction:
+    """The fraction ``text`` as :func:`fraction_text` writes it (at most 1,000 digits a side)."""
+    if not _FRACTION.fullmatch(text):
+        raise InputError("distribution_malformed", where=where)
+    return Fraction(text)
+
+
+def exact_column(text: str, file: str) -> list[Fraction]:
+    """The ``exact`` column of a ``distribution.csv`` or ``probabilities.csv`` text, row by
+    row: each probability as an exact fraction."""
+    columns = DISTRIBUTION_COLUMNS if file == DISTRIBUTION_FILE else PROBABILITIES_COLUMNS
+    _, rows = csv_rows(Path(file), columns, text=text)
+    return [_fraction(row["exact"], f"{file}:{line}") for line, row in rows]
 
 
 def draw_index(probabilities: Sequence[Decimal], seed: str, distribution_sha256: str) -> int:

@@ -45,6 +45,7 @@ from shopperkit.selection.audit import (
     decimal,
     distribution_text,
     draw_index,
+    exact_column,
     ids_text,
     member_list,
     parse_distribution,
@@ -150,6 +151,27 @@ class Check:
 
 
 @frozen
+class Fairness:
+    """What leximin and maximin prove about their lottery, exactly.
+
+    ``levels``: the probability of each level reached, lowest (the minimum) first. ``bound``:
+    no lottery gives everyone more than this (from the first level's dual weights and the
+    integer programme's best panel under them, valued exactly); the minimum is proved
+    optimal when it equals ``levels[0]``. ``exact``: the panel probabilities are the exact
+    solution of the final basis (else they were rounded to multiples of ``1/10**9``).
+    """
+
+    levels: tuple[Fraction, ...]
+    bound: Fraction | None
+    exact: bool
+
+    @property
+    def optimal(self) -> bool:
+        """Whether the minimum is proved to be the largest any lottery reaches."""
+        return bool(self.levels) and self.bound == self.levels[0]
+
+
+@frozen
 class Draw:
     """A cohort draw held in memory.
 
@@ -171,6 +193,9 @@ class Draw:
     households: Mapping[str, int] = Factory(dict)
     """The household number of each candidate who shares one (see
     :mod:`shopperkit.selection.households`); no panel seats two of one household."""
+    fairness: Fairness | None = None
+    """leximin and maximin: the exact levels and the bound proving the minimum (not kept in
+    the published files: :func:`verify` computes the lottery again)."""
 
     @property
     def revealed(self) -> bool:
@@ -286,9 +311,15 @@ def _nothing(stage: str) -> None:
 
 def compute_lottery(
     problem: Problem, method: str, salt: str, progress: Progress = _nothing
-) -> tuple[Feasibility, tuple[tuple[Fraction, tuple[str, ...]], ...], dict[str, Fraction]]:
+) -> tuple[
+    Feasibility,
+    tuple[tuple[Fraction, tuple[str, ...]], ...],
+    dict[str, Fraction],
+    Fairness | None,
+]:
     """Check feasibility, then compute the lottery of ``method``: the feasibility report, the
-    cohorts with their probabilities and each candidate's exact probability.
+    cohorts with their probabilities, each candidate's exact probability and (leximin and
+    maximin) what is proved about the levels.
 
     ``salt`` seeds the ``legacy`` method's repeated greedy draws (the inputs' hashes, so the
     distribution is fixed before the draw's seed is known). Raises :class:`QuotasInfeasible`.
@@ -312,7 +343,8 @@ def compute_lottery(
     probabilities = {
         person: exact[t] for t, group in enumerate(problem.members) for person in group
     }
-    return feasibility, tuple(rows), probabilities
+    fairness = Fairness(result.levels, result.bound, result.recovered) if result.levels else None
+    return feasibility, tuple(rows), probabilities, fairness
 
 
 def draw(
@@ -352,7 +384,7 @@ def draw(
     problem = problem_of(pool, chosen, groups)
     pool_csv = pool_text(pool) if source is None else source
     quotas_csv = chosen.csv()
-    feasibility, rows, probabilities = compute_lottery(
+    feasibility, rows, probabilities, fairness = compute_lottery(
         problem, method, sha256_text(pool_csv + quotas_csv), tell
     )
     published = Published(
@@ -383,6 +415,7 @@ def draw(
         published,
         commitment,
         households=groups,
+        fairness=fairness,
     )
     if panels is not None:
         tell("uniform")
@@ -394,8 +427,8 @@ def draw(
 
 
 def make_uniform(drawn: Draw, panels: int, problem: Problem | None = None) -> Draw:
-    """The draw with its fair lottery, as published in ``distribution.csv`` (scaled to sum to
-    one), rounded to ``panels`` numbered panels of chance ``1/panels`` each
+    """The draw with its fair lottery, as published in ``distribution.csv`` (its exact
+    column), rounded to ``panels`` numbered panels of chance ``1/panels`` each
     (:mod:`shopperkit.selection.uniform`): ``uniform.csv``, ``uniform_probabilities.csv`` and
     ``uniform.json`` join its published texts."""
     from shopperkit.selection import uniform as u
@@ -419,12 +452,10 @@ def make_uniform(drawn: Draw, panels: int, problem: Problem | None = None) -> Dr
 
 
 def published_lottery(distribution: str) -> list[tuple[Fraction, tuple[str, ...]]]:
-    """The rows of a ``distribution.csv`` text, chances scaled to sum to exactly one."""
-    rows = parse_distribution(distribution)
-    total = sum((Fraction(p) for p, _ in rows), Fraction(0))
-    if total <= 0:
-        raise InputError("distribution_malformed", where=DISTRIBUTION_FILE)
-    return [(Fraction(p) / total, cohort) for p, cohort in rows]
+    """The rows of a ``distribution.csv`` text with their exact chances (its ``exact``
+    column, which sums to exactly one)."""
+    cohorts = [cohort for _, cohort in parse_distribution(distribution)]
+    return list(zip(exact_column(distribution, DISTRIBUTION_FILE), cohorts, strict=True))
 
 
 def reveal(
@@ -861,6 +892,7 @@ def verify(
         else f"{far[0]!r}: published {float(far[1])!r}, the distribution gives "
         f"{float(marginal.get(far[0], ZERO))!r}",
     )
+    add("verify_exact_fractions", DISTRIBUTION_FILE, _exact_difference(texts, rows, published))
     if audit.uniform_sha256 is None:
         index = draw_index([p for p, _ in rows], audit.seed, sha256_text(texts.distribution))
         if index != audit.panel_index:
@@ -930,7 +962,7 @@ def verify(
     )
     if recompute:
         try:
-            feasibility, again, probabilities = compute_lottery(
+            feasibility, again, probabilities, _ = compute_lottery(
                 problem, audit.method, sha256_text(texts.pool + texts.quotas)
             )
             same = distribution_text(again)
@@ -1109,6 +1141,35 @@ def _apart(
     return ""
 
 
+def _exact_difference(
+    texts: Published,
+    rows: Sequence[tuple[Decimal, tuple[str, ...]]],
+    published: Sequence[tuple[str, Fraction]],
+) -> str:
+    """The first way the ``exact`` columns fail: the distribution's fractions must sum to
+    one exactly and give each person's fraction exactly, and every decimal must be its
+    fraction rounded."""
+    cells = exact_column(texts.distribution, DISTRIBUTION_FILE)
+    people = exact_column(texts.probabilities, PROBABILITIES_FILE)
+    total = sum(cells, Fraction(0))
+    if total != 1:
+        return f"{DISTRIBUTION_FILE}: the exact column sums to {total}"
+    for i, (cell, (p, _)) in enumerate(zip(cells, rows, strict=True)):
+        if Fraction(decimal(cell, DISTRIBUTION_DIGITS)) != p:
+            return f"{DISTRIBUTION_FILE} row {i}: {p} is not {cell} rounded"
+    marginal: dict[str, Fraction] = {}
+    for cell, (_, cohort) in zip(cells, rows, strict=True):
+        for person in cohort:
+            marginal[person] = marginal.get(person, Fraction(0)) + cell
+    for share, (person, rounded_share) in zip(people, published, strict=True):
+        sums = marginal.get(person, Fraction(0))
+        if share != sums:
+            return f"{PROBABILITIES_FILE} {person!r}: {share}, the distribution gives {sums}"
+        if Fraction(decimal(share, PROBABILITY_DIGITS)) != rounded_share:
+            return f"{PROBABILITIES_FILE} {person!r}: {rounded_share} is not {share} rounded"
+    return ""
+
+
 def _report(problem: Problem, cohort: Sequence[str], of: dict[str, int]) -> tuple[QuotaReport, ...]:
     if (
         len(cohort) != problem.quotas.seats
@@ -1130,6 +1191,7 @@ __all__ = [
     "METHODS",
     "Check",
     "Draw",
+    "Fairness",
     "Panel",
     "PoolInvalid",
     "Progress",

@@ -71,7 +71,7 @@ def explanation(drawn: Draw, *, recompute: bool = True) -> str:
             f"panel), the 'panel' of {RESULT_FILE}. Each panel meets every quota; each "
             f"person's 'uniform' chance in {UNIFORM_PROBABILITIES_FILE} is the number of "
             "panels naming them over their count, and the 'fair' one the sum of the rows of "
-            f"{DISTRIBUTION_FILE} listing them (scaled so the rows add up to 1), exactly. "
+            f"{DISTRIBUTION_FILE} listing them (its 'exact' column), exactly. "
             "Grouping cohorts by their seats per profile, each uniform panel is a cohort of "
             "the fair lottery and each appears its chance times the count, rounded down or up; "
             f"nobody's two chances differ by more than the 'bound' of {UNIFORM_SUMMARY_FILE}, "

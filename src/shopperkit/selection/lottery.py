@@ -12,8 +12,11 @@ of everyone's probability. ``legacy`` repeats a quick randomised greedy draw (li
 tools) and uses how often each panel came out.
 
 All work is on profiles with integer seat counts; people sharing a profile get exactly the
-same probability. Panel probabilities are rounded to multiples of ``1/10**9`` and kept as
-exact fractions from then on.
+same probability. Leximin's and maximin's panel probabilities are exact: the floating-point
+solution is read back as the rational solution of its final basis and checked exactly
+(:mod:`.exact`), and the minimum comes with an exact bound from the first level's dual
+weights that no lottery can beat. Where that reading fails, and for nash, probabilities are
+rounded to multiples of ``1/10**9``; either way they are exact fractions from then on.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from attrs import frozen
+from attrs import evolve, frozen
 
+from shopperkit.selection import exact
 from shopperkit.selection.feasibility import Counts, Problem, find_panel
 from shopperkit.selection.solver import INF, Program, Row
 
@@ -47,6 +51,14 @@ class Lottery:
 
     panels: tuple[Counts, ...]
     probabilities: tuple[Fraction, ...]
+    levels: tuple[Fraction, ...] = ()
+    """leximin and maximin: the exact probability of each level reached, lowest (the
+    minimum) first."""
+    bound: Fraction | None = None
+    """leximin and maximin: no lottery gives everyone more than this (exact; equal to
+    ``levels[0]`` when the minimum is proved optimal)."""
+    recovered: bool = False
+    """Whether the probabilities are the exact solution (not rounded to ``1/10**9``)."""
 
     def profile_probabilities(self, sizes: Sequence[int]) -> tuple[Fraction, ...]:
         """Each profile's per-person selection probability, exactly.
@@ -209,6 +221,11 @@ class _Leximin:
             integer=True,
         )
         self.weights: list[float] = []
+        self.groups: list[tuple[list[int], float]] = []
+        """The profiles fixed together and their (floating-point) level, in order."""
+        self.group_of: dict[int, int] = {}
+        self.best: Counts = ()
+        """The integer programme's best panel at the last level's dual weights."""
 
     def _build(self, panels: Sequence[Counts]) -> None:
         """A fresh master programme over ``panels``, with the levels fixed so far."""
@@ -274,9 +291,10 @@ class _Leximin:
                 priced = self.pricing.run()
                 assert priced is not None
                 gap = priced.objective - solution.duals[0]
+                best = tuple(round(v) for v in priced.values)
+                self.best = best
                 if gap <= GAP * max(solution.objective, 1e-9):
                     return solution.objective, dual
-                best = tuple(round(v) for v in priced.values)
                 if best not in self.known:
                     found.append(best)
             if not found:
@@ -284,13 +302,28 @@ class _Leximin:
             for panel in found:
                 self.add(panel)
 
+    def vertex(self, level: float) -> _Vertex:
+        """The basis of the last master solution (see :class:`_Vertex`)."""
+        columns, rows = self.master.basis()
+        groups = {t: -1 for t, fixed in self.fixed.items() if t not in self.group_of}
+        groups.update(self.group_of)
+        return _Vertex(
+            [self.panels[j - 1] for j in columns if j],
+            0 in columns,
+            [i - 1 for i in rows if i],
+            groups,
+            level,
+        )
+
     def fix(self, profiles: Sequence[int], level: float) -> None:
         """Fix ``profiles`` at ``level``: their rows no longer involve ``z``.
 
         Idle panels are deleted first, while the last solution still describes the programme.
         """
         self.drop_idle()
+        self.groups.append((list(profiles), level))
         for t in profiles:
+            self.group_of[t] = len(self.groups) - 1
             self.fixed[t] = level
             self.master.set_coefficient(1 + t, 0, 0.0)
             self.master.set_row_bounds(1 + t, max(level - SLACK, 0.0), INF)
@@ -305,15 +338,159 @@ def leximin(
     for panel in state.swaps.spread(panels, excluded, n):
         state.add(panel)
     done = 0
+    first: _Dual | None = None
+    vertices: list[_Vertex] = []
     while len(state.fixed) < n and (levels is None or done < levels):
         free = [t for t in range(n) if t not in state.fixed]
         level, weights = state.level()
         tight = [t for t in free if weights[t] > TOLERANCE]
         if not tight:  # numerical corner: fix the free profile with the largest weight
             tight = [max(free, key=lambda t: weights[t])]
+        vertices.append(state.vertex(level))
+        if first is None:
+            first = _Dual(tight, [weights[t] for t in tight], vertices[0].panels, state.best)
         state.fix(tight, level)
         done += 1
-    return _exact(state.panels, state.weights)
+    lottery = _recover(problem, vertices, excluded)
+    if lottery is None:
+        lottery = _exact(state.panels, state.weights)
+        lottery = evolve(lottery, levels=_levels(lottery, problem, state.groups, excluded))
+    if first is None:
+        return lottery
+    return evolve(lottery, bound=first.bound(problem, lottery.panels))
+
+
+@frozen
+class _Vertex:
+    """The master programme's basis at the end of one level: its basic panels, whether ``z``
+    is basic, its tight profiles, and the group of each profile fixed so far (-1 for the
+    excluded, which are held at zero)."""
+
+    panels: list[Counts]
+    z: bool
+    tight: list[int]
+    groups: dict[int, int]
+    level: float
+
+
+@frozen
+class _Dual:
+    """The first level's dual side: its tight profiles with their (floating-point) weights,
+    the panels of its basis and the integer programme's best panel at those weights."""
+
+    profiles: list[int]
+    weights: list[float]
+    basis: list[Counts]
+    best: Counts
+
+    def bound(self, problem: Problem, panels: Sequence[Counts]) -> Fraction:
+        """An exact bound on any lottery's minimum: the most a panel is worth under exact
+        weights on the tight profiles (summing to one).
+
+        The weights are the rational solution of the basis (every basic panel worth the
+        same), else the floating-point ones normalised exactly. Panels are valued exactly;
+        the most valuable is the integer programme's (or a known one, if worth more).
+        """
+        sizes = problem.sizes
+        m = len(self.profiles)
+        rows = [
+            [(k, panel[t]) for k, t in enumerate(self.profiles) if panel[t]] + [(m, -1)]
+            for panel in self.basis
+        ]
+        rows.append([(k, sizes[t]) for k, t in enumerate(self.profiles)])
+        solved = exact.solve(m + 1, rows, [0] * len(self.basis) + [1])
+        if solved is not None and all(u >= 0 for u in solved[:m]):
+            per_seat = list(solved[:m])
+        else:
+            per_seat = [
+                Fraction(max(w, 0.0)) / sizes[t]
+                for t, w in zip(self.profiles, self.weights, strict=True)
+            ]
+            total = sum(
+                (u * sizes[t] for u, t in zip(per_seat, self.profiles, strict=True)), Fraction(0)
+            )
+            per_seat = [u / total for u in per_seat]
+
+        def worth(panel: Counts) -> Fraction:
+            return sum(
+                (u * panel[t] for u, t in zip(per_seat, self.profiles, strict=True) if panel[t]),
+                Fraction(0),
+            )
+
+        candidates = [*self.basis, *panels] + ([self.best] if self.best else [])
+        return max(worth(panel) for panel in candidates)
+
+
+def _recover(
+    problem: Problem, vertices: Sequence[_Vertex], excluded: Sequence[int]
+) -> Lottery | None:
+    """The exact lottery and levels of the final basis, or None when they cannot be read.
+
+    Each level's basis is a square system: its basic panels' weights and ``z`` as
+    unknowns; the weights summing to one and each tight profile held at its group's level
+    (exact, from the earlier levels) or at ``z``. Its rational solution (:func:`.exact.solve`)
+    gives the level exactly; the last one gives the lottery, kept when its weights are
+    non-negative and every profile, exactly, is at or above its level.
+    """
+    sizes = problem.sizes
+    levels: list[Fraction] = []
+    weights: tuple[Fraction, ...] = ()
+    for vertex in vertices:
+        if not vertex.z:
+            return None
+        b = len(vertex.panels)
+        scale = math.lcm(*(level.denominator for level in levels))
+        rows = [[(j, 1) for j in range(b)]]
+        rhs = [scale]
+        for t in vertex.tight:
+            row = [(j, panel[t]) for j, panel in enumerate(vertex.panels) if panel[t]]
+            g = vertex.groups.get(t)
+            if g is None:
+                rows.append([*row, (b, -sizes[t])])
+                rhs.append(0)
+            else:
+                level = levels[g] if g >= 0 else Fraction(0)
+                rows.append(row)
+                rhs.append(int(level * scale * sizes[t]))
+        solved = exact.solve(b + 1, rows, rhs)
+        if solved is None:
+            return None
+        levels.append(solved[b] / scale)
+        weights = tuple(w / scale for w in solved[:b])
+    if any(w < 0 for w in weights):
+        return None
+    final = vertices[-1]
+    kept = sorted(
+        ((p, w) for p, w in zip(final.panels, weights, strict=True) if w > 0),
+        key=lambda item: (-item[1], item[0]),
+    )
+    lottery = Lottery(tuple(p for p, _ in kept), tuple(w for _, w in kept), recovered=True)
+    probabilities = lottery.profile_probabilities(sizes)
+    skip = set(excluded)
+    for t, p in enumerate(probabilities):
+        if t in skip:
+            continue
+        g = final.groups.get(t, len(levels) - 1)
+        if p < levels[g]:
+            return None
+    return evolve(lottery, levels=tuple(levels))
+
+
+def _levels(
+    lottery: Lottery,
+    problem: Problem,
+    groups: Sequence[tuple[list[int], float]],
+    excluded: Sequence[int],
+) -> tuple[Fraction, ...]:
+    """Each group's exact level under ``lottery``: its lowest probability (for the first,
+    the lowest of everyone who can be selected)."""
+    probabilities = lottery.profile_probabilities(problem.sizes)
+    skip = set(excluded)
+    live = [p for t, p in enumerate(probabilities) if t not in skip]
+    return tuple(
+        min(probabilities[t] for t in profiles) if g else min(live)
+        for g, (profiles, _) in enumerate(groups)
+    )
 
 
 class _Nash:

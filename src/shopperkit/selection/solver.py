@@ -149,6 +149,14 @@ class Program:
         )
         self.columns += 1
 
+    def basis(self) -> tuple[list[int], list[int]]:
+        """The last solution's basis: its basic columns and its non-basic (tight) rows."""
+        basis = self._h.getBasis()
+        basic = self._hs.HighsBasisStatus.kBasic
+        columns = [j for j, status in enumerate(basis.col_status) if status == basic]
+        rows = [i for i, status in enumerate(basis.row_status) if status != basic]
+        return columns, rows
+
     def delete_idle_columns(self, first: int, below: float) -> list[int]:
         """Delete the columns from ``first`` on that are zero, non-basic and cost more than
         ``below`` to bring in (at the last solution); the rest keep their basis.
