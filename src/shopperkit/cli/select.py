@@ -143,6 +143,12 @@ def run(args: argparse.Namespace) -> int:
             f"{b.feature}={b.value} {b.kind} {b.seats}" for b in excluded.ruled_out_by
         )
         warn(f"{excluded.candidates} candidate(s) with {profile} can never be selected: {rules}")
+    if drawn.nash_gap is not None:
+        print(
+            f"shopperkit: nash lottery within {drawn.nash_gap:.3g} of the largest possible sum "
+            "of log-probabilities (proven bound)",
+            file=sys.stderr,
+        )
     if drawn.audit is None:
         print(
             f"shopperkit: lottery written to {args.out}; publish {args.out / COMMITMENT} "

@@ -21,6 +21,7 @@ from shopperkit.model.forms import GradeBand, Option, PointsBand, Scalar, ShowIf
 from shopperkit.model.programme import DatedValue, Parameter, ParameterValue, Programme
 from shopperkit.model.verdicts import Verdict
 from shopperkit.problems import FieldProblem
+from shopperkit.selection.audit import Audit, Commitment
 
 T = TypeVar("T")
 
@@ -153,6 +154,9 @@ _register_renamed(Programme, {"based_on": override(omit=True)})
 _register_renamed(FieldProblem, {"params": override(omit=True)})
 # A verdict names the dated parameters it used only when the programme has any.
 _register_renamed(Verdict, {"parameters": override(omit_if_default=True)})
+# Only a nash lottery has a gap to its optimum.
+_register_renamed(Audit, {"nash_gap": override(omit_if_default=True)})
+_register_renamed(Commitment, {"nash_gap": override(omit_if_default=True)})
 
 
 def to_data(obj: object) -> Any:

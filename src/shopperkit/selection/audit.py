@@ -242,6 +242,9 @@ class Audit:
     probabilities_sha256: str
     panel_index: int
     committed_sha256: str | None = None
+    nash_gap: float | None = None
+    """``nash`` only: the proven bound on how much any lottery could raise the sum over
+    people of log(probability) above this one's (left out of the file for other methods)."""
 
 
 @frozen
@@ -256,6 +259,8 @@ class Commitment:
     quotas_sha256: str
     distribution_sha256: str
     probabilities_sha256: str
+    nash_gap: float | None = None
+    """``nash`` only: see :attr:`Audit.nash_gap`."""
 
 
 @frozen

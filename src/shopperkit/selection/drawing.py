@@ -148,6 +148,12 @@ class Draw:
     result: SelectionResult | None = None
 
     @property
+    def nash_gap(self) -> float | None:
+        """``nash`` only: the proven bound on how much any lottery could raise the sum over
+        people of log(probability) above this one's (None for other methods)."""
+        return self.commitment.nash_gap
+
+    @property
     def revealed(self) -> bool:
         """Whether a seed has drawn the panel."""
         return self.result is not None
@@ -258,9 +264,12 @@ def _nothing(stage: str) -> None:
 
 def compute_lottery(
     problem: Problem, method: str, salt: str, progress: Progress = _nothing
-) -> tuple[Feasibility, tuple[tuple[Fraction, tuple[str, ...]], ...], dict[str, Fraction]]:
+) -> tuple[
+    Feasibility, tuple[tuple[Fraction, tuple[str, ...]], ...], dict[str, Fraction], float | None
+]:
     """Check feasibility, then compute the lottery of ``method``: the feasibility report, the
-    cohorts with their probabilities and each candidate's exact probability.
+    cohorts with their probabilities, each candidate's exact probability and (``nash``) the
+    proven gap to the optimum (:attr:`shopperkit.selection.lottery.Lottery.gap`).
 
     ``salt`` seeds the ``legacy`` method's repeated greedy draws (the inputs' hashes, so the
     distribution is fixed before the draw's seed is known). Raises :class:`QuotasInfeasible`.
@@ -284,7 +293,7 @@ def compute_lottery(
     probabilities = {
         person: exact[t] for t, group in enumerate(problem.members) for person in group
     }
-    return feasibility, tuple(rows), probabilities
+    return feasibility, tuple(rows), probabilities, result.gap
 
 
 def draw(
@@ -310,7 +319,7 @@ def draw(
     problem = problem_of(pool, chosen)
     pool_csv = pool_text(pool) if source is None else source
     quotas_csv = chosen.csv()
-    feasibility, rows, probabilities = compute_lottery(
+    feasibility, rows, probabilities, gap = compute_lottery(
         problem, method, sha256_text(pool_csv + quotas_csv), tell
     )
     published = Published(
@@ -328,6 +337,7 @@ def draw(
         quotas_sha256=sha256_text(published.quotas),
         distribution_sha256=sha256_text(published.distribution),
         probabilities_sha256=sha256_text(published.probabilities),
+        nash_gap=gap,
     )
     drawn = Draw(pool, chosen, method, feasibility, rows, probabilities, published, commitment)
     if seed is None:
@@ -386,6 +396,7 @@ def _reveal(drawn: Draw, problem: Problem, seed: str, commitment: Commitment | N
             probabilities_sha256=hashes.probabilities_sha256,
             panel_index=index,
             committed_sha256=committed,
+            nash_gap=hashes.nash_gap,
         ),
     )
     return evolve(drawn, result=result, published=evolve(drawn.published, cohort=ids_text(panel)))
@@ -756,7 +767,7 @@ def verify(
     )
     if recompute:
         try:
-            feasibility, again, probabilities = compute_lottery(
+            feasibility, again, probabilities, _ = compute_lottery(
                 problem, audit.method, sha256_text(texts.pool + texts.quotas)
             )
             same = distribution_text(again)
