@@ -12,7 +12,7 @@ from shopperkit.cli.progress import Progress, progress
 from shopperkit.cli.workspaces import add_store_options, workspace_store
 from shopperkit.errors import InputError
 from shopperkit.model.programme import Programme
-from shopperkit.selection.feasibility import Feasibility
+from shopperkit.selection.feasibility import RELAX_OBJECTIVES, Feasibility
 from shopperkit.selection.lottery import METHODS
 
 if TYPE_CHECKING:
@@ -33,6 +33,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", help="the draw's seed; leave out to publish the lottery first")
     parser.add_argument(
         "--method", choices=METHODS, default="leximin", help="lottery (default leximin)"
+    )
+    parser.add_argument(
+        "--relax-objective",
+        choices=RELAX_OBJECTIVES,
+        default="seats",
+        help="when the quotas cannot be met, propose the relaxation with the fewest seats moved "
+        "(seats, the default) or the least weighted seats (weighted: 1 + 2/m a seat to lower a "
+        "minimum of m, 1 a seat to raise a maximum)",
     )
     parser.add_argument("--out", type=Path, required=True, help="directory for the draw's files")
     parser.add_argument(
@@ -72,11 +80,17 @@ def explain(feasibility: Feasibility) -> list[str]:
     if feasibility.relaxation is None:
         lines.append("no relaxation within min_flex/max_flex makes them fit")
     else:
-        moved = sum(m.seats for m in feasibility.relaxation)
-        lines.append(f"smallest relaxation ({moved} seat(s) moved in total):")
+        by = "fewest seats moved" if feasibility.objective == "seats" else "least weighted seats"
+        lines.append(
+            f"smallest relaxation by {by} ({feasibility.seats_moved} seat(s) moved in total, "
+            f"weighted seats {feasibility.weight_moved}):"
+        )
         for m in feasibility.relaxation:
             verb = "lower the minimum" if m.kind == "min" else "raise the maximum"
-            lines.append(f"  {m.feature}={m.value}: {verb} from {m.current} to {m.to}")
+            lines.append(
+                f"  {m.feature}={m.value}: {verb} from {m.current} to {m.to} "
+                f"({m.seats} seat(s), weighted {m.weight})"
+            )
     return lines
 
 
@@ -105,7 +119,15 @@ def _draw(args: argparse.Namespace, bar: Progress) -> Draw | None:
     quotas, seats = resolve_quotas(args)
     bar.stage("drawing", 1)
     try:
-        drawn = draw(pool_file.pool, quotas, seats, None, args.method, source=pool_file.text)
+        drawn = draw(
+            pool_file.pool,
+            quotas,
+            seats,
+            None,
+            args.method,
+            source=pool_file.text,
+            relax_objective=args.relax_objective,
+        )
     except PoolInvalid as error:
         raise pool_refused(error, args.pool, pool_file.lines) from None
     except QuotasInfeasible as error:

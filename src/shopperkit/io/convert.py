@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from fractions import Fraction
 from typing import Any, TypeVar
 
 import cattrs
@@ -154,6 +155,17 @@ _register_renamed(Programme, {"based_on": override(omit=True)})
 _register_renamed(FieldProblem, {"params": override(omit=True)})
 # A verdict names the dated parameters it used only when the programme has any.
 _register_renamed(Verdict, {"parameters": override(omit_if_default=True)})
+# Exact measures (a relaxation's weight) are written as fractions, "7/3".
+_converter.register_unstructure_hook(Fraction, str)
+_converter.register_structure_hook(Fraction, lambda value, _: _fraction(value))
+
+
+def _fraction(value: Any) -> Fraction:
+    if not isinstance(value, str):
+        raise ValueError("a fraction is written as text, such as '7/3'")
+    return Fraction(value)
+
+
 # Only a nash lottery has a gap to its optimum.
 _register_renamed(Audit, {"nash_gap": override(omit_if_default=True)})
 _register_renamed(Commitment, {"nash_gap": override(omit_if_default=True)})

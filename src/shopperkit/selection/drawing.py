@@ -53,7 +53,7 @@ from shopperkit.selection.audit import (
     sha256_text,
     waitlist,
 )
-from shopperkit.selection.feasibility import Feasibility, Problem, check
+from shopperkit.selection.feasibility import RELAX_OBJECTIVES, Feasibility, Problem, check
 from shopperkit.selection.lottery import METHODS
 from shopperkit.selection.quotas import QuotaSet, quotas_for
 
@@ -263,7 +263,12 @@ def _nothing(stage: str) -> None:
 
 
 def compute_lottery(
-    problem: Problem, method: str, salt: str, progress: Progress = _nothing
+    problem: Problem,
+    method: str,
+    salt: str,
+    progress: Progress = _nothing,
+    *,
+    relax_objective: str = "seats",
 ) -> tuple[
     Feasibility, tuple[tuple[Fraction, tuple[str, ...]], ...], dict[str, Fraction], float | None
 ]:
@@ -272,7 +277,9 @@ def compute_lottery(
     proven gap to the optimum (:attr:`shopperkit.selection.lottery.Lottery.gap`).
 
     ``salt`` seeds the ``legacy`` method's repeated greedy draws (the inputs' hashes, so the
-    distribution is fixed before the draw's seed is known). Raises :class:`QuotasInfeasible`.
+    distribution is fixed before the draw's seed is known). ``relax_objective`` (one of
+    :data:`RELAX_OBJECTIVES`) is what the relaxation proposed for infeasible quotas
+    minimises. Raises :class:`QuotasInfeasible`.
     """
     from shopperkit.selection.lottery import compute
     from shopperkit.selection.people import cohorts
@@ -280,7 +287,11 @@ def compute_lottery(
     if method not in METHODS:
         raise InputError("method_unknown", {"name": method, "known": list(METHODS)})
     progress("feasibility")
-    feasibility, panels = check(problem)
+    if relax_objective not in RELAX_OBJECTIVES:
+        raise InputError(
+            "relax_objective_unknown", {"name": relax_objective, "known": list(RELAX_OBJECTIVES)}
+        )
+    feasibility, panels = check(problem, relax_objective)
     if not feasibility.feasible:
         raise QuotasInfeasible(feasibility)
     excluded_profiles = {tuple(e.profile.values()) for e in feasibility.excluded}
@@ -305,6 +316,7 @@ def draw(
     *,
     source: str | None = None,
     progress: Progress | None = None,
+    relax_objective: str = "seats",
 ) -> Draw:
     """Draw a cohort of ``pool`` meeting ``quotas`` (or a programme's quotas) by a fair
     lottery, in memory.
@@ -312,7 +324,10 @@ def draw(
     With ``seed`` None only the lottery is computed: publish :attr:`Draw.commitment`, then
     :func:`reveal` with a seed announced in public. ``source`` is the pool's text as
     published (the file it was read from; by default the pool written as CSV), hashed into
-    the audit. Raises :class:`PoolInvalid` and :class:`QuotasInfeasible`.
+    the audit. ``relax_objective`` chooses what the relaxation proposed for infeasible quotas
+    minimises: ``seats`` (fewest seats moved) or ``weighted`` (see
+    :mod:`shopperkit.selection.feasibility`). Raises :class:`PoolInvalid` and
+    :class:`QuotasInfeasible`.
     """
     tell = progress or _nothing
     chosen = resolve_quotas(pool, quotas, seats)
@@ -320,7 +335,7 @@ def draw(
     pool_csv = pool_text(pool) if source is None else source
     quotas_csv = chosen.csv()
     feasibility, rows, probabilities, gap = compute_lottery(
-        problem, method, sha256_text(pool_csv + quotas_csv), tell
+        problem, method, sha256_text(pool_csv + quotas_csv), tell, relax_objective=relax_objective
     )
     published = Published(
         pool_csv,
