@@ -315,6 +315,8 @@ def leximin(
 
 NASH_GAP = 1e-9
 """nash stops when no lottery can raise the sum of log-probabilities by more than this."""
+ENTERING = 3
+"""At most this many unused panels enter each Newton step of nash's master."""
 NASH_GRAIN = 10**15
 """nash's panel probabilities are multiples of ``1/NASH_GRAIN`` (as the distribution file
 writes them)."""
@@ -342,7 +344,13 @@ def _master(counts: Any, sizes: Any, weights: Any, tolerance: float) -> Any:
         if gap <= tolerance:
             break
         near = min(1e-3, gap / total)
-        free = np.flatnonzero((p > near) | (gradient >= total))
+        # The panels in use, and the few unused ones the gradient values most: letting every
+        # unused panel with a high gradient in spreads the weight over far more panels
+        # than there are profiles, where the Newton steps stall.
+        entering = np.argsort(-gradient, kind="stable")[:ENTERING]
+        use = p > near
+        use[entering[gradient[entering] >= total]] = True
+        free = np.flatnonzero(use)
         sub = counts[free]
         k = len(free)
         kkt = np.zeros((k + 1, k + 1))
