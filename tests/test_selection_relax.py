@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import json
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shopperkit.cli import main
 from shopperkit.errors import InputError
 from shopperkit.io.convert import from_data, to_data
 from shopperkit.selection.drawing import compute_lottery
@@ -150,3 +153,25 @@ def test_an_unknown_objective_is_refused_with_its_code() -> None:
     with pytest.raises(InputError) as raised:
         compute_lottery(problem, "leximin", "s", relax_objective="cheapest")
     assert raised.value.code == "relax_objective_unknown"
+
+
+def test_select_proposes_by_the_chosen_objective_and_writes_both_measures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pool = tmp_path / "pool.csv"
+    pool.write_text("id,f,g,h\na0,x,q,s\na1,x,q,s\nb0,y,p,r\nb1,y,p,r\n", encoding="utf-8")
+    quotas = tmp_path / "quotas.csv"
+    quotas.write_text(
+        "feature,value,min,max\nf,x,1,2\nf,y,0,2\ng,p,0,2\ng,q,0,0\nh,r,0,2\nh,s,0,0\n",
+        encoding="utf-8",
+    )
+    found = {}
+    for objective in ("seats", "weighted"):
+        out = tmp_path / objective
+        command = ["select", str(pool), "--quotas", str(quotas), "--seats", "2", "--out", str(out)]
+        assert main([*command, "--relax-objective", objective]) == 1
+        report = json.loads((out / "feasibility.json").read_text(encoding="utf-8"))
+        assert report["objective"] == objective
+        found[objective] = [(m["value"], m["seats"], m["weight"]) for m in report["relaxation"]]
+    assert found == {"seats": [("x", 1, "3")], "weighted": [("q", 1, "1"), ("s", 1, "1")]}
+    assert "weighted seats 2" in capsys.readouterr().err
