@@ -16,7 +16,9 @@ one greedy draw (shopperkit's legacy lottery is made of 1,000 of them). Run by `
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -89,7 +91,21 @@ def ours(path: Path, method: str, out: Path) -> dict[str, Any]:
     )
     result: dict[str, Any] = json.loads((scored / "result.json").read_text(encoding="utf-8"))
     valid = result["distribution_invalid_panels"] == 0 and result["panel_check"]["ok"]
-    return {"seconds": seconds, "stats": result["stats"], "valid": valid}
+    audit = json.loads((out / "result.json").read_text(encoding="utf-8"))["audit"]
+    with (out / "probabilities.csv").open(encoding="utf-8") as rows:
+        probabilities = {row["id"]: float(row["probability"]) for row in csv.DictReader(rows)}
+    return {
+        "seconds": seconds,
+        "stats": result["stats"],
+        "valid": valid,
+        "logs": log_sum(probabilities),
+        "gap": audit.get("nash_gap"),
+    }
+
+
+def log_sum(probabilities: dict[str, float]) -> float:
+    """nash's measure: the sum over people who can be drawn of log(probability)."""
+    return sum(math.log(p) for p in probabilities.values() if p > 0)
 
 
 def peer(path: Path, method: str, timeout: float, draws: int) -> dict[str, Any] | None:
@@ -178,6 +194,13 @@ def main(argv: list[str] | None = None) -> int:
                     str(mine["valid"]),
                 )
                 print(" | ".join(row), flush=True)
+                if method == "nash":
+                    theirs_logs = f"{log_sum(theirs['probabilities']):.10f}" if theirs else "-"
+                    print(
+                        f"    sum of log-probabilities: ours {mine['logs']:.10f} (proven gap "
+                        f"{mine['gap']:.2g}), peer {theirs_logs}",
+                        flush=True,
+                    )
     return 0
 
 
