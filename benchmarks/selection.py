@@ -24,7 +24,9 @@ to keep households apart.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import math
 import os
 import random
 import shutil
@@ -151,13 +153,23 @@ def ours(
     )
     result: dict[str, Any] = json.loads((scored / "result.json").read_text(encoding="utf-8"))
     valid = apart and result["distribution_invalid_panels"] == 0 and result["panel_check"]["ok"]
+    audit = json.loads((out / "result.json").read_text(encoding="utf-8"))["audit"]
+    with (out / "probabilities.csv").open(encoding="utf-8") as rows:
+        probabilities = {row["id"]: float(row["probability"]) for row in csv.DictReader(rows)}
     return {
         "seconds": seconds,
         "cpu": cpu,
         "stats": result["stats"],
         "valid": valid,
         "uniform": uniform,
+        "logs": log_sum(probabilities),
+        "gap": audit.get("nash_gap"),
     }
+
+
+def log_sum(probabilities: dict[str, float]) -> float:
+    """nash's measure: the sum over people who can be drawn of log(probability)."""
+    return sum(math.log(p) for p in probabilities.values() if p > 0)
 
 
 def peer(path: Path, method: str, timeout: float, draws: int) -> dict[str, Any] | None:
@@ -280,6 +292,13 @@ def main(argv: list[str] | None = None) -> int:
                     *uniform_columns(mine["uniform"]),
                 )
                 print(" | ".join(row), flush=True)
+                if method == "nash":
+                    theirs_logs = f"{log_sum(theirs['probabilities']):.10f}" if theirs else "-"
+                    print(
+                        f"    sum of log-probabilities: ours {mine['logs']:.10f} (proven gap "
+                        f"{mine['gap']:.2g}), peer {theirs_logs}",
+                        flush=True,
+                    )
     return 0
 
 

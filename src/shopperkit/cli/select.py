@@ -13,7 +13,7 @@ from shopperkit.cli.workspaces import add_store_options, workspace_store
 from shopperkit.errors import InputError
 from shopperkit.messages import render
 from shopperkit.model.programme import Programme
-from shopperkit.selection.feasibility import HOUSEHOLDS, Feasibility
+from shopperkit.selection.feasibility import HOUSEHOLDS, RELAX_OBJECTIVES, Feasibility
 from shopperkit.selection.lottery import METHODS
 
 if TYPE_CHECKING:
@@ -73,6 +73,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="pool column naming a household (repeatable): no panel seats two candidates "
         "sharing a non-blank value in any of them",
     )
+    parser.add_argument(
+        "--relax-objective",
+        choices=RELAX_OBJECTIVES,
+        default="seats",
+        help="when the quotas cannot be met, propose the relaxation with the fewest seats moved "
+        "(seats, the default) or the least weighted seats (weighted: 1 + 2/m a seat to lower a "
+        "minimum of m, 1 a seat to raise a maximum)",
+    )
     parser.add_argument("--out", type=Path, required=True, help="directory for the draw's files")
     parser.add_argument(
         "--name", help="in a workspace, the name the store keeps the draw under (default: --out's)"
@@ -114,11 +122,17 @@ def explain(feasibility: Feasibility) -> list[str]:
     if feasibility.relaxation is None:
         lines.append("no relaxation within min_flex/max_flex makes them fit")
     else:
-        moved = sum(m.seats for m in feasibility.relaxation)
-        lines.append(f"smallest relaxation ({moved} seat(s) moved in total):")
+        by = "fewest seats moved" if feasibility.objective == "seats" else "least weighted seats"
+        lines.append(
+            f"smallest relaxation by {by} ({feasibility.seats_moved} seat(s) moved in total, "
+            f"weighted seats {feasibility.weight_moved}):"
+        )
         for m in feasibility.relaxation:
             verb = "lower the minimum" if m.kind == "min" else "raise the maximum"
-            lines.append(f"  {m.feature}={m.value}: {verb} from {m.current} to {m.to}")
+            lines.append(
+                f"  {m.feature}={m.value}: {verb} from {m.current} to {m.to} "
+                f"({m.seats} seat(s), weighted {m.weight})"
+            )
     return lines
 
 
@@ -179,6 +193,7 @@ def _draw(args: argparse.Namespace, bar: Progress) -> Draw | None:
             source=pool_file.text,
             panels=args.panels,
             households=args.household_column,
+            relax_objective=args.relax_objective,
         )
     except PoolInvalid as error:
         raise pool_refused(error, args.pool, pool_file.lines) from None
@@ -256,6 +271,12 @@ def run(args: argparse.Namespace) -> int:
     if drawn.published.uniform and drawn.audit is None:
         for line in uniform_lines(drawn, args.out):
             print(f"shopperkit: {line}", file=sys.stderr)
+    if drawn.nash_gap is not None:
+        print(
+            f"shopperkit: nash lottery within {drawn.nash_gap:.3g} of the largest possible sum "
+            "of log-probabilities (proven bound)",
+            file=sys.stderr,
+        )
     if drawn.audit is None:
         print(
             f"shopperkit: lottery written to {args.out}; publish {args.out / COMMITMENT} "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from fractions import Fraction
 from typing import Any, TypeVar
 
 import cattrs
@@ -152,12 +153,26 @@ _register_renamed(Option, {"label": override(omit_if_default=True)})
 _register_renamed(Programme, {"based_on": override(omit=True)})
 # A problem's parameters stay in memory; files carry its code, where and English message.
 _register_renamed(FieldProblem, {"params": override(omit=True)})
-# Households are recorded only in draws that keep some apart (other files stay as they were).
-_register_renamed(Audit, {"households_sha256": override(omit_if_default=True)})
-_register_renamed(Commitment, {"households_sha256": override(omit_if_default=True)})
+# Households are recorded only in draws that keep some apart, and only a nash lottery has a
+# gap to its optimum (other files stay as they were).
+_ONLY_WHEN_SET = {
+    "households_sha256": override(omit_if_default=True),
+    "nash_gap": override(omit_if_default=True),
+}
+_register_renamed(Audit, _ONLY_WHEN_SET)
+_register_renamed(Commitment, _ONLY_WHEN_SET)
 _register_renamed(Replacement, {"household_skipped": override(omit_if_default=True)})
 # A verdict names the dated parameters it used only when the programme has any.
 _register_renamed(Verdict, {"parameters": override(omit_if_default=True)})
+# Exact measures (a relaxation's weight) are written as fractions, "7/3".
+_converter.register_unstructure_hook(Fraction, str)
+_converter.register_structure_hook(Fraction, lambda value, _: _fraction(value))
+
+
+def _fraction(value: Any) -> Fraction:
+    if not isinstance(value, str):
+        raise ValueError("a fraction is written as text, such as '7/3'")
+    return Fraction(value)
 
 
 def to_data(obj: object) -> Any:

@@ -276,6 +276,9 @@ class Audit:
     ``uniform.csv``; the seed is then the public pick and ``panel_index`` its row."""
     households_sha256: str | None = None
     """The SHA-256 of ``households.csv``, when some candidates share a household."""
+    nash_gap: float | None = None
+    """``nash`` only: the proven bound on how much any lottery could raise the sum over
+    people of log(probability) above this one's (left out of the file for other methods)."""
 
 
 @frozen
@@ -292,6 +295,8 @@ class Commitment:
     probabilities_sha256: str
     households_sha256: str | None = None
     """The SHA-256 of ``households.csv``, when some candidates share a household."""
+    nash_gap: float | None = None
+    """``nash`` only: see :attr:`Audit.nash_gap`."""
 
 
 @frozen

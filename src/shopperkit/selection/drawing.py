@@ -56,7 +56,13 @@ from shopperkit.selection.audit import (
     sha256_text,
     waitlist,
 )
-from shopperkit.selection.feasibility import HOUSEHOLDS, Feasibility, Problem, check
+from shopperkit.selection.feasibility import (
+    HOUSEHOLDS,
+    RELAX_OBJECTIVES,
+    Feasibility,
+    Problem,
+    check,
+)
 from shopperkit.selection.households import (
     HOUSEHOLDS_FILE,
     household_groups,
@@ -198,6 +204,12 @@ class Draw:
     the published files: :func:`verify` computes the lottery again)."""
 
     @property
+    def nash_gap(self) -> float | None:
+        """``nash`` only: the proven bound on how much any lottery could raise the sum over
+        people of log(probability) above this one's (None for other methods)."""
+        return self.commitment.nash_gap
+
+    @property
     def revealed(self) -> bool:
         """Whether a seed has drawn the panel."""
         return self.result is not None
@@ -310,19 +322,28 @@ def _nothing(stage: str) -> None:
 
 
 def compute_lottery(
-    problem: Problem, method: str, salt: str, progress: Progress = _nothing
+    problem: Problem,
+    method: str,
+    salt: str,
+    progress: Progress = _nothing,
+    *,
+    relax_objective: str = "seats",
 ) -> tuple[
     Feasibility,
     tuple[tuple[Fraction, tuple[str, ...]], ...],
     dict[str, Fraction],
     Fairness | None,
+    float | None,
 ]:
     """Check feasibility, then compute the lottery of ``method``: the feasibility report, the
-    cohorts with their probabilities, each candidate's exact probability and (leximin and
-    maximin) what is proved about the levels.
+    cohorts with their probabilities, each candidate's exact probability, (leximin and
+    maximin) what is proved about the levels and (``nash``) the proven gap to the optimum
+    (:attr:`shopperkit.selection.lottery.Lottery.gap`).
 
     ``salt`` seeds the ``legacy`` method's repeated greedy draws (the inputs' hashes, so the
-    distribution is fixed before the draw's seed is known). Raises :class:`QuotasInfeasible`.
+    distribution is fixed before the draw's seed is known). ``relax_objective`` (one of
+    :data:`RELAX_OBJECTIVES`) is what the relaxation proposed for infeasible quotas
+    minimises. Raises :class:`QuotasInfeasible`.
     """
     from shopperkit.selection.lottery import compute
     from shopperkit.selection.people import cohorts
@@ -330,7 +351,11 @@ def compute_lottery(
     if method not in METHODS:
         raise InputError("method_unknown", {"name": method, "known": list(METHODS)})
     progress("feasibility")
-    feasibility, panels = check(problem)
+    if relax_objective not in RELAX_OBJECTIVES:
+        raise InputError(
+            "relax_objective_unknown", {"name": relax_objective, "known": list(RELAX_OBJECTIVES)}
+        )
+    feasibility, panels = check(problem, relax_objective)
     if not feasibility.feasible:
         raise QuotasInfeasible(feasibility)
     # The covering panels seat every profile that can be drawn.
@@ -344,7 +369,7 @@ def compute_lottery(
         person: exact[t] for t, group in enumerate(problem.members) for person in group
     }
     fairness = Fairness(result.levels, result.bound, result.recovered) if result.levels else None
-    return feasibility, tuple(rows), probabilities, fairness
+    return feasibility, tuple(rows), probabilities, fairness, result.gap
 
 
 def draw(
@@ -358,6 +383,7 @@ def draw(
     progress: Progress | None = None,
     panels: int | None = None,
     households: Sequence[str] = (),
+    relax_objective: str = "seats",
 ) -> Draw:
     """Draw a cohort of ``pool`` meeting ``quotas`` (or a programme's quotas) by a fair
     lottery, in memory.
@@ -371,7 +397,9 @@ def draw(
     :func:`reveal` with a seed announced in public. ``source`` is the pool's text as
     published (the file it was read from; by default the pool written as CSV), hashed into
     the audit. ``panels`` (M) also rounds the lottery to M panels of chance 1/M each
-    (:func:`make_uniform`), to :func:`reveal` with a public ``pick``. Raises
+    (:func:`make_uniform`), to :func:`reveal` with a public ``pick``. ``relax_objective``
+    chooses what the relaxation proposed for infeasible quotas minimises: ``seats`` (fewest
+    seats moved) or ``weighted`` (see :mod:`shopperkit.selection.feasibility`). Raises
     :class:`PoolInvalid` and :class:`QuotasInfeasible`.
     """
     tell = progress or _nothing
@@ -384,8 +412,8 @@ def draw(
     problem = problem_of(pool, chosen, groups)
     pool_csv = pool_text(pool) if source is None else source
     quotas_csv = chosen.csv()
-    feasibility, rows, probabilities, fairness = compute_lottery(
-        problem, method, sha256_text(pool_csv + quotas_csv), tell
+    feasibility, rows, probabilities, fairness, gap = compute_lottery(
+        problem, method, sha256_text(pool_csv + quotas_csv), tell, relax_objective=relax_objective
     )
     published = Published(
         pool_csv,
@@ -404,6 +432,7 @@ def draw(
         distribution_sha256=sha256_text(published.distribution),
         probabilities_sha256=sha256_text(published.probabilities),
         households_sha256=sha256_text(published.households) if groups else None,
+        nash_gap=gap,
     )
     drawn = Draw(
         pool,
@@ -550,6 +579,7 @@ def _revealed(
             committed_sha256=committed,
             uniform_sha256=uniform,
             households_sha256=hashes.households_sha256,
+            nash_gap=hashes.nash_gap,
         ),
     )
     return evolve(drawn, result=result, published=evolve(drawn.published, cohort=ids_text(panel)))
@@ -962,7 +992,7 @@ def verify(
     )
     if recompute:
         try:
-            feasibility, again, probabilities, _ = compute_lottery(
+            feasibility, again, probabilities, _, _ = compute_lottery(
                 problem, audit.method, sha256_text(texts.pool + texts.quotas)
             )
             same = distribution_text(again)

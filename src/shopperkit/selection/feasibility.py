@@ -6,8 +6,11 @@ People who share a household with someone else are not: each has a profile of th
 the bound "households apart" (never relaxed) allows at most one seat per household.
 
 When no cohort exists, :func:`check` names an irreducible set of conflicting bounds (drop any
-one of them and the rest can be met: a deletion filter) and the smallest relaxation (fewest
-seats moved over all minimums lowered and maximums raised, within ``min_flex``/``max_flex``).
+one of them and the rest can be met: a deletion filter) and the smallest relaxation, within
+``min_flex``/``max_flex``, by one of :data:`RELAX_OBJECTIVES`: ``seats`` (fewest seats moved
+over all minimums lowered and maximums raised) or ``weighted`` (the Sortition Foundation's
+rule: lowering a minimum of ``m`` costs ``1 + 2/m`` a seat, so low minimums are the last to
+go, and raising a maximum costs 1 a seat). Every proposal lists both measures.
 It also names the profiles no valid cohort can ever include, with the bounds that rule each
 one out.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
 
 from attrs import frozen
 
@@ -25,6 +29,8 @@ from shopperkit.selection.solver import INF, Row, solve
 
 Counts = tuple[int, ...]
 """Seats per profile, in the order of :attr:`Problem.profiles`."""
+RELAX_OBJECTIVES = ("seats", "weighted")
+"""What the smallest relaxation minimises (see the module's docstring)."""
 
 
 HOUSEHOLDS = "households"
@@ -187,9 +193,17 @@ def conflict(problem: Problem, *, force: int | None = None) -> list[Bound]:
     return kept
 
 
+def seat_weight(kind: str, current: int) -> Fraction:
+    """What moving one bound by one seat costs under ``weighted``: ``1 + 2/current`` to lower
+    a minimum (a minimum of 0 cannot be lowered), 1 to raise a maximum."""
+    return 1 + Fraction(2, current) if kind == "min" else Fraction(1)
+
+
 @frozen
 class Move:
-    """Move one bound: lower a minimum or raise a maximum, by ``seats``, to ``to``."""
+    """Move one bound: lower a minimum or raise a maximum, by ``seats``, to ``to``;
+    ``weight`` is the move's measure under ``weighted`` (``seats`` times
+    :func:`seat_weight`), exact."""
 
     feature: str
     value: str
@@ -197,16 +211,22 @@ class Move:
     current: int
     to: int
     seats: int
+    weight: Fraction = Fraction(0)
 
 
-def relaxation(problem: Problem) -> list[Move] | None:
-    """The smallest relaxation (fewest seats moved in total); None if none fits the flex.
-
-    Households stay apart: only quotas move."""
+def relaxation(problem: Problem, objective: str = "seats") -> list[Move] | None:
+    """The smallest relaxation under ``objective`` (one of :data:`RELAX_OBJECTIVES`); None
+    if none fits the flex. Households stay apart: only quotas move."""
     quotas = problem.quotas.quotas
     seats = problem.quotas.seats
     n = len(problem.profiles)
-    costs = [0.0] * n + [1.0] * (2 * len(quotas))
+    costs = [0.0] * n
+    for quota in quotas:
+        if objective == "weighted":
+            costs.append(float(seat_weight("min", quota.min)) if quota.min else 0.0)
+        else:
+            costs.append(1.0)
+        costs.append(1.0)
     lower = [0.0] * (n + 2 * len(quotas))
     upper: list[float] = [float(size) for size in problem.sizes]
     rows = [Row(tuple(range(n)), (1.0,) * n, seats, seats)]
@@ -228,9 +248,15 @@ def relaxation(problem: Problem) -> list[Move] | None:
         down = round(solution.values[n + 2 * i])
         up = round(solution.values[n + 2 * i + 1])
         if down:
-            moves.append(Move(quota.feature, quota.value, "min", quota.min, quota.min - down, down))
+            weight = down * seat_weight("min", quota.min)
+            moves.append(
+                Move(quota.feature, quota.value, "min", quota.min, quota.min - down, down, weight)
+            )
         if up:
-            moves.append(Move(quota.feature, quota.value, "max", quota.max, quota.max + up, up))
+            weight = up * seat_weight("max", quota.max)
+            moves.append(
+                Move(quota.feature, quota.value, "max", quota.max, quota.max + up, up, weight)
+            )
     return moves
 
 
@@ -267,6 +293,20 @@ class Feasibility:
     conflict: tuple[BoundReport, ...] = ()
     relaxation: tuple[Move, ...] | None = None
     excluded: tuple[Excluded, ...] = ()
+    objective: str = "seats"
+    """What :attr:`relaxation` minimises (one of :data:`RELAX_OBJECTIVES`)."""
+
+    @property
+    def seats_moved(self) -> int | None:
+        """The relaxation's seats moved in total (None without one)."""
+        return None if self.relaxation is None else sum(m.seats for m in self.relaxation)
+
+    @property
+    def weight_moved(self) -> Fraction | None:
+        """The relaxation's measure under ``weighted``, exact (None without one)."""
+        if self.relaxation is None:
+            return None
+        return sum((m.weight for m in self.relaxation), Fraction(0))
 
 
 def describe(problem: Problem, bounds: Iterable[Bound]) -> tuple[BoundReport, ...]:
@@ -323,8 +363,9 @@ def cover(problem: Problem) -> tuple[list[Counts], list[int]]:
     return panels, excluded
 
 
-def check(problem: Problem) -> tuple[Feasibility, list[Counts]]:
-    """Decide feasibility; explain a conflict, or list the profiles that can never be drawn.
+def check(problem: Problem, objective: str = "seats") -> tuple[Feasibility, list[Counts]]:
+    """Decide feasibility; explain a conflict (with the smallest relaxation under
+    ``objective``), or list the profiles that can never be drawn.
 
     Also returns valid panels covering every profile that can be drawn (a start for the
     lotteries).
@@ -332,12 +373,13 @@ def check(problem: Problem) -> tuple[Feasibility, list[Counts]]:
     seats = problem.quotas.seats
     if find_panel(problem) is None:
         bounds = conflict(problem)
-        moves = relaxation(problem)
+        moves = relaxation(problem, objective)
         return Feasibility(
             False,
             seats,
             describe(problem, bounds),
             None if moves is None else tuple(moves),
+            objective=objective,
         ), []
     panels, never = cover(problem)
     excluded = tuple(
@@ -348,4 +390,4 @@ def check(problem: Problem) -> tuple[Feasibility, list[Counts]]:
         )
         for t in never
     )
-    return Feasibility(True, seats, excluded=excluded), panels
+    return Feasibility(True, seats, excluded=excluded, objective=objective), panels

@@ -59,6 +59,9 @@ class Lottery:
     ``levels[0]`` when the minimum is proved optimal)."""
     recovered: bool = False
     """Whether the probabilities are the exact solution (not rounded to ``1/10**9``)."""
+    gap: float | None = None
+    """nash only: a proven upper bound on how much any lottery could raise the sum over
+    people of log(probability) above this one's."""
 
     def profile_probabilities(self, sizes: Sequence[int]) -> tuple[Fraction, ...]:
         """Each profile's per-person selection probability, exactly.
@@ -493,119 +496,218 @@ def _levels(
     )
 
 
-class _Nash:
-    """The outer approximation behind :func:`nash`, kept in one linear programme.
+NASH_GAP = 1e-9
+"""nash stops when no lottery can raise the sum of log-probabilities by more than this."""
+ENTERING = 3
+"""At most this many unused panels enter each Newton step of nash's master."""
+NASH_GRAIN = 10**15
+"""nash's panel probabilities are multiples of ``1/NASH_GRAIN`` (as the distribution file
+writes them)."""
 
-    Columns: one variable ``s_t`` per live profile (the objective is the sum of ``size_t *
-    s_t``), then one weight per panel. Row 0 makes the weights sum to one; every other row is
-    a tangent of log at a probability ``point`` seen for profile ``t``:
-    ``s_t - pi_t / point <= log(point) - 1``, with ``pi_t`` the profile's probability.
+
+def _master(counts: Any, sizes: Any, weights: Any, tolerance: float) -> Any:
+    """The panel weights maximising ``sum(sizes * log(weights @ counts))`` over the simplex.
+
+    ``counts`` holds one known panel per row (seats per live profile); ``weights`` is a start
+    whose panels include every live profile. Projected Newton (Bertsekas): panels at (or
+    near) zero whose gradient is below the average stay at zero; on the others the step
+    solves the Newton system with the weights' sum kept, then is cut, clipped at zero and
+    scaled back to the simplex until the objective rises. A step that gains nothing gives way
+    to a Frank-Wolfe step (towards the best panel). Stops when no known
+    panel's gradient beats the average by ``tolerance``.
+    """
+    import numpy as np
+
+    total = float(sizes.sum())
+    p = weights.copy()
+    y = p @ counts
+    for _ in range(300):
+        gradient = counts @ (sizes / y)
+        gap = float(gradient.max()) - total
+        if gap <= tolerance:
+            break
+        near = min(1e-3, gap / total)
+        # The panels in use, and the few unused ones the gradient values most: letting every
+        # unused panel with a high gradient in spreads the weight over far more panels
+        # than there are profiles, where the Newton steps stall.
+        entering = np.argsort(-gradient, kind="stable")[:ENTERING]
+        use = p > near
+        use[entering[gradient[entering] >= total]] = True
+        free = np.flatnonzero(use)
+        sub = counts[free]
+        k = len(free)
+        kkt = np.zeros((k + 1, k + 1))
+        kkt[:k, :k] = (sub * (sizes / y**2)) @ sub.T
+        kkt[:k, k] = 1.0
+        kkt[k, :k] = 1.0
+        rhs = np.concatenate([gradient[free], [0.0]])
+        direction = np.zeros_like(p)
+        # More panels than profiles make the Hessian singular; a small ridge keeps the
+        # system solvable and the step short along directions that leave every profile's
+        # probability as it is.
+        kkt[:k, :k] += np.eye(k) * (1e-10 * float(np.trace(kkt[:k, :k])) / k)
+        try:
+            direction[free] = np.linalg.solve(kkt, rhs)[:k]
+        except np.linalg.LinAlgError:  # pragma: no cover - the ridge makes it regular
+            direction[free] = np.linalg.lstsq(kkt, rhs, rcond=None)[0][:k]
+        moved = _cut(p, direction, counts, sizes, y, gap)
+        if moved is None:  # a Frank-Wolfe step towards the best panel always gains
+            direction = -p
+            direction[int(np.argmax(gradient))] += 1.0
+            moved = _cut(p, direction, counts, sizes, y, gap)
+            if moved is None:  # the gain is below what floating point can see
+                break
+        p, y = moved
+    return p
+
+
+ROUNDING = 1e-13
+"""A change of the objective smaller than this share of the people is rounding noise."""
+
+
+def _cut(p: Any, direction: Any, counts: Any, sizes: Any, y: Any, gap: float) -> Any:
+    """``p`` moved along ``direction`` (clipped at zero, scaled to sum one), the step halved
+    until the objective rises (its change summed from ``log1p`` of each profile's relative
+    change) or the gradient's gap shrinks below ``gap`` (near the optimum the gains fall
+    below floating point while Newton steps still sharpen the probabilities): the new
+    weights and seats per profile; None when no step does."""
+    import numpy as np
+
+    alpha = 1.0
+    for _ in range(50):
+        moved = np.maximum(p + alpha * direction, 0.0)
+        moved /= moved.sum()
+        reached = moved @ counts
+        if not (reached > 0).all():
+            alpha /= 2
+            continue
+        gain = float(sizes @ np.log1p((reached - y) / y))
+        # A step that loses more than rounding can explain is never taken, or steps that
+        # only shrink the gap could cycle.
+        if gain > 0 or (
+            gain >= -ROUNDING * float(sizes.sum())
+            and float((counts @ (sizes / reached)).max() - sizes.sum()) < gap
+        ):
+            return moved, reached
+        alpha /= 2
+    return None
+
+
+class _Nash:
+    """Column generation for :func:`nash`: the panels known so far, the pricing programme.
+
+    The restricted master (the best lottery over the known panels) is solved by
+    :func:`_master`; the pricing programme finds the valid panel the gradient (``1/pi_t`` per
+    seat of profile ``t``) values most, with a proven upper bound on that value.
     """
 
     def __init__(self, problem: Problem, live: Sequence[int]) -> None:
-        self.sizes = problem.sizes
+        import numpy as np
+
+        self.np = np
+        self.problem = problem
         self.live = list(live)
-        self.program = Program(
-            [float(self.sizes[t]) for t in live],
-            [-INF] * len(live),
-            [INF] * len(live),
-            [Row((), (), 1.0, 1.0)],
-            maximize=True,
-            integer=False,
-        )
+        self.sizes = np.array([problem.sizes[t] for t in live], dtype=float)
         self.panels: list[Counts] = []
         self.known: set[Counts] = set()
-        self.points: dict[int, list[tuple[int, float]]] = {t: [] for t in live}
-        self.rows = 1
-
-    def add_tangent(self, k: int, point: float) -> None:
-        """Bound ``s`` of the ``k``-th live profile by the tangent of log at ``point``."""
-        t = self.live[k]
-        first = len(self.live)
-        used = [j for j, panel in enumerate(self.panels) if panel[t]]
-        self.program.add_row(
-            Row(
-                (k, *(first + j for j in used)),
-                (1.0, *(-self.panels[j][t] / self.sizes[t] / point for j in used)),
-                -INF,
-                math.log(point) - 1.0,
-            )
+        self.rows: list[list[float]] = []
+        n = len(problem.profiles)
+        self.pricing = Program(
+            [0.0] * n,
+            [0.0] * n,
+            [float(size) for size in problem.sizes],
+            problem.rows(problem.all_bounds()),
+            maximize=True,
+            integer=True,
         )
-        self.points[t].append((self.rows, point))
-        self.rows += 1
+        # The proven bound must be within a fraction of NASH_GAP of the best panel.
+        self.pricing.option("mip_rel_gap", 0.0)
+        self.pricing.option("mip_abs_gap", NASH_GAP / 100)
 
-    def add_panel(self, panel: Counts) -> None:
-        """Add a panel's weight as a column, with its entries in every tangent row."""
-        entries = {0: 1.0}
-        for t in self.live:
-            if panel[t]:
-                for row, point in self.points[t]:
-                    entries[row] = -panel[t] / self.sizes[t] / point
-        self.program.add_column(0.0, 0.0, INF, entries)
-        self.panels.append(panel)
+    def add(self, panel: Counts) -> bool:
+        """Add a panel; whether it was new."""
+        if panel in self.known:
+            return False
         self.known.add(panel)
+        self.panels.append(panel)
+        self.rows.append([float(panel[t]) for t in self.live])
+        return True
 
-    def new_point(self, t: int, probability: float) -> bool:
-        """Whether ``probability`` is not yet (to a millionth) a tangent point of ``t``."""
-        return all(abs(probability - p) > 1e-6 * p for _, p in self.points[t])
+    def price(self, pi: Sequence[float]) -> tuple[Counts, float]:
+        """The valid panel the gradient values most and a proven upper bound on any panel's
+        value (``pi`` per live profile)."""
+        n = len(self.problem.profiles)
+        per_seat = [0.0] * n
+        for k, t in enumerate(self.live):
+            per_seat[t] = 1.0 / pi[k]
+        self.pricing.set_costs(per_seat)
+        priced = self.pricing.run()
+        assert priced is not None
+        best = tuple(round(v) for v in priced.values)
+        value = sum(per_seat[t] * best[t] for t in range(n))
+        return best, max(value, priced.objective, self.pricing.bound())
 
 
 def nash(
-    problem: Problem, panels: list[Counts], excluded: Sequence[int], *, rounds: int = 60
+    problem: Problem, panels: list[Counts], excluded: Sequence[int], *, rounds: int = 200
 ) -> Lottery:
-    """Maximise the sum over people of log(probability) by outer approximation.
+    """Maximise the sum over people of log(probability), to within :data:`NASH_GAP`.
 
-    Each round solves the programme of :class:`_Nash` (changed, not rebuilt, so the simplex
-    starts from the last basis), then adds tangents at the new probabilities and the panels
-    the gradient values more than the current lottery: from one-seat moves, else from the
-    integer programme. It stops when a round adds nothing, or after ``rounds`` rounds.
+    Column generation: the best lottery over the known panels (:func:`_master`, to high
+    precision), then panels the gradient values more than the current lottery (from one-seat
+    moves, else from the integer programme). The integer programme's proven bound ``B``
+    certifies the result: by concavity no lottery beats the current one by more than
+    ``B - N`` (``N`` the number of people who can be drawn); that gap, measured on the final
+    exact probabilities, is :attr:`Lottery.gap`.
     """
+    import numpy as np
+
     n = len(problem.profiles)
-    sizes = problem.sizes
     live = [t for t in range(n) if t not in set(excluded)]
     state = _Nash(problem, live)
     swaps = Swaps(problem)
-    for panel in dict.fromkeys(panels):
-        state.add_panel(panel)
-        swaps.remember(panel)
-    start = problem.quotas.seats / sum(sizes)
-    for k in range(len(live)):
-        state.add_tangent(k, start)
-    weights: list[float] = []
-    for _ in range(rounds):
-        solution = state.program.run()
-        assert solution is not None
-        weights = list(solution.values[len(live) :])
-        totals = [0.0] * n
-        for weight, panel in zip(weights, state.panels, strict=True):
-            if weight > 0:
-                for t, count in enumerate(panel):
-                    totals[t] += weight * count
-        pi = {t: max(totals[t] / sizes[t], 1e-9) for t in live}
-        gradient = [1.0 / pi[t] if t in pi else 0.0 for t in range(n)]
-        current = sum(sizes[t] for t in live)  # the gradient's value of the current lottery
-        added = False
-        for k, t in enumerate(live):
-            if state.new_point(t, pi[t]):
-                state.add_tangent(k, pi[t])
-                added = True
-        known = state.known
-        found = [p for p in swaps.improve(gradient, current * (1 + 1e-6)) if p not in known]
-        if not found:
-            best = find_panel(problem, gradient)
-            assert best is not None
-            if best not in known and sum(gradient[t] * best[t] for t in live) > current * (
-                1 + 1e-6
-            ):
-                found = [best]
-        for panel in found:
-            state.add_panel(panel)
+    for panel in [*dict.fromkeys(panels), *swaps.spread(panels, excluded, n)]:
+        if state.add(panel):
             swaps.remember(panel)
-            weights.append(0.0)
-            added = True
+    total = float(state.sizes.sum())
+    weights = np.full(len(state.panels), 1.0 / len(state.panels))
+    for _ in range(rounds):
+        counts = np.array(state.rows)
+        weights = _master(counts, state.sizes, weights, NASH_GAP / 100)
+        pi = (weights @ counts) / state.sizes
+        gradient = [0.0] * n
+        for k, t in enumerate(live):
+            gradient[t] = 1.0 / pi[k]
+        found = [p for p in swaps.improve(gradient, total + NASH_GAP / 10) if p not in state.known]
+        if not found:
+            best, bound = state.price(list(pi))
+            if bound - total <= NASH_GAP / 2:
+                break
+            found = [best]
+        added = False
+        for panel in found:
+            if state.add(panel):
+                swaps.remember(panel)
+                added = True
         if not added:
             break
-    return _exact(state.panels, weights)
+        weights = np.concatenate([weights, np.zeros(len(state.panels) - len(weights))])
+    lottery = _fractions(state.panels, [float(w) for w in weights])
+    exact = lottery.profile_probabilities(problem.sizes)
+    _, bound = state.price([float(exact[t]) for t in live])
+    return evolve(lottery, gap=max(bound - total, 0.0))
+
+
+def _fractions(panels: Sequence[Counts], weights: Sequence[float]) -> Lottery:
+    """Panel weights as multiples of ``1/NASH_GRAIN`` summing exactly to one."""
+    merged: dict[Counts, int] = {}
+    for panel, weight in zip(panels, weights, strict=True):
+        grains = round(max(weight, 0.0) * NASH_GRAIN)
+        if grains:
+            merged[panel] = merged.get(panel, 0) + grains
+    order = sorted(merged, key=lambda panel: (-merged[panel], panel))
+    merged[order[0]] += NASH_GRAIN - sum(merged.values())
+    return Lottery(tuple(order), tuple(Fraction(merged[p], NASH_GRAIN) for p in order))
 
 
 def greedy(problem: Problem, rng: random.Random, attempts: int = 100) -> Counts | None:

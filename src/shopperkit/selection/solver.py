@@ -194,6 +194,10 @@ class Program:
         n = len(costs)
         self._h.changeColsCost(n, np.arange(n, dtype=np.int32), np.array(costs, dtype=float))
 
+    def bound(self) -> float:
+        """The last integer solve's proven bound on the objective (HiGHS's MIP dual bound)."""
+        return float(self._h.getInfo().mip_dual_bound)
+
     def run(self) -> Solution | None:
         """Solve; None when infeasible. Any other failure raises."""
         hs = self._hs
