@@ -12,18 +12,23 @@ from typing import Any
 
 import pytest
 from attrs import evolve
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shopperkit.insights import Insights, insights, report_aggregates
 from shopperkit.insights.followup import (
     IMPROVED,
     NO_SUPPORTED_CHANGE,
     NOT_ENOUGH_VISITS,
+    AfterTallies,
+    Followup,
     FollowupPolicy,
     followups,
     verdicts,
 )
 from shopperkit.insights.formats import table_csv
 from shopperkit.insights.recommendations import StatusChange
+from shopperkit.insights.stats import Sample
 from shopperkit.io.schemas import problems
 from shopperkit.io.scores import ScoresFile
 from shopperkit.model.evaluations import ScoredEvaluation, ScorePoints, points_from_data
@@ -239,3 +244,34 @@ def test_a_scores_file_gives_the_follow_ups_of_the_evaluations_in_memory(
         NOT_ENOUGH_VISITS,
         IMPROVED,
     ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    taken=st.lists(st.integers(0, 60), min_size=1, max_size=4),
+    seen=st.lists(st.tuples(st.integers(0, 120), st.floats(0, 100)), max_size=30),
+    delay=st.integers(0, 20),
+    window=st.integers(1, 30),
+)
+def test_after_tallies_count_each_visit_in_every_window_it_falls_in(
+    taken: list[int], seen: list[tuple[int, float]], delay: int, window: int
+) -> None:
+    """Each follow-up's scores after, tallied a visit at a time, are those of the visits
+    whose day is in its window; taken back, they are gone again."""
+    policy = FollowupPolicy(delay_days=delay, window_days=window)
+    tallies = AfterTallies.of((START + timedelta(days=t) for t in taken), policy)
+    places = {"entity": "moi", "centre": "c1", "service": "renewal"}
+    for day, score in seen:
+        tallies.tally(START + timedelta(days=day), places, {"desk": score}, {})
+    for t in taken:
+        on = START + timedelta(days=t)
+        item = Followup("R", "moi", "centre", "c1", "desk", on, Sample(10, 50.0, 5.0))
+        inside = [s for d, s in seen if delay <= d - t < delay + window]
+        after = tallies.sample(item)
+        assert after.count == len(inside)
+        if inside:
+            assert math.isclose(after.mean, sum(inside) / len(inside), abs_tol=1e-9)
+        assert tallies.sample(evolve(item, key="c2")).count == 0
+    for day, score in seen:
+        tallies.tally(START + timedelta(days=day), places, {"desk": score}, {}, take_back=True)
+    assert all(tally.count == 0 for tally in tallies.tallies.values())
