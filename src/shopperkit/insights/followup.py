@@ -21,16 +21,20 @@ small for any number of visits after to reach the power, ``needed`` is None.
 A follow-up concludes only once its window holds the visits planned: stopping as soon as a
 test happens to pass would make "improved" come far more often than ``alpha`` promises.
 
-Pure functions on models, in memory.
+Pure functions on models; the scores after are tallied one evaluation (or score record) at
+a time by :class:`AfterTallies`, so a report reading a scores file in one pass tallies them
+as :func:`verdicts` does, without holding the evaluations.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from attrs import frozen
+from attrs import define, field, frozen
 
 from shopperkit.assignment.model import Period, Target
 from shopperkit.errors import ProgrammeError
@@ -185,20 +189,98 @@ def factor_score(followup: Followup, evaluation: ScoredEvaluation) -> float | No
     return evaluation.sections.get(followup.factor) if place == followup.key else None
 
 
+PLACES = ("entity", "centre", "service")
+"""The levels of a group a visit is at; a hand-off is the fourth."""
+
+
+@define
+class AfterTallies:
+    """The scores of the follow-up windows opened by the days ``on`` taken up, tallied one
+    visit at a time: by (day taken up, level, key, factor), each visit in the windows it
+    falls in. :meth:`add_record` takes a score record, :meth:`add` a scored evaluation;
+    :meth:`sample` is then a follow-up's scores after."""
+
+    policy: FollowupPolicy
+    on: list[date]
+    """The days taken up, sorted, each once."""
+    tallies: dict[tuple[date, str, str, str], Tally] = field(factory=dict)
+
+    @classmethod
+    def of(cls, on: Iterable[date], policy: FollowupPolicy | None = None) -> AfterTallies:
+        """Empty tallies for the windows opened by the days ``on``."""
+        return cls(policy or FollowupPolicy(), sorted(set(on)))
+
+    def opened(self, day: date) -> list[date]:
+        """The days taken up whose window holds ``day``."""
+        last = day - timedelta(days=self.policy.delay_days)
+        first = last - timedelta(days=self.policy.window_days - 1)
+        return self.on[bisect_left(self.on, first) : bisect_right(self.on, last)]
+
+    def tally(
+        self,
+        day: date,
+        places: Mapping[str, str],
+        sections: Mapping[str, float | None],
+        handoffs: Mapping[str, float | None],
+        *,
+        take_back: bool = False,
+    ) -> None:
+        """Tally (or, with ``take_back``, take back) one visit on ``day`` at ``places``
+        (level -> key) with its ``sections`` and ``handoffs`` scores."""
+        windows = self.opened(day)
+        if not windows:
+            return
+        scores = [
+            (level, places[level], factor, score)
+            for level in PLACES
+            for factor, score in sections.items()
+            if score is not None
+        ]
+        scores += [
+            ("handoff", key, "", score) for key, score in handoffs.items() if score is not None
+        ]
+        for on in windows:
+            for level, key, factor, score in scores:
+                name = (on, level, key, factor)
+                tally = self.tallies.get(name)
+                if take_back:
+                    if tally is not None:
+                        tally.remove(score)
+                else:
+                    if tally is None:
+                        tally = self.tallies[name] = Tally()
+                    tally.add(score)
+
+    def add(self, evaluation: ScoredEvaluation) -> None:
+        """Tally a scored evaluation."""
+        places = {level: getattr(evaluation, level) for level in PLACES}
+        day = evaluation.visited_at.date()
+        self.tally(day, places, evaluation.sections, evaluation.handoffs)
+
+    def add_record(self, record: Mapping[str, Any], *, take_back: bool = False) -> None:
+        """Tally (or take back) a score record (``score.schema.json``)."""
+        day = datetime.fromisoformat(record["visited_at"]).date()
+        places = {level: record[level] for level in PLACES}
+        sections, handoffs = record["sections"], record["handoffs"]
+        self.tally(day, places, sections, handoffs, take_back=take_back)
+
+    def sample(self, item: Followup) -> Sample:
+        """The follow-up's scores after: count, mean and standard deviation."""
+        factor = "" if item.level == "handoff" else item.factor
+        tally = self.tallies.get((item.on, item.level, item.key, factor))
+        return tally.sample() if tally is not None else Tally().sample()
+
+
 def after_sample(
     followup: Followup,
     evaluations: Iterable[ScoredEvaluation],
     policy: FollowupPolicy,
 ) -> Sample:
     """The factor's scores in the follow-up window: count, mean and standard deviation."""
-    start, end = followup.window(policy)
-    tally = Tally()
+    tallies = AfterTallies.of([followup.on], policy)
     for evaluation in evaluations:
-        if start <= evaluation.visited_at.date() <= end:
-            score = factor_score(followup, evaluation)
-            if score is not None:
-                tally.add(score)
-    return tally.sample()
+        tallies.add(evaluation)
+    return tallies.sample(followup)
 
 
 def visits_needed(before: Sample, policy: FollowupPolicy) -> int | None:
@@ -273,7 +355,22 @@ def verdicts(
     evaluations: Iterable[ScoredEvaluation],
     policy: FollowupPolicy | None = None,
 ) -> list[Verdict]:
-    """A verdict for each follow-up, in order, from the scored ``evaluations``.
+    """A verdict for each follow-up, in order, from the scored ``evaluations`` (read once,
+    tallied by :class:`AfterTallies`): :func:`judge` of the scores after."""
+    rules = policy or FollowupPolicy()
+    items = list(items)
+    tallies = AfterTallies.of((item.on for item in items), rules)
+    for evaluation in evaluations:
+        tallies.add(evaluation)
+    return judge(items, [tallies.sample(item) for item in items], rules)
+
+
+def judge(
+    items: Sequence[Followup],
+    afters: Sequence[Sample],
+    policy: FollowupPolicy | None = None,
+) -> list[Verdict]:
+    """A verdict for each follow-up, in order, from its scores after (``afters``).
 
     Those whose window holds the visits needed are tested together: a change is supported
     when it is a discovery of the Benjamini-Hochberg procedure at rate ``alpha`` across them,
@@ -281,9 +378,6 @@ def verdicts(
     others are ``not_enough_visits``.
     """
     rules = policy or FollowupPolicy()
-    items = list(items)
-    scored = list(evaluations)
-    afters = [after_sample(item, scored, rules) for item in items]
     needs = [visits_needed(item.before, rules) for item in items]
     comparisons = [welch(after, item.before) for item, after in zip(items, afters, strict=True)]
     ready = [

@@ -4,9 +4,10 @@ In order: a header (authority, programme, period covered, date made); a summary 
 programme's overall score and band, the best and weakest entities and centres, the most
 urgent recommendations); every entity and centre by score with its 95% interval; one section
 per entity (its factors, hand-offs, monthly trend, recommendations rolled up so that one
-place below the programme on several factors is one recommendation, comments, and a chart
-for every centre with a finding); how to read the report; data quality. Every word comes
-from the message catalogues.
+place below the programme on several factors is one recommendation, comments, a chart for
+every centre with a finding, and the follow-up of the recommendations it took up); the
+recommendations closed and verified by repeat visits; how to read the report; data quality.
+Every word comes from the message catalogues.
 """
 
 from __future__ import annotations
@@ -21,6 +22,16 @@ from attrs import frozen
 
 from shopperkit.i18n.formatting import format_long_date, format_value, isolate
 from shopperkit.insights.findings import BELOW, handoff_name, handoff_services, service_name
+from shopperkit.insights.followup import (
+    IMPROVED,
+    NO_SUPPORTED_CHANGE,
+    NOT_ENOUGH_VISITS,
+    VERDICTS,
+    WORSE,
+    Followup,
+    Verdict,
+    verdict_counts,
+)
 from shopperkit.insights.recommendations import TRANSITIONS, Recommendation
 from shopperkit.insights.render import (
     GOOD,
@@ -203,6 +214,9 @@ class _Layout:
         if league is not None:
             sections.append(league)
         sections += [self.entity_section(entity) for entity in self.entities()]
+        closed = self.closed()
+        if closed is not None:
+            sections.append(closed)
         sections += [self.method(), self.quality()]
         labels = Labels(
             score=self.say("report_column_score"),
@@ -239,6 +253,7 @@ class _Layout:
             {g.key for g in insights.groups if g.level == "entity"}
             | {g.entity for g in insights.groups if g.level == "handoff"}
             | {r.entity for r in insights.recommendations}
+            | {item.entity for item in insights.followups}
         )
 
     def ranked(self, level: str) -> list[tuple[str, Sample]]:
@@ -401,7 +416,7 @@ class _Layout:
             tuple(lines),
             tuple(charts),
             tuple(tables),
-            tuple(self.centre_sections(entity)),
+            (*self.centre_sections(entity), *self.followup_section(entity, name)),
             id=f"entity-{_anchor(entity)}",
             journeys=journeys,
         )
@@ -518,6 +533,146 @@ class _Layout:
         if f.level != "handoff":
             return f"{self.name(self.insights.factor_names, f.factor)}: {line}"
         return line
+
+    # --- follow-ups --------------------------------------------------------------------
+
+    def followed(self) -> list[tuple[Followup, Verdict | None]]:
+        """Each follow-up with its verdict (None when the report was made from aggregates)."""
+        insights = self.insights
+        found = {verdict.recommendation: verdict for verdict in insights.verdicts}
+        return [(item, found.get(item.recommendation)) for item in insights.followups]
+
+    def followup_section(self, entity: str, name: str) -> list[Section]:
+        """The entity's follow-up: what was recommended, when it was taken up, what the entity
+        did, what the repeat visits found; none when it took nothing up."""
+        followed = [(item, verdict) for item, verdict in self.followed() if item.entity == entity]
+        if not followed:
+            return []
+        texts = {r.id: r for r in self.insights.recommendations}
+        rows = []
+        for item, verdict in followed:
+            made = texts.get(item.recommendation)
+            text = self.local(made.text) if made is not None else item.recommendation
+            rows.append(
+                (
+                    text,
+                    self.day(item.on),
+                    self.actions_of(item.recommendation),
+                    self.sample_line(item.before, item.before.interval()),
+                    self.sample_line(verdict.after, verdict.after_interval) if verdict else "",
+                    self.difference(verdict),
+                    self.verdict_text(verdict),
+                )
+            )
+        header = (
+            self.say("report_recommendation"),
+            self.say("report_column_taken_up"),
+            self.say("report_column_action"),
+            self.say("report_column_before"),
+            self.say("report_column_after"),
+            self.say("report_column_difference"),
+            self.say("report_column_verdict"),
+        )
+        policy = self.insights.followup_policy
+        intro = self.say(
+            "report_followup_intro",
+            {"delay": policy.delay_days, "window": policy.window_days},
+        )
+        table = Table(header, tuple(rows), name=f"followup-{_anchor(entity)}")
+        title = self.say("report_heading_followup", {"entity": name})
+        return [Section(title, (intro,), tables=(table,), id=f"followup-{_anchor(entity)}")]
+
+    def actions_of(self, recommendation: str) -> str:
+        """What the entity did: each change of the recommendation's status, with its note."""
+        said = []
+        for change in self.insights.status_log:
+            if change.recommendation != recommendation:
+                continue
+            params = {"status": self.status(change.status), "date": self.day(change.on)}
+            if change.note:
+                said.append(
+                    self.say("report_followup_change_note", {**params, "note": change.note})
+                )
+            else:
+                said.append(self.say("report_followup_change", params))
+        return "; ".join(said)
+
+    def day(self, day: date) -> str:
+        return format_long_date(day, self.language, self.insights.digits)
+
+    def sample_line(self, sample: Sample, interval: tuple[float, float]) -> str:
+        if not sample.count:
+            return self.say("report_followup_no_visits")
+        low, high = interval
+        return self.say(
+            "report_followup_sample",
+            {
+                "mean": self.number(sample.mean),
+                "low": self.number(low),
+                "high": self.number(high),
+                "count": sample.count,
+            },
+        )
+
+    def difference(self, verdict: Verdict | None) -> str:
+        if verdict is None or verdict.comparison is None:
+            return "\u2013"
+        difference = round(verdict.comparison.difference, 1) or 0.0  # never "-0.0"
+        return ("+" if difference > 0 else "") + self.number(difference)
+
+    def verdict_text(self, verdict: Verdict | None) -> str:
+        if verdict is None:
+            return self.say("report_followup_not_checked")
+        if verdict.verdict != NOT_ENOUGH_VISITS:
+            return self.say(f"report_verdict_{verdict.verdict}")
+        if verdict.more is None:
+            return self.say("report_verdict_unreachable")
+        return self.say("report_verdict_not_enough_visits", {"more": verdict.more})
+
+    def closed(self) -> Section | None:
+        """The programme's recommendations closed and verified: counts per verdict, for all
+        entities and for each; none when nothing was taken up or none was checked."""
+        insights = self.insights
+        if not insights.followups or not insights.verdicts:
+            return None
+        by_entity: dict[str, list[Verdict]] = defaultdict(list)
+        for item, verdict in self.followed():
+            if verdict is not None:
+                by_entity[item.entity].append(verdict)
+        digits = insights.digits
+
+        def row(name: str, made: Sequence[Verdict]) -> tuple[str, ...]:
+            counts = verdict_counts(made)
+            cells = [len(made), *(counts[verdict] for verdict in VERDICTS)]
+            return (name, *(format_value(n, self.language, digits) for n in cells))
+
+        rows = [row(self.say("report_followups_all"), insights.verdicts)]
+        rows += [row(self.entity(entity), made) for entity, made in sorted(by_entity.items())]
+        header = (
+            self.say("report_level_entity"),
+            self.say("report_column_taken_up"),
+            self.say("report_verdict_improved"),
+            self.say("report_verdict_no_supported_change"),
+            self.say("report_verdict_worse"),
+            self.say("report_column_needing_visits"),
+        )
+        counts = verdict_counts(insights.verdicts)
+        line = self.say(
+            "report_followups_summary",
+            {
+                "taken": len(insights.verdicts),
+                "concluded": len(insights.verdicts) - counts[NOT_ENOUGH_VISITS],
+                "improved": counts[IMPROVED],
+                "unchanged": counts[NO_SUPPORTED_CHANGE],
+                "worse": counts[WORSE],
+                "waiting": counts[NOT_ENOUGH_VISITS],
+                "alpha": insights.followup_policy.alpha,
+            },
+        )
+        table = Table(header, tuple(rows), name="followups")
+        return Section(
+            self.say("report_heading_followups"), (line,), tables=(table,), id="followups"
+        )
 
     def method(self) -> Section:
         policy = self.insights.policy

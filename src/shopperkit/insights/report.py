@@ -33,10 +33,20 @@ from shopperkit.insights.findings import (
     GroupScores,
     handoff_services,
 )
+from shopperkit.insights.followup import (
+    AfterTallies,
+    Followup,
+    FollowupPolicy,
+    Verdict,
+    followups,
+    judge,
+)
 from shopperkit.insights.integrity import Flag, IntegrityPolicy, IntegrityScan
 from shopperkit.insights.privacy import Pseudonymiser, Redactor, publishable
 from shopperkit.insights.recommendations import (
+    ACCEPTED,
     BUILTIN_RULES,
+    DONE,
     Recommendation,
     RecommendationRule,
     StatusChange,
@@ -227,10 +237,12 @@ def _read(
     directory: Directory | None,
     exclude_flagged: bool,
     k: int,
+    after: AfterTallies | None = None,
 ) -> _Reading:
-    """Read the records once, checking their integrity and tallying every one, holding a few
-    numbers per evaluation; then tally again, from records read back, the few groups that
-    hold an evaluation the checks exclude."""
+    """Read the records once, checking their integrity and tallying every one (into the
+    follow-ups' windows too, given ``after``), holding a few numbers per evaluation; then
+    tally again, from records read back, the few groups that hold an evaluation the checks
+    exclude (and take those back out of ``after``)."""
     by_id = {f.id: f for f in forms}
     rated: dict[str, frozenset[str]] = {}  # the forms seen, by id: their rating questions
     scan = IntegrityScan(integrity, (), employers)
@@ -267,6 +279,10 @@ def _read(
         if comment and len(shown := said[record["entity"]]) < COMMENTS_KEPT:
             shown.append((index, comment))
         day = visited.date()
+        if after is not None:
+            places = {"entity": record["entity"], "centre": record["centre"]}
+            places["service"] = record["service"]
+            after.tally(day, places, record["sections"], record["handoffs"])
         if day < first:
             first = day
         if day > last:
@@ -279,6 +295,8 @@ def _read(
         clean[record["shopper"]] -= 1
     if excluded:
         records = _records_at(source, [positions[index] for index in excluded])
+        if after is not None:
+            records = _taken_back(after, records)
         unsure = _take_back(aggregates, records, sections, pseudonyms, k)
         if unsure:  # tallied again from their evaluations kept, in file order
             import numpy as np  # loaded only when a group is tallied again
@@ -318,6 +336,15 @@ def _read(
         redact,
         set(rated),
     )
+
+
+def _taken_back(
+    after: AfterTallies, records: Iterable[Mapping[str, Any]]
+) -> Iterator[Mapping[str, Any]]:
+    """``records``, each taken back out of the follow-ups' windows as it passes."""
+    for record in records:
+        after.add_record(record, take_back=True)
+        yield record
 
 
 def _take_back(
@@ -454,6 +481,14 @@ class Insights:
     period: tuple[date, date] | None = None
     """The first and last day visited (each in the visit's own offset), when the report was
     made from evaluations; from aggregates only :attr:`months` are known."""
+    followups: tuple[Followup, ...] = ()
+    """The recommendations taken up (accepted or done) in :attr:`status_log`, in the order of
+    :attr:`recommendations`, as :func:`~shopperkit.insights.followup.followups` makes them."""
+    verdicts: tuple[Verdict, ...] = ()
+    """What the repeat visits found for each of :attr:`followups` (in the same order), as
+    :func:`~shopperkit.insights.followup.verdicts` finds it; empty when the report was made
+    from aggregates, which do not say the day of each visit."""
+    followup_policy: FollowupPolicy = field(factory=FollowupPolicy)
 
     def report(self, language: str, made: date | None = None) -> Report:
         """The report in ``language``, one of :attr:`languages`, made on ``made`` (today when
@@ -517,6 +552,7 @@ def insights(
     employers: Mapping[str, str] | None = None,
     status_log: Iterable[StatusChange] = (),
     directory: Directory | None = None,
+    followup: FollowupPolicy | None = None,
 ) -> Insights:
     """Findings, recommendations and what a report shows, from scored evaluations.
 
@@ -530,7 +566,10 @@ def insights(
     finding and recommendation rules to the built-in ones. ``employers`` (shopper id ->
     entity id) lets evaluations of one's own employer be flagged. ``status_log`` holds the
     entities' answers to earlier recommendations. ``directory`` names entities and services,
-    and addresses a hand-off to the entity of the service handing over. Comments are
+    and addresses a hand-off to the entity of the service handing over. The recommendations
+    the status log shows taken up get a follow-up and, from evaluations, its verdict, under
+    the ``followup`` policy (the programme's, else the defaults): the scores in each window
+    are tallied in the same single reading of the evaluations. Comments are
     published redacted: contacts, names after a title, the names of the directory's staff,
     every shopper's id and pseudonyms are removed; so are the notes (and who made them) of
     the status log. Groups under ``k``
@@ -550,6 +589,10 @@ def insights(
         policy = FindingPolicy.of(known) if known is not None else FindingPolicy()
     if integrity is None and known is not None:
         integrity = IntegrityPolicy.of(known)
+    if followup is None:
+        followup = FollowupPolicy.of(known) if known is not None else FollowupPolicy()
+    status_log = tuple(status_log)
+    after: AfterTallies | None = None
     owners = {s.id: s.entity for s in directory.services} if directory is not None else {}
     flags: tuple[Flag, ...] = ()
     comments: dict[str, list[str]] = {}
@@ -569,6 +612,8 @@ def insights(
             source = _Models(source.evaluations)
         elif not (hasattr(source, "records") and hasattr(source, "record_at")):
             source = _Models(list(source))
+        taken = (c.on for c in status_log if c.status in (ACCEPTED, DONE))
+        after = AfterTallies.of(taken, followup)
         reading = _read(
             cast(ScoreRecords, source),
             forms,
@@ -578,6 +623,7 @@ def insights(
             directory,
             exclude_flagged,
             k,
+            after if after.on else None,
         )
         aggregates, flags, comments = reading.aggregates, reading.flags, reading.comments
         count, kept_count, covered = reading.count, reading.kept, reading.period
@@ -622,6 +668,8 @@ def insights(
     )
     status = current_status(log)
     made = [evolve(r, status=status.get(r.id, r.status)) for r in made]
+    items = followups(made, log)
+    found = judge(items, [after.sample(item) for item in items], followup) if after else []
     if count is None or kept_count is None:
         count = kept_count = sum(
             tallies[OVERALL].count for tallies in aggregates.groups.values() if OVERALL in tallies
@@ -656,6 +704,9 @@ def insights(
         band=_band(forms, overall_scores.get(("programme", ""))),
         policy=policy,
         period=covered,
+        followups=tuple(items),
+        verdicts=tuple(found),
+        followup_policy=followup,
     )
 
 
@@ -694,7 +745,9 @@ def _band(forms: Sequence[Form], sample: Sample | None) -> dict[str, str]:
 
 def recommendations_data(insights: Insights) -> list[dict[str, Any]]:
     """The recommendations as JSON-ready data, for tracking."""
-    rows = []
+    verdicts = {verdict.recommendation: verdict for verdict in insights.verdicts}
+    taken = {item.recommendation: item.on for item in insights.followups}
+    rows: list[dict[str, Any]] = []
     for r in insights.recommendations:
         f = r.finding
         rows.append(
@@ -724,4 +777,29 @@ def recommendations_data(insights: Insights) -> list[dict[str, Any]]:
                 },
             }
         )
+        verdict = verdicts.get(r.id)
+        if verdict is not None:
+            rows[-1]["followup"] = _followup_data(taken[r.id], verdict)
     return rows
+
+
+def _sample_data(sample: Sample, interval: tuple[float, float]) -> dict[str, Any]:
+    mean = round(sample.mean, 2) if sample.count else 0.0
+    low, high = (round(interval[0], 2), round(interval[1], 2)) if sample.count else (0.0, 0.0)
+    return {"count": sample.count, "mean": mean, "interval": [low, high]}
+
+
+def _followup_data(on: date, verdict: Verdict) -> dict[str, Any]:
+    """A follow-up's verdict as JSON-ready data."""
+    comparison = verdict.comparison
+    return {
+        "taken_up": on.isoformat(),
+        "window": [day.isoformat() for day in verdict.window],
+        "verdict": verdict.verdict,
+        "before": _sample_data(verdict.before, verdict.before_interval),
+        "after": _sample_data(verdict.after, verdict.after_interval),
+        "difference": None if comparison is None else round(comparison.difference, 2),
+        "p_adjusted": verdict.p_adjusted,
+        "needed": verdict.needed,
+        "more": verdict.more,
+    }
