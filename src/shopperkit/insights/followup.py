@@ -2,11 +2,12 @@
 
 When an entity accepts a recommendation (or marks it done), the factor it named is measured
 again over a follow-up window: from ``delay_days`` after the date of acceptance, for
-``window_days``. The score before is the finding's own sample (the evidence the
-recommendation was made on); the score after is the same factor, in the same group, over the
-window. The two are compared with the statistics findings use (Welch's t-test, with the
-Benjamini-Hochberg procedure across every follow-up evaluated together), and each
-recommendation gets a verdict: ``improved``, ``no_supported_change``, ``worse``, or
+``window_days``. The score before is the same factor, in the same group, over the visits
+before the day of acceptance among the scores given (at least two of them; else the
+finding's own sample, the evidence the recommendation was made on); the score after is the
+factor over the window. The two are compared with the statistics findings use (Welch's
+t-test, with the Benjamini-Hochberg procedure across every follow-up evaluated together), and
+each recommendation gets a verdict: ``improved``, ``no_supported_change``, ``worse``, or
 ``not_enough_visits`` with how many more visits the window needs.
 
 How many visits are needed: enough for the test to detect a true change of
@@ -34,7 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from attrs import define, field, frozen
+from attrs import define, evolve, field, frozen
 
 from shopperkit.assignment.model import Period, Target
 from shopperkit.errors import ProgrammeError
@@ -197,13 +198,15 @@ PLACES = ("entity", "centre", "service")
 class AfterTallies:
     """The scores of the follow-up windows opened by the days ``on`` taken up, tallied one
     visit at a time: by (day taken up, level, key, factor), each visit in the windows it
-    falls in. :meth:`add_record` takes a score record, :meth:`add` a scored evaluation;
-    :meth:`sample` is then a follow-up's scores after."""
+    falls in, and before every day taken up after it. :meth:`add_record` takes a score
+    record, :meth:`add` a scored evaluation; :meth:`sample` is then a follow-up's scores
+    after, :meth:`with_before` the follow-ups with their scores before."""
 
     policy: FollowupPolicy
     on: list[date]
     """The days taken up, sorted, each once."""
     tallies: dict[tuple[date, str, str, str], Tally] = field(factory=dict)
+    before: dict[tuple[date, str, str, str], Tally] = field(factory=dict)
 
     @classmethod
     def of(cls, on: Iterable[date], policy: FollowupPolicy | None = None) -> AfterTallies:
@@ -227,7 +230,8 @@ class AfterTallies:
     ) -> None:
         """Tally (or, with ``take_back``, take back) one visit on ``day`` at ``places``
         (level -> key) with its ``sections`` and ``handoffs`` scores."""
-        windows = self.opened(day)
+        windows = [(on, self.tallies) for on in self.opened(day)]
+        windows += [(on, self.before) for on in self.on[bisect_right(self.on, day) :]]
         if not windows:
             return
         scores = [
@@ -239,16 +243,16 @@ class AfterTallies:
         scores += [
             ("handoff", key, "", score) for key, score in handoffs.items() if score is not None
         ]
-        for on in windows:
+        for on, tallies in windows:
             for level, key, factor, score in scores:
                 name = (on, level, key, factor)
-                tally = self.tallies.get(name)
+                tally = tallies.get(name)
                 if take_back:
                     if tally is not None:
                         tally.remove(score)
                 else:
                     if tally is None:
-                        tally = self.tallies[name] = Tally()
+                        tally = tallies[name] = Tally()
                     tally.add(score)
 
     def add(self, evaluation: ScoredEvaluation) -> None:
@@ -269,6 +273,17 @@ class AfterTallies:
         factor = "" if item.level == "handoff" else item.factor
         tally = self.tallies.get((item.on, item.level, item.key, factor))
         return tally.sample() if tally is not None else Tally().sample()
+
+    def with_before(self, items: Iterable[Followup]) -> list[Followup]:
+        """The follow-ups, each with its scores before the day taken up when at least two
+        were tallied (else the finding's own sample stays)."""
+        made = []
+        for item in items:
+            factor = "" if item.level == "handoff" else item.factor
+            tally = self.before.get((item.on, item.level, item.key, factor))
+            enough = tally is not None and tally.count >= 2
+            made.append(evolve(item, before=tally.sample()) if enough else item)  # type: ignore[union-attr]
+        return made
 
 
 def after_sample(
@@ -362,6 +377,7 @@ def verdicts(
     tallies = AfterTallies.of((item.on for item in items), rules)
     for evaluation in evaluations:
         tallies.add(evaluation)
+    items = tallies.with_before(items)
     return judge(items, [tallies.sample(item) for item in items], rules)
 
 

@@ -669,6 +669,8 @@ def insights(
     status = current_status(log)
     made = [evolve(r, status=status.get(r.id, r.status)) for r in made]
     items = followups(made, log)
+    if after is not None:
+        items = after.with_before(items)
     found = judge(items, [after.sample(item) for item in items], followup) if after else []
     if count is None or kept_count is None:
         count = kept_count = sum(
