@@ -52,8 +52,9 @@ def infeasible(draw: st.DrawFn) -> Problem:
     return Problem(quota_set, kept, members, counted)
 
 
-def brute_force(problem: Problem) -> tuple[int | None, Fraction | None]:
-    """The least seats moved and the least weighted seats over every relaxation in the flex."""
+def brute_force(problem: Problem) -> tuple[int | None, Fraction | None, Fraction | None]:
+    """The least seats moved, the least weighted seats and the least sum of relative changes
+    (|new/old - 1|, old 0 counting as 1) over every relaxation in the flex."""
     options = []
     for q in problem.quotas.quotas:
         assert q.min_flex is not None
@@ -63,6 +64,7 @@ def brute_force(problem: Problem) -> tuple[int | None, Fraction | None]:
         )
     best_seats: int | None = None
     best_weight: Fraction | None = None
+    best_relative: Fraction | None = None
     for choice in itertools.product(*options):
         quotas = tuple(
             Quota(q.feature, q.value, m, x, q.min_flex, q.max_flex)
@@ -86,9 +88,17 @@ def brute_force(problem: Problem) -> tuple[int | None, Fraction | None]:
             ),
             Fraction(0),
         )
+        relative = sum(
+            (
+                Fraction(abs(m - q.min), max(q.min, 1)) + Fraction(abs(x - q.max), max(q.max, 1))
+                for q, (m, x) in zip(problem.quotas.quotas, choice, strict=True)
+            ),
+            Fraction(0),
+        )
         best_seats = seats if best_seats is None else min(best_seats, seats)
         best_weight = weight if best_weight is None else min(best_weight, weight)
-    return best_seats, best_weight
+        best_relative = relative if best_relative is None else min(best_relative, relative)
+    return best_seats, best_weight, best_relative
 
 
 @settings(max_examples=25, deadline=None)
@@ -96,8 +106,8 @@ def brute_force(problem: Problem) -> tuple[int | None, Fraction | None]:
 def test_each_objective_proposes_its_optimum_with_both_measures(problem: Problem) -> None:
     if find_panel(problem) is not None:
         return
-    seats, weight = brute_force(problem)
-    for objective in ("seats", "weighted"):
+    seats, weight, relative = brute_force(problem)
+    for objective in ("seats", "weighted", "relative"):
         feasibility, _ = check(problem, objective)
         assert not feasibility.feasible
         assert feasibility.objective == objective
@@ -109,11 +119,15 @@ def test_each_objective_proposes_its_optimum_with_both_measures(problem: Problem
             assert move.seats == abs(move.to - move.current) > 0
             unit = 1 + Fraction(2, move.current) if move.kind == "min" else Fraction(1)
             assert move.weight == move.seats * unit
+            assert move.relative == Fraction(move.seats, max(move.current, 1))
         assert isinstance(feasibility.weight_moved, Fraction)
+        assert isinstance(feasibility.relative_moved, Fraction)
         if objective == "seats":
             assert feasibility.seats_moved == seats
-        else:
+        elif objective == "weighted":
             assert feasibility.weight_moved == weight
+        else:
+            assert feasibility.relative_moved == relative
         assert from_data(Feasibility, to_data(feasibility)) == feasibility
 
 

@@ -78,8 +78,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=RELAX_OBJECTIVES,
         default="seats",
         help="when the quotas cannot be met, propose the relaxation with the fewest seats moved "
-        "(seats, the default) or the least weighted seats (weighted: 1 + 2/m a seat to lower a "
-        "minimum of m, 1 a seat to raise a maximum)",
+        "(seats, the default), the least sum of relative changes |new/old - 1| (relative) or "
+        "the least weighted seats (weighted: 1 + 2/m a seat to lower a minimum of m, 1 a seat "
+        "to raise a maximum)",
     )
     parser.add_argument("--out", type=Path, required=True, help="directory for the draw's files")
     parser.add_argument(
@@ -122,16 +123,21 @@ def explain(feasibility: Feasibility) -> list[str]:
     if feasibility.relaxation is None:
         lines.append("no relaxation within min_flex/max_flex makes them fit")
     else:
-        by = "fewest seats moved" if feasibility.objective == "seats" else "least weighted seats"
+        by = {
+            "seats": "fewest seats moved",
+            "relative": "least sum of relative changes",
+            "weighted": "least weighted seats",
+        }[feasibility.objective]
         lines.append(
             f"smallest relaxation by {by} ({feasibility.seats_moved} seat(s) moved in total, "
+            f"relative changes {feasibility.relative_moved}, "
             f"weighted seats {feasibility.weight_moved}):"
         )
         for m in feasibility.relaxation:
             verb = "lower the minimum" if m.kind == "min" else "raise the maximum"
             lines.append(
                 f"  {m.feature}={m.value}: {verb} from {m.current} to {m.to} "
-                f"({m.seats} seat(s), weighted {m.weight})"
+                f"({m.seats} seat(s), relative change {m.relative}, weighted {m.weight})"
             )
     return lines
 

@@ -8,9 +8,11 @@ the bound "households apart" (never relaxed) allows at most one seat per househo
 When no cohort exists, :func:`check` names an irreducible set of conflicting bounds (drop any
 one of them and the rest can be met: a deletion filter) and the smallest relaxation, within
 ``min_flex``/``max_flex``, by one of :data:`RELAX_OBJECTIVES`: ``seats`` (fewest seats moved
-over all minimums lowered and maximums raised) or ``weighted`` (the Sortition Foundation's
-rule: lowering a minimum of ``m`` costs ``1 + 2/m`` a seat, so low minimums are the last to
-go, and raising a maximum costs 1 a seat). Every proposal lists both measures.
+over all minimums lowered and maximums raised), ``relative`` (the least sum over the bounds
+moved of ``|new/old - 1|``, each bound's relative change; a maximum of 0 counts as 1) or
+``weighted`` (the Sortition Foundation's code: lowering a minimum of ``m`` costs ``1 + 2/m``
+a seat, so low minimums are the last to go, and raising a maximum costs 1 a seat). Every
+proposal lists all three measures.
 It also names the profiles no valid cohort can ever include, with the bounds that rule each
 one out.
 """
@@ -29,7 +31,7 @@ from shopperkit.selection.solver import INF, Row, solve
 
 Counts = tuple[int, ...]
 """Seats per profile, in the order of :attr:`Problem.profiles`."""
-RELAX_OBJECTIVES = ("seats", "weighted")
+RELAX_OBJECTIVES = ("seats", "relative", "weighted")
 """What the smallest relaxation minimises (see the module's docstring)."""
 
 
@@ -199,11 +201,18 @@ def seat_weight(kind: str, current: int) -> Fraction:
     return 1 + Fraction(2, current) if kind == "min" else Fraction(1)
 
 
+def relative_change(current: int, seats: int) -> Fraction:
+    """A bound's relative change when it moves by ``seats``: ``|new/old - 1|``, that is
+    ``seats / current`` (a bound of 0 counts as 1)."""
+    return Fraction(seats, current or 1)
+
+
 @frozen
 class Move:
     """Move one bound: lower a minimum or raise a maximum, by ``seats``, to ``to``;
     ``weight`` is the move's measure under ``weighted`` (``seats`` times
-    :func:`seat_weight`), exact."""
+    :func:`seat_weight`) and ``relative`` its relative change (:func:`relative_change`), both
+    exact."""
 
     feature: str
     value: str
@@ -212,6 +221,7 @@ class Move:
     to: int
     seats: int
     weight: Fraction = Fraction(0)
+    relative: Fraction = Fraction(0)
 
 
 def relaxation(problem: Problem, objective: str = "seats") -> list[Move] | None:
@@ -223,10 +233,11 @@ def relaxation(problem: Problem, objective: str = "seats") -> list[Move] | None:
     costs = [0.0] * n
     for quota in quotas:
         if objective == "weighted":
-            costs.append(float(seat_weight("min", quota.min)) if quota.min else 0.0)
+            costs += [float(seat_weight("min", quota.min)) if quota.min else 0.0, 1.0]
+        elif objective == "relative":
+            costs += [float(relative_change(quota.min, 1)), float(relative_change(quota.max, 1))]
         else:
-            costs.append(1.0)
-        costs.append(1.0)
+            costs += [1.0, 1.0]
     lower = [0.0] * (n + 2 * len(quotas))
     upper: list[float] = [float(size) for size in problem.sizes]
     rows = [Row(tuple(range(n)), (1.0,) * n, seats, seats)]
@@ -247,16 +258,14 @@ def relaxation(problem: Problem, objective: str = "seats") -> list[Move] | None:
     for i, quota in enumerate(quotas):
         down = round(solution.values[n + 2 * i])
         up = round(solution.values[n + 2 * i + 1])
-        if down:
-            weight = down * seat_weight("min", quota.min)
-            moves.append(
-                Move(quota.feature, quota.value, "min", quota.min, quota.min - down, down, weight)
-            )
-        if up:
-            weight = up * seat_weight("max", quota.max)
-            moves.append(
-                Move(quota.feature, quota.value, "max", quota.max, quota.max + up, up, weight)
-            )
+        for kind, moved, to in (("min", down, quota.min - down), ("max", up, quota.max + up)):
+            current = quota.min if kind == "min" else quota.max
+            if moved:
+                weight = moved * seat_weight(kind, current)
+                relative = relative_change(current, moved)
+                moves.append(
+                    Move(quota.feature, quota.value, kind, current, to, moved, weight, relative)
+                )
     return moves
 
 
@@ -307,6 +316,13 @@ class Feasibility:
         if self.relaxation is None:
             return None
         return sum((m.weight for m in self.relaxation), Fraction(0))
+
+    @property
+    def relative_moved(self) -> Fraction | None:
+        """The relaxation's sum of relative changes, exact (None without one)."""
+        if self.relaxation is None:
+            return None
+        return sum((m.relative for m in self.relaxation), Fraction(0))
 
 
 def describe(problem: Problem, bounds: Iterable[Bound]) -> tuple[BoundReport, ...]:
