@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from shopperkit.cli.common import check_range
 from shopperkit.cli.progress import file_size, progress
 from shopperkit.cli.workspaces import add_store_options, workspace_store
 from shopperkit.errors import InputError
-from shopperkit.insights import insights
+from shopperkit.insights import Insights, insights
 from shopperkit.insights.recommendations import StatusChange
 from shopperkit.insights.report import report_languages
 from shopperkit.io.operations import read_directory, read_shoppers
@@ -77,6 +78,21 @@ def status_changes(args: argparse.Namespace) -> list[StatusChange]:
         store.close()
 
 
+def keep_verdicts(args: argparse.Namespace, found: Insights) -> None:
+    """In a workspace, keep the follow-up verdicts the report reached (on the statuses of its
+    store) with each recommendation's history, for ``shopperkit followups``."""
+    if not found.verdicts:
+        return
+    store = workspace_store(args)
+    if store is None:
+        return
+    try:
+        kept = store.record_verdicts(found.verdicts, date.today())
+    finally:
+        store.close()
+    print(f"shopperkit: the store keeps {kept} follow-up verdict(s)", file=sys.stderr)
+
+
 def _secret(args: argparse.Namespace) -> bytes:
     path: Path | None = args.secret_file
     if path is not None:
@@ -109,9 +125,9 @@ def run(args: argparse.Namespace) -> int:
     status_log = status_changes(args)
     directory = read_directory(args.directory) if args.directory else registry.directory(programme)
     secret = _secret(args)
-    # The scores are read twice (integrity, then tallies), never held: the bar counts both.
+    # The scores are read once as a stream, never held: the bar counts the bytes read.
     size = file_size(path)
-    with progress("reading scores", None if size is None else 2 * size, "bytes") as bar:
+    with progress("reading scores", size, "bytes") as bar:
         scores = ScoresFile(path, bar.advance)
         forms = tuple(form for _, form in registry.all_forms().values())
         found = insights(
@@ -132,6 +148,8 @@ def run(args: argparse.Namespace) -> int:
         made = write_report(out, found, formats)
     for code, params in made:
         print(f"shopperkit: {render(code, params)}", file=sys.stderr)
+    if not args.status_log:
+        keep_verdicts(args, found)
     print(
         f"shopperkit: {found.evaluations} evaluations, {len(found.flags)} flags, "
         f"{len(found.findings)} findings, {len(found.recommendations)} recommendations, "
