@@ -80,17 +80,17 @@ class Lottery:
         )
 
 
-def _exact(panels: Sequence[Counts], weights: Sequence[float]) -> Lottery:
-    """Round panel weights to multiples of 1/GRAIN summing exactly to one; merge repeats."""
+def _exact(panels: Sequence[Counts], weights: Sequence[float], grain: int = GRAIN) -> Lottery:
+    """Round panel weights to multiples of ``1/grain`` summing exactly to one (the largest
+    takes what rounding leaves); merge repeats."""
     merged: dict[Counts, int] = {}
     for panel, weight in zip(panels, weights, strict=True):
-        grains = round(max(weight, 0.0) * GRAIN)
+        grains = round(max(weight, 0.0) * grain)
         if grains:
             merged[panel] = merged.get(panel, 0) + grains
     order = sorted(merged, key=lambda panel: (-merged[panel], panel))
-    gap = GRAIN - sum(merged.values())
-    merged[order[0]] += gap
-    return Lottery(tuple(order), tuple(Fraction(merged[panel], GRAIN) for panel in order))
+    merged[order[0]] += grain - sum(merged.values())
+    return Lottery(tuple(order), tuple(Fraction(merged[panel], grain) for panel in order))
 
 
 class Swaps:
@@ -692,22 +692,10 @@ def nash(
         if not added:
             break
         weights = np.concatenate([weights, np.zeros(len(state.panels) - len(weights))])
-    lottery = _fractions(state.panels, [float(w) for w in weights])
+    lottery = _exact(state.panels, [float(w) for w in weights], NASH_GRAIN)
     exact = lottery.profile_probabilities(problem.sizes)
     _, bound = state.price([float(exact[t]) for t in live])
     return evolve(lottery, gap=max(bound - total, 0.0))
-
-
-def _fractions(panels: Sequence[Counts], weights: Sequence[float]) -> Lottery:
-    """Panel weights as multiples of ``1/NASH_GRAIN`` summing exactly to one."""
-    merged: dict[Counts, int] = {}
-    for panel, weight in zip(panels, weights, strict=True):
-        grains = round(max(weight, 0.0) * NASH_GRAIN)
-        if grains:
-            merged[panel] = merged.get(panel, 0) + grains
-    order = sorted(merged, key=lambda panel: (-merged[panel], panel))
-    merged[order[0]] += NASH_GRAIN - sum(merged.values())
-    return Lottery(tuple(order), tuple(Fraction(merged[p], NASH_GRAIN) for p in order))
 
 
 def greedy(problem: Problem, rng: random.Random, attempts: int = 100) -> Counts | None:
