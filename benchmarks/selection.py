@@ -173,7 +173,8 @@ def log_sum(probabilities: dict[str, float]) -> float:
 
 
 def peer(path: Path, method: str, timeout: float, draws: int) -> dict[str, Any] | None:
-    """The peer's run in a child process; None when it fails or runs out of time."""
+    """The peer's run in a child process; None when it runs out of time (a run that fails,
+    for instance without the ``bench`` extra, stops the benchmark with its last error line)."""
     with tempfile.TemporaryDirectory() as folder:
         result = Path(folder) / "peer.json"
         command = [
@@ -196,10 +197,13 @@ def peer(path: Path, method: str, timeout: float, draws: int) -> dict[str, Any] 
                 check=True,
                 timeout=timeout,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
             )
-        except (subprocess.TimeoutExpired, subprocess.CalledProcessError):
+        except subprocess.TimeoutExpired:
             return None
+        except subprocess.CalledProcessError as error:  # not installed, or it crashed
+            last = (error.stderr or b"").decode("utf-8", "replace").strip().splitlines()[-1:]
+            sys.exit(f"the peer failed: {' '.join(last) or error}")
         data: dict[str, Any] = json.loads(result.read_text(encoding="utf-8"))
         return data
 

@@ -15,8 +15,9 @@ All work is on profiles with integer seat counts; people sharing a profile get e
 same probability. Leximin's and maximin's panel probabilities are exact: the floating-point
 solution is read back as the rational solution of its final basis and checked exactly
 (:mod:`.exact`), and the minimum comes with an exact bound from the first level's dual
-weights that no lottery can beat. Where that reading fails, and for nash, probabilities are
-rounded to multiples of ``1/10**9``; either way they are exact fractions from then on.
+weights that no lottery can beat. Where that reading fails they are rounded to multiples of
+``1/10**9``, and nash's to multiples of ``1/10**15`` (its proven gap measured on those);
+either way they are exact fractions from then on.
 """
 
 from __future__ import annotations
