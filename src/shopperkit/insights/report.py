@@ -122,9 +122,14 @@ def fold(
     """Tally one score record's factors and hand-offs into report aggregates, in the group
     of its entity, centre, service and ``month`` (``YYYY-MM`` of the visit); that group."""
     scores, points = _factors(record, handoff_sections)
-    group = (record["entity"], record["centre"], record["service"], month)
+    group = report_group(record, month)
     aggregates.add_scores(group, scores, shopper, points)
     return group
+
+
+def report_group(record: Mapping[str, Any], month: str) -> tuple[str, str, str, str]:
+    """The report group of a score record: its entity, centre, service and ``month``."""
+    return (record["entity"], record["centre"], record["service"], month)
 
 
 def _factors(
@@ -360,8 +365,7 @@ def _take_back(
     left: dict[tuple[tuple[str, ...], str], set[str]] = defaultdict(set)
     for record in records:
         scores, points = _factors(record, handoff_sections)
-        month = month_written(record["visited_at"])
-        group: tuple[str, ...] = (record["entity"], record["centre"], record["service"], month)
+        group: tuple[str, ...] = report_group(record, month_written(record["visited_at"]))
         tallies, shopper = aggregates.groups[group], pseudonyms[record["shopper"]]
         for name, value in scores.items():
             if value is not None:

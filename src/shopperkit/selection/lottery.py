@@ -94,6 +94,20 @@ def _exact(panels: Sequence[Counts], weights: Sequence[float], grain: int = GRAI
     return Lottery(tuple(order), tuple(Fraction(merged[panel], grain) for panel in order))
 
 
+def pricing_programme(problem: Problem) -> Program:
+    """The integer programme over valid panels (seats per profile meeting every bound) whose
+    objective, set to the current weights, prices the next panel for a lottery's master."""
+    n = len(problem.profiles)
+    return Program(
+        [0.0] * n,
+        [0.0] * n,
+        [float(size) for size in problem.sizes],
+        problem.rows(problem.all_bounds()),
+        maximize=True,
+        integer=True,
+    )
+
+
 class Swaps:
     """Fast pricing: improve known panels by moving one seat at a time between profiles.
 
@@ -212,18 +226,10 @@ class _Leximin:
     def __init__(self, problem: Problem, panels: list[Counts], excluded: Sequence[int]) -> None:
         self.problem = problem
         self.sizes = problem.sizes
-        n = len(problem.profiles)
         self.fixed: dict[int, float] = dict.fromkeys(excluded, 0.0)
         self.swaps = Swaps(problem)
         self._build(panels)
-        self.pricing = Program(
-            [0.0] * n,
-            [0.0] * n,
-            [float(size) for size in problem.sizes],
-            problem.rows(problem.all_bounds()),
-            maximize=True,
-            integer=True,
-        )
+        self.pricing = pricing_programme(problem)
         self.weights: list[float] = []
         self.groups: list[tuple[list[int], float]] = []
         """The profiles fixed together and their (floating-point) level, in order."""
@@ -612,15 +618,7 @@ class _Nash:
         self.panels: list[Counts] = []
         self.known: set[Counts] = set()
         self.rows: list[list[float]] = []
-        n = len(problem.profiles)
-        self.pricing = Program(
-            [0.0] * n,
-            [0.0] * n,
-            [float(size) for size in problem.sizes],
-            problem.rows(problem.all_bounds()),
-            maximize=True,
-            integer=True,
-        )
+        self.pricing = pricing_programme(problem)
         # The proven bound must be within a fraction of NASH_GAP of the best panel.
         self.pricing.option("mip_rel_gap", 0.0)
         self.pricing.option("mip_abs_gap", NASH_GAP / 100)
