@@ -135,6 +135,35 @@ def test_exact_solve_recovers_the_rational_solution(
     assert [x / scale for x in found] == solution
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    solution=st.lists(st.fractions(max_denominator=10**6), min_size=1, max_size=5),
+    data=st.data(),
+)
+def test_exact_solve_reads_an_overdetermined_system_and_refuses_a_broken_one(
+    solution: list[Fraction], data: st.DataObject
+) -> None:
+    n = len(solution)
+    extra = data.draw(st.integers(1, 3))
+    entries = st.lists(st.integers(-5, 5), min_size=n * n, max_size=n * n)
+    matrix = data.draw(entries.filter(lambda m: _determinant(m, n) != 0))
+    # The last rows are sums of the first ones: consistent, and the columns stay independent.
+    square = [[matrix[i * n + j] for j in range(n)] for i in range(n)]
+    picks = data.draw(st.lists(st.integers(0, n - 1), min_size=extra, max_size=extra))
+    dense = square + [[a + b for a, b in zip(square[k], square[0], strict=True)] for k in picks]
+    rows = [[(j, v) for j, v in enumerate(row) if v] for row in dense]
+    scale = math.lcm(*(x.denominator for x in solution))
+    rhs = [int(sum(v * x * scale for v, x in zip(row, solution, strict=True))) for row in dense]
+    found = exact.solve(n, rows, rhs)
+    assert found is not None
+    assert [x / scale for x in found] == solution
+    # One right-hand side changed: no solution; a column repeated: not exactly one.
+    broken = [*rhs[:-1], rhs[-1] + 1]
+    assert exact.solve(n, rows, broken) is None
+    twice = [[*row, (n, v)] for row, v in zip(rows, (r[0] for r in dense), strict=True)]
+    assert exact.solve(n + 1, twice, rhs) is None
+
+
 def _determinant(entries: list[int], n: int) -> Fraction:
     """The determinant of the ``n`` by ``n`` matrix of ``entries`` (by rows), exactly."""
     rows = [[Fraction(v) for v in entries[i * n : (i + 1) * n]] for i in range(n)]
