@@ -193,6 +193,14 @@ def factor_score(followup: Followup, evaluation: ScoredEvaluation) -> float | No
 
 PLACES = ("entity", "centre", "service")
 """The levels of a group a visit is at; a hand-off is the fourth."""
+_Scored = tuple[str, str, str, tuple[str, ...], tuple[str, ...]]
+
+
+def _named(scores: Mapping[str, float | None]) -> tuple[str, ...]:
+    """The names of the scores given (not None), in order."""
+    if None not in scores.values():
+        return tuple(scores)
+    return tuple([name for name, score in scores.items() if score is not None])
 
 
 @define
@@ -209,9 +217,10 @@ class AfterTallies:
     """The days taken up, sorted, each once."""
     tallies: dict[tuple[date, str, str, str], Tally] = field(factory=dict)
     before: dict[tuple[date, str, str, str], Tally] = field(factory=dict)
-    first_visits: dict[tuple[str, str, str], dict[str, date]] = field(factory=dict)
-    """(level, key, factor) -> shopper -> the day of their first visit scoring it, for the
-    visits up to the last day taken up."""
+    first_visits: dict[_Scored, dict[str, date]] = field(factory=dict)
+    """What a visit scored (entity, centre, service, the factors, the hand-offs) -> shopper ->
+    the day of their first such visit, for the visits up to the last day taken up: one
+    update a visit, however many factors it scores."""
 
     @classmethod
     def of(cls, on: Iterable[date], policy: FollowupPolicy | None = None) -> AfterTallies:
@@ -264,8 +273,17 @@ class AfterTallies:
                         tally = tallies[name] = Tally()
                     tally.add(score)
         if shopper is not None and finding:
-            for level, key, factor, _ in scores:
-                seen = self.first_visits.setdefault((level, key, factor), {})
+            scored = (
+                places["entity"],
+                places["centre"],
+                places["service"],
+                _named(sections),
+                _named(handoffs) if handoffs else (),
+            )
+            seen = self.first_visits.get(scored)
+            if seen is None:
+                self.first_visits[scored] = {shopper: day}
+            else:
                 first = seen.get(shopper)
                 if first is None or day < first:
                     seen[shopper] = day
@@ -286,9 +304,16 @@ class AfterTallies:
     def finders_of(self, item: Followup) -> tuple[str, ...]:
         """The shoppers whose visits tallied scored the follow-up's factor, in its group, on
         or before the day it was taken up (sorted): :func:`finders` of those visits."""
-        factor = "" if item.level == "handoff" else item.factor
-        seen = self.first_visits.get((item.level, item.key, factor), {})
-        return tuple(sorted(shopper for shopper, day in seen.items() if day <= item.on))
+        found: set[str] = set()
+        for (entity, centre, service, factors, handoffs), seen in self.first_visits.items():
+            if item.level == "handoff":
+                scored = item.key in handoffs
+            else:
+                place = {"entity": entity, "centre": centre, "service": service}[item.level]
+                scored = place == item.key and item.factor in factors
+            if scored:
+                found.update(shopper for shopper, day in seen.items() if day <= item.on)
+        return tuple(sorted(found))
 
     def sample(self, item: Followup) -> Sample:
         """The follow-up's scores after: count, mean and standard deviation."""
