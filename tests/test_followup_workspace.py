@@ -95,12 +95,9 @@ def workspace(tmp_path: Path, db_url: str) -> Workspace:
     return Workspace.create(tmp_path / "ws", "qatar-cgb", db_url)
 
 
-def test_report_then_assign_schedules_the_repeat_visits_once(
-    workspace: Workspace,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def taken_up(workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Report on the scores, accept the weak centre's waiting recommendation on
+    :data:`TAKEN_UP` and report again (keeping its verdict); its id."""
     monkeypatch.setenv("SHOPPERKIT_PSEUDONYM_SECRET", SECRET)
     scores = tmp_path / "scores"
     scores.mkdir()
@@ -117,7 +114,16 @@ def test_report_then_assign_schedules_the_repeat_visits_once(
     taken = ["recommendations", "--set", weak, "accepted", "--by", "ent-mol"]
     assert command(workspace, *taken, "--on", TAKEN_UP.isoformat()) == 0
     assert command(workspace, *report, "--out", str(tmp_path / "second")) == 0
+    return str(weak)
 
+
+def test_report_then_assign_schedules_the_repeat_visits_once(
+    workspace: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    weak = taken_up(workspace, tmp_path, monkeypatch)
     store = workspace.store()
     try:
         (kept,) = store.kept_verdicts()
@@ -182,17 +188,7 @@ def test_unmet_follow_up_targets_name_their_recommendation(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("SHOPPERKIT_PSEUDONYM_SECRET", SECRET)
-    scores = tmp_path / "scores"
-    scores.mkdir()
-    (scores / "scores.jsonl").write_text(score_lines())
-    report = ["report", "--programme", "qatar-cgb", str(scores), "--formats", "md"]
-    assert command(workspace, *report, "--out", str(tmp_path / "first")) == 0
-    made = json.loads((tmp_path / "first" / "recommendations.json").read_text())
-    weak = next(r["id"] for r in made if r["evidence"]["key"] == WEAK[1])
-    taken = ["recommendations", "--set", weak, "accepted", "--by", "ent-mol"]
-    assert command(workspace, *taken, "--on", TAKEN_UP.isoformat()) == 0
-    assert command(workspace, *report, "--out", str(tmp_path / "second")) == 0
+    weak = taken_up(workspace, tmp_path, monkeypatch)
     # Only the finders and a shopper of no service language: every repeat visit is unmet.
     path = tmp_path / "few.csv"
     path.write_text("id,languages,employer,city\nF0,en,,\nX-fr,fr,,\n")
