@@ -102,7 +102,6 @@ def run(args: argparse.Namespace) -> int:
             targets = read_targets(args.targets)
             check_targets(targets, directory, period, str(args.targets))
         limits = Limits.of(programme)
-        policy = FollowupPolicy.of(programme)
         booked: list[Visit | Booked] = [
             visit for path in args.visits for visit in read_visits(path)
         ]
@@ -118,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
                 reach = timedelta(days=max(limits.lockout_days, limits.spacing_days))
                 booked += store.visits(args.start - reach, args.end + reach)
                 # The repeat visits its follow-ups still need are targets like any other.
+                policy = FollowupPolicy.of(programme)
                 repeats = store.followup_targets(directory, period, policy)
                 targets, excluded, serves = with_followups(targets, repeats)
             bar.stage("scheduling", 1)

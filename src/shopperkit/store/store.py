@@ -357,9 +357,10 @@ class Store(IntakeRecords):
         recommendation's history; with each, the follow-up it judged (among ``items``), its
         ``finders`` (by recommendation: the shoppers whose visits made the finding) and the
         last day of the scores it saw (``until``), which ``assign`` schedules the repeat
-        visits from (:meth:`followup_targets`). A recommendation the status log does not
-        show accepted or done is refused (``followup_not_taken_up``), and then nothing is
-        kept."""
+        visits from (:meth:`followup_targets`; a verdict kept without its follow-up gives
+        no targets, one without finders keeps no shopper off). A recommendation the status
+        log does not show accepted or done is refused (``followup_not_taken_up``), and then
+        nothing is kept."""
         judged = {item.recommendation: item for item in items}
         found = finders or {}
         with self.database.writing() as session:
