@@ -15,7 +15,7 @@ from attrs import evolve
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shopperkit.assignment import Limits, Period, Shopper, Target, assign, check_targets
+from shopperkit.assignment import Limits, Period, Shopper, Target, Visit, assign, check_targets
 from shopperkit.cli import main
 from shopperkit.errors import InputError, ProgrammeError
 from shopperkit.insights.findings import BELOW, Finding
@@ -24,19 +24,30 @@ from shopperkit.insights.followup import (
     NO_SUPPORTED_CHANGE,
     NOT_ENOUGH_VISITS,
     WORSE,
+    AfterTallies,
     Followup,
     FollowupPolicy,
+    FollowupTarget,
+    KeptVerdict,
     _spread,
     adjusted_p_values,
     after_sample,
+    finders,
+    followup_states,
     followup_targets,
     followups,
+    kept_targets,
+    planned_counts,
+    serving,
     verdict_counts,
     verdicts,
     visits_needed,
+    with_followups,
 )
 from shopperkit.insights.recommendations import Recommendation, StatusChange
 from shopperkit.insights.stats import Comparison, Sample, benjamini_hochberg
+from shopperkit.io.convert import to_data
+from shopperkit.io.schemas import problems
 from shopperkit.model.evaluations import ScoredEvaluation
 from shopperkit.model.programme import Programme
 from shopperkit.model.services import Directory, Entity, Service, ServiceCentre
@@ -414,19 +425,35 @@ def test_the_followups_command_lists_due_scheduled_and_concluded(
         for ident in ("R-a", "R-b", "R-c"):
             store.set_status(StatusChange(ident, "accepted", ACCEPTED_ON, "moi"))
         store.set_status(StatusChange("R-b", "done", date(2024, 5, 9), "moi"))
-        store.record_verdicts(made, date(2024, 5, 20))
+        store.record_verdicts(made, date(2024, 5, 20), items, until=start)
     finally:
         store.close()
-    assert main(["followups", "--workspace", str(workspace.folder), "--format", "json"]) == 0
+    listing = ["followups", "--workspace", str(workspace.folder), "--format", "json"]
+    assert main(listing) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["recommendation"], r["status"], r["state"], r["verdict"]) for r in rows] == [
-        ("R-a", "accepted", "scheduled", NOT_ENOUGH_VISITS),
+        ("R-a", "accepted", "due", NOT_ENOUGH_VISITS),  # visits still needed, none planned
         ("R-b", "done", "concluded", NO_SUPPORTED_CHANGE),
         ("R-c", "accepted", "due", None),
     ]
     assert rows[0]["more"] == made[0].more
-    assert rows[0]["visits"] == 3
+    assert (rows[0]["visits"], rows[0]["planned"]) == (3, 0)
     assert rows[1]["taken_up"] == ACCEPTED_ON.isoformat()
+    # Two repeat visits planned for R-a after the scores its verdict saw, one on that day.
+    store = workspace.store()
+    try:
+        days = [start + timedelta(days=n) for n in (0, 1, 2)]
+        planned = [Visit(f"S{n}", day, 1, "c1", "s1", "visit", (), 1) for n, day in enumerate(days)]
+        store.add_visits(planned, "planned", {1: "R-a"})
+    finally:
+        store.close()
+    assert main(listing) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["state"], r["planned"]) for r in rows] == [
+        ("scheduled", 2),
+        ("concluded", 0),
+        ("due", 0),
+    ]
     args = ["followups", "--workspace", str(workspace.folder), "--state", "due"]
     assert main(args) == 0
     (line,) = capsys.readouterr().out.splitlines()
@@ -462,3 +489,145 @@ def test_missing_visits_are_spread_evenly_and_quickly(total: int, weeks: int, pl
             key = (n % weeks, (n // weeks) % places)
             expected[key] = expected.get(key, 0) + 1
         assert {(w, p): c for w, p, c in spread} == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seen=st.lists(
+        st.tuples(
+            st.integers(0, 40), st.sampled_from(["c1", "c2"]), st.integers(0, 5), st.booleans()
+        ),
+        max_size=25,
+    ),
+    taken=st.lists(st.integers(0, 40), min_size=1, max_size=3),
+)
+def test_the_finders_tallied_in_one_pass_are_those_finders_names(
+    seen: list[tuple[int, str, int, bool]], taken: list[int]
+) -> None:
+    first = date(2024, 4, 1)
+    scored = [
+        evaluation(
+            str(n), first + timedelta(days=day), 50.0, shopper=f"S{who}", centre=centre,
+            sections={"desk": 50.0 if scores else None, "other": 60.0},
+        )
+        for n, (day, centre, who, scores) in enumerate(seen)
+    ]  # fmt: skip
+    items = [
+        evolve(followup(Sample(40, 60.0, 10.0)), on=first + timedelta(days=day), level=level,
+               key="c1" if level == "centre" else "moi")
+        for day in taken
+        for level in ("centre", "entity")
+    ]  # fmt: skip
+    tallies = AfterTallies.of((item.on for item in items), FollowupPolicy(delay_days=5))
+    for made in scored:
+        tallies.add(made)
+    for item in items:
+        assert tallies.finders_of(item) == finders(item, scored)
+
+
+def kept(recommendation: str, verdict: str, more: int | None, until: date | None) -> KeptVerdict:
+    before = Sample(40, 60.0, 10.0)
+    made = evolve(
+        verdicts([followup(before, recommendation)], [], FollowupPolicy())[0],
+        verdict=verdict,
+        more=more,
+    )
+    return KeptVerdict(date(2024, 6, 1), made, followup(before, recommendation), ("S-old",), until)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    history=st.lists(
+        st.tuples(
+            st.sampled_from(["R-a", "R-b", "R-c"]),
+            st.sampled_from([NOT_ENOUGH_VISITS, IMPROVED, NO_SUPPORTED_CHANGE, WORSE]),
+            st.none() | st.integers(0, 20),
+        ),
+        max_size=6,
+    ),
+    planned=st.lists(
+        st.tuples(st.sampled_from(["R-a", "R-b", "R-c", "R-d"]), st.integers(0, 30)),
+        max_size=20,
+    ),
+)
+def test_planned_visits_count_once_their_verdict_has_not_seen_them(
+    history: list[tuple[str, str, int | None]], planned: list[tuple[str, int]]
+) -> None:
+    first = date(2024, 6, 1)
+    found = [
+        kept(r, v, 5, None if until is None else first + timedelta(days=until))
+        for r, v, until in history
+    ]
+    visits = [(r, first + timedelta(days=day)) for r, day in planned]
+    counts = planned_counts(found, visits)
+    latest = {k.verdict.recommendation: k for k in found}  # the last kept of each wins
+    for recommendation in ("R-a", "R-b", "R-c", "R-d"):
+        last = latest.get(recommendation)
+        until = last.until if last is not None else None
+        days = [day for r, day in visits if r == recommendation]
+        expected = sum(1 for day in days if until is None or day > until)
+        assert counts.get(recommendation, 0) == expected
+        assert recommendation not in counts or expected > 0
+    changes = [
+        StatusChange(r, "accepted", ACCEPTED_ON, "moi") for r in ("R-a", "R-b", "R-c", "R-d")
+    ]
+    states = followup_states(changes, [(k.on, k.verdict) for k in found], counts)
+    assert [s.recommendation for s in states] == ["R-a", "R-b", "R-c", "R-d"]
+    for state in states:
+        last = latest.get(state.recommendation)
+        concluded = last is not None and last.verdict.verdict != NOT_ENOUGH_VISITS
+        assert state.planned == counts.get(state.recommendation, 0)
+        assert state.state == (
+            "concluded" if concluded else "scheduled" if state.planned else "due"
+        )
+        assert state.verdict == (last.verdict if last is not None else None)
+
+
+def test_kept_follow_ups_ask_for_what_they_miss_less_what_is_planned() -> None:
+    policy = FollowupPolicy(delay_days=14, window_days=28)  # accepted 1 May: 15 May to 11 June
+    period = Period(date(2024, 5, 13), date(2024, 6, 9))
+    seen = date(2024, 5, 10)
+    found = [kept("R-a", NOT_ENOUGH_VISITS, 12, seen), kept("R-b", IMPROVED, 0, seen)]
+    planned = [("R-a", date(2024, 5, 9)), ("R-a", date(2024, 5, 20)), ("R-a", date(2024, 5, 21))]
+    targets = kept_targets(found, planned, _directory(), period, policy)
+    assert sum(t.target.visits for t in targets) == 12 - 2  # the visit of 9 May was counted
+    assert {t.recommendation for t in targets} == {"R-a"}
+    assert {t.excluded for t in targets} == {("S-old",)}  # the finders kept, not recomputed
+    keep = kept_targets(found, planned, _directory(), period, evolve(policy, exclude_finders=False))
+    assert {t.excluded for t in keep} == {()}
+    many = planned + [("R-a", date(2024, 6, 1))] * 20
+    assert kept_targets(found, many, _directory(), period, policy) == []
+    # A later verdict that still misses visits replaces the earlier one.
+    later = kept("R-a", NOT_ENOUGH_VISITS, 3, date(2024, 5, 31))
+    targets = kept_targets([*found, later], planned, _directory(), period, policy)
+    assert sum(t.target.visits for t in targets) == 3
+    old = evolve(found[0], item=None)  # kept before the follow-up was: nothing to derive
+    assert kept_targets([old], [], _directory(), period, policy) == []
+
+
+def test_a_schedule_says_which_targets_are_follow_ups_of_which_recommendation() -> None:
+    period = Period(date(2024, 5, 6), date(2024, 5, 12))
+    given_target = Target("c1", "s1", 1, visits=1)
+    repeat = Target("c2", "s1", 1, visits=2)
+    made = [
+        FollowupTarget("R-a", repeat, ("S-old",)),
+        FollowupTarget("R-b", repeat, ("S-3",)),
+    ]
+    targets, excluded, serves = with_followups([given_target], made)
+    assert targets == [given_target, repeat, repeat]
+    assert excluded == {repeat: ("S-3", "S-old")}
+    assert serves == {2: "R-a", 3: "R-b"}
+    shoppers = [Shopper(s, ("en",)) for s in ("S-old", "S-new", "S-3")]
+    limits = Limits(spacing_days=0, lockout_days=0)
+    schedule = assign(shoppers, targets, _directory(), period, limits, excluded=excluded)
+    marked = serving(schedule, serves)
+    assert all(v.shopper == "S-new" for v in marked.visits if v.target in serves)
+    assert marked.summary["followups"] == [
+        {"target": 2, "recommendation": "R-a"},
+        {"target": 3, "recommendation": "R-b"},
+    ]
+    assert {u.target: u.recommendation for u in marked.unmet} == {2: "R-a", 3: "R-b"}
+    assert problems("schedule-summary", marked.summary) == []
+    assert problems("unmet", to_data(list(marked.unmet))) == []
+    assert serving(schedule, {}) == schedule
+    assert "recommendation" not in json.dumps(to_data(list(schedule.unmet)))

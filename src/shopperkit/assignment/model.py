@@ -98,7 +98,9 @@ class Unmet:
 
     ``reason`` is one code (``no_language``, ``conflict_of_interest``, ``load_cap``,
     ``lockout``, ``spacing``, ``too_few_shoppers``, ``excluded`` or ``several``);
-    ``blocked`` counts the eligible shoppers held back by each constraint.
+    ``blocked`` counts the eligible shoppers held back by each constraint;
+    ``recommendation`` names the recommendation a follow-up target serves (see
+    :func:`shopperkit.insights.followup.serving`).
     """
 
     target: int
@@ -111,3 +113,4 @@ class Unmet:
     assigned: int
     reason: str
     blocked: Mapping[str, int]
+    recommendation: str | None = None

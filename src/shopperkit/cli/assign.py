@@ -12,6 +12,7 @@ from shopperkit.assignment import (
     Booked,
     Limits,
     Period,
+    Target,
     active_shoppers,
     assign,
     check_targets,
@@ -21,6 +22,7 @@ from shopperkit.cli.common import iso_date
 from shopperkit.cli.progress import progress
 from shopperkit.cli.workspaces import add_store_options, workspace_store
 from shopperkit.errors import InputError
+from shopperkit.insights.followup import FollowupPolicy, serving, with_followups
 from shopperkit.io.events import read_events
 from shopperkit.io.files import output_set
 from shopperkit.io.operations import (
@@ -38,14 +40,20 @@ HELP = "assign active shoppers to visits and exploratory missions that meet cove
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--programme P SHOPPERS TARGETS [--directory FILE] --from D --to D --out DIR
-    [--visits FILE ...]``."""
+    """``--programme P SHOPPERS [TARGETS] [--directory FILE] --from D --to D --out DIR
+    [--visits FILE ...]`` (TARGETS may be left out in a workspace)."""
     parser.add_argument(
         "shoppers",
         type=Path,
         help="active shoppers (.csv or .json), or an event log (.jsonl) to take them from",
     )
-    parser.add_argument("targets", type=Path, help="coverage targets (.csv or .json)")
+    parser.add_argument(
+        "targets",
+        type=Path,
+        nargs="?",
+        help="coverage targets (.csv or .json); optional in a workspace, whose follow-ups "
+        "add the repeat visits they still need",
+    )
     parser.add_argument("--programme", required=True, help="programme id or file")
     parser.add_argument(
         "--directory",
@@ -71,7 +79,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read and check the inputs, schedule, write schedule.csv, unmet.json and summary.json."""
+    """Read and check the inputs, schedule, write schedule.csv, unmet.json and summary.json.
+    In a workspace, the repeat visits its follow-ups still need are targets too, and the
+    schedule is kept in its store."""
     with progress("reading the inputs", 3) as bar:
         registry = Registry()
         plugins = registry.plugins
@@ -87,37 +97,50 @@ def run(args: argparse.Namespace) -> int:
             shoppers = active_shoppers(records.values())
         else:
             shoppers = read_shoppers(args.shoppers)
-        targets = read_targets(args.targets)
-        check_targets(targets, directory, period, str(args.targets))
+        targets: list[Target] = []
+        if args.targets is not None:
+            targets = read_targets(args.targets)
+            check_targets(targets, directory, period, str(args.targets))
         limits = Limits.of(programme)
         booked: list[Visit | Booked] = [
             visit for path in args.visits for visit in read_visits(path)
         ]
         store = workspace_store(args)
-        if store is not None:
-            # Visits the store keeps near the period count too: spacing and lockout reach that
-            # far back and forward.
-            reach = timedelta(days=max(limits.lockout_days, limits.spacing_days))
-            booked += store.visits(args.start - reach, args.end + reach)
-        bar.stage("scheduling", 1)
-        schedule = assign(
-            shoppers,
-            targets,
-            directory,
-            period,
-            limits,
-            seed=args.seed,
-            method=args.method,
-            programme=programme.id,
-            booked=booked,
-        )
-        bar.stage("writing the schedule", 1)
-        with output_set(own=store is not None):
-            write_schedule(args.out, schedule)
-        if store is not None:
-            try:
-                store.add_visits(schedule.visits, "planned")
-            finally:
+        if store is None and args.targets is None:
+            raise InputError("targets_missing", {"command": NAME})
+        try:
+            serves: dict[int, str] = {}
+            excluded: dict[Target, tuple[str, ...]] = {}
+            if store is not None:
+                # Visits the store keeps near the period count too: spacing and lockout reach
+                # that far back and forward.
+                reach = timedelta(days=max(limits.lockout_days, limits.spacing_days))
+                booked += store.visits(args.start - reach, args.end + reach)
+                # The repeat visits its follow-ups still need are targets like any other.
+                policy = FollowupPolicy.of(programme)
+                repeats = store.followup_targets(directory, period, policy)
+                targets, excluded, serves = with_followups(targets, repeats)
+            bar.stage("scheduling", 1)
+            schedule = assign(
+                shoppers,
+                targets,
+                directory,
+                period,
+                limits,
+                seed=args.seed,
+                method=args.method,
+                programme=programme.id,
+                booked=booked,
+                excluded=excluded,
+            )
+            schedule = serving(schedule, serves)
+            bar.stage("writing the schedule", 1)
+            with output_set(own=store is not None):
+                write_schedule(args.out, schedule)
+            if store is not None:
+                store.add_visits(schedule.visits, "planned", serves)
+        finally:
+            if store is not None:
                 store.close()
         bar.advance()
     summary = schedule.summary

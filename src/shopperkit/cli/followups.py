@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from shopperkit.cli.workspaces import add_store_options, open_store
-from shopperkit.insights.followup import FollowupState, followup_states
+from shopperkit.insights.followup import FollowupState
 from shopperkit.io.files import dumps
 
 NAME = "followups"
@@ -38,6 +38,7 @@ def _row(state: FollowupState) -> dict[str, Any]:
         "before": round(verdict.before.mean, 2) if verdict else None,
         "after": round(verdict.after.mean, 2) if verdict and verdict.after.count else None,
         "visits": verdict.after.count if verdict else 0,
+        "planned": state.planned,
         "more": verdict.more if verdict else None,
         "difference": round(comparison.difference, 2) if comparison else None,
         "p_adjusted": verdict.p_adjusted if verdict else None,
@@ -45,10 +46,11 @@ def _row(state: FollowupState) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read the status log and the kept verdicts from the store, and list them."""
+    """Read the status log, the kept verdicts and the visits planned for them from the
+    store, and list them."""
     store, _ = open_store(args)
     try:
-        states = followup_states(store.status_changes(), store.followup_history())
+        states = store.followup_states()
     finally:
         store.close()
     rows = [_row(state) for state in states if not args.state or state.state in args.state]
@@ -57,9 +59,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for row in rows:
         found = "" if row["verdict"] is None else f"  {row['verdict']}"
+        visits = f", {row['visits']} made, {row['planned']} planned"
         more = f", {row['more']} more visits needed" if row["more"] else ""
         print(
             f"{row['recommendation']}  {row['status']} {row['taken_up']}  {row['state']}"
-            f"{found}{more}"
+            f"{found}{visits}{more}"
         )
     return 0

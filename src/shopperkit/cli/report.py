@@ -80,14 +80,18 @@ def status_changes(args: argparse.Namespace) -> list[StatusChange]:
 
 def keep_verdicts(args: argparse.Namespace, found: Insights) -> None:
     """In a workspace, keep the follow-up verdicts the report reached (on the statuses of its
-    store) with each recommendation's history, for ``shopperkit followups``."""
+    store) with each recommendation's history, the follow-ups they judged, their finders and
+    the last day of the scores, for ``shopperkit followups`` and ``shopperkit assign``."""
     if not found.verdicts:
         return
     store = workspace_store(args)
     if store is None:
         return
+    until = found.period[1] if found.period else None
     try:
-        kept = store.record_verdicts(found.verdicts, date.today())
+        kept = store.record_verdicts(
+            found.verdicts, date.today(), found.followups, found.finders, until
+        )
     finally:
         store.close()
     print(f"shopperkit: the store keeps {kept} follow-up verdict(s)", file=sys.stderr)

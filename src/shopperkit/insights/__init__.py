@@ -23,11 +23,16 @@ if TYPE_CHECKING:
         FollowupPolicy,
         FollowupState,
         FollowupTarget,
+        KeptVerdict,
         Verdict,
         followup_states,
         followup_targets,
         followups,
+        kept_targets,
+        planned_counts,
+        serving,
         verdicts,
+        with_followups,
     )
     from shopperkit.insights.integrity import Flag, IntegrityPolicy
     from shopperkit.insights.privacy import Pseudonymiser
@@ -51,9 +56,14 @@ _HOMES = {
     "FollowupTarget": "followup",
     "followup_states": "followup",
     "followup_targets": "followup",
+    "KeptVerdict": "followup",
+    "kept_targets": "followup",
+    "planned_counts": "followup",
+    "serving": "followup",
     "Verdict": "followup",
     "followups": "followup",
     "verdicts": "followup",
+    "with_followups": "followup",
     "Flag": "integrity",
     "IntegrityPolicy": "integrity",
     "Pseudonymiser": "privacy",
@@ -79,6 +89,7 @@ __all__ = [
     "GroupScores",
     "Insights",
     "IntegrityPolicy",
+    "KeptVerdict",
     "Pseudonymiser",
     "Recommendation",
     "Report",
@@ -89,8 +100,12 @@ __all__ = [
     "followup_targets",
     "followups",
     "insights",
+    "kept_targets",
+    "planned_counts",
     "report_aggregates",
+    "serving",
     "verdicts",
+    "with_followups",
 ]
 
 

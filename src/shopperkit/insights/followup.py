@@ -38,6 +38,7 @@ from typing import Any
 from attrs import define, evolve, field, frozen
 
 from shopperkit.assignment.model import Period, Target
+from shopperkit.assignment.scheduler import Schedule
 from shopperkit.errors import ProgrammeError
 from shopperkit.insights.findings import handoff_services
 from shopperkit.insights.recommendations import (
@@ -192,6 +193,14 @@ def factor_score(followup: Followup, evaluation: ScoredEvaluation) -> float | No
 
 PLACES = ("entity", "centre", "service")
 """The levels of a group a visit is at; a hand-off is the fourth."""
+_Scored = tuple[str, str, str, tuple[str, ...], tuple[str, ...]]
+
+
+def _named(scores: Mapping[str, float | None]) -> tuple[str, ...]:
+    """The names of the scores given (not None), in order."""
+    if None not in scores.values():
+        return tuple(scores)
+    return tuple([name for name, score in scores.items() if score is not None])
 
 
 @define
@@ -200,13 +209,18 @@ class AfterTallies:
     visit at a time: by (day taken up, level, key, factor), each visit in the windows it
     falls in, and before every day taken up after it. :meth:`add_record` takes a score
     record, :meth:`add` a scored evaluation; :meth:`sample` is then a follow-up's scores
-    after, :meth:`with_before` the follow-ups with their scores before."""
+    after, :meth:`with_before` the follow-ups with their scores before, and
+    :meth:`finders_of` the shoppers whose visits made its finding (as :func:`finders`)."""
 
     policy: FollowupPolicy
     on: list[date]
     """The days taken up, sorted, each once."""
     tallies: dict[tuple[date, str, str, str], Tally] = field(factory=dict)
     before: dict[tuple[date, str, str, str], Tally] = field(factory=dict)
+    first_visits: dict[_Scored, dict[str, date]] = field(factory=dict)
+    """What a visit scored (entity, centre, service, the factors, the hand-offs) -> shopper ->
+    the day of their first such visit, for the visits up to the last day taken up: one
+    update a visit, however many factors it scores."""
 
     @classmethod
     def of(cls, on: Iterable[date], policy: FollowupPolicy | None = None) -> AfterTallies:
@@ -225,14 +239,18 @@ class AfterTallies:
         places: Mapping[str, str],
         sections: Mapping[str, float | None],
         handoffs: Mapping[str, float | None],
+        shopper: str | None = None,
         *,
         take_back: bool = False,
     ) -> None:
         """Tally (or, with ``take_back``, take back) one visit on ``day`` at ``places``
-        (level -> key) with its ``sections`` and ``handoffs`` scores."""
+        (level -> key) with its ``sections`` and ``handoffs`` scores, made by ``shopper``.
+        A visit taken back leaves its shopper among the finders: kept off the repeat visits
+        all the same."""
         windows = [(on, self.tallies) for on in self.opened(day)]
         windows += [(on, self.before) for on in self.on[bisect_right(self.on, day) :]]
-        if not windows:
+        finding = shopper is not None and not take_back and bool(self.on) and day <= self.on[-1]
+        if not windows and not finding:
             return
         scores = [
             (level, places[level], factor, score)
@@ -254,19 +272,48 @@ class AfterTallies:
                     if tally is None:
                         tally = tallies[name] = Tally()
                     tally.add(score)
+        if shopper is not None and finding:
+            scored = (
+                places["entity"],
+                places["centre"],
+                places["service"],
+                _named(sections),
+                _named(handoffs) if handoffs else (),
+            )
+            seen = self.first_visits.get(scored)
+            if seen is None:
+                self.first_visits[scored] = {shopper: day}
+            else:
+                first = seen.get(shopper)
+                if first is None or day < first:
+                    seen[shopper] = day
 
     def add(self, evaluation: ScoredEvaluation) -> None:
         """Tally a scored evaluation."""
         places = {level: getattr(evaluation, level) for level in PLACES}
         day = evaluation.visited_at.date()
-        self.tally(day, places, evaluation.sections, evaluation.handoffs)
+        self.tally(day, places, evaluation.sections, evaluation.handoffs, evaluation.shopper)
 
     def add_record(self, record: Mapping[str, Any], *, take_back: bool = False) -> None:
         """Tally (or take back) a score record (``score.schema.json``)."""
         day = datetime.fromisoformat(record["visited_at"]).date()
         places = {level: record[level] for level in PLACES}
         sections, handoffs = record["sections"], record["handoffs"]
-        self.tally(day, places, sections, handoffs, take_back=take_back)
+        self.tally(day, places, sections, handoffs, record["shopper"], take_back=take_back)
+
+    def finders_of(self, item: Followup) -> tuple[str, ...]:
+        """The shoppers whose visits tallied scored the follow-up's factor, in its group, on
+        or before the day it was taken up (sorted): :func:`finders` of those visits."""
+        found: set[str] = set()
+        for (entity, centre, service, factors, handoffs), seen in self.first_visits.items():
+            if item.level == "handoff":
+                scored = item.key in handoffs
+            else:
+                place = {"entity": entity, "centre": centre, "service": service}[item.level]
+                scored = place == item.key and item.factor in factors
+            if scored:
+                found.update(shopper for shopper, day in seen.items() if day <= item.on)
+        return tuple(sorted(found))
 
     def sample(self, item: Followup) -> Sample:
         """The follow-up's scores after: count, mean and standard deviation."""
@@ -510,6 +557,7 @@ def followup_targets(
     period: Period,
     evaluations: Iterable[ScoredEvaluation] = (),
     policy: FollowupPolicy | None = None,
+    kept_off: Mapping[str, Sequence[str]] | None = None,
 ) -> list[FollowupTarget]:
     """Coverage targets for the repeat visits still missing, in the weeks of ``period``
     inside each follow-up's window, for :func:`~shopperkit.assignment.assign`.
@@ -519,9 +567,10 @@ def followup_targets(
     its window and over the centres and services of its group (a hand-off: a mission from
     the service handing over to the one receiving), on the ``visit`` channel where the
     service has one. With ``exclude_finders``, the shoppers whose ``evaluations`` made the
-    finding are kept off (pass ``{t.target: t.excluded for t in targets}`` to ``assign``).
-    A follow-up whose window misses the period, or whose group the directory does not
-    know, gets no target.
+    finding are kept off (pass ``{t.target: t.excluded for t in targets}`` to ``assign``),
+    or those ``kept_off`` names for the recommendation (its finders as kept, say), when it
+    names it. A follow-up whose window misses the period, or whose group the directory does
+    not know, gets no target.
     """
     rules = policy or FollowupPolicy()
     scored = list(evaluations)
@@ -539,14 +588,114 @@ def followup_targets(
         places = _places(item, directory)
         if not weeks or not places:
             continue
-        kept_off = finders(item, scored) if rules.exclude_finders else ()
+        excluded: tuple[str, ...] = ()
+        if rules.exclude_finders:
+            given = (kept_off or {}).get(item.recommendation)
+            excluded = tuple(given) if given is not None else finders(item, scored)
         for week, place, count in _spread(verdict.more, len(weeks), len(places)):
             centre, service, journey = places[place]
             channels = services[service].channels
             channel = "visit" if "visit" in channels else channels[0]
             target = Target(centre, service, weeks[week], count, channel, journey)
-            made_targets.append(FollowupTarget(item.recommendation, target, kept_off))
+            made_targets.append(FollowupTarget(item.recommendation, target, excluded))
     return made_targets
+
+
+@frozen
+class KeptVerdict:
+    """A follow-up's verdict as a workspace keeps it: reached ``on``, from scores up to
+    ``until`` (their last day; None when not known), with the follow-up ``item`` it judged
+    and its ``finders`` (the shoppers whose visits made the finding). Verdicts kept before
+    these were have no ``item`` and no finders."""
+
+    on: date
+    verdict: Verdict
+    item: Followup | None = None
+    finders: tuple[str, ...] = ()
+    until: date | None = None
+
+
+def latest_kept(kept: Iterable[KeptVerdict]) -> dict[str, KeptVerdict]:
+    """The latest kept verdict of each recommendation (``kept`` in the order kept)."""
+    return {found.verdict.recommendation: found for found in kept}
+
+
+def planned_counts(
+    kept: Iterable[KeptVerdict], planned: Iterable[tuple[str, date]]
+) -> dict[str, int]:
+    """How many repeat visits are planned for each recommendation and not yet counted by its
+    latest kept verdict, from ``planned`` (the recommendation and day of each visit planned
+    for it): those on a day after the last day of the scores that verdict saw (every one
+    when that day is not known, or no verdict is kept). Recommendations with none are left
+    out."""
+    latest = latest_kept(kept)
+    counts: dict[str, int] = {}
+    for recommendation, day in planned:
+        found = latest.get(recommendation)
+        seen = found.until if found is not None else None
+        if seen is None or day > seen:
+            counts[recommendation] = counts.get(recommendation, 0) + 1
+    return counts
+
+
+def kept_targets(
+    kept: Iterable[KeptVerdict],
+    planned: Iterable[tuple[str, date]],
+    directory: Directory,
+    period: Period,
+    policy: FollowupPolicy | None = None,
+) -> list[FollowupTarget]:
+    """:func:`followup_targets` for the follow-ups a workspace keeps: each one whose latest
+    kept verdict is ``not_enough_visits`` (and was kept with its follow-up) asks for the
+    visits it still misses less those already planned for it (:func:`planned_counts`), with
+    its kept finders kept off under ``exclude_finders``. So scheduling the same period twice,
+    or the next one, does not ask for the same visits again."""
+    latest = list(latest_kept(kept).values())
+    counts = planned_counts(latest, planned)
+    made: list[Verdict] = []
+    items: list[Followup] = []
+    finding: dict[str, tuple[str, ...]] = {}
+    for found in latest:
+        verdict, item = found.verdict, found.item
+        if item is None or verdict.verdict != NOT_ENOUGH_VISITS or verdict.more is None:
+            continue
+        more = max(verdict.more - counts.get(item.recommendation, 0), 0)
+        made.append(evolve(verdict, more=more))
+        items.append(item)
+        finding[item.recommendation] = found.finders
+    return followup_targets(made, items, directory, period, (), policy, finding)
+
+
+def with_followups(
+    targets: Sequence[Target], made: Sequence[FollowupTarget]
+) -> tuple[list[Target], dict[Target, tuple[str, ...]], dict[int, str]]:
+    """What :func:`~shopperkit.assignment.assign` takes to schedule ``targets`` and the
+    follow-up targets ``made`` together: every target (``targets`` first), the shoppers kept
+    off each (``excluded``; a target asked twice keeps off both sets), and the
+    recommendation each follow-up target serves, by target number (from 1, as in
+    ``Visit.target`` and ``Unmet.target``)."""
+    every = [*targets, *(found.target for found in made)]
+    excluded: dict[Target, tuple[str, ...]] = {}
+    for found in made:
+        if found.excluded:
+            both = {*excluded.get(found.target, ()), *found.excluded}
+            excluded[found.target] = tuple(sorted(both))
+    serves = {len(targets) + n: found.recommendation for n, found in enumerate(made, 1)}
+    return every, excluded, serves
+
+
+def serving(schedule: Schedule, serves: Mapping[int, str]) -> Schedule:
+    """``schedule`` saying which targets are follow-ups of which recommendation
+    (``serves``, from :func:`with_followups`): ``followups`` in its summary (target number
+    and recommendation) and ``recommendation`` on each unmet follow-up target."""
+    if not serves:
+        return schedule
+    unmet = tuple(
+        evolve(item, recommendation=serves[item.target]) if item.target in serves else item
+        for item in schedule.unmet
+    )
+    listed = [{"target": n, "recommendation": r} for n, r in sorted(serves.items())]
+    return evolve(schedule, unmet=unmet, summary={**schedule.summary, "followups": listed})
 
 
 DUE, SCHEDULED, CONCLUDED = "due", "scheduled", "concluded"
@@ -554,9 +703,10 @@ DUE, SCHEDULED, CONCLUDED = "due", "scheduled", "concluded"
 
 @frozen
 class FollowupState:
-    """Where a recommendation taken up stands: ``due`` (no verdict kept yet),
-    ``scheduled`` (its latest verdict is ``not_enough_visits``: repeat visits still to make)
-    or ``concluded`` (its latest verdict says what they found), with that verdict."""
+    """Where a recommendation taken up stands: ``due`` (repeat visits still needed, none
+    planned: no verdict kept yet, or ``not_enough_visits``), ``scheduled`` (not concluded,
+    and ``planned`` repeat visits planned that its latest verdict has not counted yet) or
+    ``concluded`` (its latest verdict says what they found), with that verdict."""
 
     recommendation: str
     status: str
@@ -564,32 +714,42 @@ class FollowupState:
     state: str
     checked: date | None = None
     verdict: Verdict | None = None
+    planned: int = 0
 
 
 def followup_states(
-    changes: Iterable[StatusChange], kept: Iterable[tuple[date, Verdict]]
+    changes: Iterable[StatusChange],
+    kept: Iterable[tuple[date, Verdict]],
+    planned: Mapping[str, int] | None = None,
 ) -> list[FollowupState]:
     """Each recommendation accepted or done in the status log ``changes``, with its latest
-    kept verdict (``kept``: the day reached and the verdict, in the order kept); in the order
-    they were taken up."""
+    kept verdict (``kept``: the day reached and the verdict, in the order kept) and the
+    repeat visits ``planned`` for it and not yet counted (by recommendation; see
+    :func:`planned_counts`); in the order they were taken up."""
     changes = list(changes)
     status = current_status(changes)
+    counts = planned or {}
     taken: dict[str, date] = {}
     for change in changes:
         if change.status in (ACCEPTED, DONE):
             taken.setdefault(change.recommendation, change.on)
     latest: dict[str, tuple[date, Verdict]] = {}
-    for on, verdict in kept:
-        latest[verdict.recommendation] = (on, verdict)
+    for reached, made in kept:
+        latest[made.recommendation] = (reached, made)
     states = []
     for recommendation, on in taken.items():
-        found = latest.get(recommendation)
-        if found is None:
-            states.append(FollowupState(recommendation, status[recommendation], on, DUE))
-            continue
-        checked, verdict = found
-        state = SCHEDULED if verdict.verdict == NOT_ENOUGH_VISITS else CONCLUDED
+        checked: date | None = None
+        verdict: Verdict | None = None
+        if recommendation in latest:
+            checked, verdict = latest[recommendation]
+        ahead = counts.get(recommendation, 0)
+        if verdict is not None and verdict.verdict != NOT_ENOUGH_VISITS:
+            state = CONCLUDED
+        else:
+            state = SCHEDULED if ahead else DUE
         states.append(
-            FollowupState(recommendation, status[recommendation], on, state, checked, verdict)
+            FollowupState(
+                recommendation, status[recommendation], on, state, checked, verdict, ahead
+            )
         )
     return states

@@ -287,7 +287,7 @@ def _read(
         if after is not None:
             places = {"entity": record["entity"], "centre": record["centre"]}
             places["service"] = record["service"]
-            after.tally(day, places, record["sections"], record["handoffs"])
+            after.tally(day, places, record["sections"], record["handoffs"], shopper)
         if day < first:
             first = day
         if day > last:
@@ -493,6 +493,11 @@ class Insights:
     :func:`~shopperkit.insights.followup.verdicts` finds it; empty when the report was made
     from aggregates, which do not say the day of each visit."""
     followup_policy: FollowupPolicy = field(factory=FollowupPolicy)
+    finders: Mapping[str, tuple[str, ...]] = field(factory=dict)
+    """For each of :attr:`followups` (by recommendation), the shoppers whose visits among
+    those read scored its factor in its group on or before the day it was taken up (as
+    :func:`~shopperkit.insights.followup.finders` finds them), tallied in the same reading;
+    empty from aggregates. Shopper ids: kept for scheduling, never published."""
 
     def report(self, language: str, made: date | None = None) -> Report:
         """The report in ``language``, one of :attr:`languages`, made on ``made`` (today when
@@ -676,6 +681,7 @@ def insights(
     if after is not None:
         items = after.with_before(items)
     found = judge(items, [after.sample(item) for item in items], followup) if after else []
+    finding = {item.recommendation: after.finders_of(item) for item in items} if after else {}
     if count is None or kept_count is None:
         count = kept_count = sum(
             tallies[OVERALL].count for tallies in aggregates.groups.values() if OVERALL in tallies
@@ -713,6 +719,7 @@ def insights(
         followups=tuple(items),
         verdicts=tuple(found),
         followup_policy=followup,
+        finders=finding,
     )
 
 

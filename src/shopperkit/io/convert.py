@@ -194,3 +194,10 @@ def from_data(cls: type[T], data: Any, *, where: str = "") -> T:
         else:
             detail = str(error)
         raise InputError("structure_failed", {"reason": detail}, where=where or None) from None
+
+
+# Assignment's models use the converter, so they are imported once it is made. An unmet target
+# names a recommendation only when it is one of its follow-up's.
+from shopperkit.assignment.model import Unmet  # noqa: E402
+
+_register_renamed(Unmet, {"recommendation": override(omit_if_default=True)})

@@ -18,15 +18,26 @@ import orjson
 from sqlalchemy import Date, DateTime, Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from shopperkit.assignment.model import Booked, Visit
+from shopperkit.assignment.model import Booked, Period, Visit
 from shopperkit.errors import InputError
-from shopperkit.insights.followup import Verdict
+from shopperkit.insights.followup import (
+    Followup,
+    FollowupPolicy,
+    FollowupState,
+    FollowupTarget,
+    KeptVerdict,
+    Verdict,
+    followup_states,
+    kept_targets,
+    planned_counts,
+)
 from shopperkit.insights.recommendations import OPEN, StatusChange, current_status
 from shopperkit.io.convert import from_data, to_data
 from shopperkit.io.draws import draw_texts, read_draw, result_texts
 from shopperkit.io.files import json_bytes
 from shopperkit.lifecycle import Event, Ledger, Lifecycle, PersonRecord, Replace, apply
 from shopperkit.lifecycle.responsibilities import no_replacement
+from shopperkit.model.services import Directory
 from shopperkit.selection.drawing import Draw, Waitlist
 from shopperkit.store.database import Database, chunks, now
 from shopperkit.store.intake import IntakeRecords
@@ -334,10 +345,24 @@ class Store(IntakeRecords):
 
     # Follow-ups
 
-    def record_verdicts(self, verdicts: Sequence[Verdict], on: date) -> int:
+    def record_verdicts(
+        self,
+        verdicts: Sequence[Verdict],
+        on: date,
+        items: Sequence[Followup] = (),
+        finders: Mapping[str, Sequence[str]] | None = None,
+        until: date | None = None,
+    ) -> int:
         """Keep follow-up verdicts, reached ``on``, with their evidence in each
-        recommendation's history. A recommendation the status log does not show accepted or
-        done is refused (``followup_not_taken_up``), and then nothing is kept."""
+        recommendation's history; with each, the follow-up it judged (among ``items``), its
+        ``finders`` (by recommendation: the shoppers whose visits made the finding) and the
+        last day of the scores it saw (``until``), which ``assign`` schedules the repeat
+        visits from (:meth:`followup_targets`; a verdict kept without its follow-up gives
+        no targets, one without finders keeps no shopper off). A recommendation the status
+        log does not show accepted or done is refused (``followup_not_taken_up``), and then
+        nothing is kept."""
+        judged = {item.recommendation: item for item in items}
+        found = finders or {}
         with self.database.writing() as session:
             stored = [
                 _status(row) for row in session.scalars(select(StatusRow).order_by(StatusRow.seq))
@@ -347,34 +372,80 @@ class Store(IntakeRecords):
                 if status.get(verdict.recommendation, OPEN) == OPEN:
                     raise InputError("followup_not_taken_up", {"id": verdict.recommendation})
             stamp = now()
-            if verdicts:
-                session.execute(
-                    insert(FollowupRow),
-                    [
-                        {
-                            "recommendation": v.recommendation,
-                            "verdict": v.verdict,
-                            "on": on,
-                            "data": json_bytes(to_data(v)).decode("utf-8"),
-                            "recorded_by": self.who,
-                            "recorded_at": stamp,
-                        }
-                        for v in verdicts
-                    ],
+            rows = []
+            for v in verdicts:
+                item = judged.get(v.recommendation)
+                who = found.get(v.recommendation)
+                rows.append(
+                    {
+                        "recommendation": v.recommendation,
+                        "verdict": v.verdict,
+                        "on": on,
+                        "data": json_bytes(to_data(v)).decode("utf-8"),
+                        "recorded_by": self.who,
+                        "recorded_at": stamp,
+                        "item": None if item is None else json_bytes(to_data(item)).decode(),
+                        "finders": None if who is None else json_bytes(sorted(who)).decode(),
+                        "until": until,
+                    }
                 )
+            if rows:
+                session.execute(insert(FollowupRow), rows)
         return len(verdicts)
 
-    def followup_history(self, recommendation: str | None = None) -> list[tuple[date, Verdict]]:
-        """Every kept verdict (with ``recommendation``, only its own) and the day it was
-        reached, in the order kept."""
+    def kept_verdicts(self, recommendation: str | None = None) -> list[KeptVerdict]:
+        """Every kept verdict (with ``recommendation``, only its own) with the day it was
+        reached and, where kept with it, its follow-up, finders and last day of scores, in
+        the order kept."""
         with self.database.reading() as session:
             query = select(FollowupRow)
             if recommendation is not None:
                 query = query.where(FollowupRow.recommendation == recommendation)
             return [
-                (row.on, from_data(Verdict, orjson.loads(row.data)))
+                KeptVerdict(
+                    on=row.on,
+                    verdict=from_data(Verdict, orjson.loads(row.data)),
+                    item=None if row.item is None else from_data(Followup, orjson.loads(row.item)),
+                    finders=tuple(orjson.loads(row.finders)) if row.finders else (),
+                    until=row.until,
+                )
                 for row in session.scalars(query.order_by(FollowupRow.seq))
             ]
+
+    def followup_history(self, recommendation: str | None = None) -> list[tuple[date, Verdict]]:
+        """Every kept verdict (with ``recommendation``, only its own) and the day it was
+        reached, in the order kept."""
+        return [(kept.on, kept.verdict) for kept in self.kept_verdicts(recommendation)]
+
+    def followup_visits(self) -> list[tuple[str, date]]:
+        """The recommendation and day of every visit planned for a follow-up, by day."""
+        with self.database.reading() as session:
+            query = (
+                select(VisitRow.followup, VisitRow.day)
+                .where(VisitRow.followup.is_not(None), VisitRow.state == "planned")
+                .order_by(VisitRow.day, VisitRow.seq)
+            )
+            return [(str(row.followup), row.day) for row in session.execute(query)]
+
+    def followup_targets(
+        self, directory: Directory, period: Period, policy: FollowupPolicy | None = None
+    ) -> list[FollowupTarget]:
+        """The coverage targets for the repeat visits the kept follow-ups still need in
+        ``period``, less those already planned (see
+        :func:`~shopperkit.insights.followup.kept_targets`); pass them to ``assign`` with
+        :func:`~shopperkit.insights.followup.with_followups`, and the schedule's visits to
+        :meth:`add_visits` with the follow-ups they serve."""
+        kept = self.kept_verdicts()
+        return kept_targets(kept, self.followup_visits(), directory, period, policy)
+
+    def followup_states(self) -> list[FollowupState]:
+        """Where each recommendation taken up stands (see
+        :func:`~shopperkit.insights.followup.followup_states`), counting the repeat visits
+        planned for it that its latest verdict has not counted yet."""
+        kept = self.kept_verdicts()
+        planned = planned_counts(kept, self.followup_visits())
+        pairs = [(found.on, found.verdict) for found in kept]
+        return followup_states(self.status_changes(), pairs, planned)
 
     # Draws
 
@@ -427,10 +498,18 @@ class Store(IntakeRecords):
 
     # Visits
 
-    def add_visits(self, visits: Iterable[Visit | Booked], state: str = "planned") -> int:
+    def add_visits(
+        self,
+        visits: Iterable[Visit | Booked],
+        state: str = "planned",
+        serves: Mapping[int, str] | None = None,
+    ) -> int:
         """Keep visits, in one transaction: ``planned`` (a schedule's :class:`Visit`) or
-        ``made`` (a :class:`Booked`: who went where, on which day)."""
+        ``made`` (a :class:`Booked`: who went where, on which day). ``serves`` names the
+        recommendation whose follow-up a schedule's target serves, by target number (see
+        :func:`~shopperkit.insights.followup.with_followups`): its visits are kept as such."""
         stamp = now()
+        serving = serves or {}
         rows = [
             {
                 "shopper": visit.shopper,
@@ -440,6 +519,7 @@ class Store(IntakeRecords):
                 "data": _data_text(to_data(visit), f"visit of {visit.shopper}"),
                 "recorded_by": self.who,
                 "recorded_at": stamp,
+                "followup": serving.get(visit.target) if isinstance(visit, Visit) else None,
             }
             for visit in visits
         ]

@@ -82,7 +82,10 @@ class StatusRow(Base):
 
 class FollowupRow(Base):
     """One verdict of a recommendation's follow-up, in order (``seq``), with its evidence
-    (``data``: the :class:`~shopperkit.insights.followup.Verdict`)."""
+    (``data``: the :class:`~shopperkit.insights.followup.Verdict`); since 0004 also the
+    follow-up it judged (``item``: the :class:`~shopperkit.insights.followup.Followup`), its
+    finders (a JSON list of shopper ids) and the last day of the scores it saw (``until``),
+    each null in rows kept before."""
 
     __tablename__ = "followup_verdicts"
     __table_args__ = (Index("followups_by_recommendation", "recommendation", "seq"),)
@@ -94,6 +97,9 @@ class FollowupRow(Base):
     data: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(Id)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    item: Mapped[str | None] = mapped_column(Text, nullable=True)
+    finders: Mapped[str | None] = mapped_column(Text, nullable=True)
+    until: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class DrawRow(Base):
@@ -122,12 +128,14 @@ class DrawFile(Base):
 
 
 class VisitRow(Base):
-    """A visit planned by ``assign`` or made, for spacing, lockout and load across periods."""
+    """A visit planned by ``assign`` or made, for spacing, lockout and load across periods;
+    ``followup`` names the recommendation whose follow-up it serves (since 0004)."""
 
     __tablename__ = "visits"
     __table_args__ = (
         Index("visits_by_shopper", "shopper", "day"),
         Index("visits_by_centre", "centre", "day"),
+        Index("visits_by_followup", "followup", "day"),
     )
 
     seq: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
@@ -138,6 +146,7 @@ class VisitRow(Base):
     data: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(Id)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    followup: Mapped[str | None] = mapped_column(Id, nullable=True)
 
 
 class Document(Base):
