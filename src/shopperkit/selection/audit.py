@@ -77,7 +77,7 @@ def member_list(ids: Sequence[str]) -> str:
     """Ids as one text, space-separated; an id holding a space, a quote or a line break is
     quoted by the CSV rules (``"a b"``; a quote inside is doubled), so ids without them are
     written as they are and every id reads back unchanged with :func:`parse_member_list`."""
-    if not any(_SPECIAL.search(person) for person in ids):
+    if not _SPECIAL.search("".join(ids)):  # one character is special, not a pair of them
         return " ".join(ids)
     buffer = io.StringIO()
     # A line terminator of both characters makes the writer quote an id holding either.

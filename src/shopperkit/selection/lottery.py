@@ -44,6 +44,12 @@ GAP = 1e-9
 """A level is final when no lottery can raise it by more than this share of its value."""
 IDLE = 1e-6
 """Between levels, unused panels whose reduced cost is below ``-IDLE`` leave the master."""
+SPREAD_RATE = 4.0
+"""How fast :meth:`Swaps.spread` lowers the weight of the profiles a panel serves."""
+SPREAD_ROUNDS = 3
+"""Panels spread after each level, per profile still free."""
+AHEAD = 1.05
+"""After a level, the profiles still free are aimed this much above it."""
 
 
 @frozen
@@ -172,26 +178,32 @@ class Swaps:
             self.steps,
         )
 
-    def spread(self, panels: list[Counts], excluded: Sequence[int], rounds: int) -> list[Counts]:
-        """Diverse starting panels by multiplicative weights.
+    def spread(self, start: Counts, targets: Sequence[float], rounds: int) -> list[Counts]:
+        """Diverse panels that together come near every profile's target, by multiplicative
+        weights (Arora, Hazan and Kale's method for covering programmes).
 
-        Each round climbs to the panel worth most under the current weights, then lowers the
-        weight of every profile it seats, so later panels favour profiles seated less often.
+        Each round climbs to the panel worth most when a seat of profile ``t`` is worth its
+        weight over ``size_t * targets[t]``, then lowers each profile's weight by
+        ``exp(-SPREAD_RATE * share)``, its share being how far that panel goes towards its
+        target relative to the profile it helps most; so later panels favour the profiles
+        served least so far. A target of 0 leaves the profile out (its weight is 0).
         """
         np = self.np
-        weights = np.ones(len(self.sizes))
-        weights[list(excluded)] = 0.0
-        current = np.array(panels[0], dtype=np.int64)
+        aim = np.asarray(targets, dtype=float) * self.sizes
+        live = aim > 0
+        weights = live.astype(float)
+        per_target = np.divide(1.0, aim, out=np.zeros_like(aim), where=live)
+        current = np.array(start, dtype=np.int64)
         found: list[Counts] = []
-        seen = set(panels)
+        seen = {start}
         for _ in range(rounds):
-            per_seat = weights / self.sizes
-            current = self.climb(current, per_seat)
+            current = self.climb(current, weights * per_target)
             panel = tuple(int(c) for c in current)
             if panel not in seen:
                 seen.add(panel)
                 found.append(panel)
-            weights = weights * 0.8 ** (current / self.sizes * 10)
+            share = current * per_target
+            weights = weights * np.exp(-SPREAD_RATE * share / max(float(share.max()), 1e-12))
             weights /= weights.sum()
         return found
 
@@ -338,6 +350,20 @@ class _Leximin:
             self.master.set_coefficient(1 + t, 0, 0.0)
             self.master.set_row_bounds(1 + t, max(level - SLACK, 0.0), INF)
 
+    def aim(self, level: float) -> None:
+        """Add panels spread towards the next level: every fixed profile kept at its level,
+        every free one a little above ``level`` (:data:`AHEAD`), starting from the last
+        solution's heaviest panel. With them the master usually reaches the next level in
+        a few rounds instead of many."""
+        n = len(self.problem.profiles)
+        free = n - len(self.fixed)
+        if not free or not self.panels:
+            return
+        targets = [self.fixed.get(t, level * AHEAD) for t in range(n)]
+        heaviest = max(range(len(self.panels)), key=lambda j: self.weights[j])
+        for panel in self.swaps.spread(self.panels[heaviest], targets, SPREAD_ROUNDS * free):
+            self.add(panel)
+
 
 def leximin(
     problem: Problem, panels: list[Counts], excluded: Sequence[int], *, levels: int | None = None
@@ -345,7 +371,8 @@ def leximin(
     """The leximin lottery (``levels=1`` gives maximin)."""
     n = len(problem.profiles)
     state = _Leximin(problem, panels, excluded)
-    for panel in state.swaps.spread(panels, excluded, n):
+    live = [0.0 if t in state.fixed else 1.0 for t in range(n)]
+    for panel in state.swaps.spread(panels[0], live, n):
         state.add(panel)
     done = 0
     first: _Dual | None = None
@@ -361,6 +388,8 @@ def leximin(
             first = _Dual(tight, [weights[t] for t in tight], vertices[0].panels, state.best)
         state.fix(tight, level)
         done += 1
+        if levels is None:
+            state.aim(level)
     lottery = _recover(problem, vertices, excluded)
     if lottery is None:
         lottery = _exact(state.panels, state.weights)
@@ -665,7 +694,9 @@ def nash(
     live = [t for t in range(n) if t not in set(excluded)]
     state = _Nash(problem, live)
     swaps = Swaps(problem)
-    for panel in [*dict.fromkeys(panels), *swaps.spread(panels, excluded, n)]:
+    skip = set(excluded)
+    aims = [0.0 if t in skip else 1.0 for t in range(n)]
+    for panel in [*dict.fromkeys(panels), *swaps.spread(panels[0], aims, n)]:
         if state.add(panel):
             swaps.remember(panel)
     total = float(state.sizes.sum())

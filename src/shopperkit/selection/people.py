@@ -56,11 +56,17 @@ def _segments(
 
 
 def cohorts(lottery: Lottery, groups: Sequence[Sequence[str]]) -> list[tuple[Fraction, Cohort]]:
-    """The lottery over named cohorts (sorted ids), most probable first; equal cohorts merged."""
+    """The lottery over named cohorts (sorted ids), most probable first; equal cohorts merged.
+
+    All arithmetic is in integers: a person's turn starts at a multiple of ``1/n`` grain (``n``
+    their profile's size), so each panel's times are counted in ``1/N`` grains, ``N`` the
+    least common multiple of the sizes whose turns start in it.
+    """
     scale = math.lcm(*(p.denominator for p in lottery.probabilities))
     grains = [int(p * scale) for p in lottery.probabilities]
     panels = lottery.panels
-    cuts: list[set[Fraction]] = [{Fraction(0)} for _ in panels]
+    # Where a turn starts in each panel, as (numerator, denominator) of grains.
+    cuts: list[set[tuple[int, int]]] = [set() for _ in panels]
     where: list[list[tuple[int, int, Segment, int]]] = [[] for _ in panels]
     for t, group in enumerate(groups):
         n = len(group)
@@ -69,32 +75,35 @@ def cohorts(lottery: Lottery, groups: Sequence[Sequence[str]]) -> list[tuple[Fra
                 where[j].append((t, n, segment, segment.offsets[position]))
             d, k = segment.length, segment.seats
             for i in range(n):
-                # person i starts at (i * d * k / n) mod d
-                moment = Fraction((i * d * k) % (d * n), n)
-                position = bisect_right(segment.offsets, moment) - 1
-                cuts[segment.panels[position]].add(moment - segment.offsets[position])
-    found_weights: dict[Cohort, Fraction] = {}
+                # person i starts at (i * d * k / n) mod d, that is start / n
+                start = (i * d * k) % (d * n)
+                position = bisect_right(segment.offsets, start // n) - 1
+                cuts[segment.panels[position]].add((start - segment.offsets[position] * n, n))
+    units = [math.lcm(*(den for _, den in found)) for found in cuts]
+    common = math.lcm(*units)
+    found_weights: dict[Cohort, int] = {}
     for j, panel in enumerate(panels):
+        unit = units[j]
         whole = [
             person
             for t, seats in enumerate(panel)
             if seats and seats == len(groups[t])
             for person in groups[t]
         ]
-        edges = [*sorted(cuts[j]), Fraction(grains[j])]
+        edges = [*sorted({0} | {num * (unit // den) for num, den in cuts[j]}), grains[j] * unit]
+        # seat m of a segment holds person floor((m * d + offset + a / unit) * n / (d * k))
+        seating = [
+            (groups[t], n, offset * unit, segment.length * unit, segment.seats)
+            for t, n, segment, offset in where[j]
+        ]
         for a, b in itertools.pairwise(edges):
             if a >= b:
                 continue
-            num, den = a.numerator, a.denominator
             members = list(whole)
-            for t, n, segment, offset in where[j]:
-                d, k = segment.length, segment.seats
-                group = groups[t]
-                # seat m holds person floor((m * d + offset + a) * n / (d * k))
+            for group, n, start, seat, k in seating:
                 for m in range(k):
-                    members.append(group[(((m * d + offset) * den + num) * n) // (d * k * den)])
+                    members.append(group[((start + m * seat + a) * n) // (seat * k)])
             cohort = tuple(sorted(members))
-            found_weights[cohort] = found_weights.get(cohort, Fraction(0)) + (b - a)
-    return sorted(
-        ((p / scale, c) for c, p in found_weights.items()), key=lambda item: (-item[0], item[1])
-    )
+            found_weights[cohort] = found_weights.get(cohort, 0) + (b - a) * (common // unit)
+    order = sorted(found_weights.items(), key=lambda item: (-item[1], item[0]))
+    return [(Fraction(weight, common * scale), cohort) for cohort, weight in order]
