@@ -48,7 +48,7 @@ SPREAD_RATE = 4.0
 """How fast :meth:`Swaps.spread` lowers the weight of the profiles a panel serves."""
 SPREAD_ROUNDS = 3
 """Panels spread after each level, per profile still free."""
-AHEAD = 1.05
+AHEAD = 1.3
 """After a level, the profiles still free are aimed this much above it."""
 
 
