@@ -7,7 +7,8 @@ far; new panels that the current dual weights value more than the bound, found f
 one-seat moves from known panels and, when those find none, by an integer programme (which
 also proves the level optimal); then the profiles whose weight is positive are fixed at that
 level. Starting panels come from multiplicative weights, so the first level is often solved
-at once. ``maximin`` stops after the first level. ``nash`` maximises the sum of the logarithms
+at once; after each level, more are aimed at the next (every fixed profile at its level, the
+free ones above), so the master reaches it in a few rounds. ``maximin`` stops after the first level. ``nash`` maximises the sum of the logarithms
 of everyone's probability. ``legacy`` repeats a quick randomised greedy draw (like older
 tools) and uses how often each panel came out.
 
@@ -352,7 +353,7 @@ class _Leximin:
 
     def aim(self, level: float) -> None:
         """Add panels spread towards the next level: every fixed profile kept at its level,
-        every free one a little above ``level`` (:data:`AHEAD`), starting from the last
+        every free one :data:`AHEAD` times ``level``, starting from the last
         solution's heaviest panel. With them the master usually reaches the next level in
         a few rounds instead of many."""
         n = len(self.problem.profiles)
