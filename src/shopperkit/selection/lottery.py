@@ -8,9 +8,10 @@ one-seat moves from known panels and, when those find none, by an integer progra
 also proves the level optimal); then the profiles whose weight is positive are fixed at that
 level. Starting panels come from multiplicative weights, so the first level is often solved
 at once; after each level, more are aimed at the next (every fixed profile at its level, the
-free ones above), so the master reaches it in a few rounds. ``maximin`` stops after the first level. ``nash`` maximises the sum of the logarithms
-of everyone's probability. ``legacy`` repeats a quick randomised greedy draw (like older
-tools) and uses how often each panel came out.
+free ones above), so the master reaches it in a few rounds. ``maximin`` stops after the
+first level. ``nash`` maximises the sum of the logarithms of everyone's probability.
+``legacy`` repeats a quick randomised greedy draw (like older tools) and uses how often each
+panel came out.
 
 All work is on profiles with integer seat counts; people sharing a profile get exactly the
 same probability. Leximin's and maximin's panel probabilities are exact: the floating-point
@@ -51,6 +52,9 @@ SPREAD_ROUNDS = 3
 """Panels spread after each level, per profile still free."""
 AHEAD = 1.3
 """After a level, the profiles still free are aimed this much above it."""
+REAIM = 1.02
+"""Within a level, panels are aimed again whenever the master's ``z`` has risen this much
+since the last aim."""
 
 
 @frozen
@@ -233,7 +237,10 @@ class _Leximin:
 
     The master maximises ``z`` over the panels found so far (one column each, plus ``z``):
     row 0 makes the panel weights sum to one; row ``1 + t`` asks profile ``t`` for a
-    probability of at least ``z`` while it is free, and at least its level once fixed.
+    probability of at least ``z`` while it is free, and at least its level once fixed. The
+    row counts seats (a panel's seats for the profile against ``z`` times its size), which
+    keeps the matrix in small integers: the simplex then pivots far less often than on
+    probabilities. Its dual is the profile's weight per seat.
     """
 
     def __init__(self, problem: Problem, panels: list[Counts], excluded: Sequence[int]) -> None:
@@ -255,9 +262,9 @@ class _Leximin:
         rows = [Row((), (), 1.0, 1.0)]
         for t in range(len(self.problem.profiles)):
             if t in self.fixed:
-                rows.append(Row((), (), max(self.fixed[t] - SLACK, 0.0), INF))
+                rows.append(Row((), (), self._seats(t, self.fixed[t]), INF))
             else:
-                rows.append(Row((0,), (-1.0,), 0.0, INF))
+                rows.append(Row((0,), (-float(self.sizes[t]),), 0.0, INF))
         self.master = Program([1.0], [-INF], [INF], rows, maximize=True, integer=False)
         # Columns are added to a solved programme: the primal simplex starts from there.
         self.master.option("simplex_strategy", 4)
@@ -275,8 +282,7 @@ class _Leximin:
         self.known.add(panel)
         self.panels.append(panel)
         self.swaps.remember(panel)
-        sizes = self.sizes
-        entries = {0: 1.0} | {1 + t: c / sizes[t] for t, c in enumerate(panel) if c}
+        entries = {0: 1.0} | {1 + t: float(c) for t, c in enumerate(panel) if c}
         self.master.add_column(0.0, 0.0, INF, entries)
 
     def drop_idle(self) -> None:
@@ -296,17 +302,26 @@ class _Leximin:
         """Raise the lowest free profile as far as possible: the level and the dual weights.
 
         Adds panels the dual weights value more than the bound (from one-seat moves, else
-        from the integer programme) until there is none.
+        from the integer programme) until there is none; past the first level, also panels
+        aimed above ``z`` (:meth:`aim`) each time it has risen by :data:`REAIM`.
         """
         sizes = self.sizes
+        aimed: float | None = None
         while True:
             solution = self.master.run()
             if solution is None:  # pragma: no cover - the levels are reachable by construction
                 raise RuntimeError("leximin master infeasible")
             self.weights = list(solution.values[1:])
+            if self.groups:  # past the first level: aim again whenever z has risen enough
+                if aimed is None:
+                    aimed = solution.objective
+                elif solution.objective > aimed * REAIM:
+                    aimed = solution.objective
+                    self.aim(aimed)
+                    continue
             bound = solution.duals[0] + TOLERANCE
-            dual = [max(-d, 0.0) for d in solution.duals[1:]]
-            per_seat = [w / s for w, s in zip(dual, sizes, strict=True)]
+            per_seat = [max(-d, 0.0) for d in solution.duals[1:]]
+            dual = [w * s for w, s in zip(per_seat, sizes, strict=True)]
             found = [p for p in self.swaps.improve(per_seat, bound) if p not in self.known]
             if not found:
                 # The integer programme proves a bound: no lottery beats z + (best - mu).
@@ -349,7 +364,11 @@ class _Leximin:
             self.group_of[t] = len(self.groups) - 1
             self.fixed[t] = level
             self.master.set_coefficient(1 + t, 0, 0.0)
-            self.master.set_row_bounds(1 + t, max(level - SLACK, 0.0), INF)
+            self.master.set_row_bounds(1 + t, self._seats(t, level), INF)
+
+    def _seats(self, t: int, level: float) -> float:
+        """The seats profile ``t`` must get at ``level`` (a hair below, for rounding)."""
+        return max(level - SLACK, 0.0) * self.sizes[t]
 
     def aim(self, level: float) -> None:
         """Add panels spread towards the next level: every fixed profile kept at its level,
