@@ -311,6 +311,20 @@ def test_decimals_have_a_fixed_format() -> None:
     assert decimal(Fraction(0), 2) == "0.00"
 
 
+@given(value=st.fractions(), digits=st.integers(1, 30))
+def test_decimals_round_half_to_even(value: Fraction, digits: int) -> None:
+    text = decimal(value, digits)
+    whole, point, decimals = text.partition(".")
+    assert point == "."
+    assert len(decimals) == digits
+    assert whole.lstrip("-").isdigit()
+    # The text is the value rounded half to even (Python's rounding of exact fractions).
+    assert Fraction(text) == Fraction(round(value * 10**digits), 10**digits)
+    # Halves go to the even neighbour.
+    half = Fraction(2 * round(value * 10**digits) + 1, 2 * 10**digits)
+    assert Fraction(decimal(half, digits)) * 10**digits % 2 == 0
+
+
 # --- the commands --------------------------------------------------------------------------
 
 POOL = "id,citizen,gender\n" + "".join(

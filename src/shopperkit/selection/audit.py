@@ -61,8 +61,9 @@ def sha256_text(text: str) -> str:
 
 def decimal(value: Fraction, digits: int) -> str:
     """``value`` rounded half-even to ``digits`` decimals, always written with all of them."""
-    scaled = value * 10**digits
-    whole = round(scaled)
+    whole, rest = divmod(value.numerator * 10**digits, value.denominator)
+    if 2 * rest > value.denominator or (2 * rest == value.denominator and whole % 2):
+        whole += 1
     sign = "-" if whole < 0 else ""
     text = str(abs(whole)).rjust(digits + 1, "0")
     return f"{sign}{text[:-digits]}.{text[-digits:]}"

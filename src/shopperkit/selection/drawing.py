@@ -587,9 +587,11 @@ def _revealed(
 
 def _reveal(drawn: Draw, problem: Problem, seed: str, commitment: Commitment | None) -> Draw:
     committed = _committed(drawn, commitment)
-    rows = parse_distribution(drawn.published.distribution)
-    index = draw_index([p for p, _ in rows], seed, drawn.commitment.distribution_sha256)
-    return _revealed(drawn, problem, rows[index][1], seed, index, committed, DRAW_RULE, None)
+    # The probabilities as distribution.csv publishes them (its rows are the lottery's).
+    published = [Decimal(decimal(p, DISTRIBUTION_DIGITS)) for p, _ in drawn.lottery]
+    index = draw_index(published, seed, drawn.commitment.distribution_sha256)
+    cohort = drawn.lottery[index][1]
+    return _revealed(drawn, problem, cohort, seed, index, committed, DRAW_RULE, None)
 
 
 def _drawable(probabilities: str) -> list[str]:

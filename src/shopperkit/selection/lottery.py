@@ -48,7 +48,7 @@ IDLE = 1e-6
 """Between levels, unused panels whose reduced cost is below ``-IDLE`` leave the master."""
 SPREAD_RATE = 4.0
 """How fast :meth:`Swaps.spread` lowers the weight of the profiles a panel serves."""
-SPREAD_ROUNDS = 3
+SPREAD_ROUNDS = 2
 """Panels spread after each level, per profile still free."""
 AHEAD = 1.3
 """After a level, the profiles still free are aimed this much above it."""
@@ -203,7 +203,7 @@ class Swaps:
         seen = {start}
         for _ in range(rounds):
             current = self.climb(current, weights * per_target)
-            panel = tuple(int(c) for c in current)
+            panel = tuple(current.tolist())
             if panel not in seen:
                 seen.add(panel)
                 found.append(panel)
