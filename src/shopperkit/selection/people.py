@@ -60,26 +60,31 @@ def cohorts(lottery: Lottery, groups: Sequence[Sequence[str]]) -> list[tuple[Fra
 
     All arithmetic is in integers: a person's turn starts at a multiple of ``1/n`` grain (``n``
     their profile's size), so each panel's times are counted in ``1/N`` grains, ``N`` the
-    least common multiple of the sizes whose turns start in it.
+    least common multiple of the sizes whose turns start in it. Within a panel, a profile's
+    people change only where one of their turns starts, so only they are seated again there.
     """
     scale = math.lcm(*(p.denominator for p in lottery.probabilities))
     grains = [int(p * scale) for p in lottery.probabilities]
     panels = lottery.panels
-    # Where a turn starts in each panel, as (numerator, denominator) of grains.
-    cuts: list[set[tuple[int, int]]] = [set() for _ in panels]
-    where: list[list[tuple[int, int, Segment, int]]] = [[] for _ in panels]
+    # Each panel's shared profiles (profile, size, segment, offset) and, by the moment a turn
+    # starts in it (numerator and denominator of grains), the shared profiles whose it is.
+    shared: list[list[tuple[int, int, Segment, int]]] = [[] for _ in panels]
+    starts: list[dict[tuple[int, int], list[int]]] = [{} for _ in panels]
     for t, group in enumerate(groups):
         n = len(group)
         for segment in _segments(grains, panels, t, n):
+            slots = []
             for position, j in enumerate(segment.panels):
-                where[j].append((t, n, segment, segment.offsets[position]))
+                slots.append(len(shared[j]))
+                shared[j].append((t, n, segment, segment.offsets[position]))
             d, k = segment.length, segment.seats
             for i in range(n):
                 # person i starts at (i * d * k / n) mod d, that is start / n
                 start = (i * d * k) % (d * n)
                 position = bisect_right(segment.offsets, start // n) - 1
-                cuts[segment.panels[position]].add((start - segment.offsets[position] * n, n))
-    units = [math.lcm(*(den for _, den in found)) for found in cuts]
+                moment = (start - segment.offsets[position] * n, n)
+                starts[segment.panels[position]].setdefault(moment, []).append(slots[position])
+    units = [math.lcm(*(den for _, den in found)) for found in starts]
     common = math.lcm(*units)
     found_weights: dict[Cohort, int] = {}
     for j, panel in enumerate(panels):
@@ -90,20 +95,23 @@ def cohorts(lottery: Lottery, groups: Sequence[Sequence[str]]) -> list[tuple[Fra
             if seats and seats == len(groups[t])
             for person in groups[t]
         ]
-        edges = [*sorted({0} | {num * (unit // den) for num, den in cuts[j]}), grains[j] * unit]
+        changes: dict[int, list[int]] = {0: list(range(len(shared[j])))}
+        for (num, den), slots in starts[j].items():
+            changes.setdefault(num * (unit // den), []).extend(slots)
+        edges = [*sorted(changes), grains[j] * unit]
         # seat m of a segment holds person floor((m * d + offset + a / unit) * n / (d * k))
         seating = [
             (groups[t], n, offset * unit, segment.length * unit, segment.seats)
-            for t, n, segment, offset in where[j]
+            for t, n, segment, offset in shared[j]
         ]
+        seated: list[list[str]] = [[] for _ in seating]
         for a, b in itertools.pairwise(edges):
+            for slot in changes[a]:
+                group, n, start, seat, k = seating[slot]
+                seated[slot] = [group[((start + m * seat + a) * n) // (seat * k)] for m in range(k)]
             if a >= b:
                 continue
-            members = list(whole)
-            for group, n, start, seat, k in seating:
-                for m in range(k):
-                    members.append(group[((start + m * seat + a) * n) // (seat * k)])
-            cohort = tuple(sorted(members))
+            cohort = tuple(sorted(itertools.chain(whole, *seated)))
             found_weights[cohort] = found_weights.get(cohort, 0) + (b - a) * (common // unit)
     order = sorted(found_weights.items(), key=lambda item: (-item[1], item[0]))
     return [(Fraction(weight, common * scale), cohort) for cohort, weight in order]
