@@ -138,12 +138,12 @@ def test_in_a_workspace_the_report_reads_the_statuses_from_the_store(
     assert again[chosen]["history"] == [
         {"status": "accepted", "on": "2024-04-02", "by": "moi-focal-point", "note": ""}
     ]
-    # The report kept the follow-up's verdict in the store: no visit came after, so the
-    # follow-up is scheduled and waits for its visits.
+    # The report kept the follow-up's verdict in the store: no visit came after and none is
+    # planned yet, so the follow-up is due (assign schedules its repeat visits).
     capsys.readouterr()
     assert main(["followups", *place, "--format", "json"]) == 0
     (row,) = json.loads(capsys.readouterr().out)
-    assert (row["recommendation"], row["state"]) == (chosen, "scheduled")
+    assert (row["recommendation"], row["state"], row["planned"]) == (chosen, "due", 0)
     followup = again[chosen]["followup"]
     assert isinstance(followup, dict)
     assert row["verdict"] == followup["verdict"] == "not_enough_visits"
