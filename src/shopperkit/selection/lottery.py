@@ -53,8 +53,8 @@ SPREAD_ROUNDS = 2
 AHEAD = 1.3
 """After a level, the profiles still free are aimed this much above it."""
 REAIM = 1.02
-"""Within a level, panels are aimed again whenever the master's ``z`` has risen this much
-since the last aim."""
+"""Past the first level, panels are aimed again whenever the master's ``z`` has risen this
+much above the level's first solution or the last aim within the level."""
 
 
 @frozen
@@ -391,8 +391,8 @@ def leximin(
     """The leximin lottery (``levels=1`` gives maximin)."""
     n = len(problem.profiles)
     state = _Leximin(problem, panels, excluded)
-    live = [0.0 if t in state.fixed else 1.0 for t in range(n)]
-    for panel in state.swaps.spread(panels[0], live, n):
+    aims = [0.0 if t in state.fixed else 1.0 for t in range(n)]  # the excluded are fixed at 0
+    for panel in state.swaps.spread(panels[0], aims, n):
         state.add(panel)
     done = 0
     first: _Dual | None = None
@@ -711,10 +711,10 @@ def nash(
     import numpy as np
 
     n = len(problem.profiles)
-    live = [t for t in range(n) if t not in set(excluded)]
+    skip = set(excluded)
+    live = [t for t in range(n) if t not in skip]
     state = _Nash(problem, live)
     swaps = Swaps(problem)
-    skip = set(excluded)
     aims = [0.0 if t in skip else 1.0 for t in range(n)]
     for panel in [*dict.fromkeys(panels), *swaps.spread(panels[0], aims, n)]:
         if state.add(panel):
