@@ -86,8 +86,9 @@ def ours(
     """Time one ``shopperkit select`` (library call, the same work as the command), then
     score its files with the shared ``score.py``.
 
-    As on the peer's side, imports are done before the clock starts: the solver and the
-    compiled move search are imported lazily by the draw, so they are imported here first.
+    As on the peer's side, imports are done before the clock starts: the solver, the exact
+    arithmetic (FLINT) and the compiled move search are imported lazily by the draw, so
+    they are imported here first.
     ``score.py`` checks every panel of the distribution and the drawn panel against the
     quotas; it writes its own ``result.json``, so it scores a copy of the three files.
 
@@ -95,6 +96,7 @@ def ours(
     (``select --panels M``); the CPU seconds of the lottery and of the rounding are kept, and
     the rounding's loss at the minimum.
     """
+    import flint  # noqa: F401
     import highspy  # noqa: F401
 
     import shopperkit.selection.moves  # noqa: F401

@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from fractions import Fraction
+from hashlib import sha256
 from pathlib import Path
 
 import pytest
@@ -291,17 +292,25 @@ def test_the_move_search_ends_on_a_valid_panel_no_single_move_improves(
 
 @given(
     weights=st.lists(st.integers(1, 10**6), min_size=1, max_size=20),
+    digits=st.lists(st.integers(0, 40), min_size=1, max_size=20),
     seed=st.text(max_size=10),
 )
-def test_the_draw_follows_the_seed(weights: list[int], seed: str) -> None:
-    total = sum(weights)
-    rows = [decimal(Fraction(w, total), 15) for w in weights]
+def test_the_draw_follows_the_seed(weights: list[int], digits: list[int], seed: str) -> None:
     from decimal import Decimal
 
+    total = sum(weights)
+    # Rows as written, with any number of decimals (a hand-made file may have other counts).
+    rows = [decimal(Fraction(w, total), digits[i % len(digits)] + 1) for i, w in enumerate(weights)]
     values = [Decimal(r) for r in rows]
     first = draw_index(values, seed, "x" * 64)
     assert first == draw_index(values, seed, "x" * 64)
-    assert 0 <= first < len(weights)
+    # The rule as the audit's docstring states it, in fractions.
+    digest = sha256(f"shopperkit-draw/1\n{'x' * 64}\n{seed}".encode()).digest()
+    u = Fraction(int.from_bytes(digest, "big"), 2**256)
+    exact = [Fraction(r) for r in rows]
+    running = [sum(exact[: i + 1], Fraction(0)) for i in range(len(exact))]
+    expected = next((i for i, r in enumerate(running) if r > u * running[-1]), len(rows) - 1)
+    assert first == expected
 
 
 def test_decimals_have_a_fixed_format() -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -59,11 +60,18 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def decimal(value: Fraction, digits: int) -> str:
-    """``value`` rounded half-even to ``digits`` decimals, always written with all of them."""
-    whole, rest = divmod(value.numerator * 10**digits, value.denominator)
+def scaled(value: Fraction, digits: int) -> int:
+    """``value`` times ``10**digits``, rounded half-even to an integer."""
+    power: int = 10**digits
+    whole, rest = divmod(value.numerator * power, value.denominator)
     if 2 * rest > value.denominator or (2 * rest == value.denominator and whole % 2):
         whole += 1
+    return whole
+
+
+def decimal(value: Fraction, digits: int) -> str:
+    """``value`` rounded half-even to ``digits`` decimals, always written with all of them."""
+    whole = scaled(value, digits)
     sign = "-" if whole < 0 else ""
     text = str(abs(whole)).rjust(digits + 1, "0")
     return f"{sign}{text[:-digits]}.{text[-digits:]}"
@@ -183,16 +191,27 @@ def exact_column(text: str, file: str) -> list[Fraction]:
 
 def draw_index(probabilities: Sequence[Decimal], seed: str, distribution_sha256: str) -> int:
     """The row the seed picks (see the module's docstring for the rule)."""
+    ratios = [p.as_integer_ratio() for p in probabilities]
+    common = math.lcm(*{denominator for _, denominator in ratios})
+    return weighted_index(
+        [numerator * (common // denominator) for numerator, denominator in ratios],
+        seed,
+        distribution_sha256,
+    )
+
+
+def weighted_index(weights: Sequence[int], seed: str, distribution_sha256: str) -> int:
+    """The row the seed picks, the rows' probabilities given as integers in proportion to
+    them: the first whose running total exceeds ``u`` times their sum, compared in integers
+    (``u`` is a whole number over ``2**256``)."""
     digest = hashlib.sha256(f"{DRAW_RULE}\n{distribution_sha256}\n{seed}".encode()).digest()
-    u = Fraction(int.from_bytes(digest, "big"), 2**256)
-    exact = [Fraction(p) for p in probabilities]
-    target = u * sum(exact, Fraction(0))
-    running = Fraction(0)
-    for index, p in enumerate(exact):
-        running += p
-        if running > target:
+    target = int.from_bytes(digest, "big") * sum(weights)
+    running = 0
+    for index, weight in enumerate(weights):
+        running += weight
+        if running << 256 > target:
             return index
-    return len(exact) - 1
+    return len(weights) - 1
 
 
 def waitlist(ids: Sequence[str], seed: str) -> list[str]:

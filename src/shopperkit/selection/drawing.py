@@ -53,8 +53,10 @@ from shopperkit.selection.audit import (
     probabilities_text,
     profile_index,
     quota_report,
+    scaled,
     sha256_text,
     waitlist,
+    weighted_index,
 )
 from shopperkit.selection.feasibility import (
     HOUSEHOLDS,
@@ -588,8 +590,8 @@ def _revealed(
 def _reveal(drawn: Draw, problem: Problem, seed: str, commitment: Commitment | None) -> Draw:
     committed = _committed(drawn, commitment)
     # The probabilities as distribution.csv publishes them (its rows are the lottery's).
-    published = [Decimal(decimal(p, DISTRIBUTION_DIGITS)) for p, _ in drawn.lottery]
-    index = draw_index(published, seed, drawn.commitment.distribution_sha256)
+    published = [scaled(p, DISTRIBUTION_DIGITS) for p, _ in drawn.lottery]
+    index = weighted_index(published, seed, drawn.commitment.distribution_sha256)
     cohort = drawn.lottery[index][1]
     return _revealed(drawn, problem, cohort, seed, index, committed, DRAW_RULE, None)
 

@@ -23,25 +23,39 @@ def solve(
     integers (repeated columns add up). A square ``A`` must be invertible; a system with
     more rows than columns must be consistent with independent columns.
     """
-    from flint import fmpq_mat, fmpz_mat
+    from flint import fmpq_mat
 
     if not rows or not columns or len(rows) < columns:
         return None
-    dense = [[0] * columns for _ in rows]
-    for i, row in enumerate(rows):
-        for j, v in row:
-            dense[i][j] += v
     if len(rows) == columns:
         try:
-            found = fmpz_mat(dense).solve(fmpz_mat([[b] for b in rhs]))
+            found = _matrix(rows, columns).solve(_matrix([[(0, b)] for b in rhs], 1))
         except ZeroDivisionError:  # singular
             return None
         return tuple(_fraction(found[j, 0]) for j in range(columns))
-    augmented = fmpq_mat(fmpz_mat([[*row, b] for row, b in zip(dense, rhs, strict=True)]))
+    augmented = fmpq_mat(
+        _matrix([[*row, (columns, b)] for row, b in zip(rows, rhs, strict=True)], columns + 1)
+    )
     echelon, rank = augmented.rref()
     if rank != columns or any(echelon[j, j] != 1 for j in range(columns)):
         return None  # dependent columns, or inconsistent (the last column is a pivot)
     return tuple(_fraction(echelon[j, columns]) for j in range(columns))
+
+
+def _matrix(rows: Sequence[Sequence[tuple[int, int]]], columns: int) -> Any:
+    """A FLINT integer matrix (``fmpz_mat``) of sparse rows; only the non-zero entries are
+    set, since converting every zero costs more than the solve itself."""
+    from flint import fmpz_mat
+
+    matrix = fmpz_mat(len(rows), columns)
+    for i, row in enumerate(rows):
+        entries: dict[int, int] = {}
+        for j, v in row:
+            entries[j] = entries.get(j, 0) + v
+        for j, v in entries.items():
+            if v:
+                matrix[i, j] = v
+    return matrix
 
 
 def _fraction(value: Any) -> Fraction:

@@ -27,15 +27,16 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 from attrs import evolve, frozen
 
 from shopperkit.selection import exact
 from shopperkit.selection.feasibility import Counts, Problem, find_panel
-from shopperkit.selection.solver import INF, Program, Row
+from shopperkit.selection.solver import INF, Program, Row, Solution
 
 METHODS = ("leximin", "maximin", "nash", "legacy")
 GRAIN = 10**9
@@ -183,6 +184,19 @@ class Swaps:
             self.steps,
         )
 
+    def _climbs(self, starts: Sequence[Any], weights: Any) -> list[Any]:
+        """:meth:`climb` from each start, half of them in a second thread (the compiled
+        climb does not hold Python's lock), in the order of ``starts``."""
+        half = len(starts) // 2
+        if not half:
+            return [self.climb(panel, weights) for panel in starts]
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1, thread_name_prefix="shopperkit-climb") as other:
+            later = other.submit(lambda: [self.climb(panel, weights) for panel in starts[half:]])
+            first = [self.climb(panel, weights) for panel in starts[:half]]
+            return first + later.result()
+
     def spread(self, start: Counts, targets: Sequence[float], rounds: int) -> list[Counts]:
         """Diverse panels that together come near every profile's target, by multiplicative
         weights (Arora, Hazan and Kale's method for covering programmes).
@@ -223,8 +237,7 @@ class Swaps:
         known = self.matrix
         order = np.argsort(-(known @ w), kind="stable")[: self.starts]
         found: list[Counts] = []
-        for j in order:
-            panel = self.climb(known[j], w)
+        for panel in self._climbs([known[j] for j in order], w):
             if float(panel @ w) > bound:
                 counts = tuple(int(c) for c in panel)
                 if counts not in found:
@@ -298,17 +311,20 @@ class _Leximin:
             self.panels = [self.panels[j] for j in kept]
             self.weights = [self.weights[j] for j in kept]
 
-    def level(self) -> tuple[float, list[float]]:
+    def level(self, meanwhile: Callable[[], None] | None = None) -> tuple[float, list[float]]:
         """Raise the lowest free profile as far as possible: the level and the dual weights.
 
         Adds panels the dual weights value more than the bound (from one-seat moves, else
         from the integer programme) until there is none; past the first level, also panels
         aimed above ``z`` (:meth:`aim`) each time it has risen by :data:`REAIM`.
+        ``meanwhile`` runs in this thread during the first solve (HiGHS, in a second thread,
+        does not hold Python's lock, so the two share the processor's cores).
         """
         sizes = self.sizes
         aimed: float | None = None
         while True:
-            solution = self.master.run()
+            solution = self._solve(meanwhile)
+            meanwhile = None
             if solution is None:  # pragma: no cover - the levels are reachable by construction
                 raise RuntimeError("leximin master infeasible")
             self.weights = list(solution.values[1:])
@@ -339,6 +355,17 @@ class _Leximin:
                 return solution.objective, dual
             for panel in found:
                 self.add(panel)
+
+    def _solve(self, meanwhile: Callable[[], None] | None) -> Solution | None:
+        """The master's solution, ``meanwhile`` run while it is solved."""
+        if meanwhile is None:
+            return self.master.run()
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1, thread_name_prefix="shopperkit-master") as solver:
+            solving = solver.submit(self.master.run)
+            meanwhile()
+            return solving.result()
 
     def vertex(self, level: float) -> _Vertex:
         """The basis of the last master solution (see :class:`_Vertex`)."""
@@ -396,21 +423,25 @@ def leximin(
         state.add(panel)
     done = 0
     first: _Dual | None = None
-    vertices: list[_Vertex] = []
+    recovery = _Recovery(problem.sizes)
+    last: _Vertex | None = None
     while len(state.fixed) < n and (levels is None or done < levels):
         free = [t for t in range(n) if t not in state.fixed]
-        level, weights = state.level()
+        # The last level's basis is read exactly while the master solves the next one.
+        level, weights = state.level(None if last is None else partial(recovery.read, last))
         tight = [t for t in free if weights[t] > TOLERANCE]
         if not tight:  # numerical corner: fix the free profile with the largest weight
             tight = [max(free, key=lambda t: weights[t])]
-        vertices.append(state.vertex(level))
+        last = state.vertex(level)
         if first is None:
-            first = _Dual(tight, [weights[t] for t in tight], vertices[0].panels, state.best)
+            first = _Dual(tight, [weights[t] for t in tight], last.panels, state.best)
         state.fix(tight, level)
         done += 1
         if levels is None:
             state.aim(level)
-    lottery = _recover(problem, vertices, excluded)
+    if last is not None:
+        recovery.read(last)
+    lottery = recovery.lottery(excluded)
     if lottery is None:
         lottery = _exact(state.panels, state.weights)
         lottery = evolve(lottery, levels=_levels(lottery, problem, state.groups, excluded))
@@ -480,10 +511,8 @@ class _Dual:
         return max(worth(panel) for panel in candidates)
 
 
-def _recover(
-    problem: Problem, vertices: Sequence[_Vertex], excluded: Sequence[int]
-) -> Lottery | None:
-    """The exact lottery and levels of the final basis, or None when they cannot be read.
+class _Recovery:
+    """The exact lottery and levels of the final basis, read level by level.
 
     Each level's basis is a square system: its basic panels' weights and ``z`` as
     unknowns; the weights summing to one and each tight profile held at its group's level
@@ -491,12 +520,20 @@ def _recover(
     gives the level exactly; the last one gives the lottery, kept when its weights are
     non-negative and every profile, exactly, is at or above its level.
     """
-    sizes = problem.sizes
-    levels: list[Fraction] = []
-    weights: tuple[Fraction, ...] = ()
-    for vertex in vertices:
-        if not vertex.z:
-            return None
+
+    def __init__(self, sizes: Sequence[int]) -> None:
+        self.sizes = sizes
+        self.levels: list[Fraction] = []
+        self.weights: tuple[Fraction, ...] = ()
+        self.final: _Vertex | None = None
+        self.failed = False
+
+    def read(self, vertex: _Vertex) -> None:
+        """Read the basis at the end of the next level."""
+        if self.failed or not vertex.z:
+            self.failed = True
+            return
+        sizes, levels = self.sizes, self.levels
         b = len(vertex.panels)
         scale = math.lcm(*(level.denominator for level in levels))
         rows = [[(j, 1) for j in range(b)]]
@@ -513,26 +550,32 @@ def _recover(
                 rhs.append(int(level * scale * sizes[t]))
         solved = exact.solve(b + 1, rows, rhs)
         if solved is None:
-            return None
+            self.failed = True
+            return
         levels.append(solved[b] / scale)
-        weights = tuple(w / scale for w in solved[:b])
-    if any(w < 0 for w in weights):
-        return None
-    final = vertices[-1]
-    kept = sorted(
-        ((p, w) for p, w in zip(final.panels, weights, strict=True) if w > 0),
-        key=lambda item: (-item[1], item[0]),
-    )
-    lottery = Lottery(tuple(p for p, _ in kept), tuple(w for _, w in kept), recovered=True)
-    probabilities = lottery.profile_probabilities(sizes)
-    skip = set(excluded)
-    for t, p in enumerate(probabilities):
-        if t in skip:
-            continue
-        g = final.groups.get(t, len(levels) - 1)
-        if p < levels[g]:
+        self.weights = tuple(w / scale for w in solved[:b])
+        self.final = vertex
+
+    def lottery(self, excluded: Sequence[int]) -> Lottery | None:
+        """The exact lottery of the last basis read, or None when it cannot be read."""
+        final = self.final
+        if self.failed or final is None or any(w < 0 for w in self.weights):
             return None
-    return evolve(lottery, levels=tuple(levels))
+        levels = self.levels
+        kept = sorted(
+            ((p, w) for p, w in zip(final.panels, self.weights, strict=True) if w > 0),
+            key=lambda item: (-item[1], item[0]),
+        )
+        lottery = Lottery(tuple(p for p, _ in kept), tuple(w for _, w in kept), recovered=True)
+        probabilities = lottery.profile_probabilities(self.sizes)
+        skip = set(excluded)
+        for t, p in enumerate(probabilities):
+            if t in skip:
+                continue
+            g = final.groups.get(t, len(levels) - 1)
+            if p < levels[g]:
+                return None
+        return evolve(lottery, levels=tuple(levels))
 
 
 def _levels(

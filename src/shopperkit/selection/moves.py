@@ -17,7 +17,7 @@ SIGNATURE = (
 )
 
 
-@njit(SIGNATURE, cache=True)  # type: ignore[misc, untyped-decorator, unused-ignore]
+@njit(SIGNATURE, cache=True, nogil=True)  # type: ignore[misc, untyped-decorator, unused-ignore]
 def climb(
     panel: Any,
     weights: Any,
