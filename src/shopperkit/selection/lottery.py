@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from functools import partial
 from typing import Any
@@ -197,7 +197,13 @@ class Swaps:
             first = [self.climb(panel, weights) for panel in starts[:half]]
             return first + later.result()
 
-    def spread(self, start: Counts, targets: Sequence[float], rounds: int) -> list[Counts]:
+    def spread(
+        self,
+        start: Counts,
+        targets: Sequence[float],
+        rounds: int,
+        stop: Callable[[], bool] | None = None,
+    ) -> list[Counts]:
         """Diverse panels that together come near every profile's target, by multiplicative
         weights (Arora, Hazan and Kale's method for covering programmes).
 
@@ -206,6 +212,7 @@ class Swaps:
         ``exp(-SPREAD_RATE * share)``, its share being how far that panel goes towards its
         target relative to the profile it helps most; so later panels favour the profiles
         served least so far. A target of 0 leaves the profile out (its weight is 0).
+        ``stop``, asked before each round, ends the rounds early when it says so.
         """
         np = self.np
         aim = np.asarray(targets, dtype=float) * self.sizes
@@ -216,6 +223,8 @@ class Swaps:
         found: list[Counts] = []
         seen = {start}
         for _ in range(rounds):
+            if stop is not None and stop():
+                break
             current = self.climb(current, weights * per_target)
             panel = tuple(current.tolist())
             if panel not in seen:
@@ -269,6 +278,10 @@ class _Leximin:
         self.group_of: dict[int, int] = {}
         self.best: Counts = ()
         """The integer programme's best panel at the last level's dual weights."""
+        self.aiming = False
+        """Whether panels are aimed at the next level after each (leximin, not maximin)."""
+        self.ahead: list[Counts] | None = None
+        """The panels :meth:`aim` adds next, spread while the last level was proved."""
 
     def _build(self, panels: Sequence[Counts]) -> None:
         """A fresh master programme over ``panels``, with the levels fixed so far."""
@@ -285,18 +298,19 @@ class _Leximin:
         self.master.option("primal_feasibility_tolerance", 1e-9)
         self.panels: list[Counts] = []
         self.known: set[Counts] = set()
-        for panel in panels:
-            self.add(panel)
+        self.add(panels)
 
-    def add(self, panel: Counts) -> None:
-        """Add a panel as a column of the master programme."""
-        if panel in self.known:
-            return
-        self.known.add(panel)
-        self.panels.append(panel)
-        self.swaps.remember(panel)
-        entries = {0: 1.0} | {1 + t: float(c) for t, c in enumerate(panel) if c}
-        self.master.add_column(0.0, 0.0, INF, entries)
+    def add(self, panels: Iterable[Counts]) -> None:
+        """Add the panels not known yet as columns of the master programme."""
+        columns = []
+        for panel in panels:
+            if panel in self.known:
+                continue
+            self.known.add(panel)
+            self.panels.append(panel)
+            self.swaps.remember(panel)
+            columns.append({0: 1.0} | {1 + t: float(c) for t, c in enumerate(panel) if c})
+        self.master.add_columns(0.0, 0.0, INF, columns)
 
     def drop_idle(self) -> None:
         """Delete the panels the last solution leaves out and prices clearly below the bound.
@@ -333,7 +347,7 @@ class _Leximin:
                     aimed = solution.objective
                 elif solution.objective > aimed * REAIM:
                     aimed = solution.objective
-                    self.aim(aimed)
+                    self.add(self._spread(aimed, self.fixed))
                     continue
             bound = solution.duals[0] + TOLERANCE
             per_seat = [max(-d, 0.0) for d in solution.duals[1:]]
@@ -342,19 +356,48 @@ class _Leximin:
             if not found:
                 # The integer programme proves a bound: no lottery beats z + (best - mu).
                 self.pricing.set_costs(per_seat)
-                priced = self.pricing.run()
-                assert priced is not None
-                gap = priced.objective - solution.duals[0]
+                priced, ahead = self._price(solution, dual)
                 best = tuple(round(v) for v in priced.values)
                 self.best = best
-                if gap <= GAP * max(solution.objective, 1e-9):
+                if _final(priced, solution):
+                    self.ahead = ahead
                     return solution.objective, dual
                 if best not in self.known:
                     found.append(best)
             if not found:
                 return solution.objective, dual
-            for panel in found:
-                self.add(panel)
+            self.add(found)
+
+    def _price(
+        self, solution: Solution, dual: Sequence[float]
+    ) -> tuple[Solution, list[Counts] | None]:
+        """The integer programme's solution at the master's dual weights and, when aiming,
+        the panels :meth:`aim` would add once this level is fixed: they are spread in this
+        thread while the programme runs in another (HiGHS does not hold Python's lock), and
+        kept only when it proves the level final (else their rounds stop early)."""
+        if not self.aiming:
+            priced = self.pricing.run()
+            assert priced is not None
+            return priced, None
+        from concurrent.futures import ThreadPoolExecutor
+
+        fixed = self.fixed | dict.fromkeys(self.tight(dual), solution.objective)
+        with ThreadPoolExecutor(1, thread_name_prefix="shopperkit-pricing") as pricer:
+            pricing = pricer.submit(self.pricing.run)
+
+            def disproved() -> bool:
+                return pricing.done() and not _final(pricing.result(), solution)
+
+            ahead = self._spread(solution.objective, fixed, disproved)
+            priced = pricing.result()
+        assert priced is not None
+        return priced, ahead if _final(priced, solution) else None
+
+    def tight(self, dual: Sequence[float]) -> list[int]:
+        """The free profiles a level with these dual weights fixes: those of positive weight
+        (in a numerical corner, the one of largest weight)."""
+        free = [t for t in range(len(self.problem.profiles)) if t not in self.fixed]
+        return [t for t in free if dual[t] > TOLERANCE] or [max(free, key=lambda t: dual[t])]
 
     def _solve(self, meanwhile: Callable[[], None] | None) -> Solution | None:
         """The master's solution, ``meanwhile`` run while it is solved."""
@@ -398,18 +441,31 @@ class _Leximin:
         return max(level - SLACK, 0.0) * self.sizes[t]
 
     def aim(self, level: float) -> None:
-        """Add panels spread towards the next level: every fixed profile kept at its level,
-        every free one :data:`AHEAD` times ``level``, starting from the last
-        solution's heaviest panel. With them the master usually reaches the next level in
-        a few rounds instead of many."""
+        """Add panels spread towards the next level (:meth:`_spread`), or those already
+        spread while the level was proved. With them the master usually reaches the next
+        level in a few rounds instead of many."""
+        ahead, self.ahead = self.ahead, None
+        self.add(self._spread(level, self.fixed) if ahead is None else ahead)
+
+    def _spread(
+        self, level: float, fixed: dict[int, float], stop: Callable[[], bool] | None = None
+    ) -> list[Counts]:
+        """Panels spread with every profile in ``fixed`` kept at its level and every other
+        aimed :data:`AHEAD` times ``level``, from the last solution's heaviest panel."""
         n = len(self.problem.profiles)
-        free = n - len(self.fixed)
+        free = n - len(fixed)
         if not free or not self.panels:
-            return
-        targets = [self.fixed.get(t, level * AHEAD) for t in range(n)]
+            return []
+        targets = [fixed.get(t, level * AHEAD) for t in range(n)]
         heaviest = max(range(len(self.panels)), key=lambda j: self.weights[j])
-        for panel in self.swaps.spread(self.panels[heaviest], targets, SPREAD_ROUNDS * free):
-            self.add(panel)
+        return self.swaps.spread(self.panels[heaviest], targets, SPREAD_ROUNDS * free, stop)
+
+
+def _final(priced: Solution | None, solution: Solution) -> bool:
+    """Whether the integer programme's best panel proves the master's level final: no
+    lottery can raise it by more than :data:`GAP` of its value."""
+    assert priced is not None
+    return priced.objective - solution.duals[0] <= GAP * max(solution.objective, 1e-9)
 
 
 def leximin(
@@ -419,19 +475,16 @@ def leximin(
     n = len(problem.profiles)
     state = _Leximin(problem, panels, excluded)
     aims = [0.0 if t in state.fixed else 1.0 for t in range(n)]  # the excluded are fixed at 0
-    for panel in state.swaps.spread(panels[0], aims, n):
-        state.add(panel)
+    state.add(state.swaps.spread(panels[0], aims, n))
     done = 0
     first: _Dual | None = None
     recovery = _Recovery(problem.sizes)
     last: _Vertex | None = None
+    state.aiming = levels is None
     while len(state.fixed) < n and (levels is None or done < levels):
-        free = [t for t in range(n) if t not in state.fixed]
         # The last level's basis is read exactly while the master solves the next one.
         level, weights = state.level(None if last is None else partial(recovery.read, last))
-        tight = [t for t in free if weights[t] > TOLERANCE]
-        if not tight:  # numerical corner: fix the free profile with the largest weight
-            tight = [max(free, key=lambda t: weights[t])]
+        tight = state.tight(weights)
         last = state.vertex(level)
         if first is None:
             first = _Dual(tight, [weights[t] for t in tight], last.panels, state.best)

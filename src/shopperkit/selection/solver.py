@@ -134,20 +134,35 @@ class Program:
         """Set a HiGHS option."""
         self._h.setOptionValue(name, value)
 
-    def add_column(
-        self, cost: float, lower: float, upper: float, entries: dict[int, float]
+    def add_columns(
+        self, cost: float, lower: float, upper: float, columns: Sequence[dict[int, float]]
     ) -> None:
-        """Add one column with its entries by row."""
+        """Add columns of the same cost and bounds, each given by its entries by row, at
+        once (HiGHS then updates the programme once)."""
+        if not columns:
+            return
         np = self._np
-        rows = sorted(entries)
-        self._h.addCol(
-            cost,
-            *self._vector([lower, upper]),
-            len(rows),
-            np.array(rows, dtype=np.int32),
-            np.array([entries[r] for r in rows], dtype=float),
+        starts: list[int] = []
+        index: list[int] = []
+        value: list[float] = []
+        for entries in columns:
+            starts.append(len(index))
+            for row in sorted(entries):
+                index.append(row)
+                value.append(entries[row])
+        n = len(columns)
+        low, high = self._vector([lower, upper])
+        self._h.addCols(
+            n,
+            np.full(n, float(cost)),
+            np.full(n, low),
+            np.full(n, high),
+            len(index),
+            np.array(starts, dtype=np.int32),
+            np.array(index, dtype=np.int32),
+            np.array(value, dtype=float),
         )
-        self.columns += 1
+        self.columns += n
 
     def basis(self) -> tuple[list[int], list[int]]:
         """The last solution's basis: its basic columns and its non-basic (tight) rows."""
