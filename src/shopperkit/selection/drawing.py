@@ -347,7 +347,7 @@ def compute_lottery(
     :data:`RELAX_OBJECTIVES`) is what the relaxation proposed for infeasible quotas
     minimises. Raises :class:`QuotasInfeasible`.
     """
-    from shopperkit.selection.lottery import compute
+    from shopperkit.selection.lottery import Start, compute
     from shopperkit.selection.people import cohorts
 
     if method not in METHODS:
@@ -357,13 +357,15 @@ def compute_lottery(
         raise InputError(
             "relax_objective_unknown", {"name": relax_objective, "known": list(RELAX_OBJECTIVES)}
         )
-    feasibility, panels = check(problem, relax_objective)
+    # leximin's and maximin's first panels are spread while the check covers the pool.
+    start = Start(problem) if method in ("leximin", "maximin") else None
+    feasibility, panels = check(problem, relax_objective, start.spread if start else None)
     if not feasibility.feasible:
         raise QuotasInfeasible(feasibility)
     # The covering panels seat every profile that can be drawn.
     excluded = [t for t in range(len(problem.profiles)) if not any(p[t] for p in panels)]
     progress("lottery")
-    result = compute(problem, method, panels, excluded, salt)
+    result = compute(problem, method, panels, excluded, salt, start)
     progress("cohorts")
     rows = cohorts(result, problem.members)
     exact = result.profile_probabilities(problem.sizes)

@@ -20,7 +20,7 @@ one out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 
 from attrs import frozen
@@ -340,51 +340,80 @@ def describe(problem: Problem, bounds: Iterable[Bound]) -> tuple[BoundReport, ..
     return tuple(found)
 
 
-def cover(problem: Problem) -> tuple[list[Counts], list[int]]:
+def cover(
+    problem: Problem, meanwhile: Callable[[Counts], object] | None = None
+) -> tuple[list[Counts], list[int]]:
     """Panels that together include every profile that can be included, and those that cannot.
 
     Each step asks for a valid panel with the most not-yet-included profiles; a profile still
-    left out is then tested on its own.
+    left out is then tested on its own. ``meanwhile`` is called with the first panel, in this
+    thread, while the others are found in another (HiGHS does not hold Python's lock).
     """
     n = len(problem.profiles)
-    panels: list[Counts] = []
     covered = [False] * n
+    first = _widest(problem, covered)
+    if first is None:
+        return [], list(range(n))
+    if meanwhile is None:
+        return _cover_from(problem, first, covered)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="shopperkit-cover") as other:
+        rest = other.submit(_cover_from, problem, first, covered)
+        meanwhile(first)
+        return rest.result()
+
+
+def _widest(problem: Problem, covered: Sequence[bool]) -> Counts | None:
+    """A valid panel with the most profiles not covered yet (None when there is none)."""
+    weights = [0.0 if done else 1.0 for done in covered]
+    # One seat of an uncovered profile is worth 1; more seats are worth nothing extra.
+    upper = [1 if not done else size for done, size in zip(covered, problem.sizes, strict=True)]
+    panel = find_panel(problem, weights, upper=upper)
+    return find_panel(problem, weights) if panel is None else panel
+
+
+def _cover_from(
+    problem: Problem, panel: Counts | None, covered: list[bool]
+) -> tuple[list[Counts], list[int]]:
+    n = len(problem.profiles)
+    panels: list[Counts] = []
     excluded: list[int] = []
-    while True:
-        weights = [0.0 if covered[t] else 1.0 for t in range(n)]
-        # One seat of an uncovered profile is worth 1; more seats are worth nothing extra.
-        upper = [1 if not covered[t] else size for t, size in enumerate(problem.sizes)]
-        panel = find_panel(problem, weights, upper=upper)
-        if panel is None:
-            panel = find_panel(problem, weights)
-        if panel is None:
-            return panels, list(range(n))
+    while panel is not None:
         gained = [t for t in range(n) if panel[t] and not covered[t]]
         if not gained:
             break
         panels.append(panel)
         for t in gained:
             covered[t] = True
+        panel = _widest(problem, covered)
+    else:
+        return panels, list(range(n))
     for t in range(n):
         if covered[t]:
             continue
-        panel = find_panel(problem, force=t)
-        if panel is None:
+        found = find_panel(problem, force=t)
+        if found is None:
             excluded.append(t)
             continue
-        panels.append(panel)
+        panels.append(found)
         for s in range(n):
-            if panel[s]:
+            if found[s]:
                 covered[s] = True
     return panels, excluded
 
 
-def check(problem: Problem, objective: str = "seats") -> tuple[Feasibility, list[Counts]]:
+def check(
+    problem: Problem,
+    objective: str = "seats",
+    meanwhile: Callable[[Counts], object] | None = None,
+) -> tuple[Feasibility, list[Counts]]:
     """Decide feasibility; explain a conflict (with the smallest relaxation under
     ``objective``), or list the profiles that can never be drawn.
 
     Also returns valid panels covering every profile that can be drawn (a start for the
-    lotteries).
+    lotteries; ``meanwhile`` is called with the first while the others are found, see
+    :func:`cover`).
     """
     seats = problem.quotas.seats
     if find_panel(problem) is None:
@@ -397,7 +426,7 @@ def check(problem: Problem, objective: str = "seats") -> tuple[Feasibility, list
             None if moves is None else tuple(moves),
             objective=objective,
         ), []
-    panels, never = cover(problem)
+    panels, never = cover(problem, meanwhile)
     excluded = tuple(
         Excluded(
             dict(zip(problem.quotas.features, problem.profiles[t], strict=True)),

@@ -265,11 +265,17 @@ class _Leximin:
     probabilities. Its dual is the profile's weight per seat.
     """
 
-    def __init__(self, problem: Problem, panels: list[Counts], excluded: Sequence[int]) -> None:
+    def __init__(
+        self,
+        problem: Problem,
+        panels: list[Counts],
+        excluded: Sequence[int],
+        swaps: Swaps | None = None,
+    ) -> None:
         self.problem = problem
         self.sizes = problem.sizes
         self.fixed: dict[int, float] = dict.fromkeys(excluded, 0.0)
-        self.swaps = Swaps(problem)
+        self.swaps = swaps or Swaps(problem)
         self._build(panels)
         self.pricing = pricing_programme(problem)
         self.weights: list[float] = []
@@ -468,14 +474,42 @@ def _final(priced: Solution | None, solution: Solution) -> bool:
     return priced.objective - solution.duals[0] <= GAP * max(solution.objective, 1e-9)
 
 
+class Start:
+    """A head start for leximin and maximin: the panels spread from the first covering panel
+    towards every profile (as :func:`leximin` begins), computed while the feasibility check
+    finds the other covering panels (pass :meth:`spread` as its ``meanwhile``)."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.swaps: Swaps | None = None
+        self.panel: Counts | None = None
+        self.found: list[Counts] = []
+
+    def spread(self, panel: Counts) -> None:
+        """Spread from ``panel``, as if no profile were excluded."""
+        n = len(self.problem.profiles)
+        self.swaps = Swaps(self.problem)
+        self.found = self.swaps.spread(panel, [1.0] * n, n)
+        self.panel = panel
+
+
 def leximin(
-    problem: Problem, panels: list[Counts], excluded: Sequence[int], *, levels: int | None = None
+    problem: Problem,
+    panels: list[Counts],
+    excluded: Sequence[int],
+    *,
+    levels: int | None = None,
+    start: Start | None = None,
 ) -> Lottery:
-    """The leximin lottery (``levels=1`` gives maximin)."""
+    """The leximin lottery (``levels=1`` gives maximin); ``start``, when it spread from the
+    first of ``panels`` and none is excluded, saves the first spread."""
     n = len(problem.profiles)
-    state = _Leximin(problem, panels, excluded)
-    aims = [0.0 if t in state.fixed else 1.0 for t in range(n)]  # the excluded are fixed at 0
-    state.add(state.swaps.spread(panels[0], aims, n))
+    state = _Leximin(problem, panels, excluded, start.swaps if start else None)
+    if start is not None and start.panel == panels[0] and not excluded:
+        state.add(start.found)
+    else:
+        aims = [0.0 if t in state.fixed else 1.0 for t in range(n)]  # the excluded are at 0
+        state.add(state.swaps.spread(panels[0], aims, n))
     done = 0
     first: _Dual | None = None
     recovery = _Recovery(problem.sizes)
@@ -914,13 +948,19 @@ def legacy(problem: Problem, seed: str, draws: int = LEGACY_DRAWS) -> Lottery:
 
 
 def compute(
-    problem: Problem, method: str, panels: list[Counts], excluded: Sequence[int], seed: str
+    problem: Problem,
+    method: str,
+    panels: list[Counts],
+    excluded: Sequence[int],
+    seed: str,
+    start: Start | None = None,
 ) -> Lottery:
-    """The lottery of ``method`` (one of :data:`METHODS`)."""
+    """The lottery of ``method`` (one of :data:`METHODS`); ``start`` (leximin and maximin)
+    is their head start, see :class:`Start`."""
     if method == "leximin":
-        return leximin(problem, panels, excluded)
+        return leximin(problem, panels, excluded, start=start)
     if method == "maximin":
-        return leximin(problem, panels, excluded, levels=1)
+        return leximin(problem, panels, excluded, levels=1, start=start)
     if method == "nash":
         return nash(problem, panels, excluded)
     return legacy(problem, seed)
