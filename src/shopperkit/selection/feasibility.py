@@ -342,18 +342,18 @@ def describe(problem: Problem, bounds: Iterable[Bound]) -> tuple[BoundReport, ..
 
 def cover(
     problem: Problem, meanwhile: Callable[[Counts], object] | None = None
-) -> tuple[list[Counts], list[int]]:
-    """Panels that together include every profile that can be included, and those that cannot.
+) -> tuple[list[Counts], list[int]] | None:
+    """Panels that together include every profile that can be included, and those that
+    cannot; None when no panel meets the quotas.
 
     Each step asks for a valid panel with the most not-yet-included profiles; a profile still
     left out is then tested on its own. ``meanwhile`` is called with the first panel, in this
     thread, while the others are found in another (HiGHS does not hold Python's lock).
     """
-    n = len(problem.profiles)
-    covered = [False] * n
+    covered = [False] * len(problem.profiles)
     first = _widest(problem, covered)
     if first is None:
-        return [], list(range(n))
+        return None
     if meanwhile is None:
         return _cover_from(problem, first, covered)
     from concurrent.futures import ThreadPoolExecutor
@@ -416,7 +416,9 @@ def check(
     :func:`cover`).
     """
     seats = problem.quotas.seats
-    if find_panel(problem) is None:
+    # The first covering panel, if there is one, proves the quotas can be met.
+    covering = cover(problem, meanwhile)
+    if covering is None:
         bounds = conflict(problem)
         moves = relaxation(problem, objective)
         return Feasibility(
@@ -426,7 +428,7 @@ def check(
             None if moves is None else tuple(moves),
             objective=objective,
         ), []
-    panels, never = cover(problem, meanwhile)
+    panels, never = covering
     excluded = tuple(
         Excluded(
             dict(zip(problem.quotas.features, problem.profiles[t], strict=True)),
