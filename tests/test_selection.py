@@ -35,7 +35,7 @@ from shopperkit.selection.drawing import (
 )
 from shopperkit.selection.drawing import draw as draw_cohort
 from shopperkit.selection.feasibility import Problem, check, find_panel
-from shopperkit.selection.lottery import compute
+from shopperkit.selection.lottery import Start, compute
 from shopperkit.selection.people import cohorts
 from shopperkit.selection.quotas import Quota, QuotaSet, max_seats, min_seats, quotas_for
 from shopperkit.testing.strategies import pools_with_quotas
@@ -228,6 +228,29 @@ def test_lotteries_meet_every_quota_and_sum_to_the_seats(problem: Problem, metho
             marginal[person] += p  # type: ignore[assignment]
     for person, t in of.items():
         assert marginal[person] == exact[t]
+
+
+@settings(max_examples=25, deadline=None)
+@given(problem=pools_with_quotas(), method=st.sampled_from(["leximin", "maximin"]))
+def test_the_head_start_changes_nothing_but_the_order_of_work(
+    problem: Problem, method: str
+) -> None:
+    # The first panels spread while the check finds the rest of its cover (in a second
+    # thread) are the ones the lottery would spread itself: the same cover, the same lottery.
+    started: list[tuple[int, ...]] = []
+    start = Start(problem)
+
+    def spread(panel: tuple[int, ...]) -> None:
+        started.append(panel)
+        start.spread(panel)
+
+    feasibility, panels = check(problem, meanwhile=spread)
+    plain_feasibility, plain_panels = check(problem)
+    assert (feasibility, panels) == (plain_feasibility, plain_panels)
+    assert started == panels[:1]
+    excluded = [t for t in range(len(problem.profiles)) if not any(p[t] for p in panels)]
+    with_start = compute(problem, method, panels, excluded, "s", start)
+    assert with_start == compute(problem, method, panels, excluded, "s")
 
 
 @settings(max_examples=25, deadline=None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from attrs import evolve
@@ -22,12 +23,12 @@ from shopperkit.io.draws import read_draw, write_draw
 from shopperkit.io.files import csv_rows, csv_text
 from shopperkit.io.pool import read_pool
 from shopperkit.io.quotas import read_quotas
-from shopperkit.selection import exact
+from shopperkit.selection import exact, lottery
 from shopperkit.selection.audit import PROBABILITIES_FILE, exact_column, sha256_text
 from shopperkit.selection.drawing import Draw, verify
 from shopperkit.selection.drawing import draw as draw_cohort
 from shopperkit.selection.feasibility import Problem, check
-from shopperkit.selection.lottery import compute
+from shopperkit.selection.lottery import Start, compute
 from shopperkit.testing.strategies import pools_with_quotas
 
 PEER = Path(__file__).with_name("sortition_peer")
@@ -37,6 +38,42 @@ PEER = Path(__file__).with_name("sortition_peer")
 def peer_draw() -> Draw:
     pool = read_pool(PEER / "pool.csv").pool
     return draw_cohort(pool, read_quotas(PEER / "quotas.csv", 22), None, "11 22 33", "leximin")
+
+
+@pytest.mark.parametrize("method", ["leximin", "maximin"])
+def test_the_head_start_gives_the_lottery_of_the_plain_order(method: str) -> None:
+    # On a pool large enough for the first panels to matter, the panels spread while the
+    # check finds its cover (see the property test in test_selection.py) are exactly those
+    # the lottery would spread: the lottery is the same, panel for panel.
+    pool = read_pool(PEER / "pool.csv").pool
+    problem = Problem.of(read_quotas(PEER / "quotas.csv", 22), pool)
+    start = Start(problem)
+    _, panels = check(problem, meanwhile=start.spread)
+    assert start.panel == panels[0]
+    assert start.found
+    excluded = [t for t in range(len(problem.profiles)) if not any(p[t] for p in panels)]
+    plain = compute(problem, method, panels, excluded, "s")
+    assert compute(problem, method, panels, excluded, "s", start) == plain
+    # Another first spread gives another lottery over panels (so the comparison can fail).
+    start.found = start.found[: len(start.found) // 2]
+    assert compute(problem, method, panels, excluded, "s", start).panels != plain.panels
+
+
+def test_panels_aimed_while_a_level_is_proved_are_those_aimed_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # leximin spreads the next level's panels while the integer programme proves a level;
+    # the lottery is the one computed when they are spread only after the proof.
+    pool = read_pool(PEER / "pool.csv").pool
+    problem = Problem.of(read_quotas(PEER / "quotas.csv", 22), pool)
+    _, panels = check(problem)
+    ahead = compute(problem, "leximin", panels, [], "s")
+
+    def price_only(state: Any, solution: Any, dual: Any) -> tuple[Any, None]:
+        return state.pricing.run(), None
+
+    monkeypatch.setattr(lottery._Leximin, "_price", price_only)
+    assert compute(problem, "leximin", panels, [], "s") == ahead
 
 
 def test_the_peers_fixture_has_a_minimum_of_exactly_one_eleventh(peer_draw: Draw) -> None:
