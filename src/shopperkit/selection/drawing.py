@@ -561,7 +561,7 @@ def _revealed(
 ) -> Draw:
     hashes = drawn.commitment
     members = set(panel)
-    ranked = waitlist(_drawable(drawn.published.probabilities), seed)
+    ranked = waitlist(_drawable(drawn.probabilities), seed)
     result = SelectionResult(
         format=FORMAT,
         panel=panel,
@@ -598,9 +598,10 @@ def _reveal(drawn: Draw, problem: Problem, seed: str, commitment: Commitment | N
     return _revealed(drawn, problem, cohort, seed, index, committed, DRAW_RULE, None)
 
 
-def _drawable(probabilities: str) -> list[str]:
-    """Everyone whose published probability is positive."""
-    return [person for person, p in parse_probabilities(probabilities) if p > 0]
+def _drawable(probabilities: Mapping[str, Fraction]) -> list[str]:
+    """Everyone whose published probability (the exact one rounded as ``probabilities.csv``
+    writes it) is positive."""
+    return [person for person, p in probabilities.items() if scaled(p, PROBABILITY_DIGITS) > 0]
 
 
 def _replaced(
