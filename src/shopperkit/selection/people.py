@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -105,13 +105,22 @@ def cohorts(lottery: Lottery, groups: Sequence[Sequence[str]]) -> list[tuple[Fra
             for t, n, segment, offset in shared[j]
         ]
         seated: list[list[str]] = [[] for _ in seating]
+        # Everyone seated, kept sorted: a change moves the people of the seats that change.
+        cohort = sorted(whole)
         for a, b in itertools.pairwise(edges):
             for slot in changes[a]:
                 group, n, start, seat, k = seating[slot]
-                seated[slot] = [group[((start + m * seat + a) * n) // (seat * k)] for m in range(k)]
+                now = [group[((start + m * seat + a) * n) // (seat * k)] for m in range(k)]
+                was = seated[slot]
+                moved = [m for m in range(k) if now[m] != was[m]] if was else range(k)
+                for m in moved if was else ():
+                    cohort.remove(was[m])
+                for m in moved:
+                    insort(cohort, now[m])
+                seated[slot] = now
             if a >= b:
                 continue
-            cohort = tuple(sorted(itertools.chain(whole, *seated)))
-            found_weights[cohort] = found_weights.get(cohort, 0) + (b - a) * (common // unit)
+            named = tuple(cohort)
+            found_weights[named] = found_weights.get(named, 0) + (b - a) * (common // unit)
     order = sorted(found_weights.items(), key=lambda item: (-item[1], item[0]))
     return [(Fraction(weight, common * scale), cohort) for cohort, weight in order]
