@@ -14,7 +14,8 @@ first level. ``nash`` maximises the sum of the logarithms of everyone's probabil
 panel came out.
 
 All work is on profiles with integer seat counts; people sharing a profile get exactly the
-same probability. Leximin's and maximin's panel probabilities are exact: the floating-point
+same probability. HiGHS and the compiled climbs do not hold Python's lock, so a computation
+uses a second thread where its steps allow (the results are those of the plain order). Leximin's and maximin's panel probabilities are exact: the floating-point
 solution is read back as the rational solution of its final basis and checked exactly
 (:mod:`.exact`), and the minimum comes with an exact bound from the first level's dual
 weights that no lottery can beat. Where that reading fails they are rounded to multiples of
