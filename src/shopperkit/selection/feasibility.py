@@ -27,7 +27,7 @@ from attrs import frozen
 
 from shopperkit.model.pool import Pool
 from shopperkit.selection.quotas import Profile, Quota, QuotaSet
-from shopperkit.selection.solver import INF, Row, solve
+from shopperkit.selection.solver import INF, Row, alongside, solve
 
 Counts = tuple[int, ...]
 """Seats per profile, in the order of :attr:`Problem.profiles`."""
@@ -356,12 +356,7 @@ def cover(
         return None
     if meanwhile is None:
         return _cover_from(problem, first, covered)
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1, thread_name_prefix="shopperkit-cover") as other:
-        rest = other.submit(_cover_from, problem, first, covered)
-        meanwhile(first)
-        return rest.result()
+    return alongside(lambda: _cover_from(problem, first, covered), lambda _: meanwhile(first))[0]
 
 
 def _widest(problem: Problem, covered: Sequence[bool]) -> Counts | None:

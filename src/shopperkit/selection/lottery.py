@@ -15,8 +15,10 @@ panel came out.
 
 All work is on profiles with integer seat counts; people sharing a profile get exactly the
 same probability. HiGHS and the compiled climbs do not hold Python's lock, so a computation
-uses a second thread where its steps allow (the results are those of the plain order). Leximin's and maximin's panel probabilities are exact: the floating-point
-solution is read back as the rational solution of its final basis and checked exactly
+uses a second thread where its steps allow (:func:`.solver.alongside`; the results are
+those of the plain order). Leximin's and maximin's panel probabilities are exact: the
+floating-point solution is read back as the rational solution of its final basis and
+checked exactly
 (:mod:`.exact`), and the minimum comes with an exact bound from the first level's dual
 weights that no lottery can beat. Where that reading fails they are rounded to multiples of
 ``1/10**9``, and nash's to multiples of ``1/10**15`` (its proven gap measured on those);
@@ -29,6 +31,7 @@ import math
 import random
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from fractions import Fraction
 from functools import partial
 from typing import Any
@@ -37,7 +40,7 @@ from attrs import evolve, frozen
 
 from shopperkit.selection import exact
 from shopperkit.selection.feasibility import Counts, Problem, find_panel
-from shopperkit.selection.solver import INF, Program, Row, Solution
+from shopperkit.selection.solver import INF, Program, Row, Solution, alongside
 
 METHODS = ("leximin", "maximin", "nash", "legacy")
 GRAIN = 10**9
@@ -191,12 +194,11 @@ class Swaps:
         half = len(starts) // 2
         if not half:
             return [self.climb(panel, weights) for panel in starts]
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(1, thread_name_prefix="shopperkit-climb") as other:
-            later = other.submit(lambda: [self.climb(panel, weights) for panel in starts[half:]])
-            first = [self.climb(panel, weights) for panel in starts[:half]]
-            return first + later.result()
+        later, first = alongside(
+            lambda: [self.climb(panel, weights) for panel in starts[half:]],
+            lambda _: [self.climb(panel, weights) for panel in starts[:half]],
+        )
+        return first + later
 
     def spread(
         self,
@@ -386,17 +388,15 @@ class _Leximin:
             priced = self.pricing.run()
             assert priced is not None
             return priced, None
-        from concurrent.futures import ThreadPoolExecutor
-
         fixed = self.fixed | dict.fromkeys(self.tight(dual), solution.objective)
-        with ThreadPoolExecutor(1, thread_name_prefix="shopperkit-pricing") as pricer:
-            pricing = pricer.submit(self.pricing.run)
 
+        def spread(pricing: Future[Solution | None]) -> list[Counts]:
             def disproved() -> bool:
                 return pricing.done() and not _final(pricing.result(), solution)
 
-            ahead = self._spread(solution.objective, fixed, disproved)
-            priced = pricing.result()
+            return self._spread(solution.objective, fixed, disproved)
+
+        priced, ahead = alongside(self.pricing.run, spread)
         assert priced is not None
         return priced, ahead if _final(priced, solution) else None
 
@@ -410,12 +410,7 @@ class _Leximin:
         """The master's solution, ``meanwhile`` run while it is solved."""
         if meanwhile is None:
             return self.master.run()
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(1, thread_name_prefix="shopperkit-master") as solver:
-            solving = solver.submit(self.master.run)
-            meanwhile()
-            return solving.result()
+        return alongside(self.master.run, lambda _: meanwhile())[0]
 
     def vertex(self, level: float) -> _Vertex:
         """The basis of the last master solution (see :class:`_Vertex`)."""

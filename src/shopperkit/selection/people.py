@@ -112,11 +112,11 @@ def cohorts(lottery: Lottery, groups: Sequence[Sequence[str]]) -> list[tuple[Fra
                 group, n, start, seat, k = seating[slot]
                 now = [group[((start + m * seat + a) * n) // (seat * k)] for m in range(k)]
                 was = seated[slot]
-                moved = [m for m in range(k) if now[m] != was[m]] if was else range(k)
-                for m in moved if was else ():
-                    cohort.remove(was[m])
-                for m in moved:
-                    insort(cohort, now[m])
+                for m in range(k):
+                    if not was or now[m] != was[m]:
+                        if was:
+                            cohort.remove(was[m])
+                        insort(cohort, now[m])
                 seated[slot] = now
             if a >= b:
                 continue

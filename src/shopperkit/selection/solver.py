@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from typing import Any, TypeVar
 
 from attrs import frozen
 
 from shopperkit.errors import InputError
 
 INF = float("inf")
+T = TypeVar("T")
+U = TypeVar("U")
 
 
 @frozen
@@ -242,6 +245,21 @@ class Program:
             duals,
             float(h.getInfo().objective_function_value),
         )
+
+
+def alongside(background: Callable[[], T], foreground: Callable[[Future[T]], U]) -> tuple[T, U]:
+    """Run ``background`` in a second thread while ``foreground`` runs in this one (given the
+    background's future, to look at it); both results once both are done.
+
+    Worth it when one side spends its time where Python's lock is released: in HiGHS or in
+    the compiled climbs (:mod:`.moves`). An error on either side is raised here.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="shopperkit") as other:
+        running = other.submit(background)
+        here = foreground(running)
+        return running.result(), here
 
 
 def solve(
