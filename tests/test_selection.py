@@ -231,7 +231,7 @@ def test_lotteries_meet_every_quota_and_sum_to_the_seats(problem: Problem, metho
 
 
 @settings(max_examples=25, deadline=None)
-@given(problem=pools_with_quotas(), method=st.sampled_from(["leximin", "maximin"]))
+@given(problem=pools_with_quotas(), method=st.sampled_from(["leximin", "maximin", "nash"]))
 def test_the_head_start_changes_nothing_but_the_order_of_work(
     problem: Problem, method: str
 ) -> None:

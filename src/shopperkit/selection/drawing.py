@@ -357,8 +357,8 @@ def compute_lottery(
         raise InputError(
             "relax_objective_unknown", {"name": relax_objective, "known": list(RELAX_OBJECTIVES)}
         )
-    # leximin's and maximin's first panels are spread while the check covers the pool.
-    start = Start(problem) if method in ("leximin", "maximin") else None
+    # The lottery's first panels are spread while the check covers the pool.
+    start = Start(problem) if method != "legacy" else None
     feasibility, panels = check(problem, relax_objective, start.spread if start else None)
     if not feasibility.feasible:
         raise QuotasInfeasible(feasibility)

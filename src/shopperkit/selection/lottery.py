@@ -273,12 +273,12 @@ class _Leximin:
         problem: Problem,
         panels: list[Counts],
         excluded: Sequence[int],
-        swaps: Swaps | None = None,
+        swaps: Swaps,
     ) -> None:
         self.problem = problem
         self.sizes = problem.sizes
         self.fixed: dict[int, float] = dict.fromkeys(excluded, 0.0)
-        self.swaps = swaps or Swaps(problem)
+        self.swaps = swaps
         self._build(panels)
         self.pricing = pricing_programme(problem)
         self.weights: list[float] = []
@@ -382,8 +382,9 @@ class _Leximin:
     ) -> tuple[Solution, list[Counts] | None]:
         """The integer programme's solution at the master's dual weights and, when aiming,
         the panels :meth:`aim` would add once this level is fixed: they are spread in this
-        thread while the programme runs in another (HiGHS does not hold Python's lock), and
-        kept only when it proves the level final (else their rounds stop early)."""
+        thread while the programme runs in another (HiGHS does not hold Python's lock). They
+        serve only when it proves the level final; when it does not, their rounds stop
+        early."""
         if not self.aiming:
             priced = self.pricing.run()
             assert priced is not None
@@ -398,7 +399,7 @@ class _Leximin:
 
         priced, ahead = alongside(self.pricing.run, spread)
         assert priced is not None
-        return priced, ahead if _final(priced, solution) else None
+        return priced, ahead
 
     def tight(self, dual: Sequence[float]) -> list[int]:
         """The free profiles a level with these dual weights fixes: those of positive weight
@@ -471,22 +472,33 @@ def _final(priced: Solution | None, solution: Solution) -> bool:
 
 
 class Start:
-    """A head start for leximin and maximin: the panels spread from the first covering panel
-    towards every profile (as :func:`leximin` begins), computed while the feasibility check
-    finds the other covering panels (pass :meth:`spread` as its ``meanwhile``)."""
+    """The first panels of leximin, maximin and nash: spread from the first covering panel
+    towards every profile that can be drawn. They can be spread ahead, while the feasibility
+    check finds the other covering panels (pass :meth:`spread` as its ``meanwhile``)."""
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         self.swaps: Swaps | None = None
         self.panel: Counts | None = None
+        self.excluded: frozenset[int] = frozenset()
         self.found: list[Counts] = []
 
-    def spread(self, panel: Counts) -> None:
-        """Spread from ``panel``, as if no profile were excluded."""
+    def spread(self, panel: Counts, excluded: Iterable[int] = ()) -> None:
+        """Spread from ``panel`` towards every profile but the ``excluded``."""
         n = len(self.problem.profiles)
+        self.excluded = frozenset(excluded)
         self.swaps = Swaps(self.problem)
-        self.found = self.swaps.spread(panel, [1.0] * n, n)
+        aims = [0.0 if t in self.excluded else 1.0 for t in range(n)]
+        self.found = self.swaps.spread(panel, aims, n)
         self.panel = panel
+
+    def of(self, panels: Sequence[Counts], excluded: Sequence[int]) -> tuple[Swaps, list[Counts]]:
+        """The climbs and first panels of a lottery over ``panels``: those spread ahead when
+        they started from its first panel with the same profiles excluded, else spread now."""
+        if self.swaps is None or (self.panel, self.excluded) != (panels[0], frozenset(excluded)):
+            self.spread(panels[0], excluded)
+        assert self.swaps is not None  # spread sets it
+        return self.swaps, self.found
 
 
 def leximin(
@@ -497,15 +509,12 @@ def leximin(
     levels: int | None = None,
     start: Start | None = None,
 ) -> Lottery:
-    """The leximin lottery (``levels=1`` gives maximin); ``start``, when it spread from the
-    first of ``panels`` and none is excluded, saves the first spread."""
+    """The leximin lottery (``levels=1`` gives maximin); ``start`` may hold its first panels,
+    spread ahead (:class:`Start`)."""
     n = len(problem.profiles)
-    state = _Leximin(problem, panels, excluded, start.swaps if start else None)
-    if start is not None and start.panel == panels[0] and not excluded:
-        state.add(start.found)
-    else:
-        aims = [0.0 if t in state.fixed else 1.0 for t in range(n)]  # the excluded are at 0
-        state.add(state.swaps.spread(panels[0], aims, n))
+    swaps, first_panels = (start or Start(problem)).of(panels, excluded)
+    state = _Leximin(problem, panels, excluded, swaps)
+    state.add(first_panels)
     done = 0
     first: _Dual | None = None
     recovery = _Recovery(problem.sizes)
@@ -823,7 +832,12 @@ class _Nash:
 
 
 def nash(
-    problem: Problem, panels: list[Counts], excluded: Sequence[int], *, rounds: int = 200
+    problem: Problem,
+    panels: list[Counts],
+    excluded: Sequence[int],
+    *,
+    rounds: int = 200,
+    start: Start | None = None,
 ) -> Lottery:
     """Maximise the sum over people of log(probability), to within :data:`NASH_GAP`.
 
@@ -832,7 +846,8 @@ def nash(
     moves, else from the integer programme). The integer programme's proven bound ``B``
     certifies the result: by concavity no lottery beats the current one by more than
     ``B - N`` (``N`` the number of people who can be drawn); that gap, measured on the final
-    exact probabilities, is :attr:`Lottery.gap`.
+    exact probabilities, is :attr:`Lottery.gap`. ``start`` may hold its first panels, spread
+    ahead (:class:`Start`).
     """
     import numpy as np
 
@@ -840,9 +855,8 @@ def nash(
     skip = set(excluded)
     live = [t for t in range(n) if t not in skip]
     state = _Nash(problem, live)
-    swaps = Swaps(problem)
-    aims = [0.0 if t in skip else 1.0 for t in range(n)]
-    for panel in [*dict.fromkeys(panels), *swaps.spread(panels[0], aims, n)]:
+    swaps, first_panels = (start or Start(problem)).of(panels, excluded)
+    for panel in [*dict.fromkeys(panels), *first_panels]:
         if state.add(panel):
             swaps.remember(panel)
     total = float(state.sizes.sum())
@@ -951,12 +965,12 @@ def compute(
     seed: str,
     start: Start | None = None,
 ) -> Lottery:
-    """The lottery of ``method`` (one of :data:`METHODS`); ``start`` (leximin and maximin)
-    is their head start, see :class:`Start`."""
+    """The lottery of ``method`` (one of :data:`METHODS`); ``start`` (all but ``legacy``)
+    may hold its first panels, spread ahead (:class:`Start`)."""
     if method == "leximin":
         return leximin(problem, panels, excluded, start=start)
     if method == "maximin":
         return leximin(problem, panels, excluded, levels=1, start=start)
     if method == "nash":
-        return nash(problem, panels, excluded)
+        return nash(problem, panels, excluded, start=start)
     return legacy(problem, seed)
