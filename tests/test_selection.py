@@ -313,6 +313,37 @@ def test_the_move_search_ends_on_a_valid_panel_no_single_move_improves(
                 assert weights[t] - weights[s] <= 1e-12
 
 
+@settings(max_examples=100, deadline=None)
+@given(problem=pools_with_quotas(max_people=24), data=st.data())
+def test_each_step_of_the_move_search_takes_the_largest_gain_first_source_first_target(
+    problem: Problem, data: st.DataObject
+) -> None:
+    # One step, against every one-seat move tried in plain Python: the largest gain above
+    # 1e-12; of equal gains, the smallest source, then the smallest target. Few distinct
+    # weights, so equal gains are common.
+    import numpy as np
+
+    from shopperkit.selection.lottery import Swaps
+
+    start = find_panel(problem)
+    assert start is not None
+    n = len(problem.profiles)
+    weights = data.draw(st.lists(st.sampled_from([0.0, 0.5, 1.0]), min_size=n, max_size=n))
+    swaps = Swaps(problem, steps=1)
+    stepped = tuple(int(c) for c in swaps.climb(np.array(start, dtype=np.int64), weights))
+    best, expected = 1e-12, start
+    for s in range(n):
+        for t in range(n):
+            if s == t or not start[s] or weights[t] - weights[s] <= best:
+                continue
+            moved = list(start)
+            moved[s] -= 1
+            moved[t] += 1
+            if problem.meets(moved):
+                best, expected = weights[t] - weights[s], tuple(moved)
+    assert stepped == expected
+
+
 @given(
     weights=st.lists(st.integers(1, 10**6), min_size=1, max_size=20),
     digits=st.lists(st.integers(0, 40), min_size=1, max_size=20),

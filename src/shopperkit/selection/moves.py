@@ -55,6 +55,7 @@ def climb(
             counts[values[t, f]] += panel[t]
     can_leave = np.zeros(n, dtype=np.int64)
     can_enter = np.zeros(n, dtype=np.int64)
+    heavy = weights[order]  # the targets' weights, read in scan order
     for _ in range(steps):
         for t in range(n):
             leave = 0
@@ -66,25 +67,30 @@ def climb(
                 if counts[q] < high[q]:
                     enter |= 1 << f
             can_leave[t] = leave
-            can_enter[t] = enter
+            can_enter[t] = enter if panel[t] < sizes[t] else -1  # -1: all of t seated
         best = 1e-12
         source = -1
         target = -1
         for s in range(n):
             if panel[s] == 0:
                 continue
+            ws = weights[s]
+            ls = can_leave[s]
+            row = differ[s]
             for k in range(n):
-                t = order[k]
-                if weights[t] - weights[s] <= best:
+                if heavy[k] - ws <= best:
                     break
+                t = order[k]
+                e = can_enter[t]
+                if e < 0 or row[t] & ~(ls & e) != 0:
+                    continue
                 h = household[t]
                 if h >= 0 and seated[h] - (1 if household[s] == h else 0) > 0:
                     continue
-                if panel[t] < sizes[t] and differ[s, t] & ~(can_leave[s] & can_enter[t]) == 0:
-                    best = weights[t] - weights[s]
-                    source = s
-                    target = t
-                    break
+                best = heavy[k] - ws
+                source = s
+                target = t
+                break
         if source < 0:
             break
         panel[source] -= 1
