@@ -218,7 +218,14 @@ def test_lotteries_meet_every_quota_and_sum_to_the_seats(problem: Problem, metho
     # Named cohorts: each meets every quota; marginals are exactly the profile's probability.
     marginal: Counter[str] = Counter()
     of = {person: t for t, group in enumerate(problem.members) for person in group}
-    for p, cohort in cohorts(lottery, problem.members):
+    named = cohorts(lottery, problem.members)
+    # Equal cohorts merged, ids sorted, most probable first, and nothing else drawn.
+    assert len({cohort for _, cohort in named}) == len(named)
+    assert all(list(cohort) == sorted(cohort) for _, cohort in named)
+    assert [p for p, _ in named] == sorted((p for p, _ in named), reverse=True)
+    assert all(p > 0 for p, _ in named)
+    assert sum(p for p, _ in named) == 1
+    for p, cohort in named:
         counts = [0] * len(problem.profiles)
         for person in cohort:
             counts[of[person]] += 1

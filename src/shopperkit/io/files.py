@@ -330,12 +330,17 @@ def csv_text(header: Sequence[str], rows: Iterable[Mapping[str, object]]) -> str
     Every text cell, header included, goes through :func:`spreadsheet_safe`; numbers given
     as ``int`` or ``float``, and text that is a plain number, are written as they are.
     """
+    names = list(header)
+    return csv_table(names, ([row.get(name, "") for name in names] for row in rows))
+
+
+def csv_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """:func:`csv_text` of rows given as their cells, in the order of ``header``."""
     buffer = io.StringIO()
     writer = CsvWriter(buffer)
-    names = list(header)
-    writer.writerow([spreadsheet_safe(name) for name in names])
-    for row in rows:
-        writer.writerow([_safe_value(row.get(name, "")) for name in names])
+    writer.writerow([spreadsheet_safe(name) for name in header])
+    for cells in rows:
+        writer.writerow([_safe_value(cell) for cell in cells])
     return buffer.getvalue()
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from attrs import frozen
 
 from shopperkit.errors import InputError
-from shopperkit.io.files import csv_rows, csv_text
+from shopperkit.io.files import csv_rows, csv_table, csv_text
 from shopperkit.selection.feasibility import Excluded, Problem
 from shopperkit.selection.people import Cohort
 
@@ -115,15 +115,10 @@ def parse_member_list(text: str) -> tuple[str, ...]:
 def distribution_text(rows: Sequence[tuple[Fraction, Cohort]]) -> str:
     """``distribution.csv``: ``panel_index,probability,member_ids`` (ids space-separated,
     see :func:`member_list`)."""
-    return csv_text(
+    return csv_table(
         DISTRIBUTION_COLUMNS,
         (
-            {
-                "panel_index": i,
-                "probability": decimal(p, DISTRIBUTION_DIGITS),
-                "member_ids": member_list(cohort),
-                "exact": fraction_text(p),
-            }
+            (i, decimal(p, DISTRIBUTION_DIGITS), member_list(cohort), fraction_text(p))
             for i, (p, cohort) in enumerate(rows)
         ),
     )

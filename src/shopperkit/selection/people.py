@@ -11,7 +11,6 @@ and everyone in the profile is selected with probability exactly ``sum(D*k)/n``.
 
 from __future__ import annotations
 
-import itertools
 import math
 from bisect import bisect_right, insort
 from collections.abc import Sequence
@@ -59,68 +58,69 @@ def cohorts(lottery: Lottery, groups: Sequence[Sequence[str]]) -> list[tuple[Fra
     """The lottery over named cohorts (sorted ids), most probable first; equal cohorts merged.
 
     All arithmetic is in integers: a person's turn starts at a multiple of ``1/n`` grain (``n``
-    their profile's size), so each panel's times are counted in ``1/N`` grains, ``N`` the
-    least common multiple of the sizes whose turns start in it. Within a panel, a profile's
-    people change only where one of their turns starts, so only they are seated again there.
+    their profile's size), so times are counted in ``1/N`` grains, ``N`` the least common
+    multiple of the sizes. Within a panel, a seat changes hands only where a turn starts, so
+    each start is one change: the seat and the person who takes it.
     """
     scale = math.lcm(*(p.denominator for p in lottery.probabilities))
     grains = [int(p * scale) for p in lottery.probabilities]
     panels = lottery.panels
-    # Each panel's shared profiles (profile, size, segment, offset) and, by the moment a turn
-    # starts in it (numerator and denominator of grains), the shared profiles whose it is.
-    shared: list[list[tuple[int, int, Segment, int]]] = [[] for _ in panels]
-    starts: list[dict[tuple[int, int], list[int]]] = [{} for _ in panels]
-    for t, group in enumerate(groups):
+    laid = [(t, _segments(grains, panels, t, len(group))) for t, group in enumerate(groups)]
+    common = math.lcm(*(len(groups[t]) for t, segments in laid if segments))
+    # Each panel's shared profiles (people, first seated) and, by the moment a turn starts in
+    # it (in 1/common grains), the changes: (shared profile, seat, person who takes it).
+    shared: list[list[tuple[Sequence[str], list[str]]]] = [[] for _ in panels]
+    starts: list[dict[int, list[tuple[int, int, int]]]] = [{} for _ in panels]
+    for t, segments in laid:
+        group = groups[t]
         n = len(group)
-        for segment in _segments(grains, panels, t, n):
-            slots = []
-            for position, j in enumerate(segment.panels):
-                slots.append(len(shared[j]))
-                shared[j].append((t, n, segment, segment.offsets[position]))
+        per_grain = common // n
+        for segment in segments:
             d, k = segment.length, segment.seats
+            slots = []
+            for j, offset in zip(segment.panels, segment.offsets, strict=True):
+                slots.append(len(shared[j]))
+                # seat m holds person floor((m * d + offset) * n / (d * k)) as the panel starts
+                first = [group[((m * d + offset) * n) // (d * k)] for m in range(k)]
+                shared[j].append((group, first))
+            # person i's turn starts at i * d * k / n on the k seats laid end to end: on seat
+            # i * k // n, at (i * d * k mod d * n) / n into it
+            scaled = [offset * n for offset in segment.offsets]
+            start = 0
             for i in range(n):
-                # person i starts at (i * d * k / n) mod d, that is start / n
-                start = (i * d * k) % (d * n)
-                position = bisect_right(segment.offsets, start // n) - 1
-                moment = (start - segment.offsets[position] * n, n)
-                starts[segment.panels[position]].setdefault(moment, []).append(slots[position])
-    units = [math.lcm(*(den for _, den in found)) for found in starts]
-    common = math.lcm(*units)
+                position = bisect_right(scaled, start) - 1
+                moment = (start - scaled[position]) * per_grain
+                change = (slots[position], i * k // n, i)
+                starts[segment.panels[position]].setdefault(moment, []).append(change)
+                start += d * k
+                if start >= d * n:
+                    start -= d * n
     found_weights: dict[Cohort, int] = {}
     for j, panel in enumerate(panels):
-        unit = units[j]
-        whole = [
-            person
-            for t, seats in enumerate(panel)
-            if seats and seats == len(groups[t])
-            for person in groups[t]
-        ]
-        changes: dict[int, list[int]] = {0: list(range(len(shared[j])))}
-        for (num, den), slots in starts[j].items():
-            changes.setdefault(num * (unit // den), []).extend(slots)
-        edges = [*sorted(changes), grains[j] * unit]
-        # seat m of a segment holds person floor((m * d + offset + a / unit) * n / (d * k))
-        seating = [
-            (groups[t], n, offset * unit, segment.length * unit, segment.seats)
-            for t, n, segment, offset in shared[j]
-        ]
-        seated: list[list[str]] = [[] for _ in seating]
-        # Everyone seated, kept sorted: a change moves the people of the seats that change.
-        cohort = sorted(whole)
-        for a, b in itertools.pairwise(edges):
-            for slot in changes[a]:
-                group, n, start, seat, k = seating[slot]
-                now = [group[((start + m * seat + a) * n) // (seat * k)] for m in range(k)]
-                was = seated[slot]
-                for m in range(k):
-                    if not was or now[m] != was[m]:
-                        if was:
-                            cohort.remove(was[m])
-                        insort(cohort, now[m])
-                seated[slot] = now
-            if a >= b:
-                continue
-            named = tuple(cohort)
-            found_weights[named] = found_weights.get(named, 0) + (b - a) * (common // unit)
+        seated = [list(first) for _, first in shared[j]]
+        # Everyone seated, kept sorted: a change moves one person out and one in.
+        cohort = sorted(
+            [
+                person
+                for t, seats in enumerate(panel)
+                if seats and seats == len(groups[t])
+                for person in groups[t]
+            ]
+            + [person for seats in seated for person in seats]
+        )
+        changes = starts[j]
+        was = 0
+        for moment in [*sorted(changes), grains[j] * common]:  # then the panel's end
+            if moment > was:
+                named = tuple(cohort)
+                found_weights[named] = found_weights.get(named, 0) + moment - was
+                was = moment
+            for slot, seat, i in changes.get(moment, ()):
+                person = shared[j][slot][0][i]
+                if person != seated[slot][seat]:
+                    cohort.remove(seated[slot][seat])
+                    insort(cohort, person)
+                    seated[slot][seat] = person
     order = sorted(found_weights.items(), key=lambda item: (-item[1], item[0]))
-    return [(Fraction(weight, common * scale), cohort) for cohort, weight in order]
+    denominator = common * scale
+    return [(Fraction(weight, denominator), cohort) for cohort, weight in order]
