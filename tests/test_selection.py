@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from hashlib import sha256
 from pathlib import Path
@@ -309,15 +309,8 @@ def test_the_move_search_ends_on_a_valid_panel_no_single_move_improves(
     assert problem.meets(panel)
     assert value >= sum(w * c for w, c in zip(weights, start, strict=True)) - 1e-9
     # Brute force: every panel one seat away that meets the quotas is worth no more.
-    for s in range(n):
-        for t in range(n):
-            if s == t or not panel[s]:
-                continue
-            moved = list(panel)
-            moved[s] -= 1
-            moved[t] += 1
-            if problem.meets(moved):
-                assert weights[t] - weights[s] <= 1e-12
+    for s, t, _ in _one_seat_moves(problem, panel):
+        assert weights[t] - weights[s] <= 1e-12
 
 
 @settings(max_examples=100, deadline=None)
@@ -339,16 +332,27 @@ def test_each_step_of_the_move_search_takes_the_largest_gain_first_source_first_
     swaps = Swaps(problem, steps=1)
     stepped = tuple(int(c) for c in swaps.climb(np.array(start, dtype=np.int64), weights))
     best, expected = 1e-12, start
+    for s, t, moved in _one_seat_moves(problem, start):
+        if weights[t] - weights[s] > best:
+            best, expected = weights[t] - weights[s], moved
+    assert stepped == expected
+
+
+def _one_seat_moves(
+    problem: Problem, panel: tuple[int, ...]
+) -> Iterator[tuple[int, int, tuple[int, ...]]]:
+    """Every panel one seat away from ``panel`` that meets the quotas, with the seat's source
+    and target profiles, sources and then targets in increasing order."""
+    n = len(problem.profiles)
     for s in range(n):
         for t in range(n):
-            if s == t or not start[s] or weights[t] - weights[s] <= best:
+            if s == t or not panel[s]:
                 continue
-            moved = list(start)
+            moved = list(panel)
             moved[s] -= 1
             moved[t] += 1
             if problem.meets(moved):
-                best, expected = weights[t] - weights[s], tuple(moved)
-    assert stepped == expected
+                yield s, t, tuple(moved)
 
 
 @given(

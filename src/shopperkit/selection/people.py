@@ -65,14 +65,14 @@ def cohorts(lottery: Lottery, groups: Sequence[Sequence[str]]) -> list[tuple[Fra
     scale = math.lcm(*(p.denominator for p in lottery.probabilities))
     grains = [int(p * scale) for p in lottery.probabilities]
     panels = lottery.panels
-    laid = [(t, _segments(grains, panels, t, len(group))) for t, group in enumerate(groups)]
-    common = math.lcm(*(len(groups[t]) for t, segments in laid if segments))
+    laid = [_segments(grains, panels, t, len(group)) for t, group in enumerate(groups)]
+    sizes = [len(group) for group, segments in zip(groups, laid, strict=True) if segments]
+    common = math.lcm(*sizes)
     # Each panel's shared profiles (people, first seated) and, by the moment a turn starts in
     # it (in 1/common grains), the changes: (shared profile, seat, person who takes it).
     shared: list[list[tuple[Sequence[str], list[str]]]] = [[] for _ in panels]
     starts: list[dict[int, list[tuple[int, int, int]]]] = [{} for _ in panels]
-    for t, segments in laid:
-        group = groups[t]
+    for group, segments in zip(groups, laid, strict=True):
         n = len(group)
         per_grain = common // n
         for segment in segments:
