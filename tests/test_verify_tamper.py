@@ -272,6 +272,12 @@ def test_plain_ids_keep_the_space_separated_member_list() -> None:
     assert member_list(["P01", "P02", "علي"]) == "P01 P02 علي"
     assert member_list(["a b", 'say "hi"', "c,d"]) == '"a b" "say ""hi""" c,d'
     assert parse_member_list('"a b" "say ""hi""" c,d') == ("a b", 'say "hi"', "c,d")
+    # Any whitespace by Python's rule, at either end or alone, reads back as it was.
+    for space in (" ", "\t", "\r", "\x1c", "\x85", "\u00a0", "\u2028", "\u3000"):
+        for person in (f"{space}a", f"a{space}", space):
+            assert parse_member_list(member_list([person, "b"])) == (person, "b")
+    for person in ("a\nb", "a\r", "\n"):  # a line break is quoted, as documented
+        assert member_list([person, "b"]) == f'"{person}" b'
 
 
 @given(st.lists(st.text(min_size=1), max_size=6))

@@ -50,7 +50,6 @@ COMMITMENT_FILE = "commitment.json"
 FEASIBILITY_FILE = "feasibility.json"
 DISTRIBUTION_COLUMNS = ("panel_index", "probability", "member_ids", "exact")
 PROBABILITIES_COLUMNS = ("id", "probability", "exact")
-_SPECIAL = re.compile(r'[\s"]')
 _PROBABILITY = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,40})?", re.ASCII)
 _FRACTION = re.compile(r"[0-9]{1,1000}(?:/[1-9][0-9]{0,999})?", re.ASCII)
 
@@ -86,7 +85,10 @@ def member_list(ids: Sequence[str]) -> str:
     """Ids as one text, space-separated; an id holding a space, a quote or a line break is
     quoted by the CSV rules (``"a b"``; a quote inside is doubled), so ids without them are
     written as they are and every id reads back unchanged with :func:`parse_member_list`."""
-    if not _SPECIAL.search("".join(ids)):  # one character is special, not a pair of them
+    whole = "".join(ids)  # one character is special, not a pair of them
+    # No quote, and no whitespace: splitting at whitespace leaves the text whole (a scan in C,
+    # by the same rule as a regular expression's ``\s``, several times faster).
+    if '"' not in whole and whole.split() == ([whole] if whole else []):
         return " ".join(ids)
     buffer = io.StringIO()
     # A line terminator of both characters makes the writer quote an id holding either.
