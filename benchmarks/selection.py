@@ -19,6 +19,9 @@ lottery and of the rounding and the loss at the minimum are printed. Run by ``ma
 people (a ``household`` column, seeded by the pool's size) and draws with them kept apart;
 the peer is not run then, and ``ours valid`` also requires every panel of the distribution
 to keep households apart.
+
+``ours exact`` (leximin and maximin) says whether the lottery is the exact solution of the
+final basis; ``False`` means its probabilities were rounded to multiples of ``1/10**9``.
 """
 
 from __future__ import annotations
@@ -163,6 +166,7 @@ def ours(
         "cpu": cpu,
         "stats": result["stats"],
         "valid": valid,
+        "exact": drawn.fairness.exact if drawn.fairness else None,
         "uniform": uniform,
         "logs": log_sum(probabilities),
         "gap": audit.get("nash_gap"),
@@ -262,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         "ours median",
         "peer median",
         "ours valid",
+        "ours exact",
         "lottery cpu s",
         "uniform cpu s",
         "uniform loss",
@@ -295,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
                     percent(a["p50"]),
                     percent(b.get("p50")),
                     str(mine["valid"]),
+                    "-" if mine["exact"] is None else str(mine["exact"]),
                     *uniform_columns(mine["uniform"]),
                 )
                 print(" | ".join(row), flush=True)

@@ -45,7 +45,11 @@ from shopperkit.selection.solver import INF, Program, Row, Solution, alongside
 METHODS = ("leximin", "maximin", "nash", "legacy")
 GRAIN = 10**9
 TOLERANCE = 1e-7
-SLACK = 1e-9
+SLACK = 1e-12
+"""A fixed profile is held this far below its level (in probability): far inside the
+simplex's feasibility tolerance (``1e-9`` seats), so the master's bases stay those of the
+exact levels and are read exactly. At ``1e-9`` the rows were loose by up to ``1e-7`` seats,
+and on some pools the final basis, read exactly, had a negative weight."""
 LEGACY_DRAWS = 1000
 GAP = 1e-9
 """A level is final when no lottery can raise it by more than this share of its value."""
