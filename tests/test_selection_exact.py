@@ -209,3 +209,23 @@ def test_a_malformed_exact_cell_is_refused_with_its_row(cell: str) -> None:
         exact_column(text, PROBABILITIES_FILE)
     assert raised.value.code == "distribution_malformed"
     assert raised.value.where == f"{PROBABILITIES_FILE}:2"
+
+
+def test_a_final_basis_not_read_exactly_is_solved_again_with_closer_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Fixed rows held 1e-4 below their levels lead the master, on the peer's fixture, to a
+    # final basis that read exactly is no lottery; solved again at FINE_SLACK, it is.
+    pool = read_pool(PEER / "pool.csv").pool
+    problem = Problem.of(read_quotas(PEER / "quotas.csv", 22), pool)
+    _, panels = check(problem)
+    excluded = [t for t in range(len(problem.profiles)) if not any(p[t] for p in panels)]
+    again = lottery.leximin(problem, panels, excluded, slack=1e-4)
+    assert again.recovered
+    assert again.levels[0] == again.bound == Fraction(1, 11)
+    # Without the second solve the probabilities are rounded, below the exact minimum.
+    monkeypatch.setattr(lottery, "FINE_SLACK", 1e-4)
+    once = lottery.leximin(problem, panels, excluded, slack=1e-4)
+    assert not once.recovered
+    assert once.levels[0] < Fraction(1, 11)
+    assert all(p.denominator <= lottery.GRAIN for p in once.probabilities)

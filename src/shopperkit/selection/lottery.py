@@ -45,11 +45,15 @@ from shopperkit.selection.solver import INF, Program, Row, Solution, alongside
 METHODS = ("leximin", "maximin", "nash", "legacy")
 GRAIN = 10**9
 TOLERANCE = 1e-7
-SLACK = 1e-12
-"""A fixed profile is held this far below its level (in probability): far inside the
-simplex's feasibility tolerance (``1e-9`` seats), so the master's bases stay those of the
-exact levels and are read exactly. At ``1e-9`` the rows were loose by up to ``1e-7`` seats,
-and on some pools the final basis, read exactly, had a negative weight."""
+SLACK = 1e-9
+"""A fixed profile is held this far below its level (in probability), so that rounding in
+the simplex cannot make the master infeasible."""
+FINE_SLACK = 1e-12
+"""The slack of a second solve when the first one's final basis is not the exact levels'
+one (its rows, loose by up to ``1e-7`` seats at :data:`SLACK`, let the master settle on a
+basis that, read exactly, has a negative weight: a generated 3,000 pool did). At this slack
+the rows are loose by far less than the simplex's feasibility tolerance (``1e-9`` seats).
+Not the first choice: it makes small pools slower (the 500 pool's leximin 1.0 s to 1.3 s)."""
 LEGACY_DRAWS = 1000
 GAP = 1e-9
 """A level is final when no lottery can raise it by more than this share of its value."""
@@ -278,8 +282,10 @@ class _Leximin:
         panels: list[Counts],
         excluded: Sequence[int],
         swaps: Swaps,
+        slack: float = SLACK,
     ) -> None:
         self.problem = problem
+        self.slack = slack
         self.sizes = problem.sizes
         self.fixed: dict[int, float] = dict.fromkeys(excluded, 0.0)
         self.swaps = swaps
@@ -445,7 +451,7 @@ class _Leximin:
 
     def _seats(self, t: int, level: float) -> float:
         """The seats profile ``t`` must get at ``level`` (a hair below, for rounding)."""
-        return max(level - SLACK, 0.0) * self.sizes[t]
+        return max(level - self.slack, 0.0) * self.sizes[t]
 
     def aim(self, level: float) -> None:
         """Add panels spread towards the next level (:meth:`_spread`), or those already
@@ -512,12 +518,16 @@ def leximin(
     *,
     levels: int | None = None,
     start: Start | None = None,
+    slack: float = SLACK,
 ) -> Lottery:
     """The leximin lottery (``levels=1`` gives maximin); ``start`` may hold its first panels,
-    spread ahead (:class:`Start`)."""
+    spread ahead (:class:`Start`). When the final basis cannot be read exactly, it is solved
+    again at :data:`FINE_SLACK`; if that fails too, the probabilities are rounded to
+    multiples of ``1/10**9`` (:attr:`Lottery.recovered` is then False)."""
     n = len(problem.profiles)
-    swaps, first_panels = (start or Start(problem)).of(panels, excluded)
-    state = _Leximin(problem, panels, excluded, swaps)
+    start = start or Start(problem)
+    swaps, first_panels = start.of(panels, excluded)
+    state = _Leximin(problem, panels, excluded, swaps, slack)
     state.add(first_panels)
     done = 0
     first: _Dual | None = None
@@ -538,6 +548,8 @@ def leximin(
     if last is not None:
         recovery.read(last)
     lottery = recovery.lottery(excluded)
+    if lottery is None and slack > FINE_SLACK:
+        return leximin(problem, panels, excluded, levels=levels, start=start, slack=FINE_SLACK)
     if lottery is None:
         lottery = _exact(state.panels, state.weights)
         lottery = evolve(lottery, levels=_levels(lottery, problem, state.groups, excluded))
