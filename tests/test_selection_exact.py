@@ -9,6 +9,7 @@ whose leximin minimum is exactly 1/11 for 22 seats.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -27,11 +28,22 @@ from shopperkit.selection import exact, lottery
 from shopperkit.selection.audit import PROBABILITIES_FILE, exact_column, sha256_text
 from shopperkit.selection.drawing import Draw, verify
 from shopperkit.selection.drawing import draw as draw_cohort
-from shopperkit.selection.feasibility import Problem, check
+from shopperkit.selection.feasibility import Counts, Problem, check
 from shopperkit.selection.lottery import Start, compute
 from shopperkit.testing.strategies import pools_with_quotas
 
 PEER = Path(__file__).with_name("sortition_peer")
+
+
+def peer_problem() -> Problem:
+    """The peer's fixture as a selection problem, 22 seats."""
+    pool = read_pool(PEER / "pool.csv").pool
+    return Problem.of(read_quotas(PEER / "quotas.csv", 22), pool)
+
+
+def uncovered(problem: Problem, panels: Sequence[Counts]) -> list[int]:
+    """The profiles no covering panel seats (the lottery leaves them out)."""
+    return [t for t in range(len(problem.profiles)) if not any(p[t] for p in panels)]
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +57,12 @@ def test_the_head_start_gives_the_lottery_of_the_plain_order(method: str) -> Non
     # On a pool large enough for the first panels to matter, the panels spread while the
     # check finds its cover (see the property test in test_selection.py) are exactly those
     # the lottery would spread: the lottery is the same, panel for panel.
-    pool = read_pool(PEER / "pool.csv").pool
-    problem = Problem.of(read_quotas(PEER / "quotas.csv", 22), pool)
+    problem = peer_problem()
     start = Start(problem)
     _, panels = check(problem, meanwhile=start.spread)
     assert start.panel == panels[0]
     assert start.found
-    excluded = [t for t in range(len(problem.profiles)) if not any(p[t] for p in panels)]
+    excluded = uncovered(problem, panels)
     plain = compute(problem, method, panels, excluded, "s")
     assert compute(problem, method, panels, excluded, "s", start) == plain
     # Another first spread gives another lottery over panels (so the comparison can fail).
@@ -64,8 +75,7 @@ def test_panels_aimed_while_a_level_is_proved_are_those_aimed_after(
 ) -> None:
     # leximin spreads the next level's panels while the integer programme proves a level;
     # the lottery is the one computed when they are spread only after the proof.
-    pool = read_pool(PEER / "pool.csv").pool
-    problem = Problem.of(read_quotas(PEER / "quotas.csv", 22), pool)
+    problem = peer_problem()
     _, panels = check(problem)
     ahead = compute(problem, "leximin", panels, [], "s")
 
@@ -216,10 +226,9 @@ def test_a_final_basis_not_read_exactly_is_solved_again_with_closer_rows(
 ) -> None:
     # Fixed rows held 1e-4 below their levels lead the master, on the peer's fixture, to a
     # final basis that read exactly is no lottery; solved again at FINE_SLACK, it is.
-    pool = read_pool(PEER / "pool.csv").pool
-    problem = Problem.of(read_quotas(PEER / "quotas.csv", 22), pool)
+    problem = peer_problem()
     _, panels = check(problem)
-    excluded = [t for t in range(len(problem.profiles)) if not any(p[t] for p in panels)]
+    excluded = uncovered(problem, panels)
     again = lottery.leximin(problem, panels, excluded, slack=1e-4)
     assert again.recovered
     assert again.levels[0] == again.bound == Fraction(1, 11)
