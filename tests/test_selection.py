@@ -34,7 +34,7 @@ from shopperkit.selection.drawing import (
     verify,
 )
 from shopperkit.selection.drawing import draw as draw_cohort
-from shopperkit.selection.feasibility import Problem, check, find_panel
+from shopperkit.selection.feasibility import Problem, check, find_panel, uncovered
 from shopperkit.selection.lottery import Start, compute
 from shopperkit.selection.people import cohorts
 from shopperkit.selection.quotas import Quota, QuotaSet, max_seats, min_seats, quotas_for
@@ -255,7 +255,7 @@ def test_the_head_start_changes_nothing_but_the_order_of_work(
     plain_feasibility, plain_panels = check(problem)
     assert (feasibility, panels) == (plain_feasibility, plain_panels)
     assert started == panels[:1]
-    excluded = [t for t in range(len(problem.profiles)) if not any(p[t] for p in panels)]
+    excluded = uncovered(problem, panels)
     with_start = compute(problem, method, panels, excluded, "s", start)
     assert with_start == compute(problem, method, panels, excluded, "s")
 

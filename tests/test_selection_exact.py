@@ -9,7 +9,6 @@ whose leximin minimum is exactly 1/11 for 22 seats.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from shopperkit.selection import exact, lottery
 from shopperkit.selection.audit import PROBABILITIES_FILE, exact_column, sha256_text
 from shopperkit.selection.drawing import Draw, verify
 from shopperkit.selection.drawing import draw as draw_cohort
-from shopperkit.selection.feasibility import Counts, Problem, check
+from shopperkit.selection.feasibility import Problem, check, uncovered
 from shopperkit.selection.lottery import Start, compute
 from shopperkit.testing.strategies import pools_with_quotas
 
@@ -39,11 +38,6 @@ def peer_problem() -> Problem:
     """The peer's fixture as a selection problem, 22 seats."""
     pool = read_pool(PEER / "pool.csv").pool
     return Problem.of(read_quotas(PEER / "quotas.csv", 22), pool)
-
-
-def uncovered(problem: Problem, panels: Sequence[Counts]) -> list[int]:
-    """The profiles no covering panel seats (the lottery leaves them out)."""
-    return [t for t in range(len(problem.profiles)) if not any(p[t] for p in panels)]
 
 
 @pytest.fixture(scope="module")

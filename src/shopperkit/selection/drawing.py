@@ -64,6 +64,7 @@ from shopperkit.selection.feasibility import (
     Feasibility,
     Problem,
     check,
+    uncovered,
 )
 from shopperkit.selection.households import (
     HOUSEHOLDS_FILE,
@@ -362,8 +363,7 @@ def compute_lottery(
     feasibility, panels = check(problem, relax_objective, start.spread if start else None)
     if not feasibility.feasible:
         raise QuotasInfeasible(feasibility)
-    # The covering panels seat every profile that can be drawn.
-    excluded = [t for t in range(len(problem.profiles)) if not any(p[t] for p in panels)]
+    excluded = uncovered(problem, panels)
     progress("lottery")
     result = compute(problem, method, panels, excluded, salt, start)
     progress("cohorts")

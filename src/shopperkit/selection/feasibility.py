@@ -433,3 +433,9 @@ def check(
         for t in never
     )
     return Feasibility(True, seats, excluded=excluded, objective=objective), panels
+
+
+def uncovered(problem: Problem, panels: Sequence[Counts]) -> list[int]:
+    """The profiles none of ``panels`` seats: given :func:`check`'s covering panels, those
+    that can never be drawn (the lotteries leave them out)."""
+    return [t for t in range(len(problem.profiles)) if not any(p[t] for p in panels)]
