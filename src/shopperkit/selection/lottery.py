@@ -273,7 +273,8 @@ class _Leximin:
     probability of at least ``z`` while it is free, and at least its level once fixed. The
     row counts seats (a panel's seats for the profile against ``z`` times its size), which
     keeps the matrix in small integers: the simplex then pivots far less often than on
-    probabilities. Its dual is the profile's weight per seat.
+    probabilities. Its dual is the profile's weight per seat. A fixed profile's row is held
+    ``slack`` below its level (:data:`SLACK`, or :data:`FINE_SLACK` when solved again).
     """
 
     def __init__(
@@ -282,7 +283,7 @@ class _Leximin:
         panels: list[Counts],
         excluded: Sequence[int],
         swaps: Swaps,
-        slack: float = SLACK,
+        slack: float,
     ) -> None:
         self.problem = problem
         self.slack = slack
